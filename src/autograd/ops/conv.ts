@@ -1,0 +1,161 @@
+/**
+ * 2-D convolution (NCHW, stride, zero padding) as im2col + one GEMM over the whole batch, and
+ * max pooling. Weights are [out, in, kh, kw], PyTorch's layout, so checkpoints interchange.
+ */
+import { ShapeError } from '../../core/errors.ts';
+import { gemm } from '../kernels/index.ts';
+import { result, type Tensor } from '../tensor.ts';
+
+/** Geometry of one convolution or pooling window sweep. */
+export type ConvGeometry = { n: number; c: number; h: number; w: number; kh: number; kw: number; stride: number; padding: number; oh: number; ow: number };
+
+function geometry(op: string, x: Tensor, kh: number, kw: number, stride: number, padding: number): ConvGeometry {
+  if (x.ndim !== 4) throw new ShapeError(op, `expected input [N, C, H, W], received [${x.shape.join(', ')}]`);
+  if (!(Number.isInteger(stride) && stride >= 1 && Number.isInteger(padding) && padding >= 0)) {
+    throw new ShapeError(op, `stride must be an integer >= 1 and padding >= 0, received stride=${stride}, padding=${padding}`);
+  }
+  const [n, c, h, w] = x.shape;
+  const oh = Math.floor((h + 2 * padding - kh) / stride) + 1;
+  const ow = Math.floor((w + 2 * padding - kw) / stride) + 1;
+  if (oh < 1 || ow < 1) throw new ShapeError(op, `a ${kh}x${kw} window does not fit input [${x.shape.join(', ')}] with padding ${padding}`);
+  return { n, c, h, w, kh, kw, stride, padding, oh, ow };
+}
+
+/**
+ * Unfolds patches: col[(c·kh + i)·kw + j][b·OH·OW + p] = x[b, c, y, x] for output pixel p.
+ * The column layout puts the whole batch side by side so the layer is one GEMM.
+ */
+export function im2col(x: Float32Array, g: ConvGeometry, col: Float32Array): void {
+  const { n, c, h, w, kh, kw, stride, padding, oh, ow } = g;
+  const np = n * oh * ow;
+  for (let ch = 0; ch < c; ch++)
+    for (let i = 0; i < kh; i++)
+      for (let j = 0; j < kw; j++) {
+        const row = ((ch * kh + i) * kw + j) * np;
+        for (let b = 0; b < n; b++) {
+          const xBase = (b * c + ch) * h * w;
+          let dst = row + b * oh * ow;
+          for (let oy = 0; oy < oh; oy++) {
+            const y = oy * stride - padding + i;
+            if (y < 0 || y >= h) {
+              col.fill(0, dst, dst + ow);
+              dst += ow;
+              continue;
+            }
+            const src = xBase + y * w;
+            for (let ox = 0; ox < ow; ox++) {
+              const xx = ox * stride - padding + j;
+              col[dst++] = xx >= 0 && xx < w ? x[src + xx] : 0;
+            }
+          }
+        }
+      }
+}
+
+/** The adjoint of im2col: adds each column entry back into the input position it came from. */
+export function col2im(col: Float32Array, g: ConvGeometry, dx: Float32Array): void {
+  const { n, c, h, w, kh, kw, stride, padding, oh, ow } = g;
+  const np = n * oh * ow;
+  for (let ch = 0; ch < c; ch++)
+    for (let i = 0; i < kh; i++)
+      for (let j = 0; j < kw; j++) {
+        const row = ((ch * kh + i) * kw + j) * np;
+        for (let b = 0; b < n; b++) {
+          const xBase = (b * c + ch) * h * w;
+          let src = row + b * oh * ow;
+          for (let oy = 0; oy < oh; oy++) {
+            const y = oy * stride - padding + i;
+            if (y < 0 || y >= h) {
+              src += ow;
+              continue;
+            }
+            const dst = xBase + y * w;
+            for (let ox = 0; ox < ow; ox++, src++) {
+              const xx = ox * stride - padding + j;
+              if (xx >= 0 && xx < w) dx[dst + xx] += col[src];
+            }
+          }
+        }
+      }
+}
+
+/** conv2d(x [N, C, H, W], weight [O, C, kh, kw], bias [O] | null) → [N, O, OH, OW]. */
+export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, stride = 1, padding = 0): Tensor {
+  if (weight.ndim !== 4 || weight.shape[1] !== x.shape[1]) {
+    throw new ShapeError('conv2d', `input [${x.shape.join(', ')}] needs weight [O, ${x.shape[1]}, kh, kw], received [${weight.shape.join(', ')}]`);
+  }
+  const [o, , kh, kw] = weight.shape;
+  if (bias !== null && (bias.ndim !== 1 || bias.shape[0] !== o)) throw new ShapeError('conv2d', `bias must be [${o}], received [${bias.shape.join(', ')}]`);
+  const g = geometry('conv2d', x, kh, kw, stride, padding);
+  const ckk = g.c * kh * kw, p = g.oh * g.ow, np = g.n * p;
+  const col = new Float32Array(ckk * np);
+  im2col(x.data, g, col);
+  const out2 = new Float32Array(o * np); // [O, N·P]
+  gemm(false, false, o, np, ckk, weight.data, 0, col, 0, out2, 0, 0);
+  const out = new Float32Array(g.n * o * p); // [N, O, P]
+  for (let oc = 0; oc < o; oc++) {
+    const bv = bias !== null ? bias.data[oc] : 0;
+    for (let b = 0; b < g.n; b++) {
+      const src = oc * np + b * p, dst = (b * o + oc) * p;
+      for (let i = 0; i < p; i++) out[dst + i] = out2[src + i] + bv;
+    }
+  }
+  const parents = bias !== null ? [x, weight, bias] : [x, weight];
+  return result(out, [g.n, o, g.oh, g.ow], parents, (gOut) => {
+    // d/dW = G·colᵀ, d/dcol = Wᵀ·G then col2im, d/db = Σ G over batch and pixels
+    const g2 = new Float32Array(o * np);
+    for (let oc = 0; oc < o; oc++)
+      for (let b = 0; b < g.n; b++) g2.set(gOut.subarray((b * o + oc) * p, (b * o + oc + 1) * p), oc * np + b * p);
+    if (weight.requiresGrad) gemm(false, true, o, ckk, np, g2, 0, col, 0, weight.gradBuffer(), 0, 1);
+    if (bias !== null && bias.requiresGrad) {
+      const gb = bias.gradBuffer();
+      for (let oc = 0; oc < o; oc++) {
+        let s = 0;
+        for (let i = oc * np; i < (oc + 1) * np; i++) s += g2[i];
+        gb[oc] += s;
+      }
+    }
+    if (x.requiresGrad) {
+      const dcol = new Float32Array(ckk * np);
+      gemm(true, false, ckk, np, o, weight.data, 0, g2, 0, dcol, 0, 0);
+      col2im(dcol, g, x.gradBuffer());
+    }
+  });
+}
+
+/** Max pooling over kernel×kernel windows (stride defaults to the kernel size). */
+export function maxPool2d(x: Tensor, kernel: number, stride = kernel, padding = 0): Tensor {
+  const g = geometry('maxPool2d', x, kernel, kernel, stride, padding);
+  const { n, c, h, w, oh, ow } = g;
+  const out = new Float32Array(n * c * oh * ow);
+  const arg = new Int32Array(out.length);
+  const d = x.data;
+  let o = 0;
+  for (let bc = 0; bc < n * c; bc++) {
+    const base = bc * h * w;
+    for (let oy = 0; oy < oh; oy++)
+      for (let ox = 0; ox < ow; ox++, o++) {
+        let best = -Infinity, bi = -1;
+        for (let i = 0; i < kernel; i++) {
+          const y = oy * stride - padding + i;
+          if (y < 0 || y >= h) continue;
+          for (let j = 0; j < kernel; j++) {
+            const xx = ox * stride - padding + j;
+            if (xx < 0 || xx >= w) continue;
+            const v = d[base + y * w + xx];
+            if (v > best || bi === -1) {
+              best = v;
+              bi = base + y * w + xx;
+            }
+          }
+        }
+        out[o] = best;
+        arg[o] = bi;
+      }
+  }
+  return result(out, [n, c, oh, ow], [x], (gOut) => {
+    // d/dx max-pool = 1 at each window's argmax
+    const gx = x.gradBuffer();
+    for (let i = 0; i < gOut.length; i++) gx[arg[i]] += gOut[i];
+  });
+}
