@@ -59,3 +59,25 @@ export function gradCheck(name: string, shapes: readonly Shape[], f: (...xs: Ten
     }
   });
 }
+
+/** Checks the gradient of a scalar loss with respect to every element of every parameter. */
+export function paramGradCheck(name: string, params: ReadonlyArray<[string, Tensor]>, loss: () => Tensor, opts: { eps?: number; atol?: number; rtol?: number } = {}): void {
+  const { eps = 1e-3, atol = 1e-3, rtol = 1e-2 } = opts;
+  for (const [, p] of params) p.grad = null;
+  loss().backward();
+  for (const [pname, p] of params) {
+    const analytic = p.grad ?? new Float32Array(p.size);
+    for (let i = 0; i < p.size; i++) {
+      const orig = p.data[i];
+      p.data[i] = orig + eps;
+      const plus = noGrad(() => loss().item());
+      p.data[i] = orig - eps;
+      const minus = noGrad(() => loss().item());
+      p.data[i] = orig;
+      const numeric = (plus - minus) / (Math.fround(orig + eps) - Math.fround(orig - eps));
+      if (Math.abs(analytic[i] - numeric) > atol + rtol * Math.abs(numeric)) {
+        expect.fail(`${name}: parameter ${pname} element ${i}: analytic ${analytic[i]}, numeric ${numeric}`);
+      }
+    }
+  }
+}
