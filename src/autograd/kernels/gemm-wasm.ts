@@ -1,0 +1,138 @@
+/**
+ * Loads the WebAssembly SIMD GEMM (compiled from gemm.as) and runs it on JS Float32Arrays.
+ *
+ * Why synchronous: autograd ops are synchronous, so the kernel must be usable the moment this module
+ * is imported. The wasm bytes are embedded as base64 (gemm-wasm.generated.ts) and compiled with
+ * `new WebAssembly.Module`, which Node always allows and browsers allow in workers and, on the main
+ * thread, for modules under 4 KB (ours is about 3 KB). If a browser still refuses, or lacks SIMD, the
+ * caller keeps using the JS path; a refused sync compile is retried asynchronously and the wasm path
+ * switches on when it finishes (`wasmReady`).
+ *
+ * Memory scheme: one growable wasm memory laid out as [static | packed A | packed B | A | B | C].
+ * Each call copies A and B in with `TypedArray.set` (a memcpy), C too when beta = 1, runs the
+ * kernel, and copies C out. The copies are O(mk + kn + mn) against O(mnk) flops. The regions are
+ * reused across calls and only grow.
+ */
+import { GEMM_WASM_BASE64 } from './gemm-wasm.generated.ts';
+
+interface GemmExports {
+  readonly memory: WebAssembly.Memory;
+  gemm(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, c: number,
+    beta: number, packA: number, packB: number): void;
+  packASize(): number;
+  packBSize(): number;
+  heapBase(): number;
+}
+
+const PAGE_BYTES = 65536;
+/** wasm32 memories stop at 4 GiB; stay below so that byte addresses fit in an i32. */
+const MAX_BYTES = 2 ** 31;
+
+let kernel: GemmExports | null = null;
+let heap = new Float32Array(0);
+/** Byte offsets of the packing scratch and of where the operand copies start. */
+let packA = 0;
+let packB = 0;
+let dataStart = 0;
+
+/** Why the wasm path is off ('' when it is on); shown by kernelInfo. */
+export let wasmStatus = 'loading';
+
+/** Resolves when the wasm kernel is usable, or stays unusable for good (then `wasmStatus` says why). */
+export const wasmReady: Promise<void> = load();
+
+/** True once the wasm kernel is instantiated. */
+export function wasmAvailable(): boolean {
+  return kernel !== null;
+}
+
+/**
+ * GEMM through the wasm kernel; same contract as `gemm` in index.ts. Returns false (touching
+ * nothing) if the kernel is not loaded or the operands do not fit in wasm32 memory, so the caller
+ * can fall back to JS.
+ */
+export function gemmWasm(transA: boolean, transB: boolean, m: number, n: number, k: number,
+  a: Float32Array, aOff: number, b: Float32Array, bOff: number, c: Float32Array, cOff: number, beta: 0 | 1): boolean {
+  if (kernel === null) return false;
+  const aLen = m * k;
+  const bLen = k * n;
+  const cLen = m * n;
+  const aAt = dataStart;
+  const bAt = align64(aAt + aLen * 4);
+  const cAt = align64(bAt + bLen * 4);
+  if (!reserve(cAt + cLen * 4)) return false;
+  const h = heap;
+  copyIn(h, aAt, a, aOff, aLen);
+  copyIn(h, bAt, b, bOff, bLen);
+  if (beta === 1) copyIn(h, cAt, c, cOff, cLen);
+  kernel.gemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, aAt, bAt, cAt, beta, packA, packB);
+  c.set(h.subarray(cAt >>> 2, (cAt >>> 2) + cLen), cOff);
+  return true;
+}
+
+function copyIn(h: Float32Array, at: number, src: Float32Array, off: number, len: number): void {
+  h.set(off === 0 && src.length === len ? src : src.subarray(off, off + len), at >>> 2);
+}
+
+/** Grows the memory to at least `bytes`; false if that is beyond wasm32 or the engine refuses. */
+function reserve(bytes: number): boolean {
+  if (kernel === null || bytes > MAX_BYTES) return false;
+  const memory = kernel.memory;
+  const have = memory.buffer.byteLength;
+  if (bytes > have) {
+    // Grow geometrically so that a sequence of slightly larger calls does not grow every time.
+    const want = Math.min(MAX_BYTES, Math.max(bytes, have * 1.5));
+    try {
+      memory.grow(Math.ceil((want - have) / PAGE_BYTES));
+    } catch {
+      return false;
+    }
+  }
+  if (heap.buffer !== memory.buffer) heap = new Float32Array(memory.buffer);
+  return true;
+}
+
+function align64(bytes: number): number {
+  return (bytes + 63) & ~63;
+}
+
+function install(instance: WebAssembly.Instance): void {
+  const exports = instance.exports as unknown as GemmExports;
+  packA = align64(exports.heapBase());
+  packB = align64(packA + exports.packASize());
+  dataStart = align64(packB + exports.packBSize());
+  kernel = exports;
+  wasmStatus = '';
+  reserve(dataStart);
+}
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+async function load(): Promise<void> {
+  if (typeof WebAssembly === 'undefined') {
+    wasmStatus = 'no WebAssembly in this runtime';
+    return;
+  }
+  const bytes = decodeBase64(GEMM_WASM_BASE64);
+  if (!WebAssembly.validate(bytes)) {
+    wasmStatus = 'WebAssembly SIMD not supported by this runtime';
+    return;
+  }
+  try {
+    install(new WebAssembly.Instance(new WebAssembly.Module(bytes), {}));
+    return;
+  } catch {
+    // A browser main thread may refuse synchronous compilation; compile asynchronously instead.
+  }
+  try {
+    const module = await WebAssembly.compile(bytes);
+    install(await WebAssembly.instantiate(module, {}));
+  } catch (e) {
+    wasmStatus = `wasm kernel failed to load: ${e instanceof Error ? e.message : String(e)}`;
+  }
+}
