@@ -1,0 +1,69 @@
+/**
+ * The one place that registers environments (Gymnasium's `envs/__init__.py`). Import this module for its
+ * side effect before calling `make`. Episode limits and reward thresholds are Gymnasium's registrations:
+ * https://github.com/Farama-Foundation/Gymnasium/blob/main/gymnasium/envs/__init__.py
+ */
+import { declareRegistryModule, register } from '../src/gym/registry.ts';
+import { DebugEnv } from '../src/gym/debug-env.ts';
+import { Acrobot, ACROBOT_DEFAULTS, ACROBOT_METADATA } from './classic/acrobot.ts';
+import { CartPole, CART_POLE_DEFAULTS, CART_POLE_METADATA } from './classic/cart-pole.ts';
+import { MountainCar, MOUNTAIN_CAR_DEFAULTS, MOUNTAIN_CAR_METADATA } from './classic/mountain-car.ts';
+import { MountainCarContinuous, MOUNTAIN_CAR_CONTINUOUS_DEFAULTS, MOUNTAIN_CAR_CONTINUOUS_METADATA } from './classic/mountain-car-continuous.ts';
+import { Pendulum, PENDULUM_DEFAULTS, PENDULUM_METADATA } from './classic/pendulum.ts';
+
+// Vector-env workers import this module to see the same registrations.
+declareRegistryModule(import.meta.url);
+
+// ── classic control ──
+
+register({
+  id: 'CartPole-v1',
+  factory: (kwargs, spec) => new CartPole(kwargs, spec),
+  maxEpisodeSteps: 500,
+  rewardThreshold: 475.0,
+  kwargs: CART_POLE_DEFAULTS,
+  metadata: CART_POLE_METADATA,
+});
+
+register({
+  id: 'MountainCar-v0',
+  factory: (kwargs, spec) => new MountainCar(kwargs, spec),
+  maxEpisodeSteps: 200,
+  rewardThreshold: -110.0,
+  kwargs: MOUNTAIN_CAR_DEFAULTS,
+  metadata: MOUNTAIN_CAR_METADATA,
+});
+
+register({
+  id: 'MountainCarContinuous-v0',
+  factory: (kwargs, spec) => new MountainCarContinuous(kwargs, spec),
+  maxEpisodeSteps: 999,
+  rewardThreshold: 90.0,
+  kwargs: MOUNTAIN_CAR_CONTINUOUS_DEFAULTS,
+  metadata: MOUNTAIN_CAR_CONTINUOUS_METADATA,
+});
+
+register({
+  id: 'Pendulum-v1',
+  factory: (kwargs, spec) => new Pendulum(kwargs, spec),
+  maxEpisodeSteps: 200,
+  kwargs: PENDULUM_DEFAULTS,
+  metadata: PENDULUM_METADATA,
+});
+
+register({
+  id: 'Acrobot-v1',
+  factory: (kwargs, spec) => new Acrobot(kwargs, spec),
+  maxEpisodeSteps: 500,
+  rewardThreshold: -100.0,
+  kwargs: ACROBOT_DEFAULTS,
+  metadata: ACROBOT_METADATA,
+});
+
+// ── debug (machinery tests and the worker benchmark; not a task) ──
+
+register({
+  id: 'Debug/SlowEnv-v0',
+  factory: (kwargs, spec) => new DebugEnv(kwargs, spec),
+  kwargs: { stepCostUs: 50 },
+});

@@ -1,0 +1,72 @@
+/**
+ * The message protocol between a WorkerVectorEnv (main thread) and its workers. Plain data plus typed
+ * arrays (transferred, not copied); no Node imports, so the same code runs on Web Workers.
+ *
+ * One request is in flight per worker at a time and gets exactly one reply. Each step is one message per
+ * worker carrying the actions of all its copies, and one reply carrying all their results. A failure
+ * replies `error` with the global index of the copy that threw, so the main thread can reject with an
+ * error naming it instead of waiting forever.
+ */
+import type { Info } from '../env.ts';
+import type { MakeOptions } from '../registry.ts';
+
+/** Main thread → worker. */
+export type MainToWorker =
+  | {
+      readonly type: 'init';
+      readonly envId: string;
+      readonly makeOptions: MakeOptions;
+      /** Global index of this worker's first copy. */
+      readonly firstIndex: number;
+      readonly count: number;
+      /** Module URLs to import first so the worker's registry knows the env (see `declareRegistryModule`). */
+      readonly modules: readonly string[];
+    }
+  | { readonly type: 'reset'; readonly seeds: readonly (number | null)[]; readonly options: Readonly<Record<string, unknown>> | null }
+  | { readonly type: 'step'; readonly actions: Float32Array }
+  | { readonly type: 'close' };
+
+/** Worker → main thread. */
+export type WorkerToMain =
+  | { readonly type: 'ready'; readonly obsDim: number; readonly actionDim: number }
+  | { readonly type: 'reset-done'; readonly obs: Float32Array; readonly infos: Info[]; readonly masks: Uint8Array | null }
+  | {
+      readonly type: 'step-done';
+      readonly obs: Float32Array;
+      readonly rewards: Float64Array;
+      readonly terminated: Uint8Array;
+      readonly truncated: Uint8Array;
+      readonly infos: Info[];
+      readonly finalObs: (Float32Array | null)[];
+      readonly finalInfos: (Info | null)[];
+      readonly masks: Uint8Array | null;
+    }
+  | { readonly type: 'closed' }
+  | { readonly type: 'error'; readonly copyIndex: number | null; readonly name: string; readonly message: string };
+
+/** One side of a message channel (a Node `parentPort`, a Web Worker's `self`, or the main side's worker). */
+export interface Endpoint {
+  postMessage(message: unknown, transfer?: ArrayBuffer[]): void;
+  onMessage(handler: (message: unknown) => void): void;
+}
+
+const MAIN_TYPES = new Set(['init', 'reset', 'step', 'close']);
+const WORKER_TYPES = new Set(['ready', 'reset-done', 'step-done', 'closed', 'error']);
+
+/** Narrows an incoming message on the worker side. */
+export function isMainToWorker(message: unknown): message is MainToWorker {
+  return typeof message === 'object' && message !== null && MAIN_TYPES.has((message as { type?: unknown }).type as string);
+}
+
+/** Narrows an incoming message on the main side. */
+export function isWorkerToMain(message: unknown): message is WorkerToMain {
+  return typeof message === 'object' && message !== null && WORKER_TYPES.has((message as { type?: unknown }).type as string);
+}
+
+/** The buffers of a step reply, to transfer instead of copy. */
+export function stepTransferList(reply: Extract<WorkerToMain, { type: 'step-done' }>): ArrayBuffer[] {
+  const list: ArrayBuffer[] = [reply.obs.buffer as ArrayBuffer, reply.rewards.buffer as ArrayBuffer, reply.terminated.buffer as ArrayBuffer, reply.truncated.buffer as ArrayBuffer];
+  for (const f of reply.finalObs) if (f !== null) list.push(f.buffer as ArrayBuffer);
+  if (reply.masks !== null) list.push(reply.masks.buffer as ArrayBuffer);
+  return list;
+}

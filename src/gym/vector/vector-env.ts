@@ -1,0 +1,284 @@
+/**
+ * VectorEnv: N copies of one env stepped together, in this thread (`SyncVectorEnv`) or on worker threads
+ * (`WorkerVectorEnv`). Both give the same numbers for the same seeds.
+ *
+ * Batches are flat typed arrays, copy-major: copy i's observation is `obs.subarray(i * obsDim, (i + 1) *
+ * obsDim)`, holding `flatten(singleObservationSpace, obs)` (boxes as is, discrete values one-hot). Actions
+ * are `actionDim` numbers per copy: the integer for a discrete space, the box's elements, the multiDiscrete
+ * or multiBinary entries. Dict and tuple action spaces are not supported.
+ *
+ * Autoreset is same-step, the one mode (Gymnasium's SAME_STEP, cleanrl#499): when copy i's episode ends at
+ * a step, that copy is reset at once and the step returns its reset observation in `obs` and its reset
+ * info in `infos[i]`, while the last observation of the finished episode is in `finalObs[i]` and its info in
+ * `finalInfos[i]` (both null for copies that did not finish). `rewards`, `terminated` and `truncated` are
+ * those of the finishing step. To bootstrap a truncated episode, evaluate V(finalObs[i]).
+ */
+import { ConfigError, EnvError } from '../../core/errors.ts';
+import type { Rng } from '../../core/rng.ts';
+import type { Action, Env, EnvSpec, Info, Observation } from '../env.ts';
+import { assertNever, describeSpace, flatDim, flatten, type Space, type SpaceValue } from '../spaces.ts';
+
+/** What `VectorEnv.reset` takes. */
+export interface VectorResetOptions {
+  /** One seed (copy i gets `seed + i`, as in Gymnasium) or one seed per copy. */
+  readonly seed?: number | readonly number[];
+  /** Passed to every copy's reset. */
+  readonly options?: Readonly<Record<string, unknown>>;
+}
+
+/** What `VectorEnv.reset` returns. */
+export interface VectorResetResult {
+  /** `numEnvs × obsDim` observations. */
+  obs: Float32Array;
+  infos: Info[];
+  /** `numEnvs × n` legal-action masks when the copies return masks. */
+  masks?: Uint8Array;
+}
+
+/** What `VectorEnv.step` returns (see the module doc for same-step autoreset). */
+export interface VectorStepResult {
+  /** `numEnvs × obsDim`; a finished copy's entry is already its reset observation. */
+  obs: Float32Array;
+  rewards: Float64Array;
+  /** 1 where the copy's episode terminated at this step. */
+  terminated: Uint8Array;
+  /** 1 where the copy's episode was truncated at this step. */
+  truncated: Uint8Array;
+  /** Step info, or the reset info for copies that finished. */
+  infos: Info[];
+  /** Last observation (flattened) of each copy that finished at this step, else null. */
+  finalObs: (Float32Array | null)[];
+  /** Last info of each copy that finished at this step, else null. */
+  finalInfos: (Info | null)[];
+  masks?: Uint8Array;
+}
+
+/** Actions for all copies: `numEnvs × actionDim` numbers. */
+export type VectorActions = Float32Array | Int32Array | readonly number[];
+
+/** N copies of one env stepped together. */
+export interface VectorEnv {
+  readonly numEnvs: number;
+  readonly spec: EnvSpec;
+  readonly singleObservationSpace: Space;
+  readonly singleActionSpace: Space;
+  /** Floats per copy in `obs`: `flatDim(singleObservationSpace)`. */
+  readonly obsDim: number;
+  /** Numbers per copy in the actions. */
+  readonly actionDim: number;
+  /** Rng for sampling actions (`sampleActions`); re-seeded by `reset({ seed })`. */
+  readonly actionRng: Rng;
+  reset(opts?: VectorResetOptions): Promise<VectorResetResult>;
+  step(actions: VectorActions): Promise<VectorStepResult>;
+  /** Closes every copy and stops the workers; safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** An error raised by one copy; `copyIndex` says which (null when not tied to one copy, e.g. a crashed worker). */
+export class VectorEnvError extends EnvError {
+  readonly copyIndex: number | null;
+  constructor(envId: string, copyIndex: number | null, message: string) {
+    super(envId, copyIndex === null ? message : `copy ${copyIndex}: ${message}`);
+    this.name = 'VectorEnvError';
+    this.copyIndex = copyIndex;
+  }
+}
+
+/** A started worker, seen from the main thread (Node worker_threads or a Web Worker, adapted). */
+export interface WorkerHandle {
+  postMessage(message: unknown, transfer?: ArrayBuffer[]): void;
+  onMessage(handler: (message: unknown) => void): void;
+  /** Called when the worker fails outside a request (uncaught error) or exits. */
+  onFailure(handler: (error: Error) => void): void;
+  terminate(): Promise<void>;
+}
+
+/** Starts worker number `index` running the vector worker server. */
+export type WorkerSpawner = (index: number) => WorkerHandle;
+
+/** Numbers per copy for actions of `space`; throws for dict/tuple spaces. */
+export function actionDimOf(space: Space): number {
+  switch (space.kind) {
+    case 'discrete':
+      return 1;
+    case 'box':
+      return space.low.length;
+    case 'multiDiscrete':
+      return space.nvec.length;
+    case 'multiBinary':
+      return space.n;
+    case 'dict':
+    case 'tuple':
+      throw new ConfigError(`vector envs support discrete, box, multiDiscrete and multiBinary actions, not ${describeSpace(space)}`);
+    default:
+      return assertNever(space);
+  }
+}
+
+/** Copy i's action decoded from a batch (a number for discrete, a fresh typed array otherwise). */
+export function decodeAction(space: Space, actions: VectorActions, i: number, dim: number): SpaceValue {
+  const start = i * dim;
+  switch (space.kind) {
+    case 'discrete':
+      return actions[start];
+    case 'box': {
+      const out = space.dtype === 'uint8' ? new Uint8Array(dim) : new Float32Array(dim);
+      for (let k = 0; k < dim; k++) out[k] = actions[start + k];
+      return out;
+    }
+    case 'multiDiscrete': {
+      const out = new Int32Array(dim);
+      for (let k = 0; k < dim; k++) out[k] = actions[start + k];
+      return out;
+    }
+    case 'multiBinary': {
+      const out = new Uint8Array(dim);
+      for (let k = 0; k < dim; k++) out[k] = actions[start + k];
+      return out;
+    }
+    case 'dict':
+    case 'tuple':
+      throw new ConfigError(`vector envs cannot decode ${describeSpace(space)} actions`);
+    default:
+      return assertNever(space);
+  }
+}
+
+/** Per-copy seeds for a vector reset: `seed + i`, or the given list (which must have `numEnvs` entries). */
+export function copySeeds(envId: string, numEnvs: number, seed: number | readonly number[] | undefined): (number | undefined)[] {
+  if (seed === undefined) return new Array<undefined>(numEnvs).fill(undefined);
+  if (typeof seed === 'number') return Array.from({ length: numEnvs }, (_, i) => seed + i);
+  if (seed.length !== numEnvs) throw new EnvError(envId, `reset seed list must have ${numEnvs} entries (one per copy), received ${seed.length}`);
+  return [...seed];
+}
+
+/** Random actions for every copy, drawn from `rng` (uniform over the single action space). */
+export function sampleActions(space: Space, numEnvs: number, rng: Rng): Float32Array {
+  const dim = actionDimOf(space);
+  const out = new Float32Array(numEnvs * dim);
+  for (let i = 0; i < numEnvs; i++) {
+    switch (space.kind) {
+      case 'discrete':
+        out[i] = space.start + rng.int(space.n);
+        break;
+      case 'box':
+        for (let k = 0; k < dim; k++) {
+          const lo = space.low[k];
+          const hi = space.high[k];
+          out[i * dim + k] = Number.isFinite(lo) && Number.isFinite(hi) ? Math.min(Math.max(lo + (hi - lo) * rng.random(), lo), hi) : rng.normal();
+        }
+        break;
+      case 'multiDiscrete':
+        for (let k = 0; k < dim; k++) out[i * dim + k] = space.start[k] + rng.int(space.nvec[k]);
+        break;
+      case 'multiBinary':
+        for (let k = 0; k < dim; k++) out[i * dim + k] = rng.nextUint32() & 1;
+        break;
+      case 'dict':
+      case 'tuple':
+        throw new ConfigError(`sampleActions: unsupported ${describeSpace(space)}`);
+      default:
+        assertNever(space);
+    }
+  }
+  return out;
+}
+
+/**
+ * The per-copy stepping shared by the in-process vector env and the worker server: a contiguous block of
+ * copies (global indices `firstIndex…`) with same-step autoreset, writing into flat batch buffers.
+ */
+export class CopyBlock {
+  readonly envs: Env<Observation, Action>[];
+  readonly firstIndex: number;
+  readonly envId: string;
+  readonly observationSpace: Space;
+  readonly actionSpace: Space;
+  readonly obsDim: number;
+  readonly actionDim: number;
+  /** Mask width (discrete action space n) or 0. */
+  readonly maskDim: number;
+
+  constructor(envs: Env<Observation, Action>[], firstIndex: number) {
+    if (envs.length === 0) throw new ConfigError('vector env: needs at least one copy');
+    const first = envs[0];
+    this.envs = envs;
+    this.firstIndex = firstIndex;
+    this.envId = first.spec.id;
+    this.observationSpace = first.observationSpace;
+    this.actionSpace = first.actionSpace;
+    this.obsDim = flatDim(first.observationSpace);
+    this.actionDim = actionDimOf(first.actionSpace);
+    this.maskDim = first.actionSpace.kind === 'discrete' ? first.actionSpace.n : 0;
+  }
+
+  /** Resets every copy (seeds per copy) and returns the block's batch. */
+  reset(seeds: readonly (number | undefined)[], options: Readonly<Record<string, unknown>> | undefined): VectorResetResult {
+    const n = this.envs.length;
+    const obs = new Float32Array(n * this.obsDim);
+    const infos: Info[] = new Array<Info>(n);
+    let masks: Uint8Array | undefined;
+    for (let i = 0; i < n; i++) {
+      const r = this.guard(i, () => this.envs[i].reset({ seed: seeds[i], options }));
+      flatten(this.observationSpace, r.obs, obs, i * this.obsDim);
+      infos[i] = r.info;
+      if (r.mask !== undefined) (masks ??= new Uint8Array(n * this.maskDim)).set(r.mask, i * this.maskDim);
+    }
+    return masks === undefined ? { obs, infos } : { obs, infos, masks };
+  }
+
+  /** Steps every copy with its slice of `actions` (block-local indexing), autoresetting finished copies. */
+  step(actions: VectorActions): VectorStepResult {
+    const n = this.envs.length;
+    if (actions.length !== n * this.actionDim) {
+      throw new VectorEnvError(this.envId, null, `expected ${n * this.actionDim} action numbers (${n} copies × ${this.actionDim}), received ${actions.length}`);
+    }
+    const obs = new Float32Array(n * this.obsDim);
+    const rewards = new Float64Array(n);
+    const terminated = new Uint8Array(n);
+    const truncated = new Uint8Array(n);
+    const infos: Info[] = new Array<Info>(n);
+    const finalObs: (Float32Array | null)[] = new Array<Float32Array | null>(n).fill(null);
+    const finalInfos: (Info | null)[] = new Array<Info | null>(n).fill(null);
+    let masks: Uint8Array | undefined;
+    for (let i = 0; i < n; i++) {
+      const env = this.envs[i];
+      const r = this.guard(i, () => env.step(decodeAction(this.actionSpace, actions, i, this.actionDim)));
+      rewards[i] = r.reward;
+      terminated[i] = r.terminated ? 1 : 0;
+      truncated[i] = r.truncated ? 1 : 0;
+      let mask = r.mask;
+      if (r.terminated || r.truncated) {
+        finalObs[i] = flatten(this.observationSpace, r.obs);
+        finalInfos[i] = r.info;
+        const reset = this.guard(i, () => env.reset());
+        flatten(this.observationSpace, reset.obs, obs, i * this.obsDim);
+        infos[i] = reset.info;
+        mask = reset.mask;
+      } else {
+        flatten(this.observationSpace, r.obs, obs, i * this.obsDim);
+        infos[i] = r.info;
+      }
+      if (mask !== undefined) (masks ??= new Uint8Array(n * this.maskDim)).set(mask, i * this.maskDim);
+    }
+    const out: VectorStepResult = { obs, rewards, terminated, truncated, infos, finalObs, finalInfos };
+    if (masks !== undefined) out.masks = masks;
+    return out;
+  }
+
+  /** Closes every copy. */
+  close(): void {
+    this.envs.forEach((env, i) => this.guard(i, () => env.close()));
+  }
+
+  /** Runs `fn` for block copy i, re-throwing any error as a VectorEnvError naming the global copy index. */
+  private guard<T>(i: number, fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      if (err instanceof VectorEnvError) throw err;
+      const e = err instanceof Error ? err : new Error(String(err));
+      throw new VectorEnvError(this.envId, this.firstIndex + i, `${e.name}: ${e.message}`);
+    }
+  }
+}
