@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { col2im, convOutputSize, im2col } from '../../../src/autograd/kernels/index.ts';
+import { col2im, col2imJs, convOutputSize, im2col, im2colJs } from '../../../src/autograd/kernels/index.ts';
 import type { Conv2dGeometry } from '../../../src/autograd/kernels/index.ts';
 import { Rng } from '../../../src/core/rng.ts';
 
@@ -69,7 +69,12 @@ const FIXED: Conv2dGeometry[] = [
   geometry(1, 1, 4, 4, 5, 5, 1, 2),
 ];
 
-describe('im2col / col2im', () => {
+const IMPLS = [
+  ['wasm', im2col, col2im],
+  ['js', im2colJs, col2imJs],
+] as const;
+
+describe.each(IMPLS)('im2col / col2im (%s)', (_name, im2col, col2im) => {
   it('im2col matches the naive unfold, overwriting whatever col held', () => {
     const rng = new Rng(1);
     const geometries = [...FIXED, ...Array.from({ length: 200 }, () => randomGeometry(rng))];
@@ -104,5 +109,11 @@ describe('im2col / col2im', () => {
       for (let q = 0; q < x.length; q++) rhs += x[q] * (dx[q] - dx0[q]);
       expect(Math.abs(lhs - rhs)).toBeLessThan(1e-4 * (1 + Math.abs(lhs)));
     }
+  });
+
+  it('throws a RangeError on an inconsistent geometry or wrong array lengths', () => {
+    const g = geometry(1, 1, 4, 4, 3, 3, 1, 0);
+    expect(() => im2col(new Float32Array(16), { ...g, oh: 3 }, new Float32Array(27))).toThrow(/inconsistent geometry/);
+    expect(() => col2im(new Float32Array(35), g, new Float32Array(16))).toThrow(/col2im(Js)?: expected/);
   });
 });

@@ -1,10 +1,11 @@
 /**
- * Loads the WebAssembly SIMD GEMM (compiled from gemm.as) and runs it on JS Float32Arrays.
+ * Loads the WebAssembly SIMD kernels (compiled from gemm.as and im2col.as) and runs them on JS
+ * Float32Arrays.
  *
  * Why synchronous: autograd ops are synchronous, so the kernel must be usable the moment this module
  * is imported. The wasm bytes are embedded as base64 (gemm-wasm.generated.ts) and compiled with
  * `new WebAssembly.Module`, which Node always allows and browsers allow in workers and, on the main
- * thread, for modules under 4 KB (ours is about 3 KB). If a browser still refuses, or lacks SIMD, the
+ * thread, for modules under 4 KB (ours is just under 4 KB). If a browser still refuses, or lacks SIMD, the
  * caller keeps using the JS path; a refused sync compile is retried asynchronously and the wasm path
  * switches on when it finishes (`wasmReady`).
  *
@@ -13,22 +14,27 @@
  * kernel, and copies C out. The copies are O(mk + kn + mn) against O(mnk) flops. The regions are
  * reused across calls and only grow.
  */
-import { GEMM_WASM_BASE64 } from './gemm-wasm.generated.ts';
+import type { Conv2dGeometry } from './im2col.ts';
+import { KERNELS_WASM_BASE64 } from './wasm.generated.ts';
 
-interface GemmExports {
+interface KernelExports {
   readonly memory: WebAssembly.Memory;
   gemm(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, c: number,
     beta: number, packA: number, packB: number): void;
   packASize(): number;
   packBSize(): number;
   heapBase(): number;
+  im2col(x: number, n: number, c: number, h: number, w: number, kh: number, kw: number, stride: number, padding: number,
+    oh: number, ow: number, col: number): void;
+  col2im(col: number, n: number, c: number, h: number, w: number, kh: number, kw: number, stride: number, padding: number,
+    oh: number, ow: number, dx: number): void;
 }
 
 const PAGE_BYTES = 65536;
 /** wasm32 memories stop at 4 GiB; stay below so that byte addresses fit in an i32. */
 const MAX_BYTES = 2 ** 31;
 
-let kernel: GemmExports | null = null;
+let kernel: KernelExports | null = null;
 let heap = new Float32Array(0);
 /** Byte offsets of the packing scratch and of where the operand copies start. */
 let packA = 0;
@@ -70,6 +76,37 @@ export function gemmWasm(transA: boolean, transB: boolean, m: number, n: number,
   return true;
 }
 
+/** im2col through wasm (see im2col.ts for the contract); false if unavailable or too large. */
+export function im2colWasm(x: Float32Array, g: Conv2dGeometry, col: Float32Array): boolean {
+  if (kernel === null) return false;
+  const xLen = g.n * g.c * g.h * g.w;
+  const colLen = g.c * g.kh * g.kw * g.n * g.oh * g.ow;
+  const xAt = dataStart;
+  const colAt = align64(xAt + xLen * 4);
+  if (!reserve(colAt + colLen * 4)) return false;
+  const h = heap;
+  copyIn(h, xAt, x, 0, xLen);
+  kernel.im2col(xAt, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding, g.oh, g.ow, colAt);
+  col.set(h.subarray(colAt >>> 2, (colAt >>> 2) + colLen));
+  return true;
+}
+
+/** col2im through wasm, accumulating into dx; false if unavailable or too large. */
+export function col2imWasm(col: Float32Array, g: Conv2dGeometry, dx: Float32Array): boolean {
+  if (kernel === null) return false;
+  const xLen = g.n * g.c * g.h * g.w;
+  const colLen = g.c * g.kh * g.kw * g.n * g.oh * g.ow;
+  const colAt = dataStart;
+  const dxAt = align64(colAt + colLen * 4);
+  if (!reserve(dxAt + xLen * 4)) return false;
+  const h = heap;
+  copyIn(h, colAt, col, 0, colLen);
+  copyIn(h, dxAt, dx, 0, xLen);
+  kernel.col2im(colAt, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding, g.oh, g.ow, dxAt);
+  dx.set(h.subarray(dxAt >>> 2, (dxAt >>> 2) + xLen));
+  return true;
+}
+
 function copyIn(h: Float32Array, at: number, src: Float32Array, off: number, len: number): void {
   h.set(off === 0 && src.length === len ? src : src.subarray(off, off + len), at >>> 2);
 }
@@ -97,7 +134,7 @@ function align64(bytes: number): number {
 }
 
 function install(instance: WebAssembly.Instance): void {
-  const exports = instance.exports as unknown as GemmExports;
+  const exports = instance.exports as unknown as KernelExports;
   packA = align64(exports.heapBase());
   packB = align64(packA + exports.packASize());
   dataStart = align64(packB + exports.packBSize());
@@ -118,7 +155,7 @@ async function load(): Promise<void> {
     wasmStatus = 'no WebAssembly in this runtime';
     return;
   }
-  const bytes = decodeBase64(GEMM_WASM_BASE64);
+  const bytes = decodeBase64(KERNELS_WASM_BASE64);
   if (!WebAssembly.validate(bytes)) {
     wasmStatus = 'WebAssembly SIMD not supported by this runtime';
     return;
