@@ -10,6 +10,9 @@ export type CommandModule = { register(program: Command): void };
 
 const modules: Array<() => Promise<CommandModule>> = [
   // sub-commands register here, one line each
+  () => import('./train.ts'),
+  () => import('./eval.ts'),
+  () => import('./list.ts'),
 ];
 
 async function main(argv: string[]): Promise<void> {

@@ -1,0 +1,15 @@
+/**
+ * The algorithms, by CLI name. The CLI, the browser and `dojo list` read this one list.
+ */
+import type { AnyAgent } from './common/agent.ts';
+import { ppo } from './ppo.ts';
+
+/** Every agent module, in display order. */
+export const AGENTS: readonly AnyAgent[] = [ppo as unknown as AnyAgent];
+
+/** The agent with this name, or an error listing the known ones. */
+export function getAgent(name: string): AnyAgent {
+  const a = AGENTS.find((x) => x.name === name.toLowerCase());
+  if (a === undefined) throw new Error(`unknown algorithm "${name}"; known: ${AGENTS.map((x) => x.name).join(', ')}`);
+  return a;
+}

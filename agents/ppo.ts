@@ -1,0 +1,623 @@
+/**
+ * Proximal Policy Optimization (Schulman et al. 2017, https://arxiv.org/abs/1707.06347), read top
+ * to bottom like CleanRL's ppo.py / ppo_continuous_action.py / ppo_atari_lstm.py, and following
+ * "The 37 Implementation Details of PPO" (Huang et al. 2022,
+ * https://iclr-blog-track.github.io/2022/03/25/ppo-implementation-details/):
+ * vectorised envs, orthogonal init (√2 hidden, 0.01 policy head, 1 value head), Adam eps 1e-5,
+ * linear learning-rate annealing, GAE, minibatch epochs, advantage normalisation, clipped
+ * surrogate, clipped value loss, entropy bonus, global gradient clipping, approx-KL (k3 estimator).
+ *
+ * Beyond CleanRL:
+ * - truncation bootstraps: a time-limit cut adds γ·V(final obs) to the last reward, since the
+ *   episode did not really end (Pardo et al. 2018, https://arxiv.org/abs/1712.00378);
+ * - discrete, MultiDiscrete and Box actions, with action masks for discrete spaces;
+ * - optional observation and reward normalisation (SB3 VecNormalize semantics), saved in checkpoints;
+ * - an LSTM policy (`recurrent: true`) for partially observed tasks.
+ *
+ * Expected: CartPole-v1 with the tuned config in bench/learn.ts reaches a mean return ≥ 475 over the
+ * last 20 training episodes in under 100k steps (bench/LEARNING.md has the measured runs).
+ */
+import { Rng } from '../src/core/rng.ts';
+import { ConfigError, NonFiniteError } from '../src/core/errors.ts';
+import type { Metrics } from '../src/core/metrics.ts';
+import type { Observation } from '../src/gym/env.ts';
+import { flatDim, flatten, type Space } from '../src/gym/spaces.ts';
+import {
+  Tensor, add, broadcastTo, clamp, concat, exp, firstNonFinite, maximum, mean, mul, neg, noGrad, parameter, reshape, slice, square, sub, sum,
+} from '../src/autograd/index.ts';
+import { LSTM, Linear, gradNorms, mlp, namedParameters, parameters, type Module, type RecurrentState } from '../src/nn/index.ts';
+import { Adam, clipGradNorm } from '../src/optim/index.ts';
+import type { AgentModule, CheckpointPayload, Policy, RunContext, TrainRun } from './common/agent.ts';
+import { buildCheckpoint, loadNets, loadOptimizers, readCheckpointMeta } from './common/checkpoint.ts';
+import { bool, choice, int, num, nums, resolveConfig, type ConfigOf } from './common/config.ts';
+import { argmaxRows, categoricalEntropy, categoricalLogProb, maskLogits, sampleCategorical } from './common/distributions.ts';
+import { computeGae } from './common/gae.ts';
+import { RunningMeanStd } from './common/normalize.ts';
+
+// ── config ──
+
+/** PPO hyperparameters: CleanRL's names and defaults (ppo.py), plus the options above. */
+export const ppoSpec = {
+  seed: int(1, 'seed of the experiment (networks, sampling and envs)'),
+  totalTimesteps: int(500_000, 'total timesteps of the experiment', 1),
+  learningRate: num(2.5e-4, 'the learning rate of the optimizer', { min: 0 }),
+  numEnvs: int(4, 'the number of parallel game environments', 1),
+  numSteps: int(128, 'the number of steps to run in each environment per policy rollout', 1),
+  annealLr: bool(true, 'toggle learning rate annealing for policy and value networks'),
+  gamma: num(0.99, 'the discount factor gamma', { min: 0, max: 1 }),
+  gaeLambda: num(0.95, 'the lambda for the general advantage estimation', { min: 0, max: 1 }),
+  numMinibatches: int(4, 'the number of mini-batches', 1),
+  updateEpochs: int(4, 'the K epochs to update the policy', 1),
+  normAdv: bool(true, 'toggles advantages normalization'),
+  clipCoef: num(0.2, 'the surrogate clipping coefficient', { min: 0 }),
+  clipVloss: bool(true, 'toggles whether or not to use a clipped loss for the value function'),
+  entCoef: num(0.01, 'coefficient of the entropy', { min: 0 }),
+  vfCoef: num(0.5, 'coefficient of the value function', { min: 0 }),
+  maxGradNorm: num(0.5, 'the maximum norm for the gradient clipping', { min: 0 }),
+  targetKl: num(0, 'the target KL divergence threshold for early stopping (0 disables)', { min: 0 }),
+  hiddenSizes: nums([64, 64], 'hidden layer sizes of the actor and critic MLPs'),
+  activation: choice('tanh', 'activation of the hidden layers', ['tanh', 'relu']),
+  normObs: bool(false, 'normalise observations with running statistics (saved in checkpoints)'),
+  normReward: bool(false, 'scale rewards by the running std of the discounted return'),
+  recurrent: bool(false, 'use an LSTM policy (encoder → LSTM → actor/critic heads)'),
+  lstmHidden: int(64, 'hidden size of the LSTM when recurrent', 1),
+  checkpointFrequency: int(0, 'iterations between resumable checkpoints, where envs are re-seeded so a resumed run repeats exactly (0: a tenth of the run)'),
+} as const;
+
+/** A resolved PPO config. */
+export type PpoConfig = ConfigOf<typeof ppoSpec>;
+
+// ── action heads ──
+
+/** How the policy output maps onto the action space. */
+type ActionHead =
+  | { kind: 'discrete'; n: number; outDim: number; actDim: 1 }
+  | { kind: 'multiDiscrete'; nvec: number[]; outDim: number; actDim: number }
+  | { kind: 'box'; low: Float32Array; high: Float32Array; outDim: number; actDim: number };
+
+function actionHead(space: Space): ActionHead {
+  switch (space.kind) {
+    case 'discrete': return { kind: 'discrete', n: space.n, outDim: space.n, actDim: 1 };
+    case 'multiDiscrete': {
+      const nvec = Array.from(space.nvec);
+      return { kind: 'multiDiscrete', nvec, outDim: nvec.reduce((a, b) => a + b, 0), actDim: nvec.length };
+    }
+    case 'box': return { kind: 'box', low: space.low, high: space.high, outDim: space.low.length, actDim: space.low.length };
+    default: throw new ConfigError(`ppo: unsupported action space ${space.kind}`);
+  }
+}
+
+/** log π(a|s) and entropy per row for policy outputs `out` [B, outDim]. */
+function logProbEntropy(head: ActionHead, out: Tensor, actions: Float32Array, logStd: Tensor | null): { logProb: Tensor; entropy: Tensor } {
+  const b = out.shape[0];
+  if (head.kind === 'discrete') return { logProb: categoricalLogProb(out, actions), entropy: categoricalEntropy(out) };
+  if (head.kind === 'multiDiscrete') {
+    let logProb: Tensor | null = null, entropy: Tensor | null = null;
+    let offset = 0;
+    head.nvec.forEach((n, c) => {
+      const logits = slice(out, [null, [offset, offset + n]]);
+      const a = new Float32Array(b);
+      for (let r = 0; r < b; r++) a[r] = actions[r * head.actDim + c];
+      const lp = categoricalLogProb(logits, a), en = categoricalEntropy(logits);
+      logProb = logProb === null ? lp : add(logProb, lp);
+      entropy = entropy === null ? en : add(entropy, en);
+      offset += n;
+    });
+    return { logProb: logProb as unknown as Tensor, entropy: entropy as unknown as Tensor };
+  }
+  // diagonal Gaussian: log N(a; μ, σ) summed over action dims; entropy Σ (log σ + ½ log 2πe)
+  const std = logStd as Tensor;
+  const z = mul(sub(new Tensor(actions, out.shape), out), exp(neg(std)));
+  const logProb = neg(sum(add(add(mul(square(z), 0.5), std), 0.5 * Math.log(2 * Math.PI)), -1));
+  const perRow = sum(add(std, 0.5 * Math.log(2 * Math.PI * Math.E)), -1);
+  return { logProb, entropy: broadcastTo(perRow, [b]) };
+}
+
+/** Samples (or picks the mode of) actions [B·actDim] from policy outputs. */
+function sampleActions(head: ActionHead, out: Tensor, logStd: Tensor | null, rng: Rng, deterministic: boolean, masks: Uint8Array | null): Float32Array {
+  const b = out.shape[0];
+  if (head.kind === 'discrete') {
+    const logits = maskLogits(out, masks);
+    return Float32Array.from(deterministic ? argmaxRows(logits) : sampleCategorical(logits, rng));
+  }
+  if (head.kind === 'multiDiscrete') {
+    const acts = new Float32Array(b * head.actDim);
+    let offset = 0;
+    head.nvec.forEach((n, c) => {
+      const logits = slice(out, [null, [offset, offset + n]]);
+      const a = deterministic ? argmaxRows(logits) : sampleCategorical(logits, rng);
+      for (let r = 0; r < b; r++) acts[r * head.actDim + c] = a[r];
+      offset += n;
+    });
+    return acts;
+  }
+  const acts = new Float32Array(out.size);
+  const d = head.actDim, ls = (logStd as Tensor).data;
+  for (let i = 0; i < acts.length; i++) acts[i] = deterministic ? out.data[i] : out.data[i] + Math.exp(ls[i % d]) * rng.normal();
+  return acts;
+}
+
+/** The env-side action for row r: an integer, integer vector, or a Box action clipped to bounds. */
+function envAction(head: ActionHead, acts: Float32Array, r: number): number | Int32Array | Float32Array {
+  if (head.kind === 'discrete') return acts[r];
+  if (head.kind === 'multiDiscrete') return Int32Array.from(acts.subarray(r * head.actDim, (r + 1) * head.actDim));
+  const a = acts.slice(r * head.actDim, (r + 1) * head.actDim);
+  for (let j = 0; j < a.length; j++) a[j] = Math.min(head.high[j], Math.max(head.low[j], a[j])); // CleanRL's ClipAction
+  return a;
+}
+
+// ── networks ──
+
+/** Actor and critic, feed-forward or recurrent (shared encoder → LSTM → heads). */
+export type PpoNets = {
+  actor: Module;
+  critic: Module;
+  /** State-independent log σ for Box actions [1, actDim]. */
+  logStd: Tensor | null;
+  encoder: Module | null;
+  lstm: LSTM | null;
+};
+
+/** Builds CleanRL's networks for these spaces. */
+export function buildPpoNets(cfg: PpoConfig, obsDim: number, head: ActionHead, rng: Rng): PpoNets {
+  const logStd = head.kind === 'box' ? parameter(new Float32Array(head.actDim), [1, head.actDim], 'logStd') : null;
+  if (!cfg.recurrent) {
+    return {
+      actor: mlp([obsDim, ...cfg.hiddenSizes, head.outDim], cfg.activation, rng, { outputGain: 0.01 }),
+      critic: mlp([obsDim, ...cfg.hiddenSizes, 1], cfg.activation, rng, { outputGain: 1 }),
+      logStd, encoder: null, lstm: null,
+    };
+  }
+  const h = cfg.hiddenSizes[0] ?? 64;
+  return {
+    encoder: mlp([obsDim, h], cfg.activation, rng, { outputActivation: cfg.activation, outputGain: Math.SQRT2 }),
+    lstm: new LSTM(h, cfg.lstmHidden, rng),
+    actor: new Linear(cfg.lstmHidden, head.outDim, rng, { gain: 0.01 }),
+    critic: new Linear(cfg.lstmHidden, 1, rng, { gain: 1 }),
+    logStd,
+  };
+}
+
+/** All trainable tensors of the nets (the encoder only when recurrent). */
+function netParams(nets: PpoNets): Tensor[] {
+  const ps = [...parameters(nets.actor), ...parameters(nets.critic)];
+  if (nets.lstm !== null && nets.encoder !== null) ps.push(...parameters(nets.encoder), ...parameters(nets.lstm));
+  if (nets.logStd !== null) ps.push(nets.logStd);
+  return ps;
+}
+
+/** The modules that a checkpoint stores, by prefix. */
+function netModules(nets: PpoNets): Record<string, Module> {
+  const out: Record<string, Module> = { actor: nets.actor, critic: nets.critic };
+  if (nets.lstm !== null && nets.encoder !== null) {
+    out.encoder = nets.encoder;
+    out.lstm = nets.lstm;
+  }
+  if (nets.logStd !== null) out.head = { params: { logStd: nets.logStd }, buffers: {}, children: {}, training: true, forward: (x) => x };
+  return out;
+}
+
+/**
+ * One forward step: policy outputs [B, outDim] and values [B]. For recurrent nets `state` is the
+ * LSTM state before this step and the new state is returned.
+ */
+function forward(nets: PpoNets, obs: Tensor, state: RecurrentState | null): { out: Tensor; value: Tensor; state: RecurrentState | null } {
+  if (nets.lstm === null || nets.encoder === null) {
+    return { out: nets.actor.forward(obs), value: reshape(nets.critic.forward(obs), [obs.shape[0]]), state: null };
+  }
+  const b = obs.shape[0];
+  const feat = reshape(nets.encoder.forward(obs), [1, b, -1]);
+  const r = nets.lstm.run(feat, state ?? nets.lstm.initialState(b));
+  const hidden = reshape(r.output, [b, nets.lstm.hiddenSize]);
+  return { out: nets.actor.forward(hidden), value: reshape(nets.critic.forward(hidden), [b]), state: r.state };
+}
+
+/** Zeroes the LSTM state of rows whose episode just ended. */
+function resetRows(state: RecurrentState, done: ArrayLike<number>): RecurrentState {
+  const keep = new Float32Array(state.h.size);
+  const b = done.length, h = state.h.shape[2];
+  for (let l = 0; l < state.h.shape[0]; l++) for (let r = 0; r < b; r++) keep.fill(done[r] ? 0 : 1, (l * b + r) * h, (l * b + r + 1) * h);
+  const k = new Tensor(keep, state.h.shape);
+  return { h: mul(state.h, k), c: state.c !== null ? mul(state.c, k) : null };
+}
+
+// ── policy ──
+
+/** A PPO policy: acts from one observation; recurrent policies carry their LSTM state. */
+class PpoPolicy implements Policy {
+  readonly algo = 'ppo';
+  readonly envId: string;
+  private readonly nets: PpoNets;
+  private readonly head: ActionHead;
+  private readonly obsSpace: Space;
+  private readonly obsNorm: RunningMeanStd | null;
+  private readonly rng: Rng;
+  private state: RecurrentState | null = null;
+
+  constructor(envId: string, nets: PpoNets, head: ActionHead, obsSpace: Space, obsNorm: RunningMeanStd | null, rng: Rng) {
+    this.envId = envId;
+    this.nets = nets;
+    this.head = head;
+    this.obsSpace = obsSpace;
+    this.obsNorm = obsNorm;
+    this.rng = rng;
+  }
+
+  act(obs: Observation, opts: { deterministic?: boolean; mask?: Uint8Array } = {}): number | Float32Array | Int32Array {
+    const flat = flatten(this.obsSpace, obs);
+    if (this.obsNorm !== null) this.obsNorm.normalize(flat, flat);
+    return noGrad(() => {
+      const r = forward(this.nets, new Tensor(flat, [1, flat.length]), this.state);
+      this.state = r.state;
+      const acts = sampleActions(this.head, r.out, this.nets.logStd, this.rng, opts.deterministic ?? false, opts.mask ?? null);
+      return envAction(this.head, acts, 0);
+    });
+  }
+
+  resetState(): void {
+    this.state = null;
+  }
+}
+
+// ── training ──
+
+/** Starts (or resumes) a PPO run. */
+function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
+  const rng = new Rng(cfg.seed);
+  const envs = ctx.makeVec(cfg.numEnvs);
+  const head = actionHead(envs.actSpace);
+  const obsDim = envs.obsDim, N = cfg.numEnvs, S = cfg.numSteps;
+  const batchSize = N * S;
+  if (cfg.recurrent ? N % cfg.numMinibatches !== 0 : batchSize % cfg.numMinibatches !== 0) {
+    throw new ConfigError(`ppo: numMinibatches (${cfg.numMinibatches}) must divide ${cfg.recurrent ? `numEnvs (${N}) for recurrent policies` : `numEnvs·numSteps (${batchSize})`}`);
+  }
+  const numIterations = Math.max(1, Math.floor(cfg.totalTimesteps / batchSize));
+  const ckptEvery = cfg.checkpointFrequency > 0 ? cfg.checkpointFrequency : Math.max(1, Math.round(numIterations / 10));
+  const nets = buildPpoNets(cfg, obsDim, head, rng);
+  const params = netParams(nets);
+  const optimizer = new Adam(params, { lr: cfg.learningRate, eps: 1e-5 });
+  const obsNorm = cfg.normObs ? new RunningMeanStd(obsDim) : null;
+  const retNorm = cfg.normReward ? new RunningMeanStd(1) : null;
+  const discounted = new Float64Array(N);
+  let iteration = 0, globalStep = 0;
+
+  if (ctx.resume !== undefined) {
+    const meta = readCheckpointMeta(ctx.resume);
+    const t = meta.trainer as { iteration: number; globalStep: number; rng: [number, number, number, number, number]; retNorm: ReturnType<RunningMeanStd['state']> | null } | null;
+    if (meta.algo !== 'ppo' || t === null) throw new ConfigError(`ppo: cannot resume from a ${meta.algo} checkpoint without trainer state`);
+    loadNets(ctx.resume, netModules(nets));
+    loadOptimizers(ctx.resume, { adam: optimizer });
+    if (obsNorm !== null && meta.obsNorm !== null) obsNorm.load(meta.obsNorm);
+    if (retNorm !== null && t.retNorm !== null) retNorm.load(t.retNorm);
+    rng.setState(t.rng);
+    iteration = t.iteration;
+    globalStep = t.globalStep;
+  }
+  const policy = new PpoPolicy(ctx.envId, nets, head, envs.obsSpace, obsNorm, rng.spawn());
+
+  // rollout storage, [S, N] step-major
+  const obsBuf = new Float32Array(S * N * obsDim), actBuf = new Float32Array(S * N * head.actDim);
+  const logpBuf = new Float32Array(S * N), rewBuf = new Float32Array(S * N), doneBuf = new Uint8Array(S * N), valBuf = new Float32Array(S * N);
+  const maskBuf = head.kind === 'discrete' ? new Uint8Array(S * N * head.n).fill(1) : null;
+  const normObs = (raw: Float32Array, update: boolean): Float32Array => {
+    if (obsNorm === null) return raw;
+    if (update) obsNorm.update(raw, raw.length / obsDim);
+    return obsNorm.normalize(raw, new Float32Array(raw.length));
+  };
+  const valueOf = (obs: Float32Array, state: RecurrentState | null): Float32Array => noGrad(() => forward(nets, new Tensor(obs, [obs.length / obsDim, obsDim]), state).value.data);
+
+  function* iterations(): Generator<Metrics, void, void> {
+    let nextObs: Float32Array = new Float32Array(0);
+    let nextMasks: Uint8Array | null = null;
+    let lstmState: RecurrentState | null = null;
+    const startIteration = iteration;
+    const t0 = performance.now();
+    while (iteration < numIterations) {
+      if (iteration === startIteration || iteration % ckptEvery === 0) {
+        // a boundary: every copy starts afresh from a seed fixed by the iteration, so a run resumed here repeats exactly
+        const r = envs.reset(cfg.seed * 100_003 + iteration * N);
+        nextObs = normObs(r.obs, true);
+        nextMasks = r.masks;
+        lstmState = nets.lstm !== null ? nets.lstm.initialState(N) : null;
+        discounted.fill(0);
+      }
+      iteration += 1;
+      const lr = cfg.annealLr ? (1 - (iteration - 1) / numIterations) * cfg.learningRate : cfg.learningRate;
+      optimizer.lr = lr;
+      const initialState = lstmState;
+      const episodes: Array<{ r: number; l: number }> = [];
+
+      // ── rollout ──
+      for (let t = 0; t < S; t++) {
+        globalStep += N;
+        obsBuf.set(nextObs, t * N * obsDim);
+        if (maskBuf !== null && nextMasks !== null) maskBuf.set(nextMasks, t * N * (head as { n: number }).n);
+        const step = noGrad(() => {
+          const f = forward(nets, new Tensor(nextObs, [N, obsDim]), lstmState);
+          const acts = sampleActions(head, f.out, nets.logStd, rng, false, nextMasks);
+          const masked = head.kind === 'discrete' ? maskLogits(f.out, nextMasks) : f.out;
+          const lp = logProbEntropy(head, masked, acts, nets.logStd).logProb;
+          return { acts, lp: lp.data, value: f.value.data, state: f.state };
+        });
+        actBuf.set(step.acts, t * N * head.actDim);
+        logpBuf.set(step.lp, t * N);
+        valBuf.set(step.value, t * N);
+        const actions = Array.from({ length: N }, (_, i) => envAction(head, step.acts, i));
+        const r = envs.step(actions);
+        episodes.push(...r.episodes);
+        for (let i = 0; i < N; i++) {
+          let reward = r.rewards[i];
+          if (retNorm !== null) {
+            discounted[i] = discounted[i] * cfg.gamma + reward;
+            retNorm.update([discounted[i]], 1);
+            reward = Math.max(-10, Math.min(10, reward / Math.sqrt(retNorm.var[0] + 1e-8)));
+          }
+          rewBuf[t * N + i] = reward;
+          doneBuf[t * N + i] = r.terminated[i] || r.truncated[i] ? 1 : 0;
+          if (doneBuf[t * N + i]) discounted[i] = 0;
+        }
+        // truncation: the episode was cut, not ended, so bootstrap from the real final observation
+        for (let i = 0; i < N; i++) {
+          const fin = r.finalObs[i];
+          if (r.truncated[i] && !r.terminated[i] && fin !== null) {
+            const rowState = step.state !== null ? { h: slice(step.state.h, [null, [i, i + 1]]), c: step.state.c !== null ? slice(step.state.c, [null, [i, i + 1]]) : null } : null;
+            rewBuf[t * N + i] += cfg.gamma * valueOf(normObs(fin, false), rowState)[0];
+          }
+        }
+        nextObs = normObs(r.obs, true);
+        nextMasks = r.masks;
+        lstmState = step.state !== null ? resetRows(step.state, doneBuf.subarray(t * N, (t + 1) * N)) : null;
+      }
+
+      // ── GAE ──
+      const nextValue = valueOf(nextObs, lstmState);
+      const { advantages, returns } = computeGae(rewBuf, valBuf, doneBuf, nextValue, S, N, cfg.gamma, cfg.gaeLambda);
+
+      // ── update ──
+      const stats = { pg: 0, v: 0, ent: 0, oldKl: 0, kl: 0, clipfrac: 0, n: 0 };
+      let grads: Record<string, number> = {};
+      const rows = cfg.recurrent ? N : batchSize;
+      const mbRows = rows / cfg.numMinibatches;
+      let stop = false;
+      for (let epoch = 0; epoch < cfg.updateEpochs && !stop; epoch++) {
+        const perm = rng.permutation(rows);
+        for (let start = 0; start < rows; start += mbRows) {
+          const pick = perm.subarray(start, start + mbRows);
+          const ro: Rollout = { obsBuf, actBuf, logpBuf, valBuf, doneBuf, maskBuf, advantages, returns, initialState, nets, head, obsDim, N, S };
+          const mb = cfg.recurrent ? sequenceMinibatch(ro, pick) : flatMinibatch(ro, pick);
+          const { logProb, entropy } = logProbEntropy(head, mb.out, mb.actions, nets.logStd);
+          const logratio = sub(logProb, new Tensor(mb.oldLogp, [mb.size]));
+          const ratio = exp(logratio);
+          noGrad(() => {
+            // k3 estimator of KL (http://joschu.net/blog/kl-approx.html)
+            let old = 0, kl = 0, cf = 0;
+            for (let i = 0; i < mb.size; i++) {
+              const lr_ = logratio.data[i], r_ = ratio.data[i];
+              old += -lr_;
+              kl += r_ - 1 - lr_;
+              if (Math.abs(r_ - 1) > cfg.clipCoef) cf += 1;
+            }
+            stats.oldKl += old / mb.size;
+            stats.kl += kl / mb.size;
+            stats.clipfrac += cf / mb.size;
+          });
+          const adv = mb.advantages;
+          if (cfg.normAdv && adv.length > 1) {
+            let m = 0, v = 0;
+            for (const a of adv) m += a / adv.length;
+            for (const a of adv) v += (a - m) ** 2 / (adv.length - 1);
+            for (let i = 0; i < adv.length; i++) adv[i] = (adv[i] - m) / (Math.sqrt(v) + 1e-8);
+          }
+          const A = new Tensor(adv, [mb.size]);
+          // policy loss: max(−A·r, −A·clip(r, 1 ± ε))
+          const pgLoss = mean(maximum(mul(neg(A), ratio), mul(neg(A), clamp(ratio, 1 - cfg.clipCoef, 1 + cfg.clipCoef))));
+          const R = new Tensor(mb.returns, [mb.size]);
+          let vLoss: Tensor;
+          if (cfg.clipVloss) {
+            const oldV = new Tensor(mb.oldValues, [mb.size]);
+            const vClipped = add(oldV, clamp(sub(mb.value, oldV), -cfg.clipCoef, cfg.clipCoef));
+            vLoss = mul(mean(maximum(square(sub(mb.value, R)), square(sub(vClipped, R)))), 0.5);
+          } else {
+            vLoss = mul(mean(square(sub(mb.value, R))), 0.5);
+          }
+          const entLoss = mean(entropy);
+          const loss = add(sub(pgLoss, mul(entLoss, cfg.entCoef)), mul(vLoss, cfg.vfCoef));
+          if (!Number.isFinite(loss.item())) {
+            throw new NonFiniteError(`ppo: the loss is ${loss.item()} at global step ${globalStep} (policy loss ${pgLoss.item()}, value loss ${vLoss.item()}, entropy ${entLoss.item()})`);
+          }
+          optimizer.zeroGrad();
+          loss.backward();
+          grads = gradNorms2(nets);
+          clipGradNorm(params, cfg.maxGradNorm);
+          optimizer.step();
+          stats.pg += pgLoss.item();
+          stats.v += vLoss.item();
+          stats.ent += entLoss.item();
+          stats.n += 1;
+        }
+        if (cfg.targetKl > 0 && stats.kl / stats.n > cfg.targetKl) stop = true;
+      }
+      checkParamsFinite(nets, globalStep);
+
+      // explained variance of the value predictions
+      let yMean = 0;
+      for (const r of returns) yMean += r / returns.length;
+      let varY = 0, varRes = 0;
+      for (let i = 0; i < returns.length; i++) {
+        varY += (returns[i] - yMean) ** 2;
+        varRes += (returns[i] - valBuf[i]) ** 2;
+      }
+      const elapsed = (performance.now() - t0) / 1000;
+      const row: Metrics = {
+        global_step: globalStep,
+        iteration,
+        'charts/learning_rate': lr,
+        'losses/value_loss': stats.v / stats.n,
+        'losses/policy_loss': stats.pg / stats.n,
+        'losses/entropy': stats.ent / stats.n,
+        'losses/old_approx_kl': stats.oldKl / stats.n,
+        'losses/approx_kl': stats.kl / stats.n,
+        'losses/clipfrac': stats.clipfrac / stats.n,
+        'losses/explained_variance': varY === 0 ? Number.NaN : 1 - varRes / varY,
+        'charts/SPS': Math.round((globalStep - startIteration * batchSize) / Math.max(elapsed, 1e-9)),
+        'charts/episodes': episodes.length,
+      };
+      if (episodes.length > 0) {
+        row['charts/episodic_return'] = episodes.reduce((s, e) => s + e.r, 0) / episodes.length;
+        row['charts/episodic_length'] = episodes.reduce((s, e) => s + e.l, 0) / episodes.length;
+      }
+      for (const [k, v] of Object.entries(grads)) row[`grads/${k}`] = v;
+      yield row;
+    }
+
+  }
+
+  return {
+    iterations: iterations(),
+    policy,
+    totalTimesteps: numIterations * batchSize,
+    globalStep: () => globalStep,
+    checkpointDue: () => iteration % ckptEvery === 0 && iteration < numIterations,
+    checkpoint: (): CheckpointPayload => buildCheckpoint({
+      algo: 'ppo', envId: ctx.envId, config: cfg, nets: netModules(nets), optimizers: { adam: optimizer },
+      obsNorm: obsNorm?.state() ?? null,
+      trainer: { iteration, globalStep, rng: rng.getState(), retNorm: retNorm?.state() ?? null, obsSpace: envs.obsSpace.kind, actSpace: envs.actSpace.kind },
+    }),
+    close: () => envs.close(),
+  };
+}
+
+/** One iteration's rollout, as the update phase reads it. */
+type Rollout = {
+  obsBuf: Float32Array; actBuf: Float32Array; logpBuf: Float32Array; valBuf: Float32Array; doneBuf: Uint8Array; maskBuf: Uint8Array | null;
+  advantages: Float32Array; returns: Float32Array; initialState: RecurrentState | null;
+  nets: PpoNets; head: ActionHead; obsDim: number; N: number; S: number;
+};
+
+/** Policy outputs and stored rollout values for one minibatch. */
+type Minibatch = {
+  size: number; out: Tensor; value: Tensor; actions: Float32Array; oldLogp: Float32Array;
+  advantages: Float32Array; returns: Float32Array; oldValues: Float32Array;
+};
+
+  /** A minibatch of single steps (feed-forward policies). */
+  function flatMinibatch(ro: Rollout, pick: Int32Array): Minibatch {
+  const { obsBuf, actBuf, logpBuf, valBuf, maskBuf, advantages, returns, nets, head, obsDim } = ro;
+    const size = pick.length;
+    const obs = new Float32Array(size * obsDim), actions = new Float32Array(size * head.actDim);
+    const oldLogp = new Float32Array(size), adv = new Float32Array(size), ret = new Float32Array(size), oldValues = new Float32Array(size);
+    const masks = maskBuf !== null ? new Uint8Array(size * (head as { n: number }).n) : null;
+    for (let j = 0; j < size; j++) {
+      const i = pick[j];
+      obs.set(obsBuf.subarray(i * obsDim, (i + 1) * obsDim), j * obsDim);
+      actions.set(actBuf.subarray(i * head.actDim, (i + 1) * head.actDim), j * head.actDim);
+      if (masks !== null && maskBuf !== null) {
+        const n = (head as { n: number }).n;
+        masks.set(maskBuf.subarray(i * n, (i + 1) * n), j * n);
+      }
+      oldLogp[j] = logpBuf[i];
+      adv[j] = advantages[i];
+      ret[j] = returns[i];
+      oldValues[j] = valBuf[i];
+    }
+    const f = forward(nets, new Tensor(obs, [size, obsDim]), null);
+    const out = head.kind === 'discrete' ? maskLogits(f.out, masks) : f.out;
+    return { size, out, value: f.value, actions, oldLogp, advantages: adv, returns: ret, oldValues };
+  }
+
+  /** A minibatch of whole env sequences, replayed through the LSTM from the rollout's initial state. */
+  function sequenceMinibatch(ro: Rollout, envIdx: Int32Array): Minibatch {
+  const { obsBuf, actBuf, logpBuf, valBuf, doneBuf, advantages, returns, nets, head, obsDim, N, S, initialState } = ro;
+    const lstm = nets.lstm as LSTM;
+    const E = envIdx.length, size = E * S;
+    const pickRows = (s: RecurrentState): RecurrentState => {
+      const sel = (t: Tensor): Tensor => {
+        const out = new Float32Array(t.shape[0] * E * t.shape[2]);
+        const H = t.shape[2];
+        for (let l = 0; l < t.shape[0]; l++) for (let e = 0; e < E; e++) out.set(t.data.subarray((l * N + envIdx[e]) * H, (l * N + envIdx[e] + 1) * H), (l * E + e) * H);
+        return new Tensor(out, [t.shape[0], E, H]);
+      };
+      return { h: sel(s.h), c: s.c !== null ? sel(s.c) : null };
+    };
+    let state: RecurrentState = pickRows(initialState ?? lstm.initialState(N));
+    const outs: Tensor[] = [], values: Tensor[] = [];
+    const actions = new Float32Array(size * head.actDim), oldLogp = new Float32Array(size), adv = new Float32Array(size), ret = new Float32Array(size), oldValues = new Float32Array(size);
+    for (let t = 0; t < S; t++) {
+      const obs = new Float32Array(E * obsDim);
+      const dones = new Uint8Array(E);
+      for (let e = 0; e < E; e++) {
+        const i = t * N + envIdx[e], j = t * E + e;
+        obs.set(obsBuf.subarray(i * obsDim, (i + 1) * obsDim), e * obsDim);
+        actions.set(actBuf.subarray(i * head.actDim, (i + 1) * head.actDim), j * head.actDim);
+        oldLogp[j] = logpBuf[i];
+        adv[j] = advantages[i];
+        ret[j] = returns[i];
+        oldValues[j] = valBuf[i];
+        dones[e] = doneBuf[i];
+      }
+      const f = forward(nets, new Tensor(obs, [E, obsDim]), state);
+      outs.push(f.out);
+      values.push(f.value);
+      state = resetRows(f.state as RecurrentState, dones);
+    }
+    const out = concatRows(outs), value = concatRows(values);
+    return { size, out, value, actions, oldLogp, advantages: adv, returns: ret, oldValues };
+  }
+
+/** Concatenates per-step outputs along the batch axis, keeping the graph. */
+function concatRows(ts: Tensor[]): Tensor {
+  return ts.length === 1 ? ts[0] : concat(ts, 0);
+}
+
+/** Gradient norms per layer of every net, named `actor.0`, `critic.2`, … */
+function gradNorms2(nets: PpoNets): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [prefix, net] of Object.entries(netModules(nets))) {
+    for (const [layer, v] of Object.entries(gradNorms(net))) out[layer === '(root)' ? prefix : `${prefix}.${layer}`] = v;
+  }
+  return out;
+}
+
+/** Stops training with the name of the first parameter that went NaN or infinite. */
+function checkParamsFinite(nets: PpoNets, step: number): void {
+  for (const [prefix, net] of Object.entries(netModules(nets))) {
+    for (const [name, p] of namedParameters(net)) {
+      const i = firstNonFinite(p.data);
+      if (i >= 0) throw new NonFiniteError(`ppo: parameter ${prefix}.${name} became ${p.data[i]} at global step ${step}`);
+    }
+  }
+}
+
+/** Rebuilds a policy from a checkpoint. */
+function loadPolicy(ckpt: CheckpointPayload, obsSpace: Space, actSpace: Space): Policy {
+  const meta = readCheckpointMeta(ckpt);
+  const cfg = resolveConfig('ppo', ppoSpec, meta.config);
+  const head = actionHead(actSpace);
+  const nets = buildPpoNets(cfg, flatDim(obsSpace), head, new Rng(cfg.seed));
+  loadNets(ckpt, netModules(nets));
+  let obsNorm: RunningMeanStd | null = null;
+  if (meta.obsNorm !== null) {
+    obsNorm = new RunningMeanStd(flatDim(obsSpace));
+    obsNorm.load(meta.obsNorm);
+  }
+  return new PpoPolicy(meta.envId, nets, head, obsSpace, obsNorm, new Rng(cfg.seed + 1));
+}
+
+/** Which spaces PPO handles. */
+function supports(obs: Space, act: Space): string | null {
+  if (!['box', 'discrete', 'multiDiscrete', 'multiBinary'].includes(obs.kind)) return `observation space ${obs.kind} is not flat (flatten it with FlattenObservation)`;
+  if (!['discrete', 'multiDiscrete', 'box'].includes(act.kind)) return `action space ${act.kind} is not discrete, multiDiscrete or box`;
+  return null;
+}
+
+/** The PPO agent module. */
+export const ppo: AgentModule<typeof ppoSpec> = {
+  name: 'ppo',
+  title: 'Proximal Policy Optimization (Schulman et al. 2017)',
+  spec: ppoSpec,
+  spaces: 'obs: box, discrete, multiDiscrete · actions: discrete (with masks), multiDiscrete, box',
+  supports,
+  createRun,
+  loadPolicy,
+};
+

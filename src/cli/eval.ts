@@ -1,0 +1,79 @@
+/**
+ * `dojo eval --checkpoint <file> [--episodes n] [--seed n] [--json]`: runs the saved policy
+ * deterministically and reports the mean and std of the episodic return.
+ */
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { ConfigError } from '../core/errors.ts';
+import type { Env } from '../gym/env.ts';
+import { getAgent } from '../../agents/index.ts';
+import type { CheckpointPayload, Policy } from '../../agents/common/agent.ts';
+import { readCheckpointMeta } from '../../agents/common/checkpoint.ts';
+import { readCheckpoint, runContext } from './run-context.ts';
+
+/** The result of an evaluation. */
+export type EvalResult = { env: string; algo: string; episodes: number; mean_return: number; std_return: number; returns: number[]; lengths: number[] };
+
+/** Runs `episodes` episodes of `policy` in `env`, seeds seed, seed+1, …; deterministic actions by default. */
+export function evaluatePolicy(policy: Policy, makeEnv: () => Env, episodes: number, seed: number, deterministic = true): { returns: number[]; lengths: number[] } {
+  const env = makeEnv();
+  const returns: number[] = [], lengths: number[] = [];
+  try {
+    for (let e = 0; e < episodes; e++) {
+      const r = env.reset({ seed: seed + e });
+      let obs = r.obs, mask = r.mask;
+      policy.resetState();
+      let total = 0, len = 0;
+      for (;;) {
+        const s = env.step(policy.act(obs, { deterministic, mask }));
+        total += s.reward;
+        len += 1;
+        if (s.terminated || s.truncated) break;
+        obs = s.obs;
+        mask = s.mask;
+      }
+      returns.push(total);
+      lengths.push(len);
+    }
+  } finally {
+    env.close();
+  }
+  return { returns, lengths };
+}
+
+/** Loads a checkpoint and evaluates it. */
+export function evaluateCheckpoint(ckpt: CheckpointPayload, episodes: number, seed: number): EvalResult {
+  const meta = readCheckpointMeta(ckpt);
+  const agent = getAgent(meta.algo);
+  const ctx = runContext(meta.envId);
+  const probe = ctx.makeEnv();
+  const policy = agent.loadPolicy(ckpt, probe.observationSpace, probe.actionSpace);
+  probe.close();
+  const { returns, lengths } = evaluatePolicy(policy, ctx.makeEnv, episodes, seed);
+  const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
+  const std = Math.sqrt(returns.reduce((a, b) => a + (b - mean) ** 2, 0) / returns.length);
+  return { env: meta.envId, algo: meta.algo, episodes, mean_return: mean, std_return: std, returns, lengths };
+}
+
+/** Adds `dojo eval`. */
+export function register(program: Command): void {
+  program
+    .command('eval')
+    .description('evaluate a checkpoint: mean and std of the return over deterministic episodes')
+    .requiredOption('--checkpoint <file>', 'a .safetensors checkpoint written by dojo train')
+    .option('--episodes <n>', 'number of episodes', '10')
+    .option('--seed <n>', 'seed of the first episode', '0')
+    .option('--json', 'print {"env","algo","episodes","mean_return","std_return"}')
+    .action((opts: { checkpoint: string; episodes: string; seed: string; json?: boolean }) => {
+      const episodes = Number(opts.episodes), seed = Number(opts.seed);
+      if (!Number.isInteger(episodes) || episodes < 1) throw new ConfigError(`eval: --episodes expects a positive integer, received ${JSON.stringify(opts.episodes)}`);
+      if (!Number.isInteger(seed) || seed < 0) throw new ConfigError(`eval: --seed expects a non-negative integer, received ${JSON.stringify(opts.seed)}`);
+      if (!existsSync(opts.checkpoint)) throw new ConfigError(`eval: checkpoint not found: ${opts.checkpoint}`);
+      const r = evaluateCheckpoint(readCheckpoint(opts.checkpoint), episodes, seed);
+      if (opts.json) {
+        process.stdout.write(JSON.stringify({ env: r.env, algo: r.algo, episodes: r.episodes, mean_return: r.mean_return, std_return: r.std_return }) + '\n');
+      } else {
+        process.stdout.write(`${r.algo} on ${r.env}: mean return ${r.mean_return.toFixed(2)} ± ${r.std_return.toFixed(2)} over ${r.episodes} episodes (mean length ${(r.lengths.reduce((a, b) => a + b, 0) / r.lengths.length).toFixed(1)})\n`);
+      }
+    });
+}

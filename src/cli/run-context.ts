@@ -1,0 +1,33 @@
+/**
+ * Turning an env id into what agents need: a vector of copies (in-process or on worker threads)
+ * and single envs for evaluation; and checkpoint files to and from agent payloads.
+ */
+import { make } from '../gym/registry.ts';
+import type { Env } from '../gym/env.ts';
+import { LocalVecEnv, type VecEnv } from '../../agents/common/vec.ts';
+import type { CheckpointPayload, RunContext } from '../../agents/common/agent.ts';
+import { readSafetensorsFile, saveSafetensorsFile } from '../nn/safetensors-node.ts';
+import '../../envs/index.ts';
+
+/** A run context for `envId`; `workers` > 0 steps the copies on that many worker threads. */
+export function runContext(envId: string, opts: { workers?: number; resume?: CheckpointPayload; kwargs?: Record<string, unknown> } = {}): RunContext {
+  const makeEnv = (): Env => make(envId, { kwargs: opts.kwargs }) as Env;
+  makeEnv().close(); // fail early, with the registry's message, on an unknown id or bad kwargs
+  return {
+    envId,
+    makeEnv,
+    makeVec: (numEnvs: number): VecEnv => new LocalVecEnv(Array.from({ length: numEnvs }, makeEnv)),
+    resume: opts.resume,
+  };
+}
+
+/** Writes an agent payload as a .safetensors file, atomically. */
+export function writeCheckpoint(path: string, payload: CheckpointPayload): void {
+  saveSafetensorsFile(path, payload.tensors, payload.metadata);
+}
+
+/** Reads an agent payload from a .safetensors file (validated). */
+export function readCheckpoint(path: string): CheckpointPayload {
+  const { tensors, metadata } = readSafetensorsFile(path);
+  return { tensors, metadata };
+}

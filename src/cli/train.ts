@@ -1,0 +1,162 @@
+/**
+ * `dojo train --env <id> --algo <name> [--seed n] [--total-timesteps n] [--num-envs n] [--workers n]
+ *  [--config file.json] [--<any config field> value] [--out dir] [--resume checkpoint]`
+ *
+ * Prints the resolved config, shows a progress bar on stderr, and writes <out>/config.json,
+ * <out>/metrics.jsonl (one CleanRL-keyed row per iteration), periodic checkpoints and
+ * <out>/final.safetensors. Ctrl-C finishes the current iteration, saves a checkpoint and exits.
+ * A non-finite loss stops the run with a message; the last good checkpoint stays on disk.
+ */
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { SingleBar } from 'cli-progress';
+import { ConfigError, NonFiniteError } from '../core/errors.ts';
+import { metricsLine, RecentMean } from '../core/metrics.ts';
+import { getAgent } from '../../agents/index.ts';
+import { readCheckpointMeta } from '../../agents/common/checkpoint.ts';
+import { closest, parseField, resolveConfig, toCamel, toKebab, type ConfigSpec } from '../../agents/common/config.ts';
+import type { CheckpointPayload } from '../../agents/common/agent.ts';
+import { readCheckpoint, runContext, writeCheckpoint } from './run-context.ts';
+import { writeFileAtomic } from '../nn/safetensors-node.ts';
+
+/** Options the train command knows besides config fields. */
+type TrainFlags = { env?: string; algo?: string; config?: string; out?: string; resume?: string; workers?: string; quiet?: boolean };
+
+/** Parses `--kebab value` / `--kebab=value` pairs against an agent's spec. */
+export function parseConfigFlags(algo: string, spec: ConfigSpec, rest: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < rest.length; i++) {
+    const tok = rest[i];
+    if (!tok.startsWith('--')) throw new ConfigError(`train: unexpected argument ${JSON.stringify(tok)}`);
+    let [flag, value] = tok.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
+    const name = toCamel(flag);
+    const f = spec[name];
+    if (f === undefined) {
+      const near = closest(name, Object.keys(spec));
+      throw new ConfigError(`train: unknown flag --${flag}${near !== null ? ` (did you mean --${toKebab(near)}?)` : ''}. Config fields of ${algo}: ${Object.keys(spec).map((k) => `--${toKebab(k)}`).join(' ')}`);
+    }
+    if (value === undefined) {
+      if (f.kind === 'boolean' && (i + 1 >= rest.length || rest[i + 1].startsWith('--'))) value = 'true';
+      else if (i + 1 < rest.length) value = rest[++i];
+      else throw new ConfigError(`train: --${flag} needs a value`);
+    }
+    out[name] = parseField(algo, name, f, value);
+  }
+  return out;
+}
+
+function loadJson(path: string): Record<string, unknown> {
+  if (!existsSync(path)) throw new ConfigError(`train: config file not found: ${path}`);
+  let v: unknown;
+  try {
+    v = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new ConfigError(`train: config file ${path} is not valid JSON (${(e as Error).message})`);
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ConfigError(`train: config file ${path} must hold a JSON object`);
+  return v as Record<string, unknown>;
+}
+
+/** Runs a training job; returns the output directory. */
+export async function train(flags: TrainFlags, rest: readonly string[]): Promise<string> {
+  let resume: CheckpointPayload | undefined;
+  let algoName = flags.algo, envId = flags.env;
+  let base: Record<string, unknown> = {};
+  if (flags.resume !== undefined) {
+    if (!existsSync(flags.resume)) throw new ConfigError(`train: checkpoint not found: ${flags.resume}`);
+    resume = readCheckpoint(flags.resume);
+    const meta = readCheckpointMeta(resume);
+    algoName ??= meta.algo;
+    envId ??= meta.envId;
+    base = meta.config;
+  }
+  if (envId === undefined) throw new ConfigError('train: --env <id> is required (see `dojo list`)');
+  if (algoName === undefined) throw new ConfigError('train: --algo <name> is required (see `dojo list`)');
+  const agent = getAgent(algoName);
+  const fromFile = flags.config !== undefined ? loadJson(flags.config) : {};
+  const cfg = resolveConfig(agent.name, agent.spec, { ...base, ...fromFile, ...parseConfigFlags(agent.name, agent.spec, rest) });
+  const workers = flags.workers !== undefined ? Number(flags.workers) : 0;
+  if (!Number.isInteger(workers) || workers < 0) throw new ConfigError(`train: --workers expects a non-negative integer, received ${JSON.stringify(flags.workers)}`);
+  const ctx = runContext(envId, { workers, resume });
+  const probe = ctx.makeEnv();
+  const why = agent.supports(probe.observationSpace, probe.actionSpace);
+  probe.close();
+  if (why !== null) throw new ConfigError(`train: ${agent.name} cannot train on ${envId}: ${why}`);
+  const seed = (cfg as { seed?: number }).seed ?? 0;
+  const out = flags.out ?? join('runs', `${envId.replace(/\//g, '_')}__${agent.name}__${seed}__${Math.floor(Date.now() / 1000)}`);
+  mkdirSync(join(out, 'checkpoints'), { recursive: true });
+  writeFileAtomic(join(out, 'config.json'), new TextEncoder().encode(JSON.stringify({ env: envId, algo: agent.name, ...cfg }, null, 2) + '\n'));
+  if (!flags.quiet) {
+    process.stdout.write(`dojo train ${agent.name} on ${envId} → ${out}\n`);
+    for (const [k, v] of Object.entries(cfg)) process.stdout.write(`  ${toKebab(k).padEnd(24)} ${JSON.stringify(v)}\n`);
+  }
+
+  const run = agent.createRun(cfg, ctx);
+  const metricsFd = openSync(join(out, 'metrics.jsonl'), resume !== undefined ? 'a' : 'w');
+  const bar = new SingleBar({
+    format: '{bar} {percentage}% | {value}/{total} steps | {sps} steps/s | return {ret} | ETA {eta_formatted}',
+    stream: process.stderr, hideCursor: true, noTTYOutput: !flags.quiet, notTTYSchedule: 5000, etaBuffer: 50,
+  });
+  if (!flags.quiet) bar.start(run.totalTimesteps, run.globalStep(), { sps: '—', ret: '—' });
+  let interrupted = false;
+  const onSigint = (): void => {
+    interrupted = true;
+  };
+  process.on('SIGINT', onSigint);
+  const recent = new RecentMean(20);
+  let last = '';
+  try {
+    for (const row of run.iterations) {
+      writeSync(metricsFd, metricsLine(row) + '\n');
+      if (row['charts/episodes'] > 0) recent.push(row['charts/episodic_return']);
+      if (!flags.quiet) bar.update(row.global_step, { sps: row['charts/SPS'], ret: Number.isNaN(recent.mean()) ? '—' : recent.mean().toFixed(1) });
+      if (run.checkpointDue()) {
+        last = join(out, 'checkpoints', `step-${row.global_step}.safetensors`);
+        writeCheckpoint(last, run.checkpoint());
+      }
+      if (interrupted) {
+        const p = join(out, 'checkpoints', `interrupted-${row.global_step}.safetensors`);
+        writeCheckpoint(p, run.checkpoint());
+        if (!flags.quiet) bar.stop();
+        process.stderr.write(`\ninterrupted: saved ${p}; resume with: dojo train --resume ${p}\n`);
+        return out;
+      }
+    }
+    writeCheckpoint(join(out, 'final.safetensors'), run.checkpoint());
+    if (!flags.quiet) {
+      bar.stop();
+      process.stdout.write(`done: ${run.globalStep()} steps; final checkpoint ${join(out, 'final.safetensors')}\n`);
+    }
+    return out;
+  } catch (err) {
+    if (!flags.quiet) bar.stop();
+    if (err instanceof NonFiniteError) {
+      throw new NonFiniteError(`${err.message}. Training stopped; the last good checkpoint is ${last === '' ? '(none written yet)' : last}`);
+    }
+    throw err;
+  } finally {
+    process.off('SIGINT', onSigint);
+    closeSync(metricsFd);
+    run.close();
+  }
+}
+
+/** Adds `dojo train`. */
+export function register(program: Command): void {
+  program
+    .command('train')
+    .description('train an agent headless; any config field is a flag (e.g. --learning-rate 3e-4)')
+    .option('--env <id>', 'environment id (dojo list)')
+    .option('--algo <name>', 'algorithm (dojo list)')
+    .option('--config <file>', 'JSON file of config fields')
+    .option('--out <dir>', 'output directory (default runs/<env>__<algo>__<seed>__<time>)')
+    .option('--resume <checkpoint>', 'continue the run saved in this checkpoint')
+    .option('--workers <n>', 'step the env copies on n worker threads (0: in-process)')
+    .option('--quiet', 'no config print-out or progress bar')
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(async (opts: TrainFlags, cmd: Command) => {
+      await train(opts, cmd.args);
+    });
+}
