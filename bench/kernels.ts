@@ -6,7 +6,8 @@
  *   npx tsx bench/kernels.ts [--quick]
  *
  * Times are medians of batches of calls (each batch ≥ 10 ms), so µs-sized calls are measured
- * without timer noise. `--quick` skips the slow reference columns.
+ * without timer noise. The JS column stops at 256³ multiply-adds (one call takes seconds beyond);
+ * `--quick` also skips the reference column and shrinks the JS one.
  */
 import { Rng } from '../src/core/rng.ts';
 import {
@@ -57,9 +58,9 @@ const cell = (x: number | null): string => (x === null ? '—' : x.toFixed(x < 1
 
 function row(label: string, transA: boolean, transB: boolean, m: number, n: number, k: number, withRef: boolean): void {
   const macs = m * n * k;
-  const ref = withRef ? gemmGflops(gemmRef, transA, transB, m, n, k, 150) : null;
-  const js = macs <= 64 ** 3 || !quick ? gemmGflops(gemmJs, transA, transB, m, n, k, macs > 2e8 ? 400 : 150) : null;
-  const ours = gemmGflops(gemm, transA, transB, m, n, k, macs > 2e8 ? 1200 : 250);
+  const ref = withRef ? gemmGflops(gemmRef, transA, transB, m, n, k, 80) : null;
+  const js = macs <= (quick ? 2 ** 18 : 2 ** 24) ? gemmGflops(gemmJs, transA, transB, m, n, k, 80) : null;
+  const ours = gemmGflops(gemm, transA, transB, m, n, k, macs > 2e8 ? 600 : 200);
   const op = `${transA ? 'Aᵀ' : 'A'}·${transB ? 'Bᵀ' : 'B'}`;
   const speedup = ref === null ? '' : `${(ours / ref).toFixed(0)}×`.padStart(6);
   console.log(`${label.padEnd(22)} ${`${m}×${k}·${k}×${n}`.padEnd(20)} ${op.padEnd(6)} ${cell(ref)} ${cell(js)} ${cell(ours)} ${speedup}`);
@@ -72,23 +73,36 @@ function header(title: string): void {
 
 console.log(`bench/kernels  commit ${commitId()}  ${machine()}`);
 console.log(`backend ${kernelInfo.backend}, micro-kernel ${kernelInfo.microKernel}, JS below ${kernelInfo.smallGemmMacs} MACs`);
-
-header('matmul_N (square, A·B)');
-for (const s of [64, 256, 1024]) row(`matmul_${s}`, false, false, s, s, s, s <= 256 && !quick);
+// Let V8 tier every wasm function up to TurboFan before anything is timed.
+gemmGflops(gemm, false, false, 256, 256, 256, 200);
+gemmGflops(gemm, true, true, 100, 100, 100, 100);
 
 const TRANSPOSES = [[false, false], [true, false], [false, true], [true, true]] as const;
-header('MLP layer shapes, every transpose (forward x·Wᵀ, backward dX = dY·W, dW = dYᵀ·X)');
-const mlpShapes: [string, number, number, number][] = [
-  ['act_latency 8→64', 1, 64, 8],
-  ['ppo_b64 8→64', 64, 64, 8],
+header('matmul_N (square), every transpose combination');
+for (const size of [64, 256, 1024]) {
+  for (const [transA, transB] of TRANSPOSES) row(`matmul_${size}`, transA, transB, size, size, size, size <= 256 && !quick);
+}
+
+header('MLP layers (batch, in → out): forward x·Wᵀ, dX = dY·W, dW = dYᵀ·X; W is [out, in]');
+const layers: [string, number, number, number][] = [
+  ['act_latency 8→64', 1, 8, 64],
+  ['act_latency 64→64', 1, 64, 64],
+  ['ppo_b64 8→64', 64, 8, 64],
   ['ppo_b64 64→64', 64, 64, 64],
+  ['ppo_b64 64→4', 64, 64, 4],
+  ['ppo_b2048 8→64', 2048, 8, 64],
   ['ppo_b2048 64→64', 2048, 64, 64],
-  ['walker 24→256', 256, 256, 24],
+  ['walker 24→256', 256, 24, 256],
   ['walker 256→256', 256, 256, 256],
-  ['walker 256→4', 256, 4, 256],
+  ['walker 256→4', 256, 256, 4],
 ];
-for (const [label, m, n, k] of mlpShapes) {
-  for (const [transA, transB] of TRANSPOSES) row(label, transA, transB, m, n, k, !quick && m * n * k <= 2 ** 22);
+for (const [label, batch, inF, outF] of layers) {
+  const withRef = !quick && batch * inF * outF <= 2 ** 22;
+  row(`${label} fwd`, false, true, batch, outF, inF, withRef);
+  if (batch > 1) {
+    row(`${label} dX`, false, false, batch, inF, outF, withRef);
+    row(`${label} dW`, true, false, outF, inF, batch, withRef);
+  }
 }
 
 header('Nature-DQN CNN as im2col + GEMM, batch 32 (forward W·col, dW = dY·colᵀ, dcol = Wᵀ·dY)');
