@@ -13,6 +13,9 @@ const modules: Array<() => Promise<CommandModule>> = [
   () => import('./train.ts'),
   () => import('./eval.ts'),
   () => import('./list.ts'),
+  () => import('./check.ts'),
+  () => import('./render.ts'),
+  () => import('./bench-envs.ts'),
 ];
 
 async function main(argv: string[]): Promise<void> {

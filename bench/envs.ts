@@ -1,0 +1,131 @@
+/**
+ * Env throughput: steps/s of every registered env with random actions, resets included, in three modes:
+ * `single` (one `make(id)` env, default wrappers included, as a user gets it), `vector` (a SyncVectorEnv of
+ * 8 copies in this thread) and `workers` (8 copies on 2 worker threads). Classic envs are compared with
+ * Gymnasium 1.4 (`gymnasium.make(id)`, random actions, best of 8 runs, measured on these machines); the
+ * target is 30× in single mode. `Debug/SlowEnv-v0` (50 µs per step) shows the worker speed-up (target
+ * ≥ 1.6× single).
+ *
+ *   npx tsx bench/envs.ts [--json] [--seconds 0.4] [--only CartPole-v1,Pendulum-v1]
+ *   dojo bench envs [--json]
+ */
+import { pathToFileURL } from 'node:url';
+import '../envs/index.ts';
+import { makeSyncVec, make, makeVec, registeredIds } from '../src/gym/registry.ts';
+import { sample } from '../src/gym/spaces.ts';
+import { sampleActions, type VectorEnv } from '../src/gym/vector/vector-env.ts';
+import { commitId, machine } from './common.ts';
+
+/** Gymnasium 1.4 single-env steps/s on these machines (from the issue). */
+export const GYMNASIUM_STEPS_PER_S: Readonly<Record<string, number>> = {
+  'CartPole-v1': 112_000,
+  'Acrobot-v1': 19_600,
+  'MountainCar-v0': 55_500,
+  'MountainCarContinuous-v0': 39_700,
+  'Pendulum-v1': 24_200,
+};
+
+/** Copies in the vector modes. */
+const NUM_ENVS = 8;
+/** Worker threads in the `workers` mode. */
+const WORKERS = 2;
+
+/** One measurement. */
+export interface EnvBenchRow {
+  readonly id: string;
+  readonly mode: 'single' | 'vector' | 'workers';
+  readonly steps_per_s: number;
+}
+
+/** Options of `runEnvBench`. */
+export interface EnvBenchOptions {
+  readonly json?: boolean;
+  /** Measuring time per env and mode (after a warm-up of a quarter of it). */
+  readonly seconds?: number;
+  readonly only?: readonly string[];
+}
+
+/** Steps/s of one `make(id)` env stepped with `sample(actionSpace, actionRng)`. */
+function benchSingle(id: string, seconds: number): number {
+  const env = make<unknown, unknown>(id);
+  env.reset({ seed: 0 });
+  const run = (budgetMs: number): number => {
+    let steps = 0;
+    const start = performance.now();
+    let now = start;
+    while (now - start < budgetMs) {
+      for (let k = 0; k < 256; k++) {
+        const r = env.step(sample(env.actionSpace, env.actionRng));
+        if (r.terminated || r.truncated) env.reset();
+      }
+      steps += 256;
+      now = performance.now();
+    }
+    return (steps * 1000) / (now - start);
+  };
+  run(seconds * 250);
+  const rate = run(seconds * 1000);
+  env.close();
+  return rate;
+}
+
+/** Steps/s (summed over copies) of a vector env stepped with random actions. */
+async function benchVector(vec: VectorEnv, seconds: number): Promise<number> {
+  await vec.reset({ seed: 0 });
+  const run = async (budgetMs: number): Promise<number> => {
+    let steps = 0;
+    const start = performance.now();
+    let now = start;
+    while (now - start < budgetMs) {
+      await vec.step(sampleActions(vec.singleActionSpace, vec.numEnvs, vec.actionRng));
+      steps += vec.numEnvs;
+      now = performance.now();
+    }
+    return (steps * 1000) / (now - start);
+  };
+  await run(seconds * 250);
+  const rate = await run(seconds * 1000);
+  await vec.close();
+  return rate;
+}
+
+function formatRate(x: number): string {
+  return x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : x >= 1e3 ? `${(x / 1e3).toFixed(1)}k` : x.toFixed(0);
+}
+
+/** Runs the benchmark and prints a table (or JSON). Returns the rows. */
+export async function runEnvBench(opts: EnvBenchOptions = {}): Promise<EnvBenchRow[]> {
+  const seconds = opts.seconds ?? 0.4;
+  const ids = registeredIds().filter((id) => opts.only === undefined || opts.only.includes(id));
+  const rows: EnvBenchRow[] = [];
+  const log = (line: string): void => {
+    if (!opts.json) process.stdout.write(`${line}\n`);
+  };
+  log(`bench envs · commit ${commitId()} · ${machine()}`);
+  log(`random actions, resets included; vector = ${NUM_ENVS} copies in-process, workers = ${NUM_ENVS} copies on ${WORKERS} threads\n`);
+  log(`${'env'.padEnd(26)} ${'single'.padStart(9)} ${'vector'.padStart(9)} ${'workers'.padStart(9)}   notes`);
+  for (const id of ids) {
+    const single = benchSingle(id, seconds);
+    const vector = await benchVector(makeSyncVec(id, NUM_ENVS), seconds);
+    const workers = await benchVector(await makeVec(id, NUM_ENVS, { workers: WORKERS }), seconds);
+    rows.push({ id, mode: 'single', steps_per_s: Math.round(single) }, { id, mode: 'vector', steps_per_s: Math.round(vector) }, { id, mode: 'workers', steps_per_s: Math.round(workers) });
+    const gym = GYMNASIUM_STEPS_PER_S[id];
+    const notes =
+      gym !== undefined
+        ? `${(single / gym).toFixed(1)}× Gymnasium (${formatRate(gym)}/s; target 30×${single >= 30 * gym ? ', met' : ', NOT met'})`
+        : `workers ${(workers / single).toFixed(2)}× single`;
+    log(`${id.padEnd(26)} ${formatRate(single).padStart(9)} ${formatRate(vector).padStart(9)} ${formatRate(workers).padStart(9)}   ${notes}`);
+  }
+  if (opts.json) process.stdout.write(`${JSON.stringify({ commit: commitId(), machine: machine(), envs: rows })}\n`);
+  return rows;
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const args = process.argv.slice(2);
+  const at = (flag: string): string | undefined => {
+    const i = args.indexOf(flag);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const secondsArg = at('--seconds');
+  await runEnvBench({ json: args.includes('--json'), seconds: secondsArg === undefined ? undefined : Number(secondsArg), only: at('--only')?.split(',') });
+}

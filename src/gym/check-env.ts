@@ -1,0 +1,301 @@
+/**
+ * checkEnv: the conformance check every registered env passes (Gymnasium's `check_env` and `test_envs`),
+ * usable by anyone writing an env. It returns a report of named checks instead of stopping at the first
+ * problem; `assertEnv` throws if any check failed. `dojo check <id>` prints the report.
+ *
+ * Given an id, the env is built with `make(id)` as users get it; the bad-input checks use
+ * `make(id, { disableEnvChecker: true })`, so they test that the env itself rejects bad input. Given an env
+ * instance, it must be fresh (not yet reset); given a factory, fresh envs are built as needed.
+ */
+import { EnvError, describe } from '../core/errors.ts';
+import type { AnyEnv, ResetResult, StepResult } from './env.ts';
+import { make } from './registry.ts';
+import { explainInvalidScene } from './scene.ts';
+import { contains, describeSpace, explainNotContained, sample, validateSpace, valuesEqual, type Space, type SpaceValue } from './spaces.ts';
+
+/** One named check. */
+export interface CheckResult {
+  readonly name: string;
+  readonly status: 'pass' | 'fail' | 'skip';
+  /** Why it failed or was skipped (empty when it passed). */
+  readonly message: string;
+}
+
+/** The outcome of `checkEnv`. */
+export interface EnvCheckReport {
+  readonly envId: string;
+  /** True when no check failed. */
+  readonly ok: boolean;
+  readonly checks: readonly CheckResult[];
+}
+
+/** Options of `checkEnv`. */
+export interface CheckEnvOptions {
+  /** Steps in the determinism rollouts (default 200). */
+  readonly steps?: number;
+  /** Seed of the rollouts (default 42). */
+  readonly seed?: number;
+}
+
+type Target = string | AnyEnv | (() => AnyEnv);
+
+/** Runs every check on an env (by id, instance or factory) and returns the report. */
+export function checkEnv(target: Target, opts: CheckEnvOptions = {}): EnvCheckReport {
+  const steps = opts.steps ?? 200;
+  const seed = opts.seed ?? 42;
+  const checks: CheckResult[] = [];
+  const run = (name: string, fn: () => string | null | { skip: string }): void => {
+    try {
+      const out = fn();
+      if (out === null) checks.push({ name, status: 'pass', message: '' });
+      else if (typeof out === 'string') checks.push({ name, status: 'fail', message: out });
+      else checks.push({ name, status: 'skip', message: out.skip });
+    } catch (err) {
+      checks.push({ name, status: 'fail', message: `threw ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}` });
+    }
+  };
+
+  const given: AnyEnv | null = typeof target === 'object' ? target : null;
+  const fresh = (): AnyEnv | null => (typeof target === 'string' ? make<unknown, unknown>(target) : typeof target === 'function' ? target() : null);
+  const unchecked = (): AnyEnv | null => (typeof target === 'string' ? make<unknown, unknown>(target, { disableEnvChecker: true }) : fresh());
+  let env: AnyEnv;
+  try {
+    env = given ?? (fresh() as AnyEnv);
+  } catch (err) {
+    const id = typeof target === 'string' ? target : '(env)';
+    return { envId: id, ok: false, checks: [{ name: 'env can be built', status: 'fail', message: `threw ${(err as Error).message}` }] };
+  }
+  const id = env.spec?.id ?? '(unknown id)';
+
+  run('spaces are valid', () => {
+    validateSpace(env.observationSpace, 'observationSpace');
+    validateSpace(env.actionSpace, 'actionSpace');
+    return null;
+  });
+  run('spec is well-formed', () => checkSpec(env));
+  run('step before reset throws EnvError', () => {
+    const e = given ?? unchecked();
+    if (e === null) return { skip: 'needs a fresh env' };
+    return expectEnvError(id, () => e.step(sample(e.actionSpace, e.actionRng)), 'step before reset');
+  });
+  run('reset returns { obs, info } with obs in the observation space', () => checkReset(env, env.reset({ seed })));
+  run('reset(seed) is deterministic', () => {
+    const a = env.reset({ seed }).obs;
+    env.reset({ seed: seed + 1 });
+    const b = env.reset({ seed }).obs;
+    if (!valuesEqual(a as SpaceValue, b as SpaceValue)) return `reset({ seed: ${seed} }) gave ${describe(a)} then ${describe(b)}`;
+    const other = fresh();
+    if (other !== null) {
+      const c = other.reset({ seed }).obs;
+      other.close();
+      if (!valuesEqual(a as SpaceValue, c as SpaceValue)) return `a fresh env's reset({ seed: ${seed} }) gave ${describe(c)}, not ${describe(a)}`;
+    }
+    return null;
+  });
+  run('step returns { obs, reward, terminated, truncated, info } of the right types', () => {
+    const { mask } = env.reset({ seed });
+    return checkStep(env, env.step(sample(env.actionSpace, env.actionRng, mask)));
+  });
+  let first: Trace | null = null;
+  run(`rollouts of ${steps} steps are deterministic (env and actionRng seeded by reset)`, () => {
+    first = rollout(env, seed, steps);
+    const second = rollout(env, seed, steps);
+    return compareTraces(first, second);
+  });
+  run('rewards are finite and observations stay in the observation space', () => {
+    const trace = first ?? rollout(env, seed, steps);
+    return trace.problem;
+  });
+  run('observations are fresh values (not one reused buffer)', () => {
+    const { obs: a, mask } = env.reset({ seed });
+    const b = env.step(sample(env.actionSpace, env.actionRng, mask)).obs;
+    if (typeof a === 'object' && a !== null && a === b) return 'reset() and step() returned the same observation object; return a new array each time';
+    return null;
+  });
+  run('step after the episode ended throws EnvError', () => {
+    const e = unchecked() ?? env;
+    const limit = Math.min(e.spec?.maxEpisodeSteps ?? 2000, 20000);
+    let mask = e.reset({ seed }).mask;
+    for (let t = 0; t < limit; t++) {
+      const r = e.step(sample(e.actionSpace, e.actionRng, mask));
+      mask = r.mask;
+      if (r.terminated || r.truncated) {
+        const why = expectEnvError(id, () => e.step(sample(e.actionSpace, e.actionRng)), `step after ${r.terminated ? 'terminated' : 'truncated'}`);
+        if (e !== env) e.close();
+        return why;
+      }
+    }
+    if (e !== env) e.close();
+    return { skip: `no episode ended within ${limit} steps (no time limit?)` };
+  });
+  run('invalid actions throw EnvError naming the env', () => {
+    const e = unchecked() ?? env;
+    const problems: string[] = [];
+    for (const bad of invalidActions(e.actionSpace)) {
+      e.reset({ seed });
+      const why = expectEnvError(id, () => e.step(bad), `action ${describe(bad)}`);
+      if (why !== null) problems.push(why);
+    }
+    if (e !== env) e.close();
+    return problems.length === 0 ? null : problems.join('; ');
+  });
+  run('render() returns a valid Scene that survives structuredClone', () => {
+    const { mask } = env.reset({ seed });
+    env.step(sample(env.actionSpace, env.actionRng, mask));
+    const scene = env.render();
+    const why = explainInvalidScene(scene);
+    if (why !== null) return why;
+    const clone = structuredClone(scene);
+    if (JSON.stringify(clone) !== JSON.stringify(scene)) return 'structuredClone(scene) differs from the scene (non-plain data inside?)';
+    return null;
+  });
+  run('close() twice is safe', () => {
+    env.close();
+    env.close();
+    return null;
+  });
+  return { envId: id, ok: checks.every((c) => c.status !== 'fail'), checks };
+}
+
+/** Runs `checkEnv` and throws an EnvError listing every failed check. */
+export function assertEnv(target: Target, opts?: CheckEnvOptions): EnvCheckReport {
+  const report = checkEnv(target, opts);
+  if (!report.ok) {
+    const failed = report.checks.filter((c) => c.status === 'fail').map((c) => `${c.name}: ${c.message}`);
+    throw new EnvError(report.envId, `failed ${failed.length} env check(s):\n  ${failed.join('\n  ')}`);
+  }
+  return report;
+}
+
+/** The report as text, one check per line (✓ pass, ✗ fail, – skipped). */
+export function formatReport(report: EnvCheckReport): string {
+  const lines = report.checks.map((c) => (c.status === 'pass' ? `  ✓ ${c.name}` : c.status === 'fail' ? `  ✗ ${c.name}\n      ${c.message}` : `  – ${c.name} (skipped: ${c.message})`));
+  const failed = report.checks.filter((c) => c.status === 'fail').length;
+  const summary = report.ok ? `${report.envId}: all ${report.checks.length} checks passed` : `${report.envId}: ${failed} of ${report.checks.length} checks failed`;
+  return [`checkEnv ${report.envId}`, ...lines, summary].join('\n');
+}
+
+// ── the checks ──
+
+function checkSpec(env: AnyEnv): string | null {
+  const s = env.spec;
+  if (typeof s !== 'object' || s === null) return 'env.spec is missing';
+  if (typeof s.id !== 'string' || !/^(?:[\w.-]+\/)?[\w.:-]+-v\d+$/.test(s.id)) return `spec.id must look like [namespace/]Name-vN, received ${describe(s.id)}`;
+  if (s.maxEpisodeSteps !== null && !(Number.isInteger(s.maxEpisodeSteps) && s.maxEpisodeSteps > 0)) return `spec.maxEpisodeSteps must be null or a positive integer, received ${describe(s.maxEpisodeSteps)}`;
+  if (s.rewardThreshold !== null && !Number.isFinite(s.rewardThreshold)) return `spec.rewardThreshold must be null or finite, received ${describe(s.rewardThreshold)}`;
+  if (!(s.metadata?.renderFps > 0)) return `spec.metadata.renderFps must be positive, received ${describe(s.metadata?.renderFps)}`;
+  const keymap = s.metadata.keymap;
+  if (keymap !== undefined) {
+    for (const [key, action] of [...Object.entries(keymap.keys), ['(noop)', keymap.noop] as const]) {
+      const value = typeof action === 'number' ? action : Float32Array.from(action);
+      if (!contains(env.actionSpace, value)) return `keymap action for "${key}" (${describe(action)}) is not in ${describeSpace(env.actionSpace)}`;
+    }
+  }
+  return null;
+}
+
+function checkReset(env: AnyEnv, r: ResetResult<unknown>): string | null {
+  if (typeof r !== 'object' || r === null) return `reset() returned ${describe(r)}, expected { obs, info }`;
+  const why = explainNotContained(env.observationSpace, r.obs);
+  if (why !== null) return `reset() observation ${describe(r.obs)} is not in ${describeSpace(env.observationSpace)}: ${why}`;
+  return checkInfoMask(env.actionSpace, r.info, r.mask, 'reset()');
+}
+
+function checkStep(env: AnyEnv, r: StepResult<unknown>): string | null {
+  if (typeof r !== 'object' || r === null) return `step() returned ${describe(r)}`;
+  const why = explainNotContained(env.observationSpace, r.obs);
+  if (why !== null) return `step() observation ${describe(r.obs)} is not in ${describeSpace(env.observationSpace)}: ${why}`;
+  if (typeof r.reward !== 'number' || !Number.isFinite(r.reward)) return `reward must be a finite number, received ${describe(r.reward)}`;
+  if (typeof r.terminated !== 'boolean' || typeof r.truncated !== 'boolean') return `terminated/truncated must be booleans, received ${describe(r.terminated)}/${describe(r.truncated)}`;
+  return checkInfoMask(env.actionSpace, r.info, r.mask, 'step()');
+}
+
+function checkInfoMask(actionSpace: Space, info: unknown, mask: unknown, where: string): string | null {
+  if (typeof info !== 'object' || info === null || Array.isArray(info)) return `${where} info must be a plain object, received ${describe(info)}`;
+  if (mask === undefined) return null;
+  if (actionSpace.kind !== 'discrete') return `${where} returned a mask for a non-discrete action space`;
+  if (!(mask instanceof Uint8Array) || mask.length !== actionSpace.n) return `${where} mask must be a Uint8Array of ${actionSpace.n}, received ${describe(mask)}`;
+  return null;
+}
+
+interface Trace {
+  readonly rows: string[];
+  readonly problem: string | null;
+}
+
+/** Resets with `seed`, then takes `steps` random actions from `actionRng` (resetting without a seed at episode ends). */
+function rollout(env: AnyEnv, seed: number, steps: number): Trace {
+  const rows: string[] = [];
+  let problem: string | null = null;
+  const r0 = env.reset({ seed });
+  let mask = r0.mask;
+  rows.push(`reset ${describe(r0.obs, 64)}`);
+  for (let t = 0; t < steps; t++) {
+    const action = sample(env.actionSpace, env.actionRng, mask);
+    const r = env.step(action);
+    mask = r.mask;
+    rows.push(`${describe(action, 64)} -> ${describe(r.obs, 64)} ${r.reward} ${r.terminated} ${r.truncated}`);
+    if (problem === null) {
+      if (typeof r.reward !== 'number' || !Number.isFinite(r.reward)) problem = `step ${t}: reward ${describe(r.reward)} is not finite`;
+      else {
+        const why = explainNotContained(env.observationSpace, r.obs);
+        if (why !== null) problem = `step ${t}: observation ${describe(r.obs)} left ${describeSpace(env.observationSpace)}: ${why}`;
+      }
+    }
+    if (r.terminated || r.truncated) {
+      const again = env.reset();
+      mask = again.mask;
+      rows.push(`reset ${describe(again.obs, 64)}`);
+    }
+  }
+  return { rows, problem };
+}
+
+function compareTraces(a: Trace, b: Trace): string | null {
+  for (let i = 0; i < Math.max(a.rows.length, b.rows.length); i++) {
+    if (a.rows[i] !== b.rows[i]) return `run 1 and run 2 differ at row ${i}: "${a.rows[i] ?? '(end)'}" vs "${b.rows[i] ?? '(end)'}"`;
+  }
+  return null;
+}
+
+function expectEnvError(id: string, fn: () => unknown, what: string): string | null {
+  try {
+    fn();
+  } catch (err) {
+    if (!(err instanceof EnvError)) return `${what} threw ${(err as Error)?.name ?? typeof err} instead of EnvError: ${(err as Error)?.message ?? String(err)}`;
+    if (!err.message.includes(id)) return `${what}: the EnvError message does not name the env id "${id}": ${err.message}`;
+    return null;
+  }
+  return `${what} did not throw`;
+}
+
+/** Actions that are not in `space`: out of range, NaN, Infinity, wrong length, wrong type. */
+function invalidActions(space: Space): unknown[] {
+  switch (space.kind) {
+    case 'discrete':
+      return [space.start + space.n, space.start - 1, space.start + 0.5, Number.NaN, Infinity, String(space.start), null];
+    case 'box': {
+      const n = space.low.length;
+      const filled = (value: number): Float32Array => new Float32Array(n).fill(value);
+      const out: unknown[] = [filled(Number.NaN), filled(Infinity), new Float32Array(n + 1), Array.from(filled(0)), 0];
+      if (Number.isFinite(space.high[0])) {
+        const above = new Float32Array(n);
+        above.set(space.low.map((v, i) => (Number.isFinite(v) ? v : space.high[i])));
+        above[0] = space.high[0] + Math.max(1, Math.abs(space.high[0]));
+        out.push(above);
+      }
+      return out;
+    }
+    case 'multiDiscrete':
+      return [Int32Array.from(space.nvec, (v, i) => v + space.start[i]), new Int32Array(space.nvec.length + 1), Array.from(space.start)];
+    case 'multiBinary':
+      return [new Uint8Array(space.n).fill(2), new Uint8Array(space.n + 1), new Array<number>(space.n).fill(0)];
+    case 'dict':
+    case 'tuple':
+      return [null, 0];
+    default: {
+      const never: never = space;
+      return [never];
+    }
+  }
+}
