@@ -22,7 +22,7 @@ const outPath = join(dir, 'wasm.generated.ts');
 const sources = Object.fromEntries(SOURCES.map((name) => [name.replace(/\.as$/, '.ts'), readFileSync(join(dir, name), 'utf8')]));
 const { binary, error, stderr } = await asc.compileString(
   sources,
-  { optimizeLevel: 3, shrinkLevel: 0, noAssert: true, runtime: 'stub', enable: ['simd'], initialMemory: 1 },
+  { optimizeLevel: 3, shrinkLevel: 1, noAssert: true, runtime: 'stub', enable: ['simd'], initialMemory: 1 },
 );
 if (error || !binary) {
   process.stderr.write(String(stderr));

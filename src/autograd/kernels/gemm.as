@@ -15,6 +15,10 @@
 // + 1 temporary = 15; every larger tile we tried (5×8, 6×8, 4×12, 3×16) spills inside the loop
 // and runs slower. Plain f32x4.mul + f32x4.add is used: relaxed_madd (FMA) needs a flag in Node 20.
 //
+// A single row (m = 1) with transB, which is how a Linear layer acts on one observation, skips all
+// of that: gemvT does one f32x4 dot product per row of B, since packing would touch B as often as
+// the flops do.
+//
 // All pointers are byte addresses into this module's memory; the JS side (gemm-wasm.ts) owns the
 // layout and grows the memory. Strides (lda, ldb, ldc) are in elements.
 
@@ -152,22 +156,11 @@ function packAPlain(mc: i32, kc: i32, a: usize, lda: i32, dst: usize): void {
         transposeStore4(v128.load(r0 + off), v128.load(r1 + off), v128.load(r2 + off), v128.load(r3 + off), dst, 16);
         dst += 64;
       }
-      for (; p < kc; p++) {
-        const off = <usize>p * 4;
-        store<f32>(dst, load<f32>(r0 + off));
-        store<f32>(dst, load<f32>(r1 + off), 4);
-        store<f32>(dst, load<f32>(r2 + off), 8);
-        store<f32>(dst, load<f32>(r3 + off), 12);
-        dst += 16;
-      }
+      packEdge(kc - p, MR, MR, r0 + <usize>p * 4, 4, rowBytes, dst);
+      dst += <usize>((kc - p) * MR) * 4;
     } else {
-      for (let p = 0; p < kc; p++) {
-        for (let i = 0; i < MR; i++) {
-          const v: f32 = i < rows ? load<f32>(r0 + <usize>i * rowBytes + <usize>p * 4) : 0;
-          store<f32>(dst + <usize>i * 4, v);
-        }
-        dst += 16;
-      }
+      packEdge(kc, rows, MR, r0, 4, rowBytes, dst);
+      dst += <usize>(kc * MR) * 4;
     }
   }
 }
@@ -185,11 +178,8 @@ function packATrans(mc: i32, kc: i32, a: usize, lda: i32, dst: usize): void {
         dst += 16;
       }
     } else {
-      for (let p = 0; p < kc; p++) {
-        for (let i = 0; i < MR; i++) store<f32>(dst + <usize>i * 4, i < cols ? load<f32>(src + <usize>i * 4) : 0);
-        src += rowBytes;
-        dst += 16;
-      }
+      packEdge(kc, cols, MR, src, rowBytes, 4, dst);
+      dst += <usize>(kc * MR) * 4;
     }
   }
 }
@@ -208,11 +198,8 @@ function packBPlain(kc: i32, nc: i32, b: usize, ldb: i32, dst: usize): void {
         dst += 32;
       }
     } else {
-      for (let p = 0; p < kc; p++) {
-        for (let j = 0; j < NR; j++) store<f32>(dst + <usize>j * 4, j < cols ? load<f32>(src + <usize>j * 4) : 0);
-        src += rowBytes;
-        dst += 32;
-      }
+      packEdge(kc, cols, NR, src, rowBytes, 4, dst);
+      dst += <usize>(kc * NR) * 4;
     }
   }
 }
@@ -233,18 +220,25 @@ function packBTrans(kc: i32, nc: i32, b: usize, ldb: i32, dst: usize): void {
         transposeStore4(v128.load(r4 + off), v128.load(r5 + off), v128.load(r6 + off), v128.load(r7 + off), dst + 16, 32);
         dst += 128;
       }
-      for (; p < kc; p++) {
-        const off = <usize>p * 4;
-        for (let j = 0; j < NR; j++) store<f32>(dst + <usize>j * 4, load<f32>(r0 + <usize>j * rowBytes + off));
-        dst += 32;
-      }
+      packEdge(kc - p, NR, NR, r0 + <usize>p * 4, 4, rowBytes, dst);
+      dst += <usize>((kc - p) * NR) * 4;
     } else {
-      for (let p = 0; p < kc; p++) {
-        const off = <usize>p * 4;
-        for (let j = 0; j < NR; j++) store<f32>(dst + <usize>j * 4, j < cols ? load<f32>(r0 + <usize>j * rowBytes + off) : 0);
-        dst += 32;
-      }
+      packEdge(kc, cols, NR, r0, 4, rowBytes, dst);
+      dst += <usize>(kc * NR) * 4;
     }
+  }
+}
+
+/**
+ * The scalar packer for edge strips and leftover steps: dst[p][q] = src[p·pStride + q·qStride] for
+ * q < valid, and 0 for valid ≤ q < width (zero padding up to the micro-kernel's tile). Strides in bytes.
+ */
+function packEdge(steps: i32, valid: i32, width: i32, src: usize, pStride: usize, qStride: usize, dst: usize): void {
+  for (let p = 0; p < steps; p++) {
+    for (let q = 0; q < width; q++) {
+      store<f32>(dst + <usize>q * 4, q < valid ? load<f32>(src + <usize>p * pStride + <usize>q * qStride) : 0);
+    }
+    dst += <usize>width * 4;
   }
 }
 
@@ -259,4 +253,21 @@ function packBTrans(kc: i32, nc: i32, b: usize, ldb: i32, dst: usize): void {
   v128.store(dst + stride, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
   v128.store(dst + 2 * stride, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
   v128.store(dst + 3 * stride, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
+}
+
+/**
+ * The m = 1, transB case (one observation through a Linear layer, x·Wᵀ): c[j] = beta·c[j] +
+ * Σ_p a[p]·B[j][p], one f32x4 dot product per row of B and no packing, since each B element is
+ * used once. a is contiguous whether or not A is transposed.
+ */
+export function gemvT(n: i32, k: i32, a: usize, b: usize, c: usize, beta: i32): void {
+  const k4 = k & ~3;
+  for (let j = 0; j < n; j++) {
+    const bj = b + <usize>(j * k) * 4;
+    let acc = f32x4.splat(0);
+    for (let p = 0; p < k4; p += 4) acc = f32x4.add(acc, f32x4.mul(v128.load(a + <usize>p * 4), v128.load(bj + <usize>p * 4)));
+    let s: f32 = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + (f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
+    for (let p = k4; p < k; p++) s += load<f32>(a + <usize>p * 4) * load<f32>(bj + <usize>p * 4);
+    store<f32>(c + <usize>j * 4, beta ? load<f32>(c + <usize>j * 4) + s : s);
+  }
 }

@@ -24,6 +24,7 @@ interface KernelExports {
   packASize(): number;
   packBSize(): number;
   heapBase(): number;
+  gemvT(n: number, k: number, a: number, b: number, c: number, beta: number): void;
   im2col(x: number, n: number, c: number, h: number, w: number, kh: number, kw: number, stride: number, padding: number,
     oh: number, ow: number, col: number): void;
   col2im(col: number, n: number, c: number, h: number, w: number, kh: number, kw: number, stride: number, padding: number,
@@ -71,7 +72,8 @@ export function gemmWasm(transA: boolean, transB: boolean, m: number, n: number,
   copyIn(h, aAt, a, aOff, aLen);
   copyIn(h, bAt, b, bOff, bLen);
   if (beta === 1) copyIn(h, cAt, c, cOff, cLen);
-  kernel.gemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, aAt, bAt, cAt, beta, packA, packB);
+  if (m === 1 && transB) kernel.gemvT(n, k, aAt, bAt, cAt, beta);
+  else kernel.gemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, aAt, bAt, cAt, beta, packA, packB);
   c.set(h.subarray(cAt >>> 2, (cAt >>> 2) + cLen), cOff);
   return true;
 }
