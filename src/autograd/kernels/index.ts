@@ -1,10 +1,11 @@
 /**
- * Compute kernels for the autograd core: GEMM (WebAssembly SIMD, with a plain-TypeScript path) and
- * the im2col/col2im pair that turns conv2d into GEMM.
+ * Compute kernels for the autograd core: GEMM and the im2col/col2im pair that turns conv2d into
+ * GEMM, in WebAssembly SIMD (compiled from gemm.as / im2col.as), each with a plain-TypeScript path.
  *
  * Everything is row-major float32 on plain Float32Arrays with offsets, so batched matmul and
  * per-image convolution pass sub-arrays without copying. See gemm.as for the kernel design and
- * bench/kernels.ts for measured GFLOP/s.
+ * `npx tsx bench/kernels.ts` for measured GFLOP/s. Rebuild the wasm after editing a .as file with
+ * `node scripts/build-kernels.mjs`.
  */
 import { checkGemmArgs, gemmJs } from './gemm-js.ts';
 import { gemmWasm, wasmAvailable, wasmReady, wasmStatus } from './wasm.ts';
@@ -54,8 +55,8 @@ export const kernelsReady: Promise<void> = wasmReady;
  * C[m×n] = beta·C + op(A)[m×k] · op(B)[k×n], op = transpose when transA/transB.
  *
  * A is stored dense row-major as m×k (k×m when transA) from `aOff`; B as k×n (n×k when transB)
- * from `bOff`; C as m×n from `cOff`. With beta = 0, C is overwritten (old NaNs do not leak).
- * Picks the SIMD kernel unless the product is tiny or wasm is unavailable.
+ * from `bOff`; C as m×n from `cOff`, and must not overlap A or B. With beta = 0, C is overwritten
+ * (old NaNs do not leak). Picks the SIMD kernel unless the product is tiny or wasm is unavailable.
  */
 export function gemm(transA: boolean, transB: boolean, m: number, n: number, k: number,
   a: Float32Array, aOff: number, b: Float32Array, bOff: number, c: Float32Array, cOff: number, beta: 0 | 1): void {

@@ -2,17 +2,17 @@
  * Loads the WebAssembly SIMD kernels (compiled from gemm.as and im2col.as) and runs them on JS
  * Float32Arrays.
  *
- * Why synchronous: autograd ops are synchronous, so the kernel must be usable the moment this module
- * is imported. The wasm bytes are embedded as base64 (gemm-wasm.generated.ts) and compiled with
+ * Why synchronous: autograd ops are synchronous, so the kernels must be usable the moment this
+ * module is imported. The wasm bytes are embedded as base64 (wasm.generated.ts) and compiled with
  * `new WebAssembly.Module`, which Node always allows and browsers allow in workers and, on the main
- * thread, for modules under 4 KB (ours is just under 4 KB). If a browser still refuses, or lacks SIMD, the
- * caller keeps using the JS path; a refused sync compile is retried asynchronously and the wasm path
- * switches on when it finishes (`wasmReady`).
+ * thread, for modules under 4 KB (ours is just under; a test guards it). If a browser still
+ * refuses, or lacks SIMD, callers use the JS path; a refused sync compile is retried
+ * asynchronously and the wasm path switches on when it finishes (`wasmReady`).
  *
  * Memory scheme: one growable wasm memory laid out as [static | packed A | packed B | A | B | C].
  * Each call copies A and B in with `TypedArray.set` (a memcpy), C too when beta = 1, runs the
  * kernel, and copies C out. The copies are O(mk + kn + mn) against O(mnk) flops. The regions are
- * reused across calls and only grow.
+ * reused across calls and only grow (never shrink), up to 2 GiB; beyond that callers fall back to JS.
  */
 import type { Conv2dGeometry } from './im2col.ts';
 import { KERNELS_WASM_BASE64 } from './wasm.generated.ts';
@@ -74,7 +74,7 @@ export function gemmWasm(transA: boolean, transB: boolean, m: number, n: number,
   if (beta === 1) copyIn(h, cAt, c, cOff, cLen);
   if (m === 1 && transB) kernel.gemvT(n, k, aAt, bAt, cAt, beta);
   else kernel.gemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, aAt, bAt, cAt, beta, packA, packB);
-  c.set(h.subarray(cAt >>> 2, (cAt >>> 2) + cLen), cOff);
+  c.set(h.subarray(cAt / 4, cAt / 4 + cLen), cOff);
   return true;
 }
 
@@ -89,7 +89,7 @@ export function im2colWasm(x: Float32Array, g: Conv2dGeometry, col: Float32Array
   const h = heap;
   copyIn(h, xAt, x, 0, xLen);
   kernel.im2col(xAt, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding, g.oh, g.ow, colAt);
-  col.set(h.subarray(colAt >>> 2, (colAt >>> 2) + colLen));
+  col.set(h.subarray(colAt / 4, colAt / 4 + colLen));
   return true;
 }
 
@@ -105,12 +105,12 @@ export function col2imWasm(col: Float32Array, g: Conv2dGeometry, dx: Float32Arra
   copyIn(h, colAt, col, 0, colLen);
   copyIn(h, dxAt, dx, 0, xLen);
   kernel.col2im(colAt, g.n, g.c, g.h, g.w, g.kh, g.kw, g.stride, g.padding, g.oh, g.ow, dxAt);
-  dx.set(h.subarray(dxAt >>> 2, (dxAt >>> 2) + xLen));
+  dx.set(h.subarray(dxAt / 4, dxAt / 4 + xLen));
   return true;
 }
 
 function copyIn(h: Float32Array, at: number, src: Float32Array, off: number, len: number): void {
-  h.set(off === 0 && src.length === len ? src : src.subarray(off, off + len), at >>> 2);
+  h.set(off === 0 && src.length === len ? src : src.subarray(off, off + len), at / 4);
 }
 
 /** Grows the memory to at least `bytes`; false if that is beyond wasm32 or the engine refuses. */
@@ -131,8 +131,9 @@ function reserve(bytes: number): boolean {
   return true;
 }
 
+/** Rounds up to a cache line; plain arithmetic, since offsets can pass 2^31 before `reserve` rejects them. */
 function align64(bytes: number): number {
-  return (bytes + 63) & ~63;
+  return Math.ceil(bytes / 64) * 64;
 }
 
 function install(instance: WebAssembly.Instance): void {
