@@ -15,7 +15,6 @@
  */
 import { col2imWasm, im2colWasm } from './wasm.ts';
 
-
 /** Geometry of a convolution over a batch; same fields as the autograd's ConvGeometry. */
 export interface Conv2dGeometry {
   /** Batch size. */
@@ -88,14 +87,14 @@ export function col2imJs(col: Float32Array, g: Conv2dGeometry, dx: Float32Array)
   checkConvArgs('col2imJs', dx, g, col);
   const { n, c, h, w, kh, kw, stride, padding, oh, ow } = g;
   const np = n * oh * ow;
-  for (let b = 0; b < n; b++) {
-    for (let ch = 0; ch < c; ch++) {
-      const plane = (b * c + ch) * h * w;
-      for (let i = 0; i < kh; i++) {
-        for (let j = 0; j < kw; j++) {
-          const lo = firstValid(j - padding, stride, ow);
-          const hi = endValid(j - padding, stride, ow, w, lo);
-          let src = ((ch * kh + i) * kw + j) * np + b * oh * ow;
+  for (let ch = 0; ch < c; ch++) {
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) {
+        const lo = firstValid(j - padding, stride, ow);
+        const hi = endValid(j - padding, stride, ow, w, lo);
+        let src = ((ch * kh + i) * kw + j) * np;
+        for (let b = 0; b < n; b++) {
+          const plane = (b * c + ch) * h * w;
           for (let oy = 0; oy < oh; oy++, src += ow) {
             const y = oy * stride - padding + i;
             if (y < 0 || y >= h) continue;
