@@ -59,7 +59,7 @@ export const ppoSpec = {
   activation: choice('tanh', 'activation of the hidden layers', ['tanh', 'relu']),
   normObs: bool(false, 'normalise observations with running statistics (saved in checkpoints)'),
   normReward: bool(false, 'scale rewards by the running std of the discounted return'),
-  recurrent: bool(false, 'use an LSTM policy (encoder → LSTM → actor/critic heads)'),
+  recurrent: bool(false, 'use LSTM policies: encoder → LSTM → head, separate for actor and critic (as SB3 RecurrentPPO)'),
   lstmHidden: int(64, 'hidden size of the LSTM when recurrent', 1),
   checkpointFrequency: int(0, 'iterations between resumable checkpoints, where envs are re-seeded so a resumed run repeats exactly (0: a tenth of the run)'),
 } as const;
@@ -148,7 +148,12 @@ function envAction(head: ActionHead, acts: Float32Array, r: number): number | In
 
 // ── networks ──
 
-/** Actor and critic, feed-forward or recurrent (shared encoder → LSTM → heads). */
+/**
+ * Actor and critic, feed-forward or recurrent. Recurrent nets give actor and critic each their
+ * own encoder → LSTM trunk (SB3 RecurrentPPO's default): sharing one trunk lets the large value
+ * gradients swamp the policy's (measured: a shared trunk did not learn CartPole in 40k steps).
+ * Their states travel together as one [2, B, H] state: layer 0 the actor's, layer 1 the critic's.
+ */
 export type PpoNets = {
   actor: Module;
   critic: Module;
@@ -156,6 +161,8 @@ export type PpoNets = {
   logStd: Tensor | null;
   encoder: Module | null;
   lstm: LSTM | null;
+  criticEncoder: Module | null;
+  criticLstm: LSTM | null;
 };
 
 /** Builds CleanRL's networks for these spaces. */
@@ -165,13 +172,15 @@ export function buildPpoNets(cfg: PpoConfig, obsDim: number, head: ActionHead, r
     return {
       actor: mlp([obsDim, ...cfg.hiddenSizes, head.outDim], cfg.activation, rng, { outputGain: 0.01 }),
       critic: mlp([obsDim, ...cfg.hiddenSizes, 1], cfg.activation, rng, { outputGain: 1 }),
-      logStd, encoder: null, lstm: null,
+      logStd, encoder: null, lstm: null, criticEncoder: null, criticLstm: null,
     };
   }
   const h = cfg.hiddenSizes[0] ?? 64;
   return {
     encoder: mlp([obsDim, h], cfg.activation, rng, { outputActivation: cfg.activation, outputGain: Math.SQRT2 }),
     lstm: new LSTM(h, cfg.lstmHidden, rng),
+    criticEncoder: mlp([obsDim, h], cfg.activation, rng, { outputActivation: cfg.activation, outputGain: Math.SQRT2 }),
+    criticLstm: new LSTM(h, cfg.lstmHidden, rng),
     actor: new Linear(cfg.lstmHidden, head.outDim, rng, { gain: 0.01 }),
     critic: new Linear(cfg.lstmHidden, 1, rng, { gain: 1 }),
     logStd,
@@ -181,7 +190,7 @@ export function buildPpoNets(cfg: PpoConfig, obsDim: number, head: ActionHead, r
 /** All trainable tensors of the nets (the encoder only when recurrent). */
 function netParams(nets: PpoNets): Tensor[] {
   const ps = [...parameters(nets.actor), ...parameters(nets.critic)];
-  if (nets.lstm !== null && nets.encoder !== null) ps.push(...parameters(nets.encoder), ...parameters(nets.lstm));
+  for (const m of [nets.encoder, nets.lstm, nets.criticEncoder, nets.criticLstm]) if (m !== null) ps.push(...parameters(m));
   if (nets.logStd !== null) ps.push(nets.logStd);
   return ps;
 }
@@ -189,9 +198,11 @@ function netParams(nets: PpoNets): Tensor[] {
 /** The modules that a checkpoint stores, by prefix. */
 function netModules(nets: PpoNets): Record<string, Module> {
   const out: Record<string, Module> = { actor: nets.actor, critic: nets.critic };
-  if (nets.lstm !== null && nets.encoder !== null) {
+  if (nets.lstm !== null && nets.encoder !== null && nets.criticEncoder !== null && nets.criticLstm !== null) {
     out.encoder = nets.encoder;
     out.lstm = nets.lstm;
+    out.critic_encoder = nets.criticEncoder;
+    out.critic_lstm = nets.criticLstm;
   }
   if (nets.logStd !== null) out.head = { params: { logStd: nets.logStd }, buffers: {}, children: {}, training: true, forward: (x) => x };
   return out;
@@ -205,11 +216,23 @@ function forward(nets: PpoNets, obs: Tensor, state: RecurrentState | null): { ou
   if (nets.lstm === null || nets.encoder === null) {
     return { out: nets.actor.forward(obs), value: reshape(nets.critic.forward(obs), [obs.shape[0]]), state: null };
   }
-  const b = obs.shape[0];
-  const feat = reshape(nets.encoder.forward(obs), [1, b, -1]);
-  const r = nets.lstm.run(feat, state ?? nets.lstm.initialState(b));
-  const hidden = reshape(r.output, [b, nets.lstm.hiddenSize]);
-  return { out: nets.actor.forward(hidden), value: reshape(nets.critic.forward(hidden), [b]), state: r.state };
+  const b = obs.shape[0], H = nets.lstm.hiddenSize;
+  const s0 = state ?? initialRecurrentState(nets, b);
+  const part = (t: Tensor, l: number): Tensor => slice(t, [[l, l + 1]]);
+  const trunk = (enc: Module, lstm: LSTM, l: number) => lstm.run(reshape(enc.forward(obs), [1, b, -1]), { h: part(s0.h, l), c: part(s0.c as Tensor, l) });
+  const ra = trunk(nets.encoder, nets.lstm, 0);
+  const rc = trunk(nets.criticEncoder as Module, nets.criticLstm as LSTM, 1);
+  return {
+    out: nets.actor.forward(reshape(ra.output, [b, H])),
+    value: reshape(nets.critic.forward(reshape(rc.output, [b, H])), [b]),
+    state: { h: concat([ra.state.h, rc.state.h], 0), c: concat([ra.state.c as Tensor, rc.state.c as Tensor], 0) },
+  };
+}
+
+/** Zero states of the actor and critic LSTMs, stacked [2, B, H]. */
+function initialRecurrentState(nets: PpoNets, b: number): RecurrentState {
+  const H = (nets.lstm as LSTM).hiddenSize;
+  return { h: new Tensor(new Float32Array(2 * b * H), [2, b, H]), c: new Tensor(new Float32Array(2 * b * H), [2, b, H]) };
 }
 
 /** Zeroes the LSTM state of rows whose episode just ended. */
@@ -280,6 +303,7 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
   const retNorm = cfg.normReward ? new RunningMeanStd(1) : null;
   const discounted = new Float64Array(N);
   let iteration = 0, globalStep = 0;
+  const policyRng = rng.spawn();
 
   if (ctx.resume !== undefined) {
     const meta = readCheckpointMeta(ctx.resume);
@@ -293,7 +317,7 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
     iteration = t.iteration;
     globalStep = t.globalStep;
   }
-  const policy = new PpoPolicy(ctx.envId, nets, head, envs.obsSpace, obsNorm, rng.spawn());
+  const policy = new PpoPolicy(ctx.envId, nets, head, envs.obsSpace, obsNorm, policyRng);
 
   // rollout storage, [S, N] step-major
   const obsBuf = new Float32Array(S * N * obsDim), actBuf = new Float32Array(S * N * head.actDim);
@@ -318,7 +342,7 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
         const r = envs.reset(cfg.seed * 100_003 + iteration * N);
         nextObs = normObs(r.obs, true);
         nextMasks = r.masks;
-        lstmState = nets.lstm !== null ? nets.lstm.initialState(N) : null;
+        lstmState = nets.lstm !== null ? initialRecurrentState(nets, N) : null;
         discounted.fill(0);
       }
       iteration += 1;
@@ -539,7 +563,7 @@ type Minibatch = {
       };
       return { h: sel(s.h), c: s.c !== null ? sel(s.c) : null };
     };
-    let state: RecurrentState = pickRows(initialState ?? lstm.initialState(N));
+    let state: RecurrentState = pickRows(initialState ?? initialRecurrentState(nets, N));
     const outs: Tensor[] = [], values: Tensor[] = [];
     const actions = new Float32Array(size * head.actDim), oldLogp = new Float32Array(size), adv = new Float32Array(size), ret = new Float32Array(size), oldValues = new Float32Array(size);
     for (let t = 0; t < S; t++) {

@@ -1,0 +1,139 @@
+/**
+ * Tiny envs for agent learning tests [SB3 tests/test_identity.py]: the optimal policy is known
+ * and reachable in a few thousand steps.
+ */
+import { Rng } from '../../src/core/rng.ts';
+import { bareSpec, type Env, type EnvSpec, type ResetResult, type StepResult } from '../../src/gym/env.ts';
+import { box, discrete, type Space } from '../../src/gym/spaces.ts';
+import type { Scene } from '../../src/gym/scene.ts';
+import { timeLimit } from '../../src/gym/wrappers/time-limit.ts';
+import { LocalVecEnv } from '../../agents/common/vec.ts';
+import type { RunContext } from '../../agents/common/agent.ts';
+
+const EMPTY_SCENE: Scene = { bounds: { xMin: 0, xMax: 1, yMin: 0, yMax: 1 }, shapes: [] };
+
+/** Shows one of n symbols (one-hot); reward 1 for naming it. Episodes last `length` steps. */
+export class IdentityEnv implements Env<Float32Array, number> {
+  readonly observationSpace: Space;
+  readonly actionSpace: Space;
+  readonly spec: EnvSpec = bareSpec('Test/Identity-v0');
+  readonly actionRng = new Rng(1);
+  readonly unwrapped = this as unknown as Env<unknown, unknown>;
+  private readonly rng = new Rng(0);
+  private target = 0;
+  private t = 0;
+  readonly n: number;
+  readonly length: number;
+
+  constructor(n = 4, length = 10) {
+    this.n = n;
+    this.length = length;
+    this.observationSpace = box(0, 1, { shape: [n] });
+    this.actionSpace = discrete(n);
+  }
+
+  private obs(): Float32Array {
+    const o = new Float32Array(this.n);
+    o[this.target] = 1;
+    return o;
+  }
+
+  reset(opts: { seed?: number } = {}): ResetResult<Float32Array> {
+    if (opts.seed !== undefined) this.rng.seed(opts.seed);
+    this.t = 0;
+    this.target = this.rng.int(this.n);
+    return { obs: this.obs(), info: {} };
+  }
+
+  step(action: number): StepResult<Float32Array> {
+    const reward = action === this.target ? 1 : 0;
+    this.t += 1;
+    this.target = this.rng.int(this.n);
+    return { obs: this.obs(), reward, terminated: this.t >= this.length, truncated: false, info: {} };
+  }
+
+  render(): Scene {
+    return EMPTY_SCENE;
+  }
+
+  close(): void {}
+}
+
+/** Shows a target in [-1, 1]^d; reward −mean |a − target|. Episodes last `length` steps. */
+export class IdentityBoxEnv implements Env<Float32Array, Float32Array> {
+  readonly observationSpace: Space;
+  readonly actionSpace: Space;
+  readonly spec: EnvSpec = bareSpec('Test/IdentityBox-v0');
+  readonly actionRng = new Rng(1);
+  readonly unwrapped = this as unknown as Env<unknown, unknown>;
+  private readonly rng = new Rng(0);
+  private target: Float32Array;
+  private t = 0;
+  readonly dim: number;
+  readonly length: number;
+
+  constructor(dim = 1, length = 10) {
+    this.dim = dim;
+    this.length = length;
+    this.observationSpace = box(-1, 1, { shape: [dim] });
+    this.actionSpace = box(-1, 1, { shape: [dim] });
+    this.target = new Float32Array(dim);
+  }
+
+  private draw(): Float32Array {
+    this.target = new Float32Array(this.dim);
+    for (let i = 0; i < this.dim; i++) this.target[i] = this.rng.uniform(-1, 1);
+    return this.target.slice();
+  }
+
+  reset(opts: { seed?: number } = {}): ResetResult<Float32Array> {
+    if (opts.seed !== undefined) this.rng.seed(opts.seed);
+    this.t = 0;
+    return { obs: this.draw(), info: {} };
+  }
+
+  step(action: Float32Array): StepResult<Float32Array> {
+    let err = 0;
+    for (let i = 0; i < this.dim; i++) err += Math.abs(action[i] - this.target[i]) / this.dim;
+    this.t += 1;
+    return { obs: this.draw(), reward: -err, terminated: this.t >= this.length, truncated: false, info: {} };
+  }
+
+  render(): Scene {
+    return EMPTY_SCENE;
+  }
+
+  close(): void {}
+}
+
+/** A two-armed bandit, one step per episode: arm 1 pays 1, arm 0 pays 0.2 (plus noise ±0.1). */
+export class BanditEnv implements Env<Float32Array, number> {
+  readonly observationSpace: Space = box(0, 1, { shape: [1] });
+  readonly actionSpace: Space = discrete(2);
+  readonly spec: EnvSpec = bareSpec('Test/Bandit-v0');
+  readonly actionRng = new Rng(1);
+  readonly unwrapped = this as unknown as Env<unknown, unknown>;
+  private readonly rng = new Rng(0);
+
+  reset(opts: { seed?: number } = {}): ResetResult<Float32Array> {
+    if (opts.seed !== undefined) this.rng.seed(opts.seed);
+    return { obs: Float32Array.of(1), info: {} };
+  }
+
+  step(action: number): StepResult<Float32Array> {
+    const reward = (action === 1 ? 1 : 0.2) + this.rng.uniform(-0.1, 0.1);
+    return { obs: Float32Array.of(1), reward, terminated: true, truncated: false, info: {} };
+  }
+
+  render(): Scene {
+    return EMPTY_SCENE;
+  }
+
+  close(): void {}
+}
+
+/** A run context over a toy env factory, with an optional time limit. */
+export function toyContext(envId: string, factory: () => Env<unknown, unknown>, maxEpisodeSteps?: number): RunContext {
+  const makeEnv = (): Env => (maxEpisodeSteps !== undefined ? timeLimit(factory(), { maxEpisodeSteps }) : factory()) as Env;
+  return { envId, makeEnv, makeVec: (n) => new LocalVecEnv(Array.from({ length: n }, makeEnv)) };
+}
