@@ -1,0 +1,408 @@
+/**
+ * Advantage Actor-Critic, the synchronous variant of A3C (Mnih et al. 2016,
+ * https://arxiv.org/abs/1602.01783), read top to bottom and following Stable-Baselines3's a2c.py
+ * (https://github.com/DLR-RM/stable-baselines3/blob/master/stable_baselines3/a2c/a2c.py), since
+ * CleanRL has no A2C:
+ * numEnvs copies stepped together for numSteps = 5 steps, GAE with λ = 1 (plain n-step returns),
+ * one gradient step per rollout on the whole batch, separate 64-64 tanh actor and critic with
+ * orthogonal init (√2 hidden, 0.01 policy head, 1 value head), RMSProp (α 0.99, ε 1e-5; PyTorch
+ * semantics, ε outside the root) or Adam, constant learning rate 7e-4, value loss as SB3's
+ * F.mse_loss (no ½), entropy bonus, global gradient clipping at 0.5.
+ *
+ * Beyond SB3's defaults:
+ * - truncation bootstraps: a time-limit cut adds γ·V(final obs) to the last reward, as SB3 and
+ *   ppo.ts do (Pardo et al. 2018, https://arxiv.org/abs/1712.00378);
+ * - discrete (with action masks), MultiDiscrete and Box (diagonal Gaussian, state-independent
+ *   log σ initialised at 0) actions; optional observation normalisation saved in checkpoints;
+ * - envs re-seed at checkpoint boundaries, so a run resumed there repeats the uninterrupted one.
+ *
+ * Expected: CartPole-v1 with bench/configs/a2c-CartPole-v1.json (the SB3 zoo's n_envs 8,
+ * ent_coef 0, 5e5 steps) reaches a mean deterministic evaluation return ≥ 475.
+ */
+import { Rng } from '../src/core/rng.ts';
+import { ConfigError, NonFiniteError } from '../src/core/errors.ts';
+import type { Metrics } from '../src/core/metrics.ts';
+import type { Observation } from '../src/gym/env.ts';
+import { flatDim, flatten, type Space } from '../src/gym/spaces.ts';
+import { Tensor, add, broadcastTo, exp, firstNonFinite, mean, mul, neg, noGrad, parameter, reshape, slice, square, sub, sum } from '../src/autograd/index.ts';
+import { gradNorms, mlp, namedParameters, parameters, type Module } from '../src/nn/index.ts';
+import { Adam, RMSProp, clipGradNorm, type Optimizer } from '../src/optim/index.ts';
+import type { AgentModule, CheckpointPayload, Policy, RunContext, TrainRun } from './common/agent.ts';
+import { buildCheckpoint, loadNets, loadOptimizers, readCheckpointMeta } from './common/checkpoint.ts';
+import { bool, choice, int, num, nums, resolveConfig, type ConfigOf } from './common/config.ts';
+import { argmaxRows, categoricalEntropy, categoricalLogProb, maskLogits, sampleCategorical } from './common/distributions.ts';
+import { computeGae } from './common/gae.ts';
+import { RunningMeanStd } from './common/normalize.ts';
+
+// ── config ──
+
+/** A2C hyperparameters: SB3's defaults under CleanRL's names. */
+export const a2cSpec = {
+  seed: int(1, 'seed of the experiment (networks, sampling and envs)'),
+  totalTimesteps: int(500_000, 'total timesteps of the experiment', 1),
+  learningRate: num(7e-4, 'the learning rate of the optimizer', { min: 0 }),
+  numEnvs: int(8, 'the number of parallel game environments (the SB3 zoo uses 8 on CartPole)', 1),
+  numSteps: int(5, 'the number of steps to run in each environment per policy rollout', 1),
+  annealLr: bool(false, 'toggle linear learning rate annealing to 0 (SB3 keeps it constant)'),
+  gamma: num(0.99, 'the discount factor gamma', { min: 0, max: 1 }),
+  gaeLambda: num(1, 'the lambda for the general advantage estimation (1: n-step returns)', { min: 0, max: 1 }),
+  normAdv: bool(false, 'toggles advantages normalization (per rollout)'),
+  entCoef: num(0, 'coefficient of the entropy', { min: 0 }),
+  vfCoef: num(0.5, 'coefficient of the value function', { min: 0 }),
+  maxGradNorm: num(0.5, 'the maximum norm for the gradient clipping', { min: 0 }),
+  useRmsProp: bool(true, 'RMSProp (SB3 default) instead of Adam'),
+  rmsPropAlpha: num(0.99, 'RMSProp smoothing constant alpha', { min: 0, max: 1 }),
+  rmsPropEps: num(1e-5, 'RMSProp epsilon (also used as Adam epsilon)', { min: 0 }),
+  hiddenSizes: nums([64, 64], 'hidden layer sizes of the actor and critic MLPs'),
+  activation: choice('tanh', 'activation of the hidden layers', ['tanh', 'relu']),
+  normObs: bool(false, 'normalise observations with running statistics (saved in checkpoints)'),
+  checkpointFrequency: int(0, 'iterations between resumable checkpoints, where envs are re-seeded so a resumed run repeats exactly (0: a tenth of the run, at least 1,000 steps per env)'),
+} as const;
+
+/** A resolved A2C config. */
+export type A2cConfig = ConfigOf<typeof a2cSpec>;
+
+// ── action heads (as in ppo.ts) ──
+
+/** How the policy output maps onto the action space. */
+type ActionHead =
+  | { kind: 'discrete'; n: number; outDim: number; actDim: 1 }
+  | { kind: 'multiDiscrete'; nvec: number[]; outDim: number; actDim: number }
+  | { kind: 'box'; low: Float32Array; high: Float32Array; outDim: number; actDim: number };
+
+function actionHead(space: Space): ActionHead {
+  switch (space.kind) {
+    case 'discrete': return { kind: 'discrete', n: space.n, outDim: space.n, actDim: 1 };
+    case 'multiDiscrete': {
+      const nvec = Array.from(space.nvec);
+      return { kind: 'multiDiscrete', nvec, outDim: nvec.reduce((a, b) => a + b, 0), actDim: nvec.length };
+    }
+    case 'box': return { kind: 'box', low: space.low, high: space.high, outDim: space.low.length, actDim: space.low.length };
+    default: throw new ConfigError(`a2c: unsupported action space ${space.kind}`);
+  }
+}
+
+/** log π(a|s) and entropy per row for policy outputs `out` [B, outDim]. */
+function logProbEntropy(head: ActionHead, out: Tensor, actions: Float32Array, logStd: Tensor | null): { logProb: Tensor; entropy: Tensor } {
+  const b = out.shape[0];
+  if (head.kind === 'discrete') return { logProb: categoricalLogProb(out, actions), entropy: categoricalEntropy(out) };
+  if (head.kind === 'multiDiscrete') {
+    // independent components: log-probabilities and entropies add
+    const parts = head.nvec.map((n, c) => {
+      const offset = head.nvec.slice(0, c).reduce((a, x) => a + x, 0);
+      const logits = slice(out, [null, [offset, offset + n]]);
+      const a = new Float32Array(b);
+      for (let r = 0; r < b; r++) a[r] = actions[r * head.actDim + c];
+      return { lp: categoricalLogProb(logits, a), en: categoricalEntropy(logits) };
+    });
+    return { logProb: parts.map((p) => p.lp).reduce((x, y) => add(x, y)), entropy: parts.map((p) => p.en).reduce((x, y) => add(x, y)) };
+  }
+  // diagonal Gaussian: log N(a; μ, σ) summed over action dims; entropy Σ (log σ + ½ log 2πe)
+  const std = logStd as Tensor;
+  const z = mul(sub(new Tensor(actions, out.shape), out), exp(neg(std)));
+  const logProb = neg(sum(add(add(mul(square(z), 0.5), std), 0.5 * Math.log(2 * Math.PI)), -1));
+  const perRow = sum(add(std, 0.5 * Math.log(2 * Math.PI * Math.E)), -1);
+  return { logProb, entropy: broadcastTo(perRow, [b]) };
+}
+
+/** Samples (or picks the mode of) actions [B·actDim] from policy outputs. */
+function sampleActions(head: ActionHead, out: Tensor, logStd: Tensor | null, rng: Rng, deterministic: boolean, masks: Uint8Array | null): Float32Array {
+  const b = out.shape[0];
+  if (head.kind === 'discrete') {
+    const logits = maskLogits(out, masks);
+    return Float32Array.from(deterministic ? argmaxRows(logits) : sampleCategorical(logits, rng));
+  }
+  if (head.kind === 'multiDiscrete') {
+    const acts = new Float32Array(b * head.actDim);
+    let offset = 0;
+    head.nvec.forEach((n, c) => {
+      const logits = slice(out, [null, [offset, offset + n]]);
+      const a = deterministic ? argmaxRows(logits) : sampleCategorical(logits, rng);
+      for (let r = 0; r < b; r++) acts[r * head.actDim + c] = a[r];
+      offset += n;
+    });
+    return acts;
+  }
+  const acts = new Float32Array(out.size);
+  const d = head.actDim, ls = (logStd as Tensor).data;
+  for (let i = 0; i < acts.length; i++) acts[i] = deterministic ? out.data[i] : out.data[i] + Math.exp(ls[i % d]) * rng.normal();
+  return acts;
+}
+
+/** The env-side action for row r: an integer, integer vector, or a Box action clipped to bounds. */
+function envAction(head: ActionHead, acts: Float32Array, r: number): number | Int32Array | Float32Array {
+  if (head.kind === 'discrete') return acts[r];
+  if (head.kind === 'multiDiscrete') return Int32Array.from(acts.subarray(r * head.actDim, (r + 1) * head.actDim));
+  const a = acts.slice(r * head.actDim, (r + 1) * head.actDim);
+  for (let j = 0; j < a.length; j++) a[j] = Math.min(head.high[j], Math.max(head.low[j], a[j])); // SB3 clips before env.step
+  return a;
+}
+
+// ── networks ──
+
+/** Separate actor and critic MLPs (SB3 MlpPolicy: pi=[64, 64], vf=[64, 64]) and log σ for Box actions. */
+export type A2cNets = { actor: Module; critic: Module; logStd: Tensor | null };
+
+/** Builds the networks for these spaces. */
+export function buildA2cNets(cfg: A2cConfig, obsDim: number, head: ActionHead, rng: Rng): A2cNets {
+  return {
+    actor: mlp([obsDim, ...cfg.hiddenSizes, head.outDim], cfg.activation, rng, { outputGain: 0.01 }),
+    critic: mlp([obsDim, ...cfg.hiddenSizes, 1], cfg.activation, rng, { outputGain: 1 }),
+    logStd: head.kind === 'box' ? parameter(new Float32Array(head.actDim), [1, head.actDim], 'logStd') : null,
+  };
+}
+
+/** The modules that a checkpoint stores (and gradient norms report), by prefix. */
+function netModules(nets: A2cNets): Record<string, Module> {
+  const out: Record<string, Module> = { actor: nets.actor, critic: nets.critic };
+  if (nets.logStd !== null) out.head = { params: { logStd: nets.logStd }, buffers: {}, children: {}, training: true, forward: (x) => x };
+  return out;
+}
+
+/** Policy outputs [B, outDim] and values [B]. */
+function forward(nets: A2cNets, obs: Tensor): { out: Tensor; value: Tensor } {
+  return { out: nets.actor.forward(obs), value: reshape(nets.critic.forward(obs), [obs.shape[0]]) };
+}
+
+// ── policy ──
+
+/** An A2C policy: acts from one observation. */
+class A2cPolicy implements Policy {
+  readonly algo = 'a2c';
+  readonly envId: string;
+  private readonly nets: A2cNets;
+  private readonly head: ActionHead;
+  private readonly obsSpace: Space;
+  private readonly obsNorm: RunningMeanStd | null;
+  private readonly rng: Rng;
+
+  constructor(envId: string, nets: A2cNets, head: ActionHead, obsSpace: Space, obsNorm: RunningMeanStd | null, rng: Rng) {
+    this.envId = envId;
+    this.nets = nets;
+    this.head = head;
+    this.obsSpace = obsSpace;
+    this.obsNorm = obsNorm;
+    this.rng = rng;
+  }
+
+  act(obs: Observation, opts: { deterministic?: boolean; mask?: Uint8Array } = {}): number | Float32Array | Int32Array {
+    const flat = flatten(this.obsSpace, obs);
+    if (this.obsNorm !== null) this.obsNorm.normalize(flat, flat);
+    return noGrad(() => {
+      const out = this.nets.actor.forward(new Tensor(flat, [1, flat.length]));
+      return envAction(this.head, sampleActions(this.head, out, this.nets.logStd, this.rng, opts.deterministic ?? false, opts.mask ?? null), 0);
+    });
+  }
+
+  resetState(): void {}
+}
+
+// ── training ──
+
+/** Starts (or resumes) an A2C run. */
+function createRun(cfg: A2cConfig, ctx: RunContext): TrainRun {
+  const rng = new Rng(cfg.seed);
+  const envs = ctx.makeVec(cfg.numEnvs);
+  const head = actionHead(envs.actSpace);
+  const obsDim = envs.obsDim, N = cfg.numEnvs, S = cfg.numSteps, batchSize = N * S;
+  const numIterations = Math.max(1, Math.floor(cfg.totalTimesteps / batchSize));
+  // boundaries cut every running episode, so by default they are a tenth of the run apart and never under 1,000 steps per copy
+  const ckptEvery = cfg.checkpointFrequency > 0 ? cfg.checkpointFrequency : Math.max(Math.round(numIterations / 10), Math.ceil(1000 / S));
+  const nets = buildA2cNets(cfg, obsDim, head, rng);
+  const params = [...parameters(nets.actor), ...parameters(nets.critic), ...(nets.logStd !== null ? [nets.logStd] : [])];
+  const optimizer: Optimizer = cfg.useRmsProp
+    ? new RMSProp(params, { lr: cfg.learningRate, alpha: cfg.rmsPropAlpha, eps: cfg.rmsPropEps })
+    : new Adam(params, { lr: cfg.learningRate, eps: cfg.rmsPropEps });
+  const obsNorm = cfg.normObs ? new RunningMeanStd(obsDim) : null;
+  let iteration = 0, globalStep = 0;
+
+  const policyRng = rng.spawn(); // before a resume restores `rng`, so the training stream continues exactly
+
+  if (ctx.resume !== undefined) {
+    const meta = readCheckpointMeta(ctx.resume);
+    const t = meta.trainer as { iteration: number; globalStep: number; rng: [number, number, number, number, number] } | null;
+    if (meta.algo !== 'a2c' || t === null) throw new ConfigError(`a2c: cannot resume from a ${meta.algo} checkpoint without trainer state`);
+    loadNets(ctx.resume, netModules(nets));
+    loadOptimizers(ctx.resume, { optimizer });
+    if (obsNorm !== null && meta.obsNorm !== null) obsNorm.load(meta.obsNorm);
+    rng.setState(t.rng);
+    iteration = t.iteration;
+    globalStep = t.globalStep;
+  }
+  const policy = new A2cPolicy(ctx.envId, nets, head, envs.obsSpace, obsNorm, policyRng);
+
+  // rollout storage, [S, N] step-major
+  const obsBuf = new Float32Array(batchSize * obsDim), actBuf = new Float32Array(batchSize * head.actDim);
+  const rewBuf = new Float32Array(batchSize), doneBuf = new Uint8Array(batchSize), valBuf = new Float32Array(batchSize);
+  const maskBuf = head.kind === 'discrete' ? new Uint8Array(batchSize * head.n).fill(1) : null;
+  const normObs = (raw: Float32Array, update: boolean): Float32Array => {
+    if (obsNorm === null) return raw;
+    if (update) obsNorm.update(raw, raw.length / obsDim);
+    return obsNorm.normalize(raw, new Float32Array(raw.length));
+  };
+  const valueOf = (obs: Float32Array): Float32Array => noGrad(() => forward(nets, new Tensor(obs, [obs.length / obsDim, obsDim])).value.data);
+
+  function* iterations(): Generator<Metrics, void, void> {
+    let nextObs: Float32Array = new Float32Array(0);
+    let nextMasks: Uint8Array | null = null;
+    const startIteration = iteration;
+    const t0 = performance.now();
+    while (iteration < numIterations) {
+      if (iteration === startIteration || iteration % ckptEvery === 0) {
+        // a boundary: every copy starts afresh from a seed fixed by the iteration, so a run resumed here repeats exactly
+        const r = envs.reset(cfg.seed * 100_003 + iteration * N);
+        nextObs = normObs(r.obs, true);
+        nextMasks = r.masks;
+      }
+      iteration += 1;
+      const lr = cfg.annealLr ? (1 - (iteration - 1) / numIterations) * cfg.learningRate : cfg.learningRate;
+      optimizer.lr = lr;
+      const episodes: Array<{ r: number; l: number }> = [];
+
+      // ── rollout ──
+      for (let t = 0; t < S; t++) {
+        globalStep += N;
+        obsBuf.set(nextObs, t * N * obsDim);
+        if (maskBuf !== null) {
+          if (nextMasks !== null) maskBuf.set(nextMasks, t * N * (head as { n: number }).n);
+          else maskBuf.fill(1, t * N * (head as { n: number }).n, (t + 1) * N * (head as { n: number }).n);
+        }
+        const step = noGrad(() => {
+          const f = forward(nets, new Tensor(nextObs, [N, obsDim]));
+          return { acts: sampleActions(head, f.out, nets.logStd, rng, false, nextMasks), value: f.value.data };
+        });
+        actBuf.set(step.acts, t * N * head.actDim);
+        valBuf.set(step.value, t * N);
+        const r = envs.step(Array.from({ length: N }, (_, i) => envAction(head, step.acts, i)));
+        episodes.push(...r.episodes);
+        for (let i = 0; i < N; i++) {
+          rewBuf[t * N + i] = r.rewards[i];
+          doneBuf[t * N + i] = r.terminated[i] || r.truncated[i] ? 1 : 0;
+          // truncation: the episode was cut, not ended, so bootstrap from the real final observation
+          const fin = r.finalObs[i];
+          if (r.truncated[i] && !r.terminated[i] && fin !== null) rewBuf[t * N + i] += cfg.gamma * valueOf(normObs(fin, false))[0];
+        }
+        nextObs = normObs(r.obs, true);
+        nextMasks = r.masks;
+      }
+
+      // ── n-step returns (GAE with λ = 1 by default) ──
+      const { advantages, returns } = computeGae(rewBuf, valBuf, doneBuf, valueOf(nextObs), S, N, cfg.gamma, cfg.gaeLambda);
+      if (cfg.normAdv && batchSize > 1) {
+        let m = 0, v = 0;
+        for (const a of advantages) m += a / batchSize;
+        for (const a of advantages) v += (a - m) ** 2 / (batchSize - 1);
+        for (let i = 0; i < batchSize; i++) advantages[i] = (advantages[i] - m) / (Math.sqrt(v) + 1e-8);
+      }
+
+      // ── update: one gradient step on the whole rollout ──
+      const f = forward(nets, new Tensor(obsBuf, [batchSize, obsDim]));
+      const out = head.kind === 'discrete' ? maskLogits(f.out, maskBuf) : f.out;
+      const { logProb, entropy } = logProbEntropy(head, out, actBuf, nets.logStd);
+      const pgLoss = neg(mean(mul(logProb, new Tensor(advantages, [batchSize]))));
+      const vLoss = mean(square(sub(f.value, new Tensor(returns, [batchSize]))));
+      const entLoss = mean(entropy);
+      const loss = add(sub(pgLoss, mul(entLoss, cfg.entCoef)), mul(vLoss, cfg.vfCoef));
+      if (!Number.isFinite(loss.item())) {
+        throw new NonFiniteError(`a2c: the loss is ${loss.item()} at global step ${globalStep} (policy loss ${pgLoss.item()}, value loss ${vLoss.item()}, entropy ${entLoss.item()})`);
+      }
+      optimizer.zeroGrad();
+      loss.backward();
+      const grads = layerGradNorms(nets);
+      clipGradNorm(params, cfg.maxGradNorm);
+      optimizer.step();
+      checkParamsFinite(nets, globalStep);
+
+      let yMean = 0, varY = 0, varRes = 0;
+      for (const y of returns) yMean += y / batchSize;
+      for (let i = 0; i < batchSize; i++) {
+        varY += (returns[i] - yMean) ** 2;
+        varRes += (returns[i] - valBuf[i]) ** 2;
+      }
+      const elapsed = (performance.now() - t0) / 1000;
+      const row: Metrics = {
+        global_step: globalStep,
+        iteration,
+        'charts/learning_rate': lr,
+        'losses/value_loss': vLoss.item(),
+        'losses/policy_loss': pgLoss.item(),
+        'losses/entropy': entLoss.item(),
+        'losses/explained_variance': varY === 0 ? Number.NaN : 1 - varRes / varY,
+        'charts/SPS': Math.round((globalStep - startIteration * batchSize) / Math.max(elapsed, 1e-9)),
+        'charts/episodes': episodes.length,
+      };
+      if (episodes.length > 0) {
+        row['charts/episodic_return'] = episodes.reduce((s, e) => s + e.r, 0) / episodes.length;
+        row['charts/episodic_length'] = episodes.reduce((s, e) => s + e.l, 0) / episodes.length;
+      }
+      for (const [k, v] of Object.entries(grads)) row[`grads/${k}`] = v;
+      yield row;
+    }
+  }
+
+  return {
+    iterations: iterations(),
+    policy,
+    totalTimesteps: numIterations * batchSize,
+    globalStep: () => globalStep,
+    checkpointDue: () => iteration % ckptEvery === 0 && iteration < numIterations,
+    checkpoint: (): CheckpointPayload => buildCheckpoint({
+      algo: 'a2c', envId: ctx.envId, config: cfg, nets: netModules(nets), optimizers: { optimizer },
+      obsNorm: obsNorm?.state() ?? null,
+      trainer: { iteration, globalStep, rng: rng.getState(), obsSpace: envs.obsSpace.kind, actSpace: envs.actSpace.kind },
+    }),
+    close: () => envs.close(),
+  };
+}
+
+/** Gradient norms per layer of every net, named `actor.0`, `critic.2`, … */
+function layerGradNorms(nets: A2cNets): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [prefix, net] of Object.entries(netModules(nets))) {
+    for (const [layer, v] of Object.entries(gradNorms(net))) out[layer === '(root)' ? prefix : `${prefix}.${layer}`] = v;
+  }
+  return out;
+}
+
+/** Stops training with the name of the first parameter that went NaN or infinite. */
+function checkParamsFinite(nets: A2cNets, step: number): void {
+  for (const [prefix, net] of Object.entries(netModules(nets))) {
+    for (const [name, p] of namedParameters(net)) {
+      const i = firstNonFinite(p.data);
+      if (i >= 0) throw new NonFiniteError(`a2c: parameter ${prefix}.${name} became ${p.data[i]} at global step ${step}`);
+    }
+  }
+}
+
+/** Rebuilds a policy from a checkpoint. */
+function loadPolicy(ckpt: CheckpointPayload, obsSpace: Space, actSpace: Space): Policy {
+  const meta = readCheckpointMeta(ckpt);
+  const cfg = resolveConfig('a2c', a2cSpec, meta.config);
+  const head = actionHead(actSpace);
+  const nets = buildA2cNets(cfg, flatDim(obsSpace), head, new Rng(cfg.seed));
+  loadNets(ckpt, netModules(nets));
+  let obsNorm: RunningMeanStd | null = null;
+  if (meta.obsNorm !== null) {
+    obsNorm = new RunningMeanStd(flatDim(obsSpace));
+    obsNorm.load(meta.obsNorm);
+  }
+  return new A2cPolicy(meta.envId, nets, head, obsSpace, obsNorm, new Rng(cfg.seed + 1));
+}
+
+/** Which spaces A2C handles. */
+function supports(obs: Space, act: Space): string | null {
+  if (!['box', 'discrete', 'multiDiscrete', 'multiBinary'].includes(obs.kind)) return `observation space ${obs.kind} is not flat (flatten it with FlattenObservation)`;
+  if (!['discrete', 'multiDiscrete', 'box'].includes(act.kind)) return `action space ${act.kind} is not discrete, multiDiscrete or box`;
+  return null;
+}
+
+/** The A2C agent module. */
+export const a2c: AgentModule<typeof a2cSpec> = {
+  name: 'a2c',
+  title: 'Advantage Actor-Critic, synchronous A3C (Mnih et al. 2016)',
+  spec: a2cSpec,
+  spaces: 'obs: box, discrete, multiDiscrete · actions: discrete (with masks), multiDiscrete, box',
+  supports,
+  createRun,
+  loadPolicy,
+};
