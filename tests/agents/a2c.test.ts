@@ -14,14 +14,21 @@ import type { Scene } from '../../src/gym/scene.ts';
 import { runContext } from '../../src/cli/run-context.ts';
 import { evaluatePolicy } from '../../src/cli/eval.ts';
 import { IdentityEnv, IdentityBoxEnv, BanditEnv, toyContext } from './toy-envs.ts';
-import type { CheckpointPayload, RunContext } from '../../agents/common/agent.ts';
+import type { CheckpointPayload, RunContext, TrainRun } from '../../agents/common/agent.ts';
 import '../../envs/index.ts';
 
 const cfgOf = (o: Record<string, unknown>) => resolveConfig('a2c', a2cSpec, o);
 
+/** The run's metrics generator; a2c trains synchronously. */
+function rowsOf(run: TrainRun): Generator<Metrics, void, void> {
+  const gen = run.iterations;
+  if (!(Symbol.iterator in gen)) throw new Error('a2c: expected a synchronous training generator');
+  return gen;
+}
+
 function collect(cfg: Record<string, unknown>, ctx: RunContext): Metrics[] {
   const run = a2c.createRun(cfgOf(cfg), ctx);
-  const rows = [...run.iterations];
+  const rows = [...rowsOf(run)];
   run.close();
   return rows;
 }
@@ -39,6 +46,7 @@ class EndlessEnv implements Env<Float32Array, number> {
   readonly observationSpace: Space = box(0, 1, { shape: [1] });
   readonly actionSpace: Space = discrete(2);
   readonly spec: EnvSpec = bareSpec('Test/Endless-v0');
+  readonly actionRng = new Rng(1);
   readonly unwrapped = this as unknown as Env<unknown, unknown>;
   reset(): ResetResult<Float32Array> {
     return { obs: Float32Array.of(1), info: {} };
@@ -57,6 +65,7 @@ class PairIdentityEnv implements Env<Float32Array, Int32Array> {
   readonly observationSpace: Space = box(0, 1, { shape: [6] });
   readonly actionSpace: Space = multiDiscrete([3, 3]);
   readonly spec: EnvSpec = bareSpec('Test/PairIdentity-v0');
+  readonly actionRng = new Rng(1);
   readonly unwrapped = this as unknown as Env<unknown, unknown>;
   private readonly rng = new Rng(0);
   private target = [0, 0];
@@ -119,7 +128,7 @@ describe('A2C', () => {
   it('learns the identity task (discrete)', () => {
     const ctx = toyContext('Test/Identity-v0', () => new IdentityEnv(4, 10));
     const run = a2c.createRun(cfgOf({ totalTimesteps: 10_000, numEnvs: 4, learningRate: 3e-3 }), ctx);
-    for (const _ of run.iterations);
+    for (const _ of rowsOf(run));
     const { returns } = evaluatePolicy(run.policy, ctx.makeEnv, 10, 0);
     expect(Math.min(...returns)).toBeGreaterThanOrEqual(9);
   });
@@ -127,7 +136,7 @@ describe('A2C', () => {
   it('learns the identity task with Adam instead of RMSProp', () => {
     const ctx = toyContext('Test/Identity-v0', () => new IdentityEnv(4, 10));
     const run = a2c.createRun(cfgOf({ totalTimesteps: 10_000, numEnvs: 4, learningRate: 3e-3, useRmsProp: false }), ctx);
-    for (const _ of run.iterations);
+    for (const _ of rowsOf(run));
     const { returns } = evaluatePolicy(run.policy, ctx.makeEnv, 10, 0);
     expect(Math.min(...returns)).toBeGreaterThanOrEqual(9);
   });
@@ -135,7 +144,7 @@ describe('A2C', () => {
   it('learns MultiDiscrete actions', () => {
     const ctx = toyContext('Test/PairIdentity-v0', () => new PairIdentityEnv());
     const run = a2c.createRun(cfgOf({ totalTimesteps: 15_000, numEnvs: 4, learningRate: 3e-3, normAdv: true }), ctx);
-    for (const _ of run.iterations);
+    for (const _ of rowsOf(run));
     const { returns } = evaluatePolicy(run.policy, ctx.makeEnv, 10, 0);
     expect(Math.min(...returns)).toBeGreaterThanOrEqual(18);
   });
@@ -153,7 +162,7 @@ describe('A2C', () => {
     // reward 1 forever, cut at 5 steps: bootstrapping gives V = 10 at γ = 0.9; treating the cut as an end gives ≈ 2.6
     const ctx = toyContext('Test/Endless-v0', () => new EndlessEnv(), 5);
     const run = a2c.createRun(cfgOf({ totalTimesteps: 8000, numEnvs: 4, gamma: 0.9, learningRate: 3e-3, hiddenSizes: [16] }), ctx);
-    for (const _ of run.iterations);
+    for (const _ of rowsOf(run));
     const critic = mlp([1, 16, 1], 'tanh', new Rng(0));
     loadNets(run.checkpoint(), { critic });
     expect(critic.forward(new Tensor(Float32Array.of(1), [1, 1])).data[0]).toBeGreaterThan(8.5);
@@ -184,7 +193,7 @@ describe('A2C', () => {
   it('checkpoints round-trip through safetensors bytes and act the same', () => {
     const ctx = runContext('CartPole-v1');
     const run = a2c.createRun(cfgOf({ totalTimesteps: 2000, normObs: true }), ctx);
-    for (const _ of run.iterations);
+    for (const _ of rowsOf(run));
     const ckpt = run.checkpoint();
     const back = decodeSafetensors(encodeSafetensors(ckpt.tensors, ckpt.metadata));
     const env = ctx.makeEnv();
@@ -205,7 +214,7 @@ describe('A2C', () => {
     const whole = collect(cfg, runContext('CartPole-v1')).map(withoutTiming);
     const first = a2c.createRun(cfgOf(cfg), runContext('CartPole-v1'));
     let saved: CheckpointPayload | null = null;
-    for (const _ of first.iterations) {
+    for (const _ of rowsOf(first)) {
       if (first.checkpointDue()) {
         saved = first.checkpoint();
         break;

@@ -1,0 +1,442 @@
+/**
+ * REINFORCE (Williams 1992, "Simple statistical gradient-following algorithms for connectionist
+ * reinforcement learning", https://doi.org/10.1007/BF00992696) with a learned state-value
+ * baseline (Sutton & Barto 2018, §13.4 "REINFORCE with Baseline", http://incompleteideas.net/book/the-book-2nd.html),
+ * laid out like Spinning Up's vpg.py (https://spinningup.openai.com/en/latest/algorithms/vpg.html):
+ *
+ *   ∇J(θ) ≈ mean_t [ (G_t − b(s_t)) ∇ log π(a_t|s_t) ],   G_t = Σ_k γ^k r_{t+k},   b fitted to G by MSE.
+ *
+ * Monte-Carlo returns over complete episodes: every iteration resets the numEnvs copies and runs
+ * them until each has finished one episode; that batch of numEnvs episodes, all from the current
+ * policy, makes one policy-gradient step (copies that finish early keep stepping in lockstep, and
+ * those steps are neither used nor counted in global_step). The only bootstrapping is on
+ * truncation: a time-limit cut (or the maxRolloutSteps cap) adds γ·b(final obs) to the last reward,
+ * since the episode did not really end (Pardo et al. 2018, https://arxiv.org/abs/1712.00378).
+ * Like most implementations we drop the γ^t factor of the exact gradient and average over steps.
+ *
+ * Options: advantage normalisation, batch return standardisation (the PyTorch reinforce
+ * example's trick), an entropy bonus, separate Adam step sizes for policy and baseline (α_θ, α_w in
+ * Sutton & Barto) with several baseline steps per batch (Spinning Up's train_v_iters);
+ * discrete (with masks), MultiDiscrete and Box (diagonal Gaussian) actions; observation normalisation.
+ *
+ * Every iteration starts from a reset seeded by the iteration number, so any iteration boundary is
+ * resumable. Expected: bench/configs/reinforce-CartPole-v1.json; see the report in bench/configs.
+ */
+import { Rng } from '../src/core/rng.ts';
+import { ConfigError, NonFiniteError } from '../src/core/errors.ts';
+import type { Metrics } from '../src/core/metrics.ts';
+import type { Observation } from '../src/gym/env.ts';
+import { flatDim, flatten, type Space } from '../src/gym/spaces.ts';
+import { Tensor, add, broadcastTo, exp, firstNonFinite, mean, mul, neg, noGrad, parameter, reshape, slice, square, sub, sum } from '../src/autograd/index.ts';
+import { gradNorms, mlp, namedParameters, parameters, type Module } from '../src/nn/index.ts';
+import { Adam, clipGradNorm } from '../src/optim/index.ts';
+import type { AgentModule, CheckpointPayload, Policy, RunContext, TrainRun } from './common/agent.ts';
+import { buildCheckpoint, loadNets, loadOptimizers, readCheckpointMeta } from './common/checkpoint.ts';
+import { bool, choice, int, num, nums, resolveConfig, type ConfigOf } from './common/config.ts';
+import { argmaxRows, categoricalEntropy, categoricalLogProb, maskLogits, sampleCategorical } from './common/distributions.ts';
+import { discountedReturns } from './common/gae.ts';
+import { RunningMeanStd } from './common/normalize.ts';
+
+// ── config ──
+
+/** REINFORCE hyperparameters, with CleanRL names where one exists (Spinning Up's otherwise). */
+export const reinforceSpec = {
+  seed: int(1, 'seed of the experiment (networks, sampling and envs)'),
+  totalTimesteps: int(200_000, 'total timesteps of the experiment (steps of the episodes used)', 1),
+  learningRate: num(1e-3, 'the learning rate of the policy optimizer (Adam)', { min: 0 }),
+  vfLearningRate: num(1e-3, 'the learning rate of the baseline optimizer (Adam)', { min: 0 }),
+  trainVIters: int(1, 'baseline gradient steps per batch (Spinning Up train_v_iters)', 1),
+  numEnvs: int(8, 'the number of parallel game environments; each gives one complete episode per update', 1),
+  maxRolloutSteps: int(10_000, 'cap on an iteration; an episode still running there is truncated and bootstrapped', 1),
+  annealLr: bool(false, 'toggle linear learning rate annealing to 0 for policy and baseline'),
+  gamma: num(0.99, 'the discount factor gamma', { min: 0, max: 1 }),
+  normAdv: bool(true, 'toggles advantages normalization (per batch)'),
+  normReturns: bool(false, 'standardise the returns of each batch before the baseline and advantages'),
+  entCoef: num(0, 'coefficient of the entropy', { min: 0 }),
+  maxGradNorm: num(0.5, 'the maximum norm for the gradient clipping (per network; 0 disables)', { min: 0 }),
+  hiddenSizes: nums([64, 64], 'hidden layer sizes of the policy and baseline MLPs'),
+  activation: choice('tanh', 'activation of the hidden layers', ['tanh', 'relu']),
+  normObs: bool(false, 'normalise observations with running statistics (saved in checkpoints)'),
+  checkpointFrequency: int(0, 'iterations between resumable checkpoints (0: every tenth of totalTimesteps)'),
+} as const;
+
+/** A resolved REINFORCE config. */
+export type ReinforceConfig = ConfigOf<typeof reinforceSpec>;
+
+// ── action heads (as in ppo.ts) ──
+
+/** How the policy output maps onto the action space. */
+type ActionHead =
+  | { kind: 'discrete'; n: number; outDim: number; actDim: 1 }
+  | { kind: 'multiDiscrete'; nvec: number[]; outDim: number; actDim: number }
+  | { kind: 'box'; low: Float32Array; high: Float32Array; outDim: number; actDim: number };
+
+function actionHead(space: Space): ActionHead {
+  switch (space.kind) {
+    case 'discrete': return { kind: 'discrete', n: space.n, outDim: space.n, actDim: 1 };
+    case 'multiDiscrete': {
+      const nvec = Array.from(space.nvec);
+      return { kind: 'multiDiscrete', nvec, outDim: nvec.reduce((a, b) => a + b, 0), actDim: nvec.length };
+    }
+    case 'box': return { kind: 'box', low: space.low, high: space.high, outDim: space.low.length, actDim: space.low.length };
+    default: throw new ConfigError(`reinforce: unsupported action space ${space.kind}`);
+  }
+}
+
+/** log π(a|s) and entropy per row for policy outputs `out` [B, outDim]. */
+function logProbEntropy(head: ActionHead, out: Tensor, actions: Float32Array, logStd: Tensor | null): { logProb: Tensor; entropy: Tensor } {
+  const b = out.shape[0];
+  if (head.kind === 'discrete') return { logProb: categoricalLogProb(out, actions), entropy: categoricalEntropy(out) };
+  if (head.kind === 'multiDiscrete') {
+    // independent components: log-probabilities and entropies add
+    const parts = head.nvec.map((n, c) => {
+      const offset = head.nvec.slice(0, c).reduce((a, x) => a + x, 0);
+      const logits = slice(out, [null, [offset, offset + n]]);
+      const a = new Float32Array(b);
+      for (let r = 0; r < b; r++) a[r] = actions[r * head.actDim + c];
+      return { lp: categoricalLogProb(logits, a), en: categoricalEntropy(logits) };
+    });
+    return { logProb: parts.map((p) => p.lp).reduce((x, y) => add(x, y)), entropy: parts.map((p) => p.en).reduce((x, y) => add(x, y)) };
+  }
+  // diagonal Gaussian: log N(a; μ, σ) summed over action dims; entropy Σ (log σ + ½ log 2πe)
+  const std = logStd as Tensor;
+  const z = mul(sub(new Tensor(actions, out.shape), out), exp(neg(std)));
+  const logProb = neg(sum(add(add(mul(square(z), 0.5), std), 0.5 * Math.log(2 * Math.PI)), -1));
+  const perRow = sum(add(std, 0.5 * Math.log(2 * Math.PI * Math.E)), -1);
+  return { logProb, entropy: broadcastTo(perRow, [b]) };
+}
+
+/** Samples (or picks the mode of) actions [B·actDim] from policy outputs. */
+function sampleActions(head: ActionHead, out: Tensor, logStd: Tensor | null, rng: Rng, deterministic: boolean, masks: Uint8Array | null): Float32Array {
+  const b = out.shape[0];
+  if (head.kind === 'discrete') {
+    const logits = maskLogits(out, masks);
+    return Float32Array.from(deterministic ? argmaxRows(logits) : sampleCategorical(logits, rng));
+  }
+  if (head.kind === 'multiDiscrete') {
+    const acts = new Float32Array(b * head.actDim);
+    let offset = 0;
+    head.nvec.forEach((n, c) => {
+      const logits = slice(out, [null, [offset, offset + n]]);
+      const a = deterministic ? argmaxRows(logits) : sampleCategorical(logits, rng);
+      for (let r = 0; r < b; r++) acts[r * head.actDim + c] = a[r];
+      offset += n;
+    });
+    return acts;
+  }
+  const acts = new Float32Array(out.size);
+  const d = head.actDim, ls = (logStd as Tensor).data;
+  for (let i = 0; i < acts.length; i++) acts[i] = deterministic ? out.data[i] : out.data[i] + Math.exp(ls[i % d]) * rng.normal();
+  return acts;
+}
+
+/** The env-side action for row r: an integer, integer vector, or a Box action clipped to bounds. */
+function envAction(head: ActionHead, acts: Float32Array, r: number): number | Int32Array | Float32Array {
+  if (head.kind === 'discrete') return acts[r];
+  if (head.kind === 'multiDiscrete') return Int32Array.from(acts.subarray(r * head.actDim, (r + 1) * head.actDim));
+  const a = acts.slice(r * head.actDim, (r + 1) * head.actDim);
+  for (let j = 0; j < a.length; j++) a[j] = Math.min(head.high[j], Math.max(head.low[j], a[j]));
+  return a;
+}
+
+// ── networks ──
+
+/** The policy MLP (with log σ for Box actions) and the baseline MLP b(s). */
+export type ReinforceNets = { actor: Module; critic: Module; logStd: Tensor | null };
+
+/** Builds the networks: orthogonal init, 0.01 policy head and 1 baseline head as in CleanRL. */
+export function buildReinforceNets(cfg: ReinforceConfig, obsDim: number, head: ActionHead, rng: Rng): ReinforceNets {
+  return {
+    actor: mlp([obsDim, ...cfg.hiddenSizes, head.outDim], cfg.activation, rng, { outputGain: 0.01 }),
+    critic: mlp([obsDim, ...cfg.hiddenSizes, 1], cfg.activation, rng, { outputGain: 1 }),
+    logStd: head.kind === 'box' ? parameter(new Float32Array(head.actDim), [1, head.actDim], 'logStd') : null,
+  };
+}
+
+/** The modules that a checkpoint stores (and gradient norms report), by prefix. */
+function netModules(nets: ReinforceNets): Record<string, Module> {
+  const out: Record<string, Module> = { actor: nets.actor, critic: nets.critic };
+  if (nets.logStd !== null) out.head = { params: { logStd: nets.logStd }, buffers: {}, children: {}, training: true, forward: (x) => x };
+  return out;
+}
+
+// ── policy ──
+
+/** A REINFORCE policy: acts from one observation. */
+class ReinforcePolicy implements Policy {
+  readonly algo = 'reinforce';
+  readonly envId: string;
+  private readonly nets: ReinforceNets;
+  private readonly head: ActionHead;
+  private readonly obsSpace: Space;
+  private readonly obsNorm: RunningMeanStd | null;
+  private readonly rng: Rng;
+
+  constructor(envId: string, nets: ReinforceNets, head: ActionHead, obsSpace: Space, obsNorm: RunningMeanStd | null, rng: Rng) {
+    this.envId = envId;
+    this.nets = nets;
+    this.head = head;
+    this.obsSpace = obsSpace;
+    this.obsNorm = obsNorm;
+    this.rng = rng;
+  }
+
+  act(obs: Observation, opts: { deterministic?: boolean; mask?: Uint8Array } = {}): number | Float32Array | Int32Array {
+    const flat = flatten(this.obsSpace, obs);
+    if (this.obsNorm !== null) this.obsNorm.normalize(flat, flat);
+    return noGrad(() => {
+      const out = this.nets.actor.forward(new Tensor(flat, [1, flat.length]));
+      return envAction(this.head, sampleActions(this.head, out, this.nets.logStd, this.rng, opts.deterministic ?? false, opts.mask ?? null), 0);
+    });
+  }
+
+  resetState(): void {}
+}
+
+// ── training ──
+
+/** Starts (or resumes) a REINFORCE run. */
+function createRun(cfg: ReinforceConfig, ctx: RunContext): TrainRun {
+  const rng = new Rng(cfg.seed);
+  const envs = ctx.makeVec(cfg.numEnvs);
+  const head = actionHead(envs.actSpace);
+  const obsDim = envs.obsDim, N = cfg.numEnvs;
+  const nMask = head.kind === 'discrete' ? head.n : 0;
+  const nets = buildReinforceNets(cfg, obsDim, head, rng);
+  const piParams = [...parameters(nets.actor), ...(nets.logStd !== null ? [nets.logStd] : [])];
+  const vParams = parameters(nets.critic);
+  const piOptimizer = new Adam(piParams, { lr: cfg.learningRate });
+  const vOptimizer = new Adam(vParams, { lr: cfg.vfLearningRate });
+  const obsNorm = cfg.normObs ? new RunningMeanStd(obsDim) : null;
+  let iteration = 0, globalStep = 0, stepBefore = 0;
+
+  const policyRng = rng.spawn(); // before a resume restores `rng`, so the training stream continues exactly
+
+  if (ctx.resume !== undefined) {
+    const meta = readCheckpointMeta(ctx.resume);
+    const t = meta.trainer as { iteration: number; globalStep: number; rng: [number, number, number, number, number] } | null;
+    if (meta.algo !== 'reinforce' || t === null) throw new ConfigError(`reinforce: cannot resume from a ${meta.algo} checkpoint without trainer state`);
+    loadNets(ctx.resume, netModules(nets));
+    loadOptimizers(ctx.resume, { policy: piOptimizer, baseline: vOptimizer });
+    if (obsNorm !== null && meta.obsNorm !== null) obsNorm.load(meta.obsNorm);
+    rng.setState(t.rng);
+    iteration = t.iteration;
+    globalStep = stepBefore = t.globalStep;
+  }
+  const policy = new ReinforcePolicy(ctx.envId, nets, head, envs.obsSpace, obsNorm, policyRng);
+  const normObs = (raw: Float32Array, update: boolean): Float32Array => {
+    if (obsNorm === null) return raw;
+    if (update) obsNorm.update(raw, raw.length / obsDim);
+    return obsNorm.normalize(raw, new Float32Array(raw.length));
+  };
+  const baselineOf = (obs: Float32Array): Float32Array => noGrad(() => nets.critic.forward(new Tensor(obs, [obs.length / obsDim, obsDim])).data);
+
+  function* iterations(): Generator<Metrics, void, void> {
+    const startStep = globalStep;
+    const t0 = performance.now();
+    while (globalStep < cfg.totalTimesteps) {
+      iteration += 1;
+      stepBefore = globalStep;
+      const frac = 1 - stepBefore / cfg.totalTimesteps;
+      piOptimizer.lr = cfg.annealLr ? frac * cfg.learningRate : cfg.learningRate;
+      vOptimizer.lr = cfg.annealLr ? frac * cfg.vfLearningRate : cfg.vfLearningRate;
+
+      // ── rollout: one complete episode per copy, from a reset seeded by the iteration ──
+      const r0 = envs.reset(cfg.seed * 100_003 + iteration * N);
+      let obs = normObs(r0.obs, true), masks = r0.masks;
+      const obsSteps: Float32Array[] = [], actSteps: Float32Array[] = [], maskSteps: Array<Uint8Array | null> = [], rewSteps: Float32Array[] = [], doneSteps: Uint8Array[] = [];
+      const lengths = new Int32Array(N), rawReturns = new Float64Array(N);
+      const active = new Uint8Array(N).fill(1);
+      let running = N;
+      for (let t = 0; running > 0; t++) {
+        const acts = noGrad(() => sampleActions(head, nets.actor.forward(new Tensor(obs, [N, obsDim])), nets.logStd, rng, false, masks));
+        const r = envs.step(Array.from({ length: N }, (_, i) => envAction(head, acts, i)));
+        const rew = new Float32Array(N), done = new Uint8Array(N);
+        for (let i = 0; i < N; i++) {
+          if (!active[i]) continue;
+          rew[i] = r.rewards[i];
+          rawReturns[i] += r.rewards[i];
+          lengths[i] += 1;
+          const capped = t + 1 >= cfg.maxRolloutSteps && !r.terminated[i] && !r.truncated[i];
+          if (!r.terminated[i] && (r.truncated[i] || capped)) {
+            // truncation: the episode was cut, not ended, so bootstrap from the baseline at the final observation
+            const fin = r.finalObs[i] ?? r.obs.slice(i * obsDim, (i + 1) * obsDim);
+            rew[i] += cfg.gamma * baselineOf(normObs(fin, false))[0];
+          }
+          if (r.terminated[i] || r.truncated[i] || capped) {
+            done[i] = 1;
+            active[i] = 0;
+            running -= 1;
+          }
+        }
+        obsSteps.push(obs);
+        actSteps.push(acts);
+        maskSteps.push(masks);
+        rewSteps.push(rew);
+        doneSteps.push(done);
+        obs = normObs(r.obs, true);
+        masks = r.masks;
+      }
+
+      // ── Monte-Carlo returns ──
+      const T = obsSteps.length, B = lengths.reduce((a, b) => a + b, 0);
+      const rewards = new Float32Array(T * N), dones = new Uint8Array(T * N);
+      for (let t = 0; t < T; t++) {
+        rewards.set(rewSteps[t], t * N);
+        dones.set(doneSteps[t], t * N);
+      }
+      const G = discountedReturns(rewards, dones, new Float32Array(N), T, N, cfg.gamma);
+      // the batch: episode steps only, env by env
+      const bObs = new Float32Array(B * obsDim), bAct = new Float32Array(B * head.actDim), bRet = new Float32Array(B);
+      const bMask = nMask > 0 ? new Uint8Array(B * nMask).fill(1) : null;
+      let j = 0;
+      for (let i = 0; i < N; i++) {
+        for (let t = 0; t < lengths[i]; t++, j++) {
+          bObs.set(obsSteps[t].subarray(i * obsDim, (i + 1) * obsDim), j * obsDim);
+          bAct.set(actSteps[t].subarray(i * head.actDim, (i + 1) * head.actDim), j * head.actDim);
+          const m = maskSteps[t];
+          if (bMask !== null && m !== null) bMask.set(m.subarray(i * nMask, (i + 1) * nMask), j * nMask);
+          bRet[j] = G[t * N + i];
+        }
+      }
+      globalStep += B;
+      if (cfg.normReturns) standardize(bRet);
+      const values = baselineOf(bObs);
+      const adv = new Float32Array(B);
+      for (let k = 0; k < B; k++) adv[k] = bRet[k] - values[k];
+      if (cfg.normAdv) standardize(adv);
+
+      // ── update: one policy-gradient step, then trainVIters baseline steps ──
+      const x = new Tensor(bObs, [B, obsDim]);
+      const out = head.kind === 'discrete' ? maskLogits(nets.actor.forward(x), bMask) : nets.actor.forward(x);
+      const { logProb, entropy } = logProbEntropy(head, out, bAct, nets.logStd);
+      const pgLoss = neg(mean(mul(logProb, new Tensor(adv, [B]))));
+      const entLoss = mean(entropy);
+      const piLoss = sub(pgLoss, mul(entLoss, cfg.entCoef));
+      if (!Number.isFinite(piLoss.item())) {
+        throw new NonFiniteError(`reinforce: the policy loss is ${piLoss.item()} at global step ${globalStep} (policy-gradient term ${pgLoss.item()}, entropy ${entLoss.item()})`);
+      }
+      piOptimizer.zeroGrad();
+      piLoss.backward();
+      const grads = layerGradNorms(nets, ['actor', 'head']);
+      if (cfg.maxGradNorm > 0) clipGradNorm(piParams, cfg.maxGradNorm);
+      piOptimizer.step();
+      const R = new Tensor(bRet, [B]);
+      let vLossSum = 0;
+      for (let k = 0; k < cfg.trainVIters; k++) {
+        const vLoss = mul(mean(square(sub(reshape(nets.critic.forward(x), [B]), R))), 0.5);
+        if (!Number.isFinite(vLoss.item())) throw new NonFiniteError(`reinforce: the baseline loss is ${vLoss.item()} at global step ${globalStep}`);
+        vOptimizer.zeroGrad();
+        vLoss.backward();
+        if (k === 0) Object.assign(grads, layerGradNorms(nets, ['critic']));
+        if (cfg.maxGradNorm > 0) clipGradNorm(vParams, cfg.maxGradNorm);
+        vOptimizer.step();
+        vLossSum += vLoss.item();
+      }
+      checkParamsFinite(nets, globalStep);
+
+      let yMean = 0, varY = 0, varRes = 0;
+      for (const y of bRet) yMean += y / B;
+      for (let k = 0; k < B; k++) {
+        varY += (bRet[k] - yMean) ** 2;
+        varRes += (bRet[k] - values[k]) ** 2;
+      }
+      const elapsed = (performance.now() - t0) / 1000;
+      const row: Metrics = {
+        global_step: globalStep,
+        iteration,
+        'charts/learning_rate': piOptimizer.lr,
+        'losses/value_loss': vLossSum / cfg.trainVIters,
+        'losses/policy_loss': pgLoss.item(),
+        'losses/entropy': entLoss.item(),
+        'losses/explained_variance': varY === 0 ? Number.NaN : 1 - varRes / varY,
+        'charts/SPS': Math.round((globalStep - startStep) / Math.max(elapsed, 1e-9)),
+        'charts/episodes': N,
+        'charts/episodic_return': rawReturns.reduce((a, b) => a + b, 0) / N,
+        'charts/episodic_length': B / N,
+      };
+      for (const [k, v] of Object.entries(grads)) row[`grads/${k}`] = v;
+      yield row;
+    }
+  }
+
+  return {
+    iterations: iterations(),
+    policy,
+    totalTimesteps: cfg.totalTimesteps,
+    globalStep: () => globalStep,
+    checkpointDue: () => {
+      if (globalStep >= cfg.totalTimesteps || iteration === 0) return false;
+      if (cfg.checkpointFrequency > 0) return iteration % cfg.checkpointFrequency === 0;
+      return Math.floor((globalStep * 10) / cfg.totalTimesteps) > Math.floor((stepBefore * 10) / cfg.totalTimesteps);
+    },
+    checkpoint: (): CheckpointPayload => buildCheckpoint({
+      algo: 'reinforce', envId: ctx.envId, config: cfg, nets: netModules(nets), optimizers: { policy: piOptimizer, baseline: vOptimizer },
+      obsNorm: obsNorm?.state() ?? null,
+      trainer: { iteration, globalStep, rng: rng.getState(), obsSpace: envs.obsSpace.kind, actSpace: envs.actSpace.kind },
+    }),
+    close: () => envs.close(),
+  };
+}
+
+/** (x − mean) / (std + 1e-8) in place; a batch of one is left alone. */
+function standardize(x: Float32Array): void {
+  if (x.length < 2) return;
+  let m = 0, v = 0;
+  for (const a of x) m += a / x.length;
+  for (const a of x) v += (a - m) ** 2 / (x.length - 1);
+  for (let i = 0; i < x.length; i++) x[i] = (x[i] - m) / (Math.sqrt(v) + 1e-8);
+}
+
+/** Gradient norms per layer of the named nets, as `actor.0`, `critic.2`, `head`. */
+function layerGradNorms(nets: ReinforceNets, which: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [prefix, net] of Object.entries(netModules(nets))) {
+    if (!which.includes(prefix)) continue;
+    for (const [layer, v] of Object.entries(gradNorms(net))) out[layer === '(root)' ? prefix : `${prefix}.${layer}`] = v;
+  }
+  return out;
+}
+
+/** Stops training with the name of the first parameter that went NaN or infinite. */
+function checkParamsFinite(nets: ReinforceNets, step: number): void {
+  for (const [prefix, net] of Object.entries(netModules(nets))) {
+    for (const [name, p] of namedParameters(net)) {
+      const i = firstNonFinite(p.data);
+      if (i >= 0) throw new NonFiniteError(`reinforce: parameter ${prefix}.${name} became ${p.data[i]} at global step ${step}`);
+    }
+  }
+}
+
+/** Rebuilds a policy from a checkpoint. */
+function loadPolicy(ckpt: CheckpointPayload, obsSpace: Space, actSpace: Space): Policy {
+  const meta = readCheckpointMeta(ckpt);
+  const cfg = resolveConfig('reinforce', reinforceSpec, meta.config);
+  const head = actionHead(actSpace);
+  const nets = buildReinforceNets(cfg, flatDim(obsSpace), head, new Rng(cfg.seed));
+  loadNets(ckpt, netModules(nets));
+  let obsNorm: RunningMeanStd | null = null;
+  if (meta.obsNorm !== null) {
+    obsNorm = new RunningMeanStd(flatDim(obsSpace));
+    obsNorm.load(meta.obsNorm);
+  }
+  return new ReinforcePolicy(meta.envId, nets, head, obsSpace, obsNorm, new Rng(cfg.seed + 1));
+}
+
+/** Which spaces REINFORCE handles. */
+function supports(obs: Space, act: Space): string | null {
+  if (!['box', 'discrete', 'multiDiscrete', 'multiBinary'].includes(obs.kind)) return `observation space ${obs.kind} is not flat (flatten it with FlattenObservation)`;
+  if (!['discrete', 'multiDiscrete', 'box'].includes(act.kind)) return `action space ${act.kind} is not discrete, multiDiscrete or box`;
+  return null;
+}
+
+/** The REINFORCE agent module. */
+export const reinforce: AgentModule<typeof reinforceSpec> = {
+  name: 'reinforce',
+  title: 'REINFORCE with a learned baseline (Williams 1992; Sutton & Barto §13.4)',
+  spec: reinforceSpec,
+  spaces: 'obs: box, discrete, multiDiscrete · actions: discrete (with masks), multiDiscrete, box',
+  supports,
+  createRun,
+  loadPolicy,
+};
