@@ -33,6 +33,7 @@ import { bool, choice, int, num, nums, resolveConfig, type ConfigOf } from './co
 import { argmaxRows, categoricalEntropy, categoricalLogProb, maskLogits, sampleCategorical } from './common/distributions.ts';
 import { computeGae } from './common/gae.ts';
 import { RunningMeanStd } from './common/normalize.ts';
+import { toAsync, type AsyncVecEnv } from './common/vec.ts';
 
 // ── config ──
 
@@ -287,9 +288,13 @@ class PpoPolicy implements Policy {
 /** Starts (or resumes) a PPO run. */
 function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
   const rng = new Rng(cfg.seed);
-  const envs = ctx.makeVec(cfg.numEnvs);
-  const head = actionHead(envs.actSpace);
-  const obsDim = envs.obsDim, N = cfg.numEnvs, S = cfg.numSteps;
+  const probe = ctx.makeEnv();
+  const obsSpace = probe.observationSpace, actSpace = probe.actionSpace;
+  probe.close();
+  const head = actionHead(actSpace);
+  const obsDim = flatDim(obsSpace), N = cfg.numEnvs, S = cfg.numSteps;
+  // the copies start on the first iteration: worker threads start asynchronously
+  let envs: AsyncVecEnv | null = null;
   const batchSize = N * S;
   if (cfg.recurrent ? N % cfg.numMinibatches !== 0 : batchSize % cfg.numMinibatches !== 0) {
     throw new ConfigError(`ppo: numMinibatches (${cfg.numMinibatches}) must divide ${cfg.recurrent ? `numEnvs (${N}) for recurrent policies` : `numEnvs·numSteps (${batchSize})`}`);
@@ -317,7 +322,7 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
     iteration = t.iteration;
     globalStep = t.globalStep;
   }
-  const policy = new PpoPolicy(ctx.envId, nets, head, envs.obsSpace, obsNorm, policyRng);
+  const policy = new PpoPolicy(ctx.envId, nets, head, obsSpace, obsNorm, policyRng);
 
   // rollout storage, [S, N] step-major
   const obsBuf = new Float32Array(S * N * obsDim), actBuf = new Float32Array(S * N * head.actDim);
@@ -330,7 +335,8 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
   };
   const valueOf = (obs: Float32Array, state: RecurrentState | null): Float32Array => noGrad(() => forward(nets, new Tensor(obs, [obs.length / obsDim, obsDim]), state).value.data);
 
-  function* iterations(): Generator<Metrics, void, void> {
+  async function* iterations(): AsyncGenerator<Metrics, void, void> {
+    envs ??= ctx.makeAsyncVec !== undefined ? await ctx.makeAsyncVec(N) : toAsync(ctx.makeVec(N));
     let nextObs: Float32Array = new Float32Array(0);
     let nextMasks: Uint8Array | null = null;
     let lstmState: RecurrentState | null = null;
@@ -339,7 +345,7 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
     while (iteration < numIterations) {
       if (iteration === startIteration || iteration % ckptEvery === 0) {
         // a boundary: every copy starts afresh from a seed fixed by the iteration, so a run resumed here repeats exactly
-        const r = envs.reset(cfg.seed * 100_003 + iteration * N);
+        const r = await envs.reset(cfg.seed * 100_003 + iteration * N);
         nextObs = normObs(r.obs, true);
         nextMasks = r.masks;
         lstmState = nets.lstm !== null ? initialRecurrentState(nets, N) : null;
@@ -367,7 +373,7 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
         logpBuf.set(step.lp, t * N);
         valBuf.set(step.value, t * N);
         const actions = Array.from({ length: N }, (_, i) => envAction(head, step.acts, i));
-        const r = envs.step(actions);
+        const r = await envs.step(actions);
         episodes.push(...r.episodes);
         for (let i = 0; i < N; i++) {
           let reward = r.rewards[i];
@@ -505,9 +511,11 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
     checkpoint: (): CheckpointPayload => buildCheckpoint({
       algo: 'ppo', envId: ctx.envId, config: cfg, nets: netModules(nets), optimizers: { adam: optimizer },
       obsNorm: obsNorm?.state() ?? null,
-      trainer: { iteration, globalStep, rng: rng.getState(), retNorm: retNorm?.state() ?? null, obsSpace: envs.obsSpace.kind, actSpace: envs.actSpace.kind },
+      trainer: { iteration, globalStep, rng: rng.getState(), retNorm: retNorm?.state() ?? null, obsSpace: obsSpace.kind, actSpace: actSpace.kind },
     }),
-    close: () => envs.close(),
+    close: async () => {
+      await envs?.close();
+    },
   };
 }
 

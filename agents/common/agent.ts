@@ -8,7 +8,7 @@ import type { Space } from '../../src/gym/spaces.ts';
 import type { Metrics } from '../../src/core/metrics.ts';
 import type { Tensor } from '../../src/autograd/tensor.ts';
 import type { ConfigOf, ConfigSpec } from './config.ts';
-import type { VecEnv } from './vec.ts';
+import type { AsyncVecEnv, VecEnv } from './vec.ts';
 
 /** How a policy is asked to act. */
 export type ActOptions = { deterministic?: boolean; mask?: Uint8Array };
@@ -28,8 +28,13 @@ export type CheckpointPayload = { tensors: Map<string, { data: Float32Array; sha
 /** How a run gets its environments. */
 export interface RunContext {
   readonly envId: string;
-  /** `numEnvs` copies, in-process or on workers; seeded by the run. */
+  /** `numEnvs` copies in this thread; seeded by the run. */
   makeVec(numEnvs: number): VecEnv;
+  /**
+   * `numEnvs` copies behind promises, on worker threads when the user asked for them (`--workers`).
+   * Agents with async training loops use it when present, else wrap `makeVec` with `toAsync`.
+   */
+  makeAsyncVec?(numEnvs: number): Promise<AsyncVecEnv>;
   /** A single env, for evaluation. */
   makeEnv(): Env;
   /** A checkpoint to resume from (weights, optimizer and trainer state). */
@@ -38,8 +43,11 @@ export interface RunContext {
 
 /** A training run in progress. */
 export interface TrainRun {
-  /** One metrics row per iteration; the driver pulls (CLI: for…of; browser: one per message). */
-  readonly iterations: Generator<Metrics, void, void>;
+  /**
+   * One metrics row per iteration; the driver pulls (CLI: for await…of; browser: one per message).
+   * Agents whose envs may live on worker threads use an async generator.
+   */
+  readonly iterations: Generator<Metrics, void, void> | AsyncGenerator<Metrics, void, void>;
   /** The current policy (shares weights with the learner). */
   readonly policy: Policy;
   /** Environment steps taken so far. */
@@ -54,7 +62,7 @@ export interface TrainRun {
   /** The step budget of the run. */
   readonly totalTimesteps: number;
   /** Frees envs and workers. */
-  close(): void;
+  close(): void | Promise<void>;
 }
 
 /** An algorithm. */

@@ -5,6 +5,7 @@
  * (return and length of the raw rewards, so normalisation never distorts reported returns).
  */
 import type { Env } from '../../src/gym/env.ts';
+import type { VectorEnv } from '../../src/gym/vector/vector-env.ts';
 import { flatDim, flatten, type Space } from '../../src/gym/spaces.ts';
 
 /** A finished episode. */
@@ -107,4 +108,63 @@ export class LocalVecEnv implements VecEnv {
   close(): void {
     for (const e of this.envs) e.close();
   }
+}
+
+/** The same N copies behind promises: in-process (resolved at once) or on worker threads. */
+export interface AsyncVecEnv {
+  readonly numEnvs: number;
+  readonly obsSpace: Space;
+  readonly actSpace: Space;
+  readonly obsDim: number;
+  reset(seed: number): Promise<{ obs: Float32Array; masks: Uint8Array | null }>;
+  step(actions: ReadonlyArray<number | Float32Array | Int32Array>): Promise<VecStep>;
+  close(): Promise<void>;
+}
+
+/** An in-process VecEnv seen through the async interface. */
+export function toAsync(v: VecEnv): AsyncVecEnv {
+  return {
+    numEnvs: v.numEnvs, obsSpace: v.obsSpace, actSpace: v.actSpace, obsDim: v.obsDim,
+    reset: async (seed) => v.reset(seed),
+    step: async (actions) => v.step(actions),
+    close: async () => v.close(),
+  };
+}
+
+/**
+ * A gym `VectorEnv` (e.g. on worker threads) as an AsyncVecEnv: actions are packed copy-major,
+ * and finished episodes are summed here from the raw rewards.
+ */
+export function fromVectorEnv(v: VectorEnv): AsyncVecEnv {
+  const n = v.numEnvs, dim = v.actionDim;
+  const returns = new Float64Array(n), lengths = new Int32Array(n);
+  return {
+    numEnvs: n, obsSpace: v.singleObservationSpace, actSpace: v.singleActionSpace, obsDim: v.obsDim,
+    async reset(seed) {
+      const r = await v.reset({ seed });
+      returns.fill(0);
+      lengths.fill(0);
+      return { obs: r.obs, masks: r.masks ?? null };
+    },
+    async step(actions) {
+      const packed = new Float32Array(n * dim);
+      actions.forEach((a, i) => {
+        if (typeof a === 'number') packed[i * dim] = a;
+        else packed.set(a, i * dim);
+      });
+      const r = await v.step(packed);
+      const episodes: Episode[] = [];
+      for (let i = 0; i < n; i++) {
+        returns[i] += r.rewards[i];
+        lengths[i] += 1;
+        if (r.terminated[i] || r.truncated[i]) {
+          episodes.push({ r: returns[i], l: lengths[i] });
+          returns[i] = 0;
+          lengths[i] = 0;
+        }
+      }
+      return { obs: r.obs, rewards: r.rewards, terminated: r.terminated, truncated: r.truncated, finalObs: r.finalObs, masks: r.masks ?? null, episodes };
+    },
+    close: () => v.close(),
+  };
 }

@@ -2,9 +2,9 @@
  * Turning an env id into what agents need: a vector of copies (in-process or on worker threads)
  * and single envs for evaluation; and checkpoint files to and from agent payloads.
  */
-import { make } from '../gym/registry.ts';
+import { make, makeVec } from '../gym/registry.ts';
 import type { Env } from '../gym/env.ts';
-import { LocalVecEnv, type VecEnv } from '../../agents/common/vec.ts';
+import { LocalVecEnv, fromVectorEnv, toAsync, type AsyncVecEnv, type VecEnv } from '../../agents/common/vec.ts';
 import type { CheckpointPayload, RunContext } from '../../agents/common/agent.ts';
 import { readSafetensorsFile, saveSafetensorsFile } from '../nn/safetensors-node.ts';
 import '../../envs/index.ts';
@@ -17,6 +17,11 @@ export function runContext(envId: string, opts: { workers?: number; resume?: Che
     envId,
     makeEnv,
     makeVec: (numEnvs: number): VecEnv => new LocalVecEnv(Array.from({ length: numEnvs }, makeEnv)),
+    makeAsyncVec: async (numEnvs: number): Promise<AsyncVecEnv> => {
+      const workers = opts.workers ?? 0;
+      if (workers === 0) return toAsync(new LocalVecEnv(Array.from({ length: numEnvs }, makeEnv)));
+      return fromVectorEnv(await makeVec(envId, numEnvs, { workers, kwargs: opts.kwargs }));
+    },
     resume: opts.resume,
   };
 }

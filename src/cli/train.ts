@@ -107,7 +107,7 @@ export async function train(flags: TrainFlags, rest: readonly string[]): Promise
   const recent = new RecentMean(20);
   let last = '';
   try {
-    for (const row of run.iterations) {
+    for await (const row of run.iterations) {
       writeSync(metricsFd, metricsLine(row) + '\n');
       if (row['charts/episodes'] > 0) recent.push(row['charts/episodic_return']);
       if (!flags.quiet) bar.update(row.global_step, { sps: row['charts/SPS'], ret: Number.isNaN(recent.mean()) ? '—' : recent.mean().toFixed(1) });
@@ -138,7 +138,7 @@ export async function train(flags: TrainFlags, rest: readonly string[]): Promise
   } finally {
     process.off('SIGINT', onSigint);
     closeSync(metricsFd);
-    run.close();
+    await run.close();
   }
 }
 

@@ -25,16 +25,17 @@ function noVelocityContext(): RunContext {
   return { envId: 'CartPole-v1 (velocities hidden)', makeEnv, makeVec: (n) => new LocalVecEnv(Array.from({ length: n }, makeEnv)) };
 }
 
-function collect(cfg: Record<string, unknown>, ctx: RunContext): Metrics[] {
+async function collect(cfg: Record<string, unknown>, ctx: RunContext): Promise<Metrics[]> {
   const run = ppo.createRun(cfgOf(cfg), ctx);
-  const rows = [...run.iterations];
-  run.close();
+  const rows: Metrics[] = [];
+  for await (const row of run.iterations) rows.push(row);
+  await run.close();
   return rows;
 }
 
 describe('PPO', () => {
-  it('runs on CartPole with CleanRL metric keys and no NaN', () => {
-    const rows = collect({ totalTimesteps: 1024, numSteps: 128 }, runContext('CartPole-v1'));
+  it('runs on CartPole with CleanRL metric keys and no NaN', async () => {
+    const rows = await collect({ totalTimesteps: 1024, numSteps: 128 }, runContext('CartPole-v1'));
     expect(rows.length).toBe(2);
     for (const key of ['global_step', 'losses/value_loss', 'losses/policy_loss', 'losses/entropy', 'losses/approx_kl', 'losses/clipfrac', 'charts/SPS', 'charts/learning_rate', 'grads/actor.0', 'grads/critic.4']) {
       expect(rows[1][key], key).toBeTypeOf('number');
@@ -43,37 +44,37 @@ describe('PPO', () => {
     expect(rows[1].global_step).toBe(1024);
   });
 
-  it('is deterministic: the same seed gives the same metrics', () => {
-    const a = collect({ totalTimesteps: 1024, seed: 7 }, runContext('CartPole-v1')).map(withoutTiming);
-    const b = collect({ totalTimesteps: 1024, seed: 7 }, runContext('CartPole-v1')).map(withoutTiming);
-    const c = collect({ totalTimesteps: 1024, seed: 8 }, runContext('CartPole-v1')).map(withoutTiming);
+  it('is deterministic: the same seed gives the same metrics', async () => {
+    const a = (await collect({ totalTimesteps: 1024, seed: 7 }, runContext('CartPole-v1'))).map(withoutTiming);
+    const b = (await collect({ totalTimesteps: 1024, seed: 7 }, runContext('CartPole-v1'))).map(withoutTiming);
+    const c = (await collect({ totalTimesteps: 1024, seed: 8 }, runContext('CartPole-v1'))).map(withoutTiming);
     expect(a).toEqual(b);
     expect(a).not.toEqual(c);
   });
 
-  it('learns a bandit', () => {
+  it('learns a bandit', async () => {
     const ctx = toyContext('Test/Bandit-v0', () => new BanditEnv());
-    const rows = collect({ totalTimesteps: 3000, numEnvs: 4, numSteps: 32, learningRate: 0.01, entCoef: 0 }, ctx);
+    const rows = await collect({ totalTimesteps: 3000, numEnvs: 4, numSteps: 32, learningRate: 0.01, entCoef: 0 }, ctx);
     expect(rows[rows.length - 1]['charts/episodic_return']).toBeGreaterThan(0.95);
   });
 
-  it('learns the identity task (discrete)', () => {
+  it('learns the identity task (discrete)', async () => {
     const ctx = toyContext('Test/Identity-v0', () => new IdentityEnv(4, 10));
     const run = ppo.createRun(cfgOf({ totalTimesteps: 20_000, numEnvs: 4, numSteps: 64, learningRate: 3e-3, entCoef: 0 }), ctx);
-    for (const _ of run.iterations);
+    for await (const _ of run.iterations);
     const { returns } = evaluatePolicy(run.policy, ctx.makeEnv, 10, 0);
     expect(Math.min(...returns)).toBeGreaterThanOrEqual(9);
   });
 
-  it('learns the identity task with Box actions (diagonal Gaussian)', () => {
+  it('learns the identity task with Box actions (diagonal Gaussian)', async () => {
     const ctx = toyContext('Test/IdentityBox-v0', () => new IdentityBoxEnv(1, 10));
-    const rows = collect({ totalTimesteps: 30_000, numEnvs: 4, numSteps: 64, learningRate: 3e-3, entCoef: 0 }, ctx);
+    const rows = await collect({ totalTimesteps: 30_000, numEnvs: 4, numSteps: 64, learningRate: 3e-3, entCoef: 0 }, ctx);
     const first = rows[0]['charts/episodic_return'], last = rows[rows.length - 1]['charts/episodic_return'];
     expect(last).toBeGreaterThan(first + 2);
     expect(last).toBeGreaterThan(-2.5);
   });
 
-  it('learns with MultiDiscrete actions (two identity tasks at once)', () => {
+  it('learns with MultiDiscrete actions (two identity tasks at once)', async () => {
     class PairIdentity extends BanditEnv {
       override readonly observationSpace = box(0, 1, { shape: [6] });
       override readonly actionSpace = multiDiscrete([3, 3]);
@@ -101,7 +102,7 @@ describe('PPO', () => {
     }
     const ctx = toyContext('Test/PairIdentity-v0', () => new PairIdentity() as unknown as Env);
     const run = ppo.createRun(cfgOf({ totalTimesteps: 20_000, numEnvs: 4, numSteps: 64, learningRate: 3e-3, entCoef: 0 }), ctx);
-    for (const _ of run.iterations);
+    for await (const _ of run.iterations);
     const { returns } = evaluatePolicy(run.policy, ctx.makeEnv, 10, 0);
     expect(returns.reduce((a, b) => a + b, 0) / 10).toBeGreaterThanOrEqual(18);
   });
@@ -111,7 +112,7 @@ describe('PPO', () => {
     expect(ppo.supports(box(0, 1, { shape: [2] }), dict({ a: discrete(2) }))).toMatch(/action space dict/);
   });
 
-  it('never takes a masked action', () => {
+  it('never takes a masked action', async () => {
     class MaskedBandit extends BanditEnv {
       override reset(opts: { seed?: number } = {}) {
         return { ...super.reset(opts), mask: Uint8Array.of(1, 0) };
@@ -119,14 +120,14 @@ describe('PPO', () => {
     }
     const ctx = toyContext('Test/MaskedBandit-v0', () => new MaskedBandit());
     const run = ppo.createRun(cfgOf({ totalTimesteps: 1024, numEnvs: 2, numSteps: 64, learningRate: 0.01 }), ctx);
-    for (const _ of run.iterations);
+    for await (const _ of run.iterations);
     for (let i = 0; i < 50; i++) expect(run.policy.act(Float32Array.of(1), { mask: Uint8Array.of(1, 0) })).toBe(0);
   });
 
-  it('checkpoints round-trip through safetensors bytes and act the same', () => {
+  it('checkpoints round-trip through safetensors bytes and act the same', async () => {
     const ctx = runContext('CartPole-v1');
     const run = ppo.createRun(cfgOf({ totalTimesteps: 512, normObs: true }), ctx);
-    for (const _ of run.iterations);
+    for await (const _ of run.iterations);
     const bytes = encodeSafetensors(run.checkpoint().tensors, run.checkpoint().metadata);
     const back = decodeSafetensors(bytes);
     const env = ctx.makeEnv();
@@ -141,46 +142,46 @@ describe('PPO', () => {
     }
   });
 
-  it('a run resumed from a boundary checkpoint repeats the uninterrupted metrics', () => {
+  it('a run resumed from a boundary checkpoint repeats the uninterrupted metrics', async () => {
     const cfg = { totalTimesteps: 4096, numSteps: 128, checkpointFrequency: 3, seed: 5 };
-    const whole = collect(cfg, runContext('CartPole-v1')).map(withoutTiming);
+    const whole = (await collect(cfg, runContext('CartPole-v1'))).map(withoutTiming);
     const first = ppo.createRun(cfgOf(cfg), runContext('CartPole-v1'));
     let saved: CheckpointPayload | null = null;
-    for (const _ of first.iterations) {
+    for await (const _ of first.iterations) {
       if (first.checkpointDue()) {
         saved = first.checkpoint();
         break;
       }
     }
     expect(saved).not.toBeNull();
-    const resumed = collect(cfg, runContext('CartPole-v1', { resume: saved! })).map(withoutTiming);
+    const resumed = (await collect(cfg, runContext('CartPole-v1', { resume: saved! }))).map(withoutTiming);
     expect(resumed).toEqual(whole.slice(whole.length - resumed.length));
     expect(resumed.length).toBe(whole.length - 3);
   });
 
-  it('recurrent (LSTM) policies run, are deterministic and resume exactly', () => {
+  it('recurrent (LSTM) policies run, are deterministic and resume exactly', async () => {
     const cfg = { totalTimesteps: 1536, numEnvs: 4, numSteps: 32, numMinibatches: 2, recurrent: true, lstmHidden: 8, hiddenSizes: [8], checkpointFrequency: 4, seed: 2 };
-    const whole = collect(cfg, noVelocityContext()).map(withoutTiming);
+    const whole = (await collect(cfg, noVelocityContext())).map(withoutTiming);
     expect(whole.length).toBe(12);
-    expect(collect(cfg, noVelocityContext()).map(withoutTiming)).toEqual(whole);
+    expect((await collect(cfg, noVelocityContext())).map(withoutTiming)).toEqual(whole);
     const first = ppo.createRun(cfgOf(cfg), noVelocityContext());
     let saved: CheckpointPayload | null = null;
-    for (const _ of first.iterations) if (first.checkpointDue()) { saved = first.checkpoint(); break; }
-    const resumed = collect(cfg, { ...noVelocityContext(), resume: saved! }).map(withoutTiming);
+    for await (const _ of first.iterations) if (first.checkpointDue()) { saved = first.checkpoint(); break; }
+    const resumed = (await collect(cfg, { ...noVelocityContext(), resume: saved! })).map(withoutTiming);
     expect(resumed).toEqual(whole.slice(4));
   });
 
-  it.runIf(process.env.SLOW === '1')('learns CartPole with its velocities hidden, with an LSTM policy', () => {
-    const rows = collect({ totalTimesteps: 60_000, recurrent: true, numEnvs: 8, numSteps: 32, numMinibatches: 1, updateEpochs: 10, gaeLambda: 0.8, gamma: 0.98, learningRate: 1e-3, entCoef: 0 }, noVelocityContext());
+  it.runIf(process.env.SLOW === '1')('learns CartPole with its velocities hidden, with an LSTM policy', async () => {
+    const rows = await collect({ totalTimesteps: 60_000, recurrent: true, numEnvs: 8, numSteps: 32, numMinibatches: 1, updateEpochs: 10, gaeLambda: 0.8, gamma: 0.98, learningRate: 1e-3, entCoef: 0 }, noVelocityContext());
     const late = rows.slice(-10).filter((r) => r['charts/episodes'] > 0);
     expect(late.reduce((s, r) => s + r['charts/episodic_return'], 0) / late.length).toBeGreaterThan(150);
   }, 600_000);
 
-  it('a non-finite loss stops training with the step in the message', () => {
+  it('a non-finite loss stops training with the step in the message', async () => {
     const ctx = runContext('CartPole-v1');
-    expect(() => collect({ totalTimesteps: 2048, learningRate: 1e30, maxGradNorm: 1e30 }, ctx)).toThrow(NonFiniteError);
+    await expect(collect({ totalTimesteps: 2048, learningRate: 1e30, maxGradNorm: 1e30 }, ctx)).rejects.toThrow(NonFiniteError);
     try {
-      collect({ totalTimesteps: 2048, learningRate: 1e30, maxGradNorm: 1e30 }, ctx);
+      await collect({ totalTimesteps: 2048, learningRate: 1e30, maxGradNorm: 1e30 }, ctx);
     } catch (e) {
       expect((e as Error).message).toMatch(/global step \d+/);
     }
