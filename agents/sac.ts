@@ -1,0 +1,473 @@
+/**
+ * Soft Actor-Critic for continuous actions (Haarnoja et al. 2018, https://arxiv.org/abs/1801.01290;
+ * automatic entropy tuning from Haarnoja et al. 2018b, https://arxiv.org/abs/1812.05905), read top
+ * to bottom like CleanRL's sac_continuous_action.py
+ * (https://github.com/vwxyzjn/cleanrl/blob/master/cleanrl/sac_continuous_action.py,
+ * https://docs.cleanrl.dev/rl-algorithms/sac/):
+ * - twin soft Q networks on (obs, action) with Polyak-averaged targets (τ), and the clipped
+ *   double-Q target r + γ(1 − terminated)(min(Q1', Q2')(s', a') − α log π(a'|s')), a' ~ π(·|s');
+ * - an actor with a state-dependent mean and log σ, log σ squashed into [LOG_STD_MIN, LOG_STD_MAX]
+ *   by tanh; actions are a tanh-squashed Gaussian sample (reparameterised) rescaled from (−1, 1) to
+ *   the Box's [low, high] by action_scale/action_bias, with the change-of-variables correction
+ *   Σ log(action_scale·(1 − tanh(u)²)) in log π;
+ * - delayed actor updates: every `policyFrequency` Q updates, `policyFrequency` actor steps
+ *   (CleanRL's compensation for the delay);
+ * - automatic entropy tuning (`autotune`): log α trained towards the target entropy −|A|;
+ * - `learningStarts` steps of uniform random actions; separate Q and policy learning rates.
+ *
+ * Beyond CleanRL:
+ * - SB3's `trainFrequency`/`gradientSteps` (train every n vector steps, g updates each time);
+ * - the Q networks are frozen during the actor's backward pass, so no time goes into Q-weight
+ *   gradients the actor step would throw away (SpinningUp's SAC does the same);
+ * - one generator iteration is `iterationSteps` env steps; its row averages the losses of the
+ *   updates made during it (CleanRL logs the last update every 100 steps);
+ * - a time-limit truncation stores the real final observation (the vector env's `finalObs`) as
+ *   the next observation and keeps bootstrapping; only `terminated` stops it;
+ * - resume restores nets, targets, optimizers, log α and the RNG, but not the replay buffer (it
+ *   would make checkpoints huge): a resumed run refills the buffer for `batchSize` steps with the
+ *   current policy before it trains again, so it does not repeat an uninterrupted run bit for bit.
+ *
+ * Expected: Pendulum-v1 with bench/configs/sac-Pendulum-v1.json reaches a mean return ≥ −200 over
+ * 100 deterministic episodes after 20k steps (SB3 RL Zoo: −157); see bench/LEARNING.md.
+ */
+import { Rng } from '../src/core/rng.ts';
+import { ConfigError, NonFiniteError } from '../src/core/errors.ts';
+import type { Metrics } from '../src/core/metrics.ts';
+import type { Observation } from '../src/gym/env.ts';
+import { describeSpace, flatDim, flatten, type Space } from '../src/gym/spaces.ts';
+import { Tensor, add, concat, exp, firstNonFinite, mean, minimum, mse, mul, neg, noGrad, parameter, reshape, sub, tanh } from '../src/autograd/index.ts';
+import { Linear, gradNorms, loadStateDict, mlp, namedParameters, parameters, stateDict, type Module, type Sequential } from '../src/nn/index.ts';
+import { Adam } from '../src/optim/index.ts';
+import type { AgentModule, CheckpointPayload, Policy, RunContext, TrainRun } from './common/agent.ts';
+import { buildCheckpoint, loadNets, loadOptimizers, readCheckpointMeta } from './common/checkpoint.ts';
+import { bool, int, num, nums, resolveConfig, type ConfigOf } from './common/config.ts';
+import { sampleSquashedGaussian } from './common/distributions.ts';
+import { ReplayBuffer } from './common/replay-buffer.ts';
+
+// ── config ──
+
+/** SAC hyperparameters: CleanRL's names and defaults (sac_continuous_action.py), plus the options above. */
+export const sacSpec = {
+  seed: int(1, 'seed of the experiment (networks, sampling and envs)'),
+  totalTimesteps: int(1_000_000, 'total timesteps of the experiments', 1),
+  numEnvs: int(1, 'the number of parallel game environments', 1),
+  bufferSize: int(1_000_000, 'the replay memory buffer size', 1),
+  gamma: num(0.99, 'the discount factor gamma', { min: 0, max: 1 }),
+  tau: num(0.005, 'target smoothing coefficient', { min: 0, max: 1 }),
+  batchSize: int(256, 'the batch size of sample from the reply memory', 1),
+  learningStarts: int(5000, 'timestep to start learning (uniform random actions before it)'),
+  policyLr: num(3e-4, 'the learning rate of the policy network optimizer', { min: 0 }),
+  qLr: num(1e-3, 'the learning rate of the Q network optimizer (and of log alpha)', { min: 0 }),
+  policyFrequency: int(2, 'the frequency of training policy (delayed)', 1),
+  targetNetworkFrequency: int(1, 'the frequency of updates for the target networks', 1),
+  alpha: num(0.2, 'entropy regularization coefficient (the fixed value when autotune is off)', { min: 0 }),
+  autotune: bool(true, 'automatic tuning of the entropy coefficient'),
+  trainFrequency: int(1, 'vector steps between training phases (SB3 train_freq)', 1),
+  gradientSteps: int(1, 'gradient updates per training phase (SB3 gradient_steps)', 1),
+  hiddenSizes: nums([256, 256], 'hidden layer sizes of the actor and Q networks (ReLU)'),
+  iterationSteps: int(1000, 'env steps per generator iteration (one metrics row each)', 1),
+  checkpointFrequency: int(0, 'iterations between resumable checkpoints (0: a tenth of the run)'),
+} as const;
+
+/** A resolved SAC config. */
+export type SacConfig = ConfigOf<typeof sacSpec>;
+
+/** CleanRL's bounds on the actor's log σ. */
+const LOG_STD_MAX = 2;
+const LOG_STD_MIN = -5;
+
+// ── action rescaling ──
+
+/** A Box action space as the actor sees it: tanh's (−1, 1) mapped onto [low, high]. */
+type ActionScale = { low: Float32Array; high: Float32Array; scale: Tensor; bias: Tensor; logScaleSum: number; actDim: number };
+
+function actionScale(space: Space): ActionScale {
+  if (space.kind !== 'box') throw new ConfigError(`sac: the action space must be a Box, received ${describeSpace(space)}`);
+  const d = space.low.length, scale = new Float32Array(d), bias = new Float32Array(d);
+  let logScaleSum = 0;
+  for (let j = 0; j < d; j++) {
+    scale[j] = (space.high[j] - space.low[j]) / 2; // action_scale
+    bias[j] = (space.high[j] + space.low[j]) / 2; // action_bias
+    logScaleSum += Math.log(scale[j]);
+  }
+  return { low: space.low, high: space.high, scale: new Tensor(scale, [d]), bias: new Tensor(bias, [d]), logScaleSum, actDim: d };
+}
+
+/** Row r of flat actions [B·d], clipped to the bounds (float rounding can step past them). */
+function envAction(head: ActionScale, acts: Float32Array, r: number): Float32Array {
+  const a = acts.slice(r * head.actDim, (r + 1) * head.actDim);
+  for (let j = 0; j < a.length; j++) a[j] = Math.min(head.high[j], Math.max(head.low[j], a[j]));
+  return a;
+}
+
+// ── networks ──
+
+/** CleanRL's Actor: a ReLU trunk, then a mean head and a log-σ head. */
+class SacActor implements Module {
+  readonly params = {};
+  readonly buffers = {};
+  readonly children: Record<string, Module>;
+  training = true;
+  readonly trunk: Sequential;
+  readonly fcMean: Linear;
+  readonly fcLogstd: Linear;
+
+  constructor(obsDim: number, actDim: number, hidden: readonly number[], rng: Rng) {
+    this.trunk = mlp([obsDim, ...hidden], 'relu', rng, { init: 'pytorch', hiddenGain: 1, outputGain: 1, outputActivation: 'relu' });
+    const h = hidden.length > 0 ? hidden[hidden.length - 1] : obsDim;
+    this.fcMean = new Linear(h, actDim, rng, { init: 'pytorch', gain: 1 });
+    this.fcLogstd = new Linear(h, actDim, rng, { init: 'pytorch', gain: 1 });
+    this.children = { trunk: this.trunk, fc_mean: this.fcMean, fc_logstd: this.fcLogstd };
+  }
+
+  /** The mean of the pre-squash Gaussian. */
+  forward(obs: Tensor): Tensor {
+    return this.fcMean.forward(this.trunk.forward(obs));
+  }
+
+  /** Mean and log σ, log σ squashed into [LOG_STD_MIN, LOG_STD_MAX] (CleanRL, from SpinningUp/Denis Yarats). */
+  meanLogStd(obs: Tensor): { mean: Tensor; logStd: Tensor } {
+    const x = this.trunk.forward(obs);
+    const raw = tanh(this.fcLogstd.forward(x));
+    return { mean: this.fcMean.forward(x), logStd: add(mul(add(raw, 1), 0.5 * (LOG_STD_MAX - LOG_STD_MIN)), LOG_STD_MIN) };
+  }
+}
+
+/** A soft Q network: Q(s, a) from the concatenated observation and env-scale action. */
+function buildQNetwork(obsDim: number, actDim: number, hidden: readonly number[], rng: Rng): Sequential {
+  return mlp([obsDim + actDim, ...hidden, 1], 'relu', rng, { init: 'pytorch', hiddenGain: 1, outputGain: 1 });
+}
+
+/** Every network SAC trains or tracks. */
+export type SacNets = { actor: SacActor; qf1: Sequential; qf2: Sequential; qf1Target: Sequential; qf2Target: Sequential; logAlpha: Tensor };
+
+/** Builds CleanRL's networks; the targets start as copies of the Q networks. */
+export function buildSacNets(cfg: SacConfig, obsDim: number, actDim: number, rng: Rng): SacNets {
+  const actor = new SacActor(obsDim, actDim, cfg.hiddenSizes, rng);
+  const qf1 = buildQNetwork(obsDim, actDim, cfg.hiddenSizes, rng), qf2 = buildQNetwork(obsDim, actDim, cfg.hiddenSizes, rng);
+  const qf1Target = buildQNetwork(obsDim, actDim, cfg.hiddenSizes, rng), qf2Target = buildQNetwork(obsDim, actDim, cfg.hiddenSizes, rng);
+  loadStateDict(qf1Target, stateDict(qf1));
+  loadStateDict(qf2Target, stateDict(qf2));
+  const logAlpha = parameter(Float32Array.of(Math.log(cfg.autotune ? 1 : Math.max(cfg.alpha, 1e-30))), [1], 'log_alpha');
+  return { actor, qf1, qf2, qf1Target, qf2Target, logAlpha };
+}
+
+/** The modules a checkpoint stores, by prefix (log α as a one-tensor module). */
+function netModules(nets: SacNets): Record<string, Module> {
+  const alpha: Module = { params: { log_alpha: nets.logAlpha }, buffers: {}, children: {}, training: true, forward: (x) => x };
+  return { actor: nets.actor, qf1: nets.qf1, qf2: nets.qf2, qf1_target: nets.qf1Target, qf2_target: nets.qf2Target, alpha };
+}
+
+/** Q(s, a) per row [B]. */
+function qValue(qf: Module, obs: Tensor, action: Tensor): Tensor {
+  return reshape(qf.forward(concat([obs, action], 1)), [obs.shape[0]]);
+}
+
+/**
+ * CleanRL's `get_action`: a reparameterised sample rescaled to the Box, its log π (with the
+ * Σ log action_scale term of the change of variables), and the deterministic action.
+ */
+function getAction(actor: SacActor, obs: Tensor, head: ActionScale, rng: Rng): { action: Tensor; logProb: Tensor } {
+  const { mean: mu, logStd } = actor.meanLogStd(obs);
+  const s = sampleSquashedGaussian(mu, logStd, rng);
+  return { action: add(mul(s.action, head.scale), head.bias), logProb: sub(s.logProb, head.logScaleSum) };
+}
+
+/** tanh(mean) rescaled to the Box: the action a deterministic evaluation takes. */
+function meanAction(actor: SacActor, obs: Tensor, head: ActionScale): Tensor {
+  return add(mul(tanh(actor.forward(obs)), head.scale), head.bias);
+}
+
+/** θ' ← τθ + (1 − τ)θ' (Polyak averaging of the target network). */
+function softUpdate(target: Module, source: Module, tau: number): void {
+  const ts = parameters(target), ss = parameters(source);
+  for (let p = 0; p < ts.length; p++) {
+    const t = ts[p].data, s = ss[p].data;
+    for (let i = 0; i < t.length; i++) t[i] = tau * s[i] + (1 - tau) * t[i];
+  }
+}
+
+/** Runs `fn` (forward and backward) with `params` excluded from gradient computation. */
+function frozen<T>(params: readonly Tensor[], fn: () => T): T {
+  for (const p of params) p.requiresGrad = false;
+  try {
+    return fn();
+  } finally {
+    for (const p of params) p.requiresGrad = true;
+  }
+}
+
+// ── policy ──
+
+/** A SAC policy: a squashed-Gaussian sample, or tanh(mean) when deterministic, in the Box's units. */
+class SacPolicy implements Policy {
+  readonly algo = 'sac';
+  readonly envId: string;
+  private readonly actor: SacActor;
+  private readonly head: ActionScale;
+  private readonly obsSpace: Space;
+  private readonly rng: Rng;
+
+  constructor(envId: string, actor: SacActor, head: ActionScale, obsSpace: Space, rng: Rng) {
+    this.envId = envId;
+    this.actor = actor;
+    this.head = head;
+    this.obsSpace = obsSpace;
+    this.rng = rng;
+  }
+
+  act(obs: Observation, opts: { deterministic?: boolean } = {}): Float32Array {
+    const flat = flatten(this.obsSpace, obs);
+    return noGrad(() => {
+      const x = new Tensor(flat, [1, flat.length]);
+      const a = opts.deterministic ? meanAction(this.actor, x, this.head) : getAction(this.actor, x, this.head, this.rng).action;
+      return envAction(this.head, a.data, 0);
+    });
+  }
+
+  resetState(): void {}
+}
+
+// ── training ──
+
+/** Trainer state saved in a checkpoint's metadata. */
+type SacTrainerState = { iteration: number; globalStep: number; updates: number; rng: [number, number, number, number, number] };
+
+/** Starts (or resumes) a SAC run. */
+function createRun(cfg: SacConfig, ctx: RunContext): TrainRun {
+  const rng = new Rng(cfg.seed);
+  const envs = ctx.makeVec(cfg.numEnvs);
+  const why = supports(envs.obsSpace, envs.actSpace);
+  if (why !== null) throw new ConfigError(`sac: ${why}`);
+  const head = actionScale(envs.actSpace);
+  const obsDim = envs.obsDim, actDim = head.actDim, N = cfg.numEnvs, B = cfg.batchSize;
+  const stepsPerIteration = Math.ceil(cfg.iterationSteps / N);
+  const totalVecSteps = Math.ceil(cfg.totalTimesteps / N);
+  const numIterations = Math.ceil(totalVecSteps / stepsPerIteration);
+  const ckptEvery = cfg.checkpointFrequency > 0 ? cfg.checkpointFrequency : Math.max(1, Math.round(numIterations / 10));
+  const nets = buildSacNets(cfg, obsDim, actDim, rng);
+  const qParams = [...parameters(nets.qf1), ...parameters(nets.qf2)];
+  const qOptimizer = new Adam(qParams, { lr: cfg.qLr });
+  const actorOptimizer = new Adam(parameters(nets.actor), { lr: cfg.policyLr });
+  const aOptimizer = new Adam([nets.logAlpha], { lr: cfg.qLr });
+  const optimizers = { q: qOptimizer, actor: actorOptimizer, alpha: aOptimizer };
+  const targetEntropy = -actDim; // −|A| (Haarnoja et al. 2018b, §5)
+  let iteration = 0, globalStep = 0, updates = 0;
+  let learningStartsAt = cfg.learningStarts;
+  // the policy's own stream is drawn before a resume restores the trainer's RNG, so that state comes back exactly
+  const policy = new SacPolicy(ctx.envId, nets.actor, head, envs.obsSpace, rng.spawn());
+
+  if (ctx.resume !== undefined) {
+    const meta = readCheckpointMeta(ctx.resume);
+    const t = meta.trainer as SacTrainerState | null;
+    if (meta.algo !== 'sac' || t === null) throw new ConfigError(`sac: cannot resume from a ${meta.algo} checkpoint without trainer state`);
+    loadNets(ctx.resume, netModules(nets));
+    loadOptimizers(ctx.resume, optimizers);
+    rng.setState(t.rng);
+    iteration = t.iteration;
+    globalStep = t.globalStep;
+    updates = t.updates;
+    learningStartsAt = Math.max(cfg.learningStarts, globalStep + B); // the replay buffer is not saved: refill it first
+  }
+  let alpha = cfg.autotune ? Math.exp(nets.logAlpha.data[0]) : cfg.alpha;
+  const rb = new ReplayBuffer(cfg.bufferSize, obsDim, actDim);
+
+  function* iterations(): Generator<Metrics, void, void> {
+    const startStep = globalStep;
+    const t0 = performance.now();
+    let obs = envs.reset(cfg.seed + iteration * N).obs;
+    let vecStep = Math.round(globalStep / N);
+    while (iteration < numIterations) {
+      iteration += 1;
+      const episodes: Array<{ r: number; l: number }> = [];
+      const stats = { qf1Values: 0, qf2Values: 0, qf1Loss: 0, qf2Loss: 0, qfLoss: 0, n: 0, actorLoss: 0, alphaLoss: 0, nActor: 0 };
+      const grads: Record<string, number> = {};
+      const end = Math.min(totalVecSteps, iteration * stepsPerIteration);
+      for (; vecStep < end; vecStep++) {
+        // ── act: uniform random actions until learningStarts, then the squashed Gaussian ──
+        let actions: Float32Array;
+        if (globalStep < cfg.learningStarts) {
+          actions = new Float32Array(N * actDim);
+          for (let i = 0; i < actions.length; i++) actions[i] = head.low[i % actDim] + (head.high[i % actDim] - head.low[i % actDim]) * rng.random();
+        } else {
+          actions = noGrad(() => getAction(nets.actor, new Tensor(obs, [N, obsDim]), head, rng).action.data);
+        }
+        const envActions = Array.from({ length: N }, (_, i) => envAction(head, actions, i));
+        const r = envs.step(envActions);
+        globalStep += N;
+        episodes.push(...r.episodes);
+
+        // ── store: a finished copy's real last observation is its next obs; only termination stops bootstrapping ──
+        for (let i = 0; i < N; i++) {
+          const realNextObs = r.finalObs[i] ?? r.obs.subarray(i * obsDim, (i + 1) * obsDim);
+          rb.add(obs.subarray(i * obsDim, (i + 1) * obsDim), envActions[i], r.rewards[i], realNextObs, r.terminated[i] === 1, cfg.gamma);
+        }
+        obs = r.obs;
+
+        if (globalStep <= learningStartsAt || (vecStep + 1) % cfg.trainFrequency !== 0) continue;
+        for (let g = 0; g < cfg.gradientSteps; g++) {
+          const data = rb.sample(B, rng);
+          const obsT = new Tensor(data.obs, [B, obsDim]), actT = new Tensor(data.actions, [B, actDim]);
+
+          // ── soft Q target: r + γ(1 − terminated)(min Q'(s', a') − α log π(a'|s')) ──
+          const nextQValue = noGrad(() => {
+            const nextObsT = new Tensor(data.nextObs, [B, obsDim]);
+            const next = getAction(nets.actor, nextObsT, head, rng);
+            const minQfNextTarget = sub(minimum(qValue(nets.qf1Target, nextObsT, next.action), qValue(nets.qf2Target, nextObsT, next.action)), mul(next.logProb, alpha));
+            const y = new Float32Array(B);
+            for (let b = 0; b < B; b++) y[b] = data.rewards[b] + (1 - data.terminated[b]) * data.discounts[b] * minQfNextTarget.data[b];
+            return new Tensor(y, [B]);
+          });
+
+          // ── Q update ──
+          const qf1AValues = qValue(nets.qf1, obsT, actT), qf2AValues = qValue(nets.qf2, obsT, actT);
+          const qf1Loss = mse(qf1AValues, nextQValue), qf2Loss = mse(qf2AValues, nextQValue);
+          const qfLoss = add(qf1Loss, qf2Loss);
+          checkFinite('losses/qf_loss', qfLoss.item(), globalStep, `qf1_loss ${qf1Loss.item()}, qf2_loss ${qf2Loss.item()}`);
+          qOptimizer.zeroGrad();
+          qfLoss.backward();
+          Object.assign(grads, layerGradNorms({ qf1: nets.qf1, qf2: nets.qf2 }));
+          qOptimizer.step();
+          updates += 1;
+          stats.qf1Values += mean(qf1AValues).item();
+          stats.qf2Values += mean(qf2AValues).item();
+          stats.qf1Loss += qf1Loss.item();
+          stats.qf2Loss += qf2Loss.item();
+          stats.qfLoss += qfLoss.item() / 2; // CleanRL logs qf_loss / 2
+          stats.n += 1;
+
+          // ── delayed actor (and α) updates, policyFrequency of them to make up for the delay ──
+          if (updates % cfg.policyFrequency === 0) {
+            for (let k = 0; k < cfg.policyFrequency; k++) {
+              const pi = getAction(nets.actor, obsT, head, rng);
+              const actorLoss = frozen(qParams, () => {
+                const minQfPi = minimum(qValue(nets.qf1, obsT, pi.action), qValue(nets.qf2, obsT, pi.action));
+                const loss = mean(sub(mul(pi.logProb, alpha), minQfPi));
+                checkFinite('losses/actor_loss', loss.item(), globalStep, `alpha ${alpha}`);
+                actorOptimizer.zeroGrad();
+                loss.backward();
+                return loss.item();
+              });
+              Object.assign(grads, layerGradNorms({ actor: nets.actor }));
+              actorOptimizer.step();
+              stats.actorLoss += actorLoss;
+              stats.nActor += 1;
+
+              if (cfg.autotune) {
+                const logPi = noGrad(() => getAction(nets.actor, obsT, head, rng).logProb);
+                // J(α) = E[−α (log π + H̄)] (Haarnoja et al. 2018b, eq. 18), through log α as CleanRL
+                const alphaLoss = mean(mul(neg(exp(nets.logAlpha)), add(logPi, targetEntropy)));
+                checkFinite('losses/alpha_loss', alphaLoss.item(), globalStep, `log_alpha ${nets.logAlpha.data[0]}`);
+                aOptimizer.zeroGrad();
+                alphaLoss.backward();
+                aOptimizer.step();
+                alpha = Math.exp(nets.logAlpha.data[0]);
+                stats.alphaLoss += alphaLoss.item();
+              }
+            }
+          }
+
+          // ── target networks ──
+          if (updates % cfg.targetNetworkFrequency === 0) {
+            softUpdate(nets.qf1Target, nets.qf1, cfg.tau);
+            softUpdate(nets.qf2Target, nets.qf2, cfg.tau);
+          }
+        }
+      }
+      checkParamsFinite(netModules(nets), globalStep);
+
+      const elapsed = (performance.now() - t0) / 1000;
+      const row: Metrics = { global_step: globalStep, iteration, 'charts/episodes': episodes.length };
+      if (episodes.length > 0) {
+        row['charts/episodic_return'] = episodes.reduce((s, e) => s + e.r, 0) / episodes.length;
+        row['charts/episodic_length'] = episodes.reduce((s, e) => s + e.l, 0) / episodes.length;
+      }
+      if (stats.n > 0) {
+        row['losses/qf1_values'] = stats.qf1Values / stats.n;
+        row['losses/qf2_values'] = stats.qf2Values / stats.n;
+        row['losses/qf1_loss'] = stats.qf1Loss / stats.n;
+        row['losses/qf2_loss'] = stats.qf2Loss / stats.n;
+        row['losses/qf_loss'] = stats.qfLoss / stats.n;
+      }
+      if (stats.nActor > 0) {
+        row['losses/actor_loss'] = stats.actorLoss / stats.nActor;
+        if (cfg.autotune) row['losses/alpha_loss'] = stats.alphaLoss / stats.nActor;
+      }
+      row['losses/alpha'] = alpha;
+      row['charts/SPS'] = Math.round((globalStep - startStep) / Math.max(elapsed, 1e-9));
+      for (const [k, v] of Object.entries(grads)) row[`grads/${k}`] = v;
+      yield row;
+    }
+  }
+
+  return {
+    iterations: iterations(),
+    policy,
+    totalTimesteps: totalVecSteps * N,
+    globalStep: () => globalStep,
+    checkpointDue: () => iteration % ckptEvery === 0 && iteration < numIterations,
+    checkpoint: (): CheckpointPayload => buildCheckpoint({
+      algo: 'sac', envId: ctx.envId, config: cfg, nets: netModules(nets), optimizers,
+      trainer: { iteration, globalStep, updates, rng: rng.getState(), obsSpace: envs.obsSpace.kind, actSpace: envs.actSpace.kind },
+    }),
+    close: () => envs.close(),
+  };
+}
+
+/** Stops training when a loss is NaN or infinite, naming the loss and the step. */
+function checkFinite(name: string, value: number, step: number, detail: string): void {
+  if (!Number.isFinite(value)) throw new NonFiniteError(`sac: ${name} is ${value} at global step ${step} (${detail})`);
+}
+
+/** Gradient norms per layer, named `qf1.0`, `actor.fc_mean`, … */
+function layerGradNorms(nets: Record<string, Module>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [prefix, net] of Object.entries(nets)) {
+    for (const [layer, v] of Object.entries(gradNorms(net))) out[layer === '(root)' ? prefix : `${prefix}.${layer}`] = v;
+  }
+  return out;
+}
+
+/** Stops training with the name of the first parameter that went NaN or infinite. */
+function checkParamsFinite(nets: Record<string, Module>, step: number): void {
+  for (const [prefix, net] of Object.entries(nets)) {
+    for (const [name, p] of namedParameters(net)) {
+      const i = firstNonFinite(p.data);
+      if (i >= 0) throw new NonFiniteError(`sac: parameter ${prefix}.${name} became ${p.data[i]} at global step ${step}`);
+    }
+  }
+}
+
+/** Rebuilds the actor of a checkpoint as a policy. */
+function loadPolicy(ckpt: CheckpointPayload, obsSpace: Space, actSpace: Space): Policy {
+  const meta = readCheckpointMeta(ckpt);
+  if (meta.algo !== 'sac') throw new ConfigError(`sac: cannot load a ${meta.algo} checkpoint`);
+  const cfg = resolveConfig('sac', sacSpec, meta.config);
+  const head = actionScale(actSpace);
+  const actor = new SacActor(flatDim(obsSpace), head.actDim, cfg.hiddenSizes, new Rng(cfg.seed));
+  loadNets(ckpt, { actor });
+  return new SacPolicy(meta.envId, actor, head, obsSpace, new Rng(cfg.seed + 1));
+}
+
+/** Which spaces SAC handles: flat observations, bounded Box actions. */
+function supports(obs: Space, act: Space): string | null {
+  if (!['box', 'discrete', 'multiDiscrete', 'multiBinary'].includes(obs.kind)) return `observation space ${describeSpace(obs)} is not flat (flatten it with FlattenObservation)`;
+  if (act.kind !== 'box') return `action space ${describeSpace(act)} is not a Box: sac handles continuous Box actions only (ppo handles discrete and multiDiscrete actions)`;
+  for (let j = 0; j < act.low.length; j++) {
+    if (!Number.isFinite(act.low[j]) || !Number.isFinite(act.high[j]) || !(act.high[j] > act.low[j])) {
+      return `action space ${describeSpace(act)} needs finite bounds with low < high to rescale tanh into (element ${j} is [${act.low[j]}, ${act.high[j]}])`;
+    }
+  }
+  return null;
+}
+
+/** The SAC agent module. */
+export const sac: AgentModule<typeof sacSpec> = {
+  name: 'sac',
+  title: 'Soft Actor-Critic (Haarnoja et al. 2018)',
+  spec: sacSpec,
+  spaces: 'obs: box, discrete, multiDiscrete · actions: box (bounded)',
+  supports,
+  createRun,
+  loadPolicy,
+};

@@ -1,0 +1,419 @@
+/**
+ * Twin Delayed Deep Deterministic policy gradient (Fujimoto et al. 2018,
+ * https://arxiv.org/abs/1802.09477), read top to bottom like CleanRL's td3_continuous_action.py
+ * (https://github.com/vwxyzjn/cleanrl/blob/master/cleanrl/td3_continuous_action.py,
+ * https://docs.cleanrl.dev/rl-algorithms/td3/):
+ * - a deterministic actor, tanh output rescaled from (−1, 1) to the Box's [low, high] by
+ *   action_scale/action_bias, and twin Q networks on (obs, action);
+ * - clipped double-Q learning: the target is r + γ(1 − terminated)·min(Q1', Q2')(s', ã);
+ * - target policy smoothing: ã = clip(μ'(s') + clip(N(0, policyNoise), ±noiseClip)·action_scale, low, high);
+ * - delayed policy updates: the actor (maximising Q1) and all three targets (Polyak τ) update every
+ *   `policyFrequency` critic updates;
+ * - Gaussian exploration noise N(0, action_scale·explorationNoise), clipped to the bounds, after
+ *   `learningStarts` steps of uniform random actions.
+ *
+ * Beyond CleanRL:
+ * - SB3's `trainFrequency`/`gradientSteps` (train every n vector steps, g updates each time);
+ * - the Q networks are frozen during the actor's backward pass (no wasted Q-weight gradients);
+ * - one generator iteration is `iterationSteps` env steps; its row averages the losses of the
+ *   updates made during it;
+ * - a time-limit truncation stores the real final observation (the vector env's `finalObs`) as
+ *   the next observation and keeps bootstrapping; only `terminated` stops it;
+ * - resume restores nets, targets, optimizers and the RNG, but not the replay buffer: a resumed
+ *   run refills the buffer for `batchSize` steps with the current (noisy) policy before it trains
+ *   again, so it does not repeat an uninterrupted run bit for bit.
+ *
+ * Expected: Pendulum-v1 with bench/configs/td3-Pendulum-v1.json reaches a mean return ≥ −200 over
+ * 100 deterministic episodes after 20k steps (SB3 RL Zoo: −152); see bench/LEARNING.md.
+ */
+import { Rng } from '../src/core/rng.ts';
+import { ConfigError, NonFiniteError } from '../src/core/errors.ts';
+import type { Metrics } from '../src/core/metrics.ts';
+import type { Observation } from '../src/gym/env.ts';
+import { describeSpace, flatDim, flatten, type Space } from '../src/gym/spaces.ts';
+import { Tensor, add, concat, firstNonFinite, mean, minimum, mse, mul, neg, noGrad, reshape } from '../src/autograd/index.ts';
+import { gradNorms, loadStateDict, mlp, namedParameters, parameters, stateDict, type Module, type Sequential } from '../src/nn/index.ts';
+import { Adam } from '../src/optim/index.ts';
+import type { AgentModule, CheckpointPayload, Policy, RunContext, TrainRun } from './common/agent.ts';
+import { buildCheckpoint, loadNets, loadOptimizers, readCheckpointMeta } from './common/checkpoint.ts';
+import { int, num, nums, resolveConfig, type ConfigOf } from './common/config.ts';
+import { ReplayBuffer } from './common/replay-buffer.ts';
+
+// ── config ──
+
+/** TD3 hyperparameters: CleanRL's names and defaults (td3_continuous_action.py), plus the options above. */
+export const td3Spec = {
+  seed: int(1, 'seed of the experiment (networks, sampling and envs)'),
+  totalTimesteps: int(1_000_000, 'total timesteps of the experiments', 1),
+  numEnvs: int(1, 'the number of parallel game environments', 1),
+  learningRate: num(3e-4, 'the learning rate of the optimizer', { min: 0 }),
+  bufferSize: int(1_000_000, 'the replay memory buffer size', 1),
+  gamma: num(0.99, 'the discount factor gamma', { min: 0, max: 1 }),
+  tau: num(0.005, 'target smoothing coefficient', { min: 0, max: 1 }),
+  batchSize: int(256, 'the batch size of sample from the reply memory', 1),
+  policyNoise: num(0.2, 'the scale of policy noise', { min: 0 }),
+  explorationNoise: num(0.1, 'the scale of exploration noise', { min: 0 }),
+  learningStarts: int(25_000, 'timestep to start learning (uniform random actions before it)'),
+  policyFrequency: int(2, 'the frequency of training policy (delayed)', 1),
+  noiseClip: num(0.5, 'noise clip parameter of the Target Policy Smoothing Regularization', { min: 0 }),
+  trainFrequency: int(1, 'vector steps between training phases (SB3 train_freq)', 1),
+  gradientSteps: int(1, 'gradient updates per training phase (SB3 gradient_steps)', 1),
+  hiddenSizes: nums([256, 256], 'hidden layer sizes of the actor and Q networks (ReLU)'),
+  iterationSteps: int(1000, 'env steps per generator iteration (one metrics row each)', 1),
+  checkpointFrequency: int(0, 'iterations between resumable checkpoints (0: a tenth of the run)'),
+} as const;
+
+/** A resolved TD3 config. */
+export type Td3Config = ConfigOf<typeof td3Spec>;
+
+// ── action rescaling ──
+
+/** A Box action space as the actor sees it: tanh's (−1, 1) mapped onto [low, high]. */
+type ActionScale = { low: Float32Array; high: Float32Array; scale: Float32Array; bias: Float32Array; actDim: number };
+
+function actionScale(space: Space): ActionScale {
+  if (space.kind !== 'box') throw new ConfigError(`td3: the action space must be a Box, received ${describeSpace(space)}`);
+  const d = space.low.length, scale = new Float32Array(d), bias = new Float32Array(d);
+  for (let j = 0; j < d; j++) {
+    scale[j] = (space.high[j] - space.low[j]) / 2; // action_scale
+    bias[j] = (space.high[j] + space.low[j]) / 2; // action_bias
+  }
+  return { low: space.low, high: space.high, scale, bias, actDim: d };
+}
+
+/** Row r of flat actions [B·d], clipped to the bounds. */
+function envAction(head: ActionScale, acts: Float32Array, r: number): Float32Array {
+  const a = acts.slice(r * head.actDim, (r + 1) * head.actDim);
+  for (let j = 0; j < a.length; j++) a[j] = Math.min(head.high[j], Math.max(head.low[j], a[j]));
+  return a;
+}
+
+// ── networks ──
+
+/** A Q network: Q(s, a) from the concatenated observation and env-scale action. */
+function buildQNetwork(obsDim: number, actDim: number, hidden: readonly number[], rng: Rng): Sequential {
+  return mlp([obsDim + actDim, ...hidden, 1], 'relu', rng, { init: 'pytorch', hiddenGain: 1, outputGain: 1 });
+}
+
+/** CleanRL's Actor before rescaling: ReLU layers, then tanh into (−1, 1). */
+function buildActor(obsDim: number, actDim: number, hidden: readonly number[], rng: Rng): Sequential {
+  return mlp([obsDim, ...hidden, actDim], 'relu', rng, { init: 'pytorch', hiddenGain: 1, outputGain: 1, outputActivation: 'tanh' });
+}
+
+/** Every network TD3 trains or tracks. */
+export type Td3Nets = { actor: Sequential; qf1: Sequential; qf2: Sequential; actorTarget: Sequential; qf1Target: Sequential; qf2Target: Sequential };
+
+/** Builds CleanRL's networks; the targets start as copies. */
+export function buildTd3Nets(cfg: Td3Config, obsDim: number, actDim: number, rng: Rng): Td3Nets {
+  const h = cfg.hiddenSizes;
+  const actor = buildActor(obsDim, actDim, h, rng);
+  const qf1 = buildQNetwork(obsDim, actDim, h, rng), qf2 = buildQNetwork(obsDim, actDim, h, rng);
+  const qf1Target = buildQNetwork(obsDim, actDim, h, rng), qf2Target = buildQNetwork(obsDim, actDim, h, rng);
+  const actorTarget = buildActor(obsDim, actDim, h, rng);
+  loadStateDict(actorTarget, stateDict(actor));
+  loadStateDict(qf1Target, stateDict(qf1));
+  loadStateDict(qf2Target, stateDict(qf2));
+  return { actor, qf1, qf2, actorTarget, qf1Target, qf2Target };
+}
+
+/** The modules a checkpoint stores, by prefix. */
+function netModules(nets: Td3Nets): Record<string, Module> {
+  return { actor: nets.actor, qf1: nets.qf1, qf2: nets.qf2, target_actor: nets.actorTarget, qf1_target: nets.qf1Target, qf2_target: nets.qf2Target };
+}
+
+/** Q(s, a) per row [B]. */
+function qValue(qf: Module, obs: Tensor, action: Tensor): Tensor {
+  return reshape(qf.forward(concat([obs, action], 1)), [obs.shape[0]]);
+}
+
+/** μ(s) in the Box's units: tanh output · action_scale + action_bias. */
+function actorAction(actor: Module, obs: Tensor, head: ActionScale): Tensor {
+  const d = head.actDim;
+  return add(mul(actor.forward(obs), new Tensor(head.scale, [d])), new Tensor(head.bias, [d]));
+}
+
+/** μ(s) plus N(0, action_scale·explorationNoise), clipped to the bounds, as flat [B·d]. */
+function exploreActions(actor: Module, obs: Tensor, head: ActionScale, noise: number, rng: Rng): Float32Array {
+  const a = noGrad(() => actorAction(actor, obs, head)).data.slice();
+  const d = head.actDim;
+  for (let i = 0; i < a.length; i++) {
+    const j = i % d;
+    const eps = noise > 0 ? rng.normal(0, head.scale[j] * noise) : 0;
+    a[i] = Math.min(head.high[j], Math.max(head.low[j], a[i] + eps));
+  }
+  return a;
+}
+
+/** θ' ← τθ + (1 − τ)θ' (Polyak averaging of a target network). */
+function softUpdate(target: Module, source: Module, tau: number): void {
+  const ts = parameters(target), ss = parameters(source);
+  for (let p = 0; p < ts.length; p++) {
+    const t = ts[p].data, s = ss[p].data;
+    for (let i = 0; i < t.length; i++) t[i] = tau * s[i] + (1 - tau) * t[i];
+  }
+}
+
+/** Runs `fn` (forward and backward) with `params` excluded from gradient computation. */
+function frozen<T>(params: readonly Tensor[], fn: () => T): T {
+  for (const p of params) p.requiresGrad = false;
+  try {
+    return fn();
+  } finally {
+    for (const p of params) p.requiresGrad = true;
+  }
+}
+
+// ── policy ──
+
+/** A TD3 policy: μ(s), plus exploration noise unless deterministic, in the Box's units. */
+class Td3Policy implements Policy {
+  readonly algo = 'td3';
+  readonly envId: string;
+  private readonly actor: Module;
+  private readonly head: ActionScale;
+  private readonly obsSpace: Space;
+  private readonly explorationNoise: number;
+  private readonly rng: Rng;
+
+  constructor(envId: string, actor: Module, head: ActionScale, obsSpace: Space, explorationNoise: number, rng: Rng) {
+    this.envId = envId;
+    this.actor = actor;
+    this.head = head;
+    this.obsSpace = obsSpace;
+    this.explorationNoise = explorationNoise;
+    this.rng = rng;
+  }
+
+  act(obs: Observation, opts: { deterministic?: boolean } = {}): Float32Array {
+    const flat = flatten(this.obsSpace, obs);
+    const x = new Tensor(flat, [1, flat.length]);
+    const a = exploreActions(this.actor, x, this.head, opts.deterministic ? 0 : this.explorationNoise, this.rng);
+    return envAction(this.head, a, 0);
+  }
+
+  resetState(): void {}
+}
+
+// ── training ──
+
+/** Trainer state saved in a checkpoint's metadata. */
+type Td3TrainerState = { iteration: number; globalStep: number; updates: number; rng: [number, number, number, number, number] };
+
+/** Starts (or resumes) a TD3 run. */
+function createRun(cfg: Td3Config, ctx: RunContext): TrainRun {
+  const rng = new Rng(cfg.seed);
+  const envs = ctx.makeVec(cfg.numEnvs);
+  const why = supports(envs.obsSpace, envs.actSpace);
+  if (why !== null) throw new ConfigError(`td3: ${why}`);
+  const head = actionScale(envs.actSpace);
+  const obsDim = envs.obsDim, actDim = head.actDim, N = cfg.numEnvs, B = cfg.batchSize;
+  const stepsPerIteration = Math.ceil(cfg.iterationSteps / N);
+  const totalVecSteps = Math.ceil(cfg.totalTimesteps / N);
+  const numIterations = Math.ceil(totalVecSteps / stepsPerIteration);
+  const ckptEvery = cfg.checkpointFrequency > 0 ? cfg.checkpointFrequency : Math.max(1, Math.round(numIterations / 10));
+  const nets = buildTd3Nets(cfg, obsDim, actDim, rng);
+  const qParams = [...parameters(nets.qf1), ...parameters(nets.qf2)];
+  const qOptimizer = new Adam(qParams, { lr: cfg.learningRate });
+  const actorOptimizer = new Adam(parameters(nets.actor), { lr: cfg.learningRate });
+  const optimizers = { q: qOptimizer, actor: actorOptimizer };
+  let iteration = 0, globalStep = 0, updates = 0;
+  let learningStartsAt = cfg.learningStarts;
+  // the policy's own stream is drawn before a resume restores the trainer's RNG, so that state comes back exactly
+  const policy = new Td3Policy(ctx.envId, nets.actor, head, envs.obsSpace, cfg.explorationNoise, rng.spawn());
+
+  if (ctx.resume !== undefined) {
+    const meta = readCheckpointMeta(ctx.resume);
+    const t = meta.trainer as Td3TrainerState | null;
+    if (meta.algo !== 'td3' || t === null) throw new ConfigError(`td3: cannot resume from a ${meta.algo} checkpoint without trainer state`);
+    loadNets(ctx.resume, netModules(nets));
+    loadOptimizers(ctx.resume, optimizers);
+    rng.setState(t.rng);
+    iteration = t.iteration;
+    globalStep = t.globalStep;
+    updates = t.updates;
+    learningStartsAt = Math.max(cfg.learningStarts, globalStep + B); // the replay buffer is not saved: refill it first
+  }
+  const rb = new ReplayBuffer(cfg.bufferSize, obsDim, actDim);
+
+  function* iterations(): Generator<Metrics, void, void> {
+    const startStep = globalStep;
+    const t0 = performance.now();
+    let obs = envs.reset(cfg.seed + iteration * N).obs;
+    let vecStep = Math.round(globalStep / N);
+    while (iteration < numIterations) {
+      iteration += 1;
+      const episodes: Array<{ r: number; l: number }> = [];
+      const stats = { qf1Values: 0, qf2Values: 0, qf1Loss: 0, qf2Loss: 0, qfLoss: 0, n: 0, actorLoss: 0, nActor: 0 };
+      const grads: Record<string, number> = {};
+      const end = Math.min(totalVecSteps, iteration * stepsPerIteration);
+      for (; vecStep < end; vecStep++) {
+        // ── act: uniform random actions until learningStarts, then μ(s) + Gaussian noise ──
+        let actions: Float32Array;
+        if (globalStep < cfg.learningStarts) {
+          actions = new Float32Array(N * actDim);
+          for (let i = 0; i < actions.length; i++) actions[i] = head.low[i % actDim] + (head.high[i % actDim] - head.low[i % actDim]) * rng.random();
+        } else {
+          actions = exploreActions(nets.actor, new Tensor(obs, [N, obsDim]), head, cfg.explorationNoise, rng);
+        }
+        const envActions = Array.from({ length: N }, (_, i) => envAction(head, actions, i));
+        const r = envs.step(envActions);
+        globalStep += N;
+        episodes.push(...r.episodes);
+
+        // ── store: a finished copy's real last observation is its next obs; only termination stops bootstrapping ──
+        for (let i = 0; i < N; i++) {
+          const realNextObs = r.finalObs[i] ?? r.obs.subarray(i * obsDim, (i + 1) * obsDim);
+          rb.add(obs.subarray(i * obsDim, (i + 1) * obsDim), envActions[i], r.rewards[i], realNextObs, r.terminated[i] === 1, cfg.gamma);
+        }
+        obs = r.obs;
+
+        if (globalStep <= learningStartsAt || (vecStep + 1) % cfg.trainFrequency !== 0) continue;
+        for (let g = 0; g < cfg.gradientSteps; g++) {
+          const data = rb.sample(B, rng);
+          const obsT = new Tensor(data.obs, [B, obsDim]), actT = new Tensor(data.actions, [B, actDim]);
+
+          // ── target: clipped double Q with target policy smoothing ──
+          const nextQValue = noGrad(() => {
+            const nextObsT = new Tensor(data.nextObs, [B, obsDim]);
+            const next = actorAction(nets.actorTarget, nextObsT, head).data;
+            for (let i = 0; i < next.length; i++) {
+              const j = i % actDim;
+              const clippedNoise = Math.min(cfg.noiseClip, Math.max(-cfg.noiseClip, rng.normal() * cfg.policyNoise)) * head.scale[j];
+              next[i] = Math.min(head.high[j], Math.max(head.low[j], next[i] + clippedNoise));
+            }
+            const nextActT = new Tensor(next, [B, actDim]);
+            const minQfNextTarget = minimum(qValue(nets.qf1Target, nextObsT, nextActT), qValue(nets.qf2Target, nextObsT, nextActT));
+            const y = new Float32Array(B);
+            for (let b = 0; b < B; b++) y[b] = data.rewards[b] + (1 - data.terminated[b]) * data.discounts[b] * minQfNextTarget.data[b];
+            return new Tensor(y, [B]);
+          });
+
+          // ── critic update ──
+          const qf1AValues = qValue(nets.qf1, obsT, actT), qf2AValues = qValue(nets.qf2, obsT, actT);
+          const qf1Loss = mse(qf1AValues, nextQValue), qf2Loss = mse(qf2AValues, nextQValue);
+          const qfLoss = add(qf1Loss, qf2Loss);
+          checkFinite('losses/qf_loss', qfLoss.item(), globalStep, `qf1_loss ${qf1Loss.item()}, qf2_loss ${qf2Loss.item()}`);
+          qOptimizer.zeroGrad();
+          qfLoss.backward();
+          Object.assign(grads, layerGradNorms({ qf1: nets.qf1, qf2: nets.qf2 }));
+          qOptimizer.step();
+          updates += 1;
+          stats.qf1Values += mean(qf1AValues).item();
+          stats.qf2Values += mean(qf2AValues).item();
+          stats.qf1Loss += qf1Loss.item();
+          stats.qf2Loss += qf2Loss.item();
+          stats.qfLoss += qfLoss.item() / 2; // CleanRL logs qf_loss / 2
+          stats.n += 1;
+
+          // ── delayed actor update (maximise Q1) and Polyak targets ──
+          if (updates % cfg.policyFrequency === 0) {
+            const actorLoss = frozen(qParams, () => {
+              const loss = neg(mean(qValue(nets.qf1, obsT, actorAction(nets.actor, obsT, head))));
+              checkFinite('losses/actor_loss', loss.item(), globalStep, 'actor loss is −mean Q1(s, μ(s))');
+              actorOptimizer.zeroGrad();
+              loss.backward();
+              return loss.item();
+            });
+            Object.assign(grads, layerGradNorms({ actor: nets.actor }));
+            actorOptimizer.step();
+            stats.actorLoss += actorLoss;
+            stats.nActor += 1;
+            softUpdate(nets.actorTarget, nets.actor, cfg.tau);
+            softUpdate(nets.qf1Target, nets.qf1, cfg.tau);
+            softUpdate(nets.qf2Target, nets.qf2, cfg.tau);
+          }
+        }
+      }
+      checkParamsFinite(netModules(nets), globalStep);
+
+      const elapsed = (performance.now() - t0) / 1000;
+      const row: Metrics = { global_step: globalStep, iteration, 'charts/episodes': episodes.length };
+      if (episodes.length > 0) {
+        row['charts/episodic_return'] = episodes.reduce((s, e) => s + e.r, 0) / episodes.length;
+        row['charts/episodic_length'] = episodes.reduce((s, e) => s + e.l, 0) / episodes.length;
+      }
+      if (stats.n > 0) {
+        row['losses/qf1_values'] = stats.qf1Values / stats.n;
+        row['losses/qf2_values'] = stats.qf2Values / stats.n;
+        row['losses/qf1_loss'] = stats.qf1Loss / stats.n;
+        row['losses/qf2_loss'] = stats.qf2Loss / stats.n;
+        row['losses/qf_loss'] = stats.qfLoss / stats.n;
+      }
+      if (stats.nActor > 0) row['losses/actor_loss'] = stats.actorLoss / stats.nActor;
+      row['charts/SPS'] = Math.round((globalStep - startStep) / Math.max(elapsed, 1e-9));
+      for (const [k, v] of Object.entries(grads)) row[`grads/${k}`] = v;
+      yield row;
+    }
+  }
+
+  return {
+    iterations: iterations(),
+    policy,
+    totalTimesteps: totalVecSteps * N,
+    globalStep: () => globalStep,
+    checkpointDue: () => iteration % ckptEvery === 0 && iteration < numIterations,
+    checkpoint: (): CheckpointPayload => buildCheckpoint({
+      algo: 'td3', envId: ctx.envId, config: cfg, nets: netModules(nets), optimizers,
+      trainer: { iteration, globalStep, updates, rng: rng.getState(), obsSpace: envs.obsSpace.kind, actSpace: envs.actSpace.kind },
+    }),
+    close: () => envs.close(),
+  };
+}
+
+/** Stops training when a loss is NaN or infinite, naming the loss and the step. */
+function checkFinite(name: string, value: number, step: number, detail: string): void {
+  if (!Number.isFinite(value)) throw new NonFiniteError(`td3: ${name} is ${value} at global step ${step} (${detail})`);
+}
+
+/** Gradient norms per layer, named `qf1.0`, `actor.4`, … */
+function layerGradNorms(nets: Record<string, Module>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [prefix, net] of Object.entries(nets)) {
+    for (const [layer, v] of Object.entries(gradNorms(net))) out[layer === '(root)' ? prefix : `${prefix}.${layer}`] = v;
+  }
+  return out;
+}
+
+/** Stops training with the name of the first parameter that went NaN or infinite. */
+function checkParamsFinite(nets: Record<string, Module>, step: number): void {
+  for (const [prefix, net] of Object.entries(nets)) {
+    for (const [name, p] of namedParameters(net)) {
+      const i = firstNonFinite(p.data);
+      if (i >= 0) throw new NonFiniteError(`td3: parameter ${prefix}.${name} became ${p.data[i]} at global step ${step}`);
+    }
+  }
+}
+
+/** Rebuilds the actor of a checkpoint as a policy. */
+function loadPolicy(ckpt: CheckpointPayload, obsSpace: Space, actSpace: Space): Policy {
+  const meta = readCheckpointMeta(ckpt);
+  if (meta.algo !== 'td3') throw new ConfigError(`td3: cannot load a ${meta.algo} checkpoint`);
+  const cfg = resolveConfig('td3', td3Spec, meta.config);
+  const head = actionScale(actSpace);
+  const actor = buildActor(flatDim(obsSpace), head.actDim, cfg.hiddenSizes, new Rng(cfg.seed));
+  loadNets(ckpt, { actor });
+  return new Td3Policy(meta.envId, actor, head, obsSpace, cfg.explorationNoise, new Rng(cfg.seed + 1));
+}
+
+/** Which spaces TD3 handles: flat observations, bounded Box actions. */
+function supports(obs: Space, act: Space): string | null {
+  if (!['box', 'discrete', 'multiDiscrete', 'multiBinary'].includes(obs.kind)) return `observation space ${describeSpace(obs)} is not flat (flatten it with FlattenObservation)`;
+  if (act.kind !== 'box') return `action space ${describeSpace(act)} is not a Box: td3 handles continuous Box actions only (ppo handles discrete and multiDiscrete actions)`;
+  for (let j = 0; j < act.low.length; j++) {
+    if (!Number.isFinite(act.low[j]) || !Number.isFinite(act.high[j]) || !(act.high[j] > act.low[j])) {
+      return `action space ${describeSpace(act)} needs finite bounds with low < high to rescale tanh into (element ${j} is [${act.low[j]}, ${act.high[j]}])`;
+    }
+  }
+  return null;
+}
+
+/** The TD3 agent module. */
+export const td3: AgentModule<typeof td3Spec> = {
+  name: 'td3',
+  title: 'Twin Delayed DDPG (Fujimoto et al. 2018)',
+  spec: td3Spec,
+  spaces: 'obs: box, discrete, multiDiscrete · actions: box (bounded)',
+  supports,
+  createRun,
+  loadPolicy,
+};
