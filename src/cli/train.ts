@@ -115,6 +115,8 @@ export async function train(flags: TrainFlags, rest: readonly string[]): Promise
         last = join(out, 'checkpoints', `step-${row.global_step}.safetensors`);
         writeCheckpoint(last, run.checkpoint());
       }
+      // let signal handlers run: the loop itself only ever waits on already-settled promises
+      await new Promise<void>((resolve) => setImmediate(resolve));
       if (interrupted) {
         const p = join(out, 'checkpoints', `interrupted-${row.global_step}.safetensors`);
         writeCheckpoint(p, run.checkpoint());

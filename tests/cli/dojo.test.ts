@@ -1,0 +1,124 @@
+/**
+ * The `dojo` command as a user runs it: real processes, real files.
+ */
+import { describe, it, expect, beforeAll } from 'vitest';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const DOJO = join(__dirname, '..', '..', 'bin', 'dojo.js');
+let dir = '';
+
+function dojo(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [DOJO, ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** metrics.jsonl rows without timing fields. */
+function rows(out: string): Array<Record<string, unknown>> {
+  return readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => {
+    const r = JSON.parse(l) as Record<string, unknown>;
+    delete r['charts/SPS'];
+    return r;
+  });
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'dojo-cli-'));
+});
+
+describe('dojo train / eval', () => {
+  it('trains, writes config, metrics and checkpoints, and evaluates the result', () => {
+    const out = join(dir, 'a');
+    const r = dojo('train', '--env', 'CartPole-v1', '--algo', 'ppo', '--total-timesteps', '2048', '--seed', '3', '--out', out, '--checkpoint-frequency', '2');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/learning-rate\s+0\.00025/);
+    const cfg = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as Record<string, unknown>;
+    expect(cfg).toMatchObject({ env: 'CartPole-v1', algo: 'ppo', seed: 3, totalTimesteps: 2048 });
+    const m = rows(out);
+    expect(m.length).toBe(4);
+    expect(m[3]).toHaveProperty('losses/approx_kl');
+    expect(existsSync(join(out, 'final.safetensors'))).toBe(true);
+    expect(readdirSync(join(out, 'checkpoints'))).toEqual(['step-1024.safetensors']);
+    const e = dojo('eval', '--checkpoint', join(out, 'final.safetensors'), '--episodes', '3', '--json');
+    expect(e.code, e.stderr).toBe(0);
+    const j = JSON.parse(e.stdout) as Record<string, unknown>;
+    expect(Object.keys(j)).toEqual(['env', 'algo', 'episodes', 'mean_return', 'std_return']);
+    expect(j).toMatchObject({ env: 'CartPole-v1', algo: 'ppo', episodes: 3 });
+  });
+
+  it('gives identical metrics for the same command, timing aside, in-process or on 2 workers', () => {
+    const args = ['train', '--env', 'CartPole-v1', '--algo', 'ppo', '--total-timesteps', '1536', '--quiet'];
+    expect(dojo(...args, '--out', join(dir, 'd1')).code).toBe(0);
+    expect(dojo(...args, '--out', join(dir, 'd2')).code).toBe(0);
+    expect(dojo(...args, '--out', join(dir, 'd3'), '--workers', '2').code).toBe(0);
+    expect(rows(join(dir, 'd1'))).toEqual(rows(join(dir, 'd2')));
+    expect(rows(join(dir, 'd3'))).toEqual(rows(join(dir, 'd1')));
+  });
+
+  it('resumes a run from a checkpoint into the same metrics as the uninterrupted run', () => {
+    const whole = join(dir, 'r1');
+    const base = ['--env', 'CartPole-v1', '--algo', 'ppo', '--total-timesteps', '3072', '--checkpoint-frequency', '2', '--quiet'];
+    expect(dojo('train', ...base, '--out', whole).code).toBe(0);
+    const resumed = join(dir, 'r2');
+    const r = dojo('train', '--resume', join(whole, 'checkpoints', 'step-1024.safetensors'), '--out', resumed, '--quiet');
+    expect(r.code, r.stderr).toBe(0);
+    expect(rows(resumed)).toEqual(rows(whole).slice(2));
+  });
+
+  it('saves a checkpoint and exits cleanly on Ctrl-C', async () => {
+    const out = join(dir, 'int');
+    const child = spawn(process.execPath, [DOJO, 'train', '--env', 'CartPole-v1', '--algo', 'ppo', '--total-timesteps', '10000000', '--out', out, '--quiet']);
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && !(existsSync(join(out, 'metrics.jsonl')) && readFileSync(join(out, 'metrics.jsonl'), 'utf8').includes('\n'))) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // the launcher forwards the signal to the tsx process group member that runs the CLI
+    child.kill('SIGINT');
+    const code = await new Promise<number>((r) => child.on('exit', (c) => r(c ?? -1)));
+    expect(code, stderr).toBe(0);
+    expect(stderr).toMatch(/interrupted: saved .*interrupted-\d+\.safetensors/);
+    const saved = readdirSync(join(out, 'checkpoints')).filter((f) => f.startsWith('interrupted-'));
+    expect(saved.length).toBe(1);
+    const e = dojo('eval', '--checkpoint', join(out, 'checkpoints', saved[0]), '--episodes', '1', '--json');
+    expect(e.code, e.stderr).toBe(0);
+  });
+
+  it('stops on a non-finite loss with the step, keeping the last good checkpoint', () => {
+    const out = join(dir, 'nan');
+    const r = dojo('train', '--env', 'CartPole-v1', '--algo', 'ppo', '--total-timesteps', '8192', '--learning-rate', '1e30', '--max-grad-norm', '1e30', '--out', out, '--quiet');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/global step \d+/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(readdirSync(out).some((f) => f.endsWith('.tmp'))).toBe(false);
+  });
+});
+
+describe('dojo errors', () => {
+  it.each([
+    [['train', '--env', 'CartPole-v1', '--algo', 'ppo', '--lerning-rate', '3'], /unknown flag --lerning-rate \(did you mean --learning-rate\?\)/],
+    [['train', '--env', 'CartPole-v1', '--algo', 'ppo', '--num-envs', 'abc'], /--num-envs expects a number, received "abc"/],
+    [['train', '--env', 'CartPole-v1', '--algo', 'ppo', '--gamma', '2'], /gamma" expects a number <= 1, received 2/],
+    [['train', '--env', 'CartPol-v1', '--algo', 'ppo'], /not registered.*CartPole-v1/],
+    [['train', '--env', 'CartPole-v1', '--algo', 'ppx'], /unknown algorithm "ppx"/],
+    [['train', '--env', 'CartPole-v1', '--algo', 'ppo', '--config', '/nonexistent.json'], /config file not found/],
+    [['eval', '--checkpoint', '/nonexistent.safetensors'], /checkpoint not found/],
+    [['frobnicate'], /unknown command/],
+  ])('%j fails with a clear message', (args, pattern) => {
+    const r = dojo(...(args as string[]));
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(pattern);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('rejects a file that is not a checkpoint', () => {
+    const bad = join(dir, 'bad.safetensors');
+    writeFileSync(bad, 'this is not a checkpoint');
+    const r = dojo('eval', '--checkpoint', bad);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/safetensors|header/i);
+  });
+});
