@@ -460,59 +460,56 @@ function writeFlatBounds(space: Space, low: Float32Array, high: Float32Array, of
  * `x` as one Float32Array of `flatDim(space)` numbers: boxes copied, discrete values one-hot,
  * multiDiscrete as concatenated one-hots, dict (sorted keys) and tuple concatenated.
  */
-export function flatten(space: Space, x: SpaceValue, out = new Float32Array(flatDim(space)), offset = 0): Float32Array {
+export function flatten(space: Space, x: SpaceValue, out: Float32Array = new Float32Array(flatDim(space)), offset = 0): Float32Array {
   writeFlat(space, x, out, offset);
   return out;
 }
 
 function writeFlat(space: Space, x: SpaceValue, out: Float32Array, offset: number): number {
-  const bad = (): never => {
-    throw new TypeError(`flatten: ${describe(x)} is not a value of ${describeSpace(space)}`);
-  };
   switch (space.kind) {
     case 'box': {
-      if (!(x instanceof Float32Array || x instanceof Uint8Array) || x.length !== space.low.length) bad();
-      out.set(x as Float32Array | Uint8Array, offset);
+      if (!(x instanceof Float32Array || x instanceof Uint8Array) || x.length !== space.low.length) return badValue(space, x);
+      out.set(x, offset);
       return offset + space.low.length;
     }
     case 'discrete': {
-      if (typeof x !== 'number') bad();
+      if (typeof x !== 'number') return badValue(space, x);
       out.fill(0, offset, offset + space.n);
-      out[offset + (x as number) - space.start] = 1;
+      out[offset + x - space.start] = 1;
       return offset + space.n;
     }
     case 'multiDiscrete': {
-      if (!(x instanceof Int32Array)) bad();
-      const v = x as Int32Array;
+      if (!(x instanceof Int32Array)) return badValue(space, x);
       for (let i = 0; i < space.nvec.length; i++) {
         out.fill(0, offset, offset + space.nvec[i]);
-        out[offset + v[i] - space.start[i]] = 1;
+        out[offset + x[i] - space.start[i]] = 1;
         offset += space.nvec[i];
       }
       return offset;
     }
     case 'multiBinary': {
-      if (!(x instanceof Uint8Array)) bad();
-      out.set(x as Uint8Array, offset);
+      if (!(x instanceof Uint8Array)) return badValue(space, x);
+      out.set(x, offset);
       return offset + space.n;
     }
     case 'dict': {
-      if (!isPlainObject(x)) bad();
-      const obj = x as Record<string, SpaceValue>;
-      for (const key of Object.keys(space.spaces)) offset = writeFlat(space.spaces[key], obj[key], out, offset);
+      if (!isPlainObject(x)) return badValue(space, x);
+      for (const key of Object.keys(space.spaces)) offset = writeFlat(space.spaces[key], x[key], out, offset);
       return offset;
     }
     case 'tuple': {
-      if (!Array.isArray(x)) bad();
+      if (!Array.isArray(x)) return badValue(space, x);
       const arr = x as readonly SpaceValue[];
-      space.spaces.forEach((sub, i) => {
-        offset = writeFlat(sub, arr[i], out, offset);
-      });
+      for (let i = 0; i < space.spaces.length; i++) offset = writeFlat(space.spaces[i], arr[i], out, offset);
       return offset;
     }
     default:
       return assertNever(space);
   }
+}
+
+function badValue(space: Space, x: unknown): never {
+  throw new TypeError(`flatten: ${describe(x)} is not a value of ${describeSpace(space)}`);
 }
 
 /** The inverse of `flatten`: a flat Float32Array back to a value of `space`. */

@@ -198,6 +198,8 @@ export class CopyBlock {
   readonly actionDim: number;
   /** Mask width (discrete action space n) or 0. */
   readonly maskDim: number;
+  private readonly discreteActions: boolean;
+  private readonly floatBoxObs: boolean;
 
   constructor(envs: Env<Observation, Action>[], firstIndex: number) {
     if (envs.length === 0) throw new ConfigError('vector env: needs at least one copy');
@@ -210,6 +212,8 @@ export class CopyBlock {
     this.obsDim = flatDim(first.observationSpace);
     this.actionDim = actionDimOf(first.actionSpace);
     this.maskDim = first.actionSpace.kind === 'discrete' ? first.actionSpace.n : 0;
+    this.discreteActions = first.actionSpace.kind === 'discrete';
+    this.floatBoxObs = first.observationSpace.kind === 'box' && first.observationSpace.dtype === 'float32';
   }
 
   /** Resets every copy (seeds per copy) and returns the block's batch. */
@@ -218,11 +222,16 @@ export class CopyBlock {
     const obs = new Float32Array(n * this.obsDim);
     const infos: Info[] = new Array<Info>(n);
     let masks: Uint8Array | undefined;
-    for (let i = 0; i < n; i++) {
-      const r = this.guard(i, () => this.envs[i].reset({ seed: seeds[i], options }));
-      flatten(this.observationSpace, r.obs, obs, i * this.obsDim);
-      infos[i] = r.info;
-      if (r.mask !== undefined) (masks ??= new Uint8Array(n * this.maskDim)).set(r.mask, i * this.maskDim);
+    let i = 0;
+    try {
+      for (; i < n; i++) {
+        const r = this.envs[i].reset({ seed: seeds[i], options });
+        this.writeObs(r.obs, obs, i * this.obsDim);
+        infos[i] = r.info;
+        if (r.mask !== undefined) (masks ??= new Uint8Array(n * this.maskDim)).set(r.mask, i * this.maskDim);
+      }
+    } catch (err) {
+      throw this.copyError(i, err);
     }
     return masks === undefined ? { obs, infos } : { obs, infos, masks };
   }
@@ -233,7 +242,8 @@ export class CopyBlock {
     if (actions.length !== n * this.actionDim) {
       throw new VectorEnvError(this.envId, null, `expected ${n * this.actionDim} action numbers (${n} copies × ${this.actionDim}), received ${actions.length}`);
     }
-    const obs = new Float32Array(n * this.obsDim);
+    const obsDim = this.obsDim;
+    const obs = new Float32Array(n * obsDim);
     const rewards = new Float64Array(n);
     const terminated = new Uint8Array(n);
     const truncated = new Uint8Array(n);
@@ -241,44 +251,56 @@ export class CopyBlock {
     const finalObs: (Float32Array | null)[] = new Array<Float32Array | null>(n).fill(null);
     const finalInfos: (Info | null)[] = new Array<Info | null>(n).fill(null);
     let masks: Uint8Array | undefined;
-    for (let i = 0; i < n; i++) {
-      const env = this.envs[i];
-      const r = this.guard(i, () => env.step(decodeAction(this.actionSpace, actions, i, this.actionDim)));
-      rewards[i] = r.reward;
-      terminated[i] = r.terminated ? 1 : 0;
-      truncated[i] = r.truncated ? 1 : 0;
-      let mask = r.mask;
-      if (r.terminated || r.truncated) {
-        finalObs[i] = flatten(this.observationSpace, r.obs);
-        finalInfos[i] = r.info;
-        const reset = this.guard(i, () => env.reset());
-        flatten(this.observationSpace, reset.obs, obs, i * this.obsDim);
-        infos[i] = reset.info;
-        mask = reset.mask;
-      } else {
-        flatten(this.observationSpace, r.obs, obs, i * this.obsDim);
-        infos[i] = r.info;
+    let i = 0;
+    try {
+      for (; i < n; i++) {
+        const env = this.envs[i];
+        const r = env.step(this.discreteActions ? actions[i] : decodeAction(this.actionSpace, actions, i, this.actionDim));
+        rewards[i] = r.reward;
+        let mask = r.mask;
+        if (r.terminated || r.truncated) {
+          terminated[i] = r.terminated ? 1 : 0;
+          truncated[i] = r.truncated ? 1 : 0;
+          finalObs[i] = flatten(this.observationSpace, r.obs as SpaceValue);
+          finalInfos[i] = r.info;
+          const reset = env.reset();
+          this.writeObs(reset.obs, obs, i * obsDim);
+          infos[i] = reset.info;
+          mask = reset.mask;
+        } else {
+          this.writeObs(r.obs, obs, i * obsDim);
+          infos[i] = r.info;
+        }
+        if (mask !== undefined) (masks ??= new Uint8Array(n * this.maskDim)).set(mask, i * this.maskDim);
       }
-      if (mask !== undefined) (masks ??= new Uint8Array(n * this.maskDim)).set(mask, i * this.maskDim);
+    } catch (err) {
+      throw this.copyError(i, err);
     }
     const out: VectorStepResult = { obs, rewards, terminated, truncated, infos, finalObs, finalInfos };
     if (masks !== undefined) out.masks = masks;
     return out;
   }
 
-  /** Closes every copy. */
-  close(): void {
-    this.envs.forEach((env, i) => this.guard(i, () => env.close()));
+  /** Writes one copy's observation into the batch (a plain copy for float32 boxes, else `flatten`). */
+  private writeObs(obs: Observation, out: Float32Array, offset: number): void {
+    if (this.floatBoxObs && obs instanceof Float32Array && obs.length === this.obsDim) out.set(obs, offset);
+    else flatten(this.observationSpace, obs, out, offset);
   }
 
-  /** Runs `fn` for block copy i, re-throwing any error as a VectorEnvError naming the global copy index. */
-  private guard<T>(i: number, fn: () => T): T {
+  /** Closes every copy. */
+  close(): void {
+    let i = 0;
     try {
-      return fn();
+      for (; i < this.envs.length; i++) this.envs[i].close();
     } catch (err) {
-      if (err instanceof VectorEnvError) throw err;
-      const e = err instanceof Error ? err : new Error(String(err));
-      throw new VectorEnvError(this.envId, this.firstIndex + i, `${e.name}: ${e.message}`);
+      throw this.copyError(i, err);
     }
+  }
+
+  /** Any error from block copy i as a VectorEnvError naming the global copy index. */
+  private copyError(i: number, err: unknown): VectorEnvError {
+    if (err instanceof VectorEnvError) return err;
+    const e = err instanceof Error ? err : new Error(String(err));
+    return new VectorEnvError(this.envId, this.firstIndex + i, `${e.name}: ${e.message}`);
   }
 }

@@ -42,8 +42,8 @@ function referenceStep(s: readonly number[], action: number, book = true): numbe
 }
 
 /** Total mechanical energy (kinetic from the mass matrix, potential with the pivot at height 0). */
-function energy(s: readonly number[]): number {
-  const [t1, t2, w1, w2] = s;
+function energy(s: ArrayLike<number>): number {
+  const [t1, t2, w1, w2] = [s[0], s[1], s[2], s[3]];
   const d11 = 3.5 + Math.cos(t2);
   const d12 = 1.25 + 0.5 * Math.cos(t2);
   return 0.5 * (d11 * w1 * w1 + 2 * d12 * w1 * w2 + 1.25 * w2 * w2) - 14.7 * Math.cos(t1) - 4.9 * Math.cos(t1 + t2);
