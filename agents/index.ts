@@ -3,11 +3,12 @@
  */
 import type { AnyAgent } from './common/agent.ts';
 import { ppo } from './ppo.ts';
+import { dqn } from './dqn.ts';
 import { reinforce } from './reinforce.ts';
 import { a2c } from './a2c.ts';
 
 /** Every agent module, in display order. */
-export const AGENTS: readonly AnyAgent[] = [ppo as unknown as AnyAgent, reinforce as unknown as AnyAgent, a2c as unknown as AnyAgent];
+export const AGENTS: readonly AnyAgent[] = [ppo as unknown as AnyAgent, dqn as unknown as AnyAgent, reinforce as unknown as AnyAgent, a2c as unknown as AnyAgent];
 
 /** The agent with this name, or an error listing the known ones. */
 export function getAgent(name: string): AnyAgent {
