@@ -61,8 +61,9 @@ const LINK_COM_POS_2 = 0.5;
 /** Moment of inertia of both links. */
 const LINK_MOI = 1.0;
 const GRAVITY = 9.8;
-/** Angular velocity bounds (rad/s). */
+/** Bound on theta1's angular velocity (rad/s). */
 export const MAX_VEL_1 = 4 * Math.PI;
+/** Bound on theta2's angular velocity (rad/s). */
 export const MAX_VEL_2 = 9 * Math.PI;
 const AVAIL_TORQUE = [-1.0, 0.0, 1.0];
 

@@ -5,8 +5,9 @@
  */
 import type { Scene, Shape } from '../../src/gym/scene.ts';
 
-/** Leftmost and rightmost car positions. */
+/** Leftmost car position (the wall). */
 export const MIN_POSITION = -1.2;
+/** Rightmost car position. */
 export const MAX_POSITION = 0.6;
 
 /** Height of the valley at position x: `0.45·sin(3x) + 0.55`. */
