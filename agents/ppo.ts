@@ -62,7 +62,7 @@ export const ppoSpec = {
   normReward: bool(false, 'scale rewards by the running std of the discounted return'),
   recurrent: bool(false, 'use LSTM policies: encoder → LSTM → head, separate for actor and critic (as SB3 RecurrentPPO)'),
   lstmHidden: int(64, 'hidden size of the LSTM when recurrent', 1),
-  checkpointFrequency: int(0, 'iterations between resumable checkpoints, where envs are re-seeded so a resumed run repeats exactly (0: a tenth of the run)'),
+  checkpointFrequency: int(0, 'iterations between resumable checkpoints, where envs are re-seeded so a resumed run repeats exactly (0: a tenth of the run, at least 1,000 steps per env apart)'),
 } as const;
 
 /** A resolved PPO config. */
@@ -300,7 +300,8 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
     throw new ConfigError(`ppo: numMinibatches (${cfg.numMinibatches}) must divide ${cfg.recurrent ? `numEnvs (${N}) for recurrent policies` : `numEnvs·numSteps (${batchSize})`}`);
   }
   const numIterations = Math.max(1, Math.floor(cfg.totalTimesteps / batchSize));
-  const ckptEvery = cfg.checkpointFrequency > 0 ? cfg.checkpointFrequency : Math.max(1, Math.round(numIterations / 10));
+  // auto: a tenth of the run, but never closer than 1,000 steps per env, so episodes are rarely cut
+  const ckptEvery = cfg.checkpointFrequency > 0 ? cfg.checkpointFrequency : Math.max(Math.round(numIterations / 10), Math.ceil(1000 / S));
   const nets = buildPpoNets(cfg, obsDim, head, rng);
   const params = netParams(nets);
   const optimizer = new Adam(params, { lr: cfg.learningRate, eps: 1e-5 });

@@ -122,9 +122,9 @@ const workloads: Workload[] = [
       const v = (s: number[]) => tf.variable(tf.randomNormal(s, 0, 0.05));
       const w = [v([8, 8, 4, 32]), v([4, 4, 32, 64]), v([3, 3, 64, 64]), v([3136, 512]), v([512, 6])];
       const opt = tf.train.adam(1e-4);
-      const x = tf.randomNormal([32, 84, 84, 4]), y = tf.randomNormal([32, 6]);
+      const x = tf.randomNormal([32, 84, 84, 4]) as tf.Tensor4D, y = tf.randomNormal([32, 6]);
       const f = (): tf.Scalar => {
-        let h = tf.relu(tf.conv2d(x, w[0] as tf.Tensor4D, 4, 'valid'));
+        let h: tf.Tensor4D = tf.relu(tf.conv2d(x, w[0] as tf.Tensor4D, 4, 'valid'));
         h = tf.relu(tf.conv2d(h, w[1] as tf.Tensor4D, 2, 'valid'));
         h = tf.relu(tf.conv2d(h, w[2] as tf.Tensor4D, 1, 'valid'));
         const flat = tf.reshape(h, [32, 3136]);

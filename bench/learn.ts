@@ -1,0 +1,143 @@
+/**
+ * The learning benchmark (issue: "Learning results"): every (algorithm, env) row trains for its
+ * budget on each seed, then the final policy is scored by the mean return of 100 deterministic
+ * evaluation episodes. Also records the wall clock and, from every training episode, the step and
+ * time at which the mean of the last 20 training episodes first reached the env's threshold.
+ *
+ *   npm run bench:learn [-- --only ppo-CartPole-v1,dqn-CartPole-v1] [-- --seeds 5] [-- --no-write]
+ *
+ * Configs live in bench/configs/<algo>-<env>.json. Runs go one at a time (2-core machines).
+ * Writes bench/LEARNING.md.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { getAgent } from '../agents/index.ts';
+import { resolveConfig } from '../agents/common/config.ts';
+import type { RunContext } from '../agents/common/agent.ts';
+import type { AsyncVecEnv, Episode, VecEnv } from '../agents/common/vec.ts';
+import { runContext } from '../src/cli/run-context.ts';
+import { evaluatePolicy } from '../src/cli/eval.ts';
+import { spec as envSpec } from '../src/gym/registry.ts';
+import { commitId, machine } from './common.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** One row of the issue's table. */
+type Row = { algo: string; env: string; target: number; steps: number; need?: string; zoo?: string };
+
+/** The issue's table: target on the 100-episode evaluation, within a step budget. */
+export const ROWS: readonly Row[] = [
+  { algo: 'ppo', env: 'CartPole-v1', target: 475, steps: 100_000, need: '≥ 4 of 5 seeds', zoo: '500 at 100k' },
+  { algo: 'dqn', env: 'CartPole-v1', target: 475, steps: 100_000, need: '≥ 4 of 5 seeds', zoo: '500 at 50k' },
+  { algo: 'a2c', env: 'CartPole-v1', target: 475, steps: 500_000 },
+  { algo: 'ppo', env: 'Acrobot-v1', target: -100, steps: 200_000 },
+  { algo: 'dqn', env: 'Acrobot-v1', target: -100, steps: 100_000, zoo: '−76.6' },
+  { algo: 'dqn', env: 'MountainCar-v0', target: -110, steps: 150_000, zoo: '−100.8 at 120k' },
+  { algo: 'sac', env: 'Pendulum-v1', target: -200, steps: 20_000, zoo: '−157' },
+  { algo: 'td3', env: 'Pendulum-v1', target: -200, steps: 20_000, zoo: '−152' },
+  { algo: 'sac', env: 'MountainCarContinuous-v0', target: 90, steps: 50_000, zoo: '94.7' },
+  { algo: 'ppo', env: 'Pendulum-v1', target: -250, steps: 200_000 },
+];
+
+/** One seed's outcome. */
+export type SeedResult = { seed: number; evalMean: number; evalStd: number; wallS: number; solvedStep: number | null; solvedS: number | null };
+
+/** Wraps a context so every finished training episode is seen (for the last-20 threshold). */
+function watched(ctx: RunContext, onEpisodes: (eps: Episode[], steps: number) => void): RunContext {
+  let steps = 0;
+  const tap = <T extends { episodes: Episode[] }>(r: T, n: number): T => {
+    steps += n;
+    onEpisodes(r.episodes, steps);
+    return r;
+  };
+  return {
+    ...ctx,
+    makeVec: (n: number): VecEnv => {
+      const v = ctx.makeVec(n);
+      return { ...v, numEnvs: v.numEnvs, obsSpace: v.obsSpace, actSpace: v.actSpace, obsDim: v.obsDim, reset: (s) => v.reset(s), step: (a) => tap(v.step(a), n), close: () => v.close() };
+    },
+    makeAsyncVec: ctx.makeAsyncVec === undefined ? undefined : async (n: number): Promise<AsyncVecEnv> => {
+      const v = await (ctx.makeAsyncVec as (k: number) => Promise<AsyncVecEnv>)(n);
+      return { numEnvs: v.numEnvs, obsSpace: v.obsSpace, actSpace: v.actSpace, obsDim: v.obsDim, reset: (s) => v.reset(s), step: async (a) => tap(await v.step(a), n), close: () => v.close() };
+    },
+  };
+}
+
+/** Trains one seed of one row and scores it. */
+export async function runSeed(row: Row, seed: number, overrides: Record<string, unknown> = {}): Promise<SeedResult> {
+  const agent = getAgent(row.algo);
+  const file = join(here, 'configs', `${row.algo}-${row.env}.json`);
+  const fromFile = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+  const cfg = resolveConfig(agent.name, agent.spec, { ...fromFile, totalTimesteps: row.steps, ...overrides, seed });
+  const threshold = envSpec(row.env).rewardThreshold ?? row.target;
+  const recent: number[] = [];
+  let solvedStep: number | null = null, solvedS: number | null = null;
+  const t0 = performance.now();
+  const ctx = watched(runContext(row.env), (eps, steps) => {
+    for (const e of eps) {
+      recent.push(e.r);
+      if (recent.length > 20) recent.shift();
+      if (solvedStep === null && recent.length === 20 && recent.reduce((a, b) => a + b, 0) / 20 >= threshold) {
+        solvedStep = steps;
+        solvedS = (performance.now() - t0) / 1000;
+      }
+    }
+  });
+  const run = agent.createRun(cfg, ctx);
+  for await (const _ of run.iterations);
+  const wallS = (performance.now() - t0) / 1000;
+  await run.close();
+  const { returns } = evaluatePolicy(run.policy, ctx.makeEnv, 100, 10_000);
+  const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
+  const std = Math.sqrt(returns.reduce((a, b) => a + (b - mean) ** 2, 0) / returns.length);
+  return { seed, evalMean: mean, evalStd: std, wallS, solvedStep, solvedS };
+}
+
+function fmtRow(row: Row, results: SeedResult[]): string {
+  const passed = results.filter((r) => r.evalMean >= row.target).length;
+  const mean = results.reduce((a, r) => a + r.evalMean, 0) / results.length;
+  const seeds = results.map((r) => `${r.seed}: ${r.evalMean.toFixed(1)}`).join(' · ');
+  const wall = results.map((r) => r.wallS.toFixed(1)).join(', ');
+  const solved = results.map((r) => (r.solvedStep === null ? '—' : `${(r.solvedStep / 1000).toFixed(0)}k/${(r.solvedS as number).toFixed(1)}s`)).join(', ');
+  return `| ${row.algo.toUpperCase()} | ${row.env} | ≥ ${row.target} in ${row.steps / 1000}k | ${mean.toFixed(1)} | ${passed}/${results.length} | ${seeds} | ${wall} | ${solved} | ${row.zoo ?? ''} |`;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const onlyIdx = args.indexOf('--only');
+  const only = onlyIdx >= 0 ? new Set(args[onlyIdx + 1].split(',')) : null;
+  const seedsIdx = args.indexOf('--seeds');
+  const numSeeds = seedsIdx >= 0 ? Number(args[seedsIdx + 1]) : 5;
+  const write = !args.includes('--no-write');
+  const lines: string[] = [];
+  const rows = ROWS.filter((r) => only === null || only.has(`${r.algo}-${r.env}`));
+  for (const row of rows) {
+    const results: SeedResult[] = [];
+    for (let seed = 1; seed <= numSeeds; seed++) {
+      const r = await runSeed(row, seed);
+      results.push(r);
+      console.error(`${row.algo} ${row.env} seed ${seed}: eval ${r.evalMean.toFixed(1)} ± ${r.evalStd.toFixed(1)}, ${r.wallS.toFixed(1)} s, last-20 threshold at ${r.solvedStep ?? '—'} steps${r.solvedS !== null ? ` (${(r.solvedS as number).toFixed(1)} s)` : ''}`);
+    }
+    lines.push(fmtRow(row, results));
+    console.log(lines[lines.length - 1]);
+  }
+  if (write && only === null) {
+    const md = [
+      '# Learning results',
+      '',
+      `Written by \`npm run bench:learn\` at commit ${commitId()} on ${machine()}.`,
+      'Score: mean return of 100 deterministic evaluation episodes of the final policy, per seed. "Last-20" is the',
+      'step and wall-clock time at which the mean of the last 20 training episodes first reached the env\'s threshold.',
+      'Configs: bench/configs/<algo>-<env>.json.',
+      '',
+      '| algo | env | target | mean of seeds | seeds ≥ target | per seed | wall clock (s) | last-20 threshold (steps/time) | SB3 zoo |',
+      '|---|---|---|---|---|---|---|---|---|',
+      ...lines,
+      '',
+    ].join('\n');
+    writeFileSync(join(here, 'LEARNING.md'), md);
+  }
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) await main();
