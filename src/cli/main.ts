@@ -16,6 +16,7 @@ const modules: Array<() => Promise<CommandModule>> = [
   () => import('./check.ts'),
   () => import('./render.ts'),
   () => import('./bench-envs.ts'),
+  () => import('./bench.ts'),
 ];
 
 async function main(argv: string[]): Promise<void> {
