@@ -5,8 +5,10 @@
  * ## Description
  * A point drifts in [-1, 1]^4: each step adds ±0.05 to every coordinate (by action) plus small noise, and
  * clamps. Each episode's length is drawn at reset, uniform in [10, 60], so copies of a vector env finish at
- * different steps. `stepCostUs` makes each step spin for that many microseconds (a stand-in for an expensive
- * physics step; the results do not depend on it).
+ * different steps. `stepWork` makes each step do that many iterations of CPU-bound math (a stand-in for an
+ * expensive physics step: 3000 iterations take about 56 µs on the reference machine, an AMD EPYC core with
+ * Node 20); `stepCostUs` instead spins on the clock for that many microseconds. The results never depend on
+ * either.
  *
  * ## Observation (Box(-1, 1, [4], float32))
  * | Index | Meaning        | Min | Max |
@@ -39,7 +41,9 @@ import { box, discrete, type BoxSpace, type DiscreteSpace } from './spaces.ts';
 
 /** Constructor arguments of DebugEnv. */
 export interface DebugEnvKwargs {
-  /** Busy-wait per step, in microseconds. */
+  /** Iterations of CPU-bound math per step (about 19 ns each on the reference machine). */
+  stepWork: number;
+  /** Busy-wait on the clock per step, in microseconds. */
   stepCostUs: number;
   /** Reset seed after which a step throws (-1: never). */
   failOnSeed: number;
@@ -50,7 +54,7 @@ export interface DebugEnvKwargs {
 }
 
 /** Default kwargs. */
-export const DEBUG_ENV_DEFAULTS = { stepCostUs: 0, failOnSeed: -1, failAtStep: 1, crashAtStep: -1 } as const satisfies DebugEnvKwargs;
+export const DEBUG_ENV_DEFAULTS = { stepWork: 0, stepCostUs: 0, failOnSeed: -1, failAtStep: 1, crashAtStep: -1 } as const satisfies DebugEnvKwargs;
 
 /** The debug env; `state` holds the four coordinates. */
 export class DebugEnv implements Env<Float32Array, number> {
@@ -97,7 +101,7 @@ export class DebugEnv implements Env<Float32Array, number> {
     return { obs: Float32Array.from(this.state), info: {} };
   }
 
-  /** Drifts, spins for `stepCostUs`, and terminates at the episode's length. */
+  /** Drifts, burns `stepWork` iterations (and spins `stepCostUs`), and terminates at the episode's length. */
   step(action: number): StepResult<Float32Array> {
     if (!this.running) throw resetNeededError(this.spec.id, this.actionSpace, action, this.steps === 0 ? 'before-reset' : 'terminated');
     if (action !== 0 && action !== 1) throw actionError(this.spec.id, this.actionSpace, action);
@@ -109,6 +113,7 @@ export class DebugEnv implements Env<Float32Array, number> {
         throw new Error('DebugEnv: injected crash');
       }, 0);
     }
+    if (this.args.stepWork > 0 && Number.isNaN(burn(this.args.stepWork, this.steps))) throw new Error('DebugEnv: unreachable');
     if (this.args.stepCostUs > 0) {
       const until = performance.now() + this.args.stepCostUs / 1000;
       while (performance.now() < until) {
@@ -134,4 +139,11 @@ export class DebugEnv implements Env<Float32Array, number> {
 
   /** Nothing to free. */
   close(): void {}
+}
+
+/** CPU-bound busy work: `n` dependent iterations of sin (the result is checked so it is not optimised away). */
+function burn(n: number, seed: number): number {
+  let x = seed;
+  for (let i = 0; i < n; i++) x = Math.sin(x) * 0.999 + 0.5;
+  return x;
 }

@@ -99,7 +99,7 @@ describe('SyncVectorEnv', () => {
   });
 
   it('names the failing copy, checks the action batch, and closes every copy once', () => {
-    const vec = makeSyncVec('Debug/SlowEnv-v0', 4, { kwargs: { stepCostUs: 0, failOnSeed: 102, failAtStep: 2 } });
+    const vec = makeSyncVec('Debug/SlowEnv-v0', 4, { kwargs: { stepWork: 0, failOnSeed: 102, failAtStep: 2 } });
     vec.resetSync({ seed: 100 });
     vec.stepSync([0, 0, 0, 0]);
     let err: unknown = null;

@@ -50,7 +50,7 @@ describe('WorkerVectorEnv', () => {
   });
 
   it('rejects with an error naming the copy index when an env throws in a worker', async () => {
-    const vec = await track(makeVec('Debug/SlowEnv-v0', 4, { workers: 2, kwargs: { stepCostUs: 0, failOnSeed: 102, failAtStep: 2 } }));
+    const vec = await track(makeVec('Debug/SlowEnv-v0', 4, { workers: 2, kwargs: { stepWork: 0, failOnSeed: 102, failAtStep: 2 } }));
     await vec.reset({ seed: 100 });
     await vec.step([1, 1, 1, 1]);
     const err = await vec.step([1, 1, 1, 1]).catch((e: unknown) => e);
@@ -69,7 +69,7 @@ describe('WorkerVectorEnv', () => {
   });
 
   it('rejects instead of hanging when a worker thread dies', async () => {
-    const vec = await track(makeVec('Debug/SlowEnv-v0', 2, { workers: 2, kwargs: { stepCostUs: 0, crashAtStep: 2 } }));
+    const vec = await track(makeVec('Debug/SlowEnv-v0', 2, { workers: 2, kwargs: { stepWork: 0, crashAtStep: 2 } }));
     await vec.reset({ seed: 0 });
     let error: unknown = null;
     for (let t = 0; t < 20 && error === null; t++) {
