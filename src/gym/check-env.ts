@@ -76,7 +76,9 @@ export function checkEnv(target: Target, opts: CheckEnvOptions = {}): EnvCheckRe
   run('step before reset throws EnvError', () => {
     const e = given ?? unchecked();
     if (e === null) return { skip: 'needs a fresh env' };
-    return expectEnvError(id, () => e.step(sample(e.actionSpace, e.actionRng)), 'step before reset');
+    const why = expectEnvError(id, () => e.step(sample(e.actionSpace, e.actionRng)), 'step before reset');
+    if (e !== env) e.close();
+    return why;
   });
   run('reset returns { obs, info } with obs in the observation space', () => checkReset(env, env.reset({ seed })));
   run('reset(seed) is deterministic', () => {
