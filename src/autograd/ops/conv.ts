@@ -1,15 +1,12 @@
 /**
- * 2-D convolution (NCHW, stride, zero padding) as im2col + one GEMM over the whole batch, and
- * max pooling. Weights are [out, in, kh, kw], PyTorch's layout, so checkpoints interchange.
+ * 2-D convolution (NCHW, stride, zero padding) as im2col + one GEMM over the whole batch (both
+ * kernels in WebAssembly SIMD, see kernels/), and max pooling. Weights are [out, in, kh, kw], PyTorch's layout, so checkpoints interchange.
  */
 import { ShapeError } from '../../core/errors.ts';
-import { gemm } from '../kernels/index.ts';
+import { col2im, gemm, im2col, type Conv2dGeometry } from '../kernels/index.ts';
 import { result, type Tensor } from '../tensor.ts';
 
-/** Geometry of one convolution or pooling window sweep. */
-export type ConvGeometry = { n: number; c: number; h: number; w: number; kh: number; kw: number; stride: number; padding: number; oh: number; ow: number };
-
-function geometry(op: string, x: Tensor, kh: number, kw: number, stride: number, padding: number): ConvGeometry {
+function geometry(op: string, x: Tensor, kh: number, kw: number, stride: number, padding: number): Conv2dGeometry {
   if (x.ndim !== 4) throw new ShapeError(op, `expected input [N, C, H, W], received [${x.shape.join(', ')}]`);
   if (!(Number.isInteger(stride) && stride >= 1 && Number.isInteger(padding) && padding >= 0)) {
     throw new ShapeError(op, `stride must be an integer >= 1 and padding >= 0, received stride=${stride}, padding=${padding}`);
@@ -19,64 +16,6 @@ function geometry(op: string, x: Tensor, kh: number, kw: number, stride: number,
   const ow = Math.floor((w + 2 * padding - kw) / stride) + 1;
   if (oh < 1 || ow < 1) throw new ShapeError(op, `a ${kh}x${kw} window does not fit input [${x.shape.join(', ')}] with padding ${padding}`);
   return { n, c, h, w, kh, kw, stride, padding, oh, ow };
-}
-
-/**
- * Unfolds patches: col[(c·kh + i)·kw + j][b·OH·OW + p] = x[b, c, y, x] for output pixel p.
- * The column layout puts the whole batch side by side so the layer is one GEMM.
- */
-export function im2col(x: Float32Array, g: ConvGeometry, col: Float32Array): void {
-  const { n, c, h, w, kh, kw, stride, padding, oh, ow } = g;
-  const np = n * oh * ow;
-  for (let ch = 0; ch < c; ch++)
-    for (let i = 0; i < kh; i++)
-      for (let j = 0; j < kw; j++) {
-        const row = ((ch * kh + i) * kw + j) * np;
-        for (let b = 0; b < n; b++) {
-          const xBase = (b * c + ch) * h * w;
-          let dst = row + b * oh * ow;
-          for (let oy = 0; oy < oh; oy++) {
-            const y = oy * stride - padding + i;
-            if (y < 0 || y >= h) {
-              col.fill(0, dst, dst + ow);
-              dst += ow;
-              continue;
-            }
-            const src = xBase + y * w;
-            for (let ox = 0; ox < ow; ox++) {
-              const xx = ox * stride - padding + j;
-              col[dst++] = xx >= 0 && xx < w ? x[src + xx] : 0;
-            }
-          }
-        }
-      }
-}
-
-/** The adjoint of im2col: adds each column entry back into the input position it came from. */
-export function col2im(col: Float32Array, g: ConvGeometry, dx: Float32Array): void {
-  const { n, c, h, w, kh, kw, stride, padding, oh, ow } = g;
-  const np = n * oh * ow;
-  for (let ch = 0; ch < c; ch++)
-    for (let i = 0; i < kh; i++)
-      for (let j = 0; j < kw; j++) {
-        const row = ((ch * kh + i) * kw + j) * np;
-        for (let b = 0; b < n; b++) {
-          const xBase = (b * c + ch) * h * w;
-          let src = row + b * oh * ow;
-          for (let oy = 0; oy < oh; oy++) {
-            const y = oy * stride - padding + i;
-            if (y < 0 || y >= h) {
-              src += ow;
-              continue;
-            }
-            const dst = xBase + y * w;
-            for (let ox = 0; ox < ow; ox++, src++) {
-              const xx = ox * stride - padding + j;
-              if (xx >= 0 && xx < w) dx[dst + xx] += col[src];
-            }
-          }
-        }
-      }
 }
 
 /** conv2d(x [N, C, H, W], weight [O, C, kh, kw], bias [O] | null) → [N, O, OH, OW]. */
