@@ -115,7 +115,7 @@ export class CartPole implements Env<Float32Array, number> {
     const [low, high] = resetBounds(this.spec.id, opts.options, -0.05, 0.05);
     for (let i = 0; i < 4; i++) this.state[i] = this.rng.uniform(low, high);
     this.phase = 'running';
-    return { obs: Float32Array.from(this.state), info: {} };
+    return { obs: new Float32Array(this.state), info: {} };
   }
 
   /** One Euler step of 0.02 s under a ±10 N push. */

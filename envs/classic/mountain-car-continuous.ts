@@ -108,7 +108,7 @@ export class MountainCarContinuous implements Env<Float32Array, Float32Array> {
     this.state[1] = 0;
     this.stateIsFloat32 = false;
     this.phase = 'running';
-    return { obs: Float32Array.from(this.state), info: {} };
+    return { obs: new Float32Array(this.state), info: {} };
   }
 
   /** One step with engine force `action[0]`. */
@@ -135,7 +135,7 @@ export class MountainCarContinuous implements Env<Float32Array, Float32Array> {
     this.state[0] = Math.fround(position);
     this.state[1] = Math.fround(velocity);
     this.stateIsFloat32 = true;
-    return { obs: Float32Array.from(this.state), reward, terminated, truncated: false, info: {} };
+    return { obs: new Float32Array(this.state), reward, terminated, truncated: false, info: {} };
   }
 
   /** The valley, the car and the flag at 0.45. */

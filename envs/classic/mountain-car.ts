@@ -96,7 +96,7 @@ export class MountainCar implements Env<Float32Array, number> {
     this.state[0] = this.rng.uniform(low, high);
     this.state[1] = 0;
     this.phase = 'running';
-    return { obs: Float32Array.from(this.state), info: {} };
+    return { obs: new Float32Array(this.state), info: {} };
   }
 
   /** One step of Moore's dynamics. */

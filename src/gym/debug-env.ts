@@ -98,7 +98,7 @@ export class DebugEnv implements Env<Float32Array, number> {
     this.episodeLength = 10 + this.rng.int(51);
     this.steps = 0;
     this.running = true;
-    return { obs: Float32Array.from(this.state), info: {} };
+    return { obs: new Float32Array(this.state), info: {} };
   }
 
   /** Drifts, burns `stepWork` iterations (and spins `stepCostUs`), and terminates at the episode's length. */
@@ -124,7 +124,7 @@ export class DebugEnv implements Env<Float32Array, number> {
     for (let i = 0; i < 4; i++) this.state[i] = Math.min(1, Math.max(-1, this.state[i] + drift + this.rng.uniform(-0.01, 0.01)));
     const terminated = this.steps >= this.episodeLength;
     if (terminated) this.running = false;
-    return { obs: Float32Array.from(this.state), reward: 1, terminated, truncated: false, info: {} };
+    return { obs: new Float32Array(this.state), reward: 1, terminated, truncated: false, info: {} };
   }
 
   /** Four bars, one per coordinate. */
