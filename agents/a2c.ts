@@ -26,15 +26,17 @@ import { ConfigError, NonFiniteError } from '../src/core/errors.ts';
 import type { Metrics } from '../src/core/metrics.ts';
 import type { Observation } from '../src/gym/env.ts';
 import { flatDim, flatten, type Space } from '../src/gym/spaces.ts';
-import { Tensor, add, broadcastTo, exp, firstNonFinite, mean, mul, neg, noGrad, parameter, reshape, slice, square, sub, sum } from '../src/autograd/index.ts';
-import { gradNorms, mlp, namedParameters, parameters, type Module } from '../src/nn/index.ts';
+import { Tensor, add, mean, mul, neg, noGrad, parameter, reshape, square, sub } from '../src/autograd/index.ts';
+import { mlp, parameters, type Module } from '../src/nn/index.ts';
 import { Adam, RMSProp, clipGradNorm, type Optimizer } from '../src/optim/index.ts';
 import type { AgentModule, CheckpointPayload, Policy, RunContext, TrainRun } from './common/agent.ts';
 import { buildCheckpoint, loadNets, loadOptimizers, readCheckpointMeta } from './common/checkpoint.ts';
 import { bool, choice, int, num, nums, resolveConfig, type ConfigOf } from './common/config.ts';
-import { argmaxRows, categoricalEntropy, categoricalLogProb, maskLogits, sampleCategorical } from './common/distributions.ts';
+import { maskLogits } from './common/distributions.ts';
 import { computeGae } from './common/gae.ts';
 import { RunningMeanStd } from './common/normalize.ts';
+import { actionHead, envAction, logProbEntropy, sampleActions, supportsFlat, type ActionHead } from './common/action-head.ts';
+import { checkParamsFinite, layerGradNorms } from './common/health.ts';
 
 // ── config ──
 
@@ -63,82 +65,6 @@ export const a2cSpec = {
 
 /** A resolved A2C config. */
 export type A2cConfig = ConfigOf<typeof a2cSpec>;
-
-// ── action heads (as in ppo.ts) ──
-
-/** How the policy output maps onto the action space. */
-type ActionHead =
-  | { kind: 'discrete'; n: number; outDim: number; actDim: 1 }
-  | { kind: 'multiDiscrete'; nvec: number[]; outDim: number; actDim: number }
-  | { kind: 'box'; low: Float32Array; high: Float32Array; outDim: number; actDim: number };
-
-function actionHead(space: Space): ActionHead {
-  switch (space.kind) {
-    case 'discrete': return { kind: 'discrete', n: space.n, outDim: space.n, actDim: 1 };
-    case 'multiDiscrete': {
-      const nvec = Array.from(space.nvec);
-      return { kind: 'multiDiscrete', nvec, outDim: nvec.reduce((a, b) => a + b, 0), actDim: nvec.length };
-    }
-    case 'box': return { kind: 'box', low: space.low, high: space.high, outDim: space.low.length, actDim: space.low.length };
-    default: throw new ConfigError(`a2c: unsupported action space ${space.kind}`);
-  }
-}
-
-/** log π(a|s) and entropy per row for policy outputs `out` [B, outDim]. */
-function logProbEntropy(head: ActionHead, out: Tensor, actions: Float32Array, logStd: Tensor | null): { logProb: Tensor; entropy: Tensor } {
-  const b = out.shape[0];
-  if (head.kind === 'discrete') return { logProb: categoricalLogProb(out, actions), entropy: categoricalEntropy(out) };
-  if (head.kind === 'multiDiscrete') {
-    // independent components: log-probabilities and entropies add
-    const parts = head.nvec.map((n, c) => {
-      const offset = head.nvec.slice(0, c).reduce((a, x) => a + x, 0);
-      const logits = slice(out, [null, [offset, offset + n]]);
-      const a = new Float32Array(b);
-      for (let r = 0; r < b; r++) a[r] = actions[r * head.actDim + c];
-      return { lp: categoricalLogProb(logits, a), en: categoricalEntropy(logits) };
-    });
-    return { logProb: parts.map((p) => p.lp).reduce((x, y) => add(x, y)), entropy: parts.map((p) => p.en).reduce((x, y) => add(x, y)) };
-  }
-  // diagonal Gaussian: log N(a; μ, σ) summed over action dims; entropy Σ (log σ + ½ log 2πe)
-  const std = logStd as Tensor;
-  const z = mul(sub(new Tensor(actions, out.shape), out), exp(neg(std)));
-  const logProb = neg(sum(add(add(mul(square(z), 0.5), std), 0.5 * Math.log(2 * Math.PI)), -1));
-  const perRow = sum(add(std, 0.5 * Math.log(2 * Math.PI * Math.E)), -1);
-  return { logProb, entropy: broadcastTo(perRow, [b]) };
-}
-
-/** Samples (or picks the mode of) actions [B·actDim] from policy outputs. */
-function sampleActions(head: ActionHead, out: Tensor, logStd: Tensor | null, rng: Rng, deterministic: boolean, masks: Uint8Array | null): Float32Array {
-  const b = out.shape[0];
-  if (head.kind === 'discrete') {
-    const logits = maskLogits(out, masks);
-    return Float32Array.from(deterministic ? argmaxRows(logits) : sampleCategorical(logits, rng));
-  }
-  if (head.kind === 'multiDiscrete') {
-    const acts = new Float32Array(b * head.actDim);
-    let offset = 0;
-    head.nvec.forEach((n, c) => {
-      const logits = slice(out, [null, [offset, offset + n]]);
-      const a = deterministic ? argmaxRows(logits) : sampleCategorical(logits, rng);
-      for (let r = 0; r < b; r++) acts[r * head.actDim + c] = a[r];
-      offset += n;
-    });
-    return acts;
-  }
-  const acts = new Float32Array(out.size);
-  const d = head.actDim, ls = (logStd as Tensor).data;
-  for (let i = 0; i < acts.length; i++) acts[i] = deterministic ? out.data[i] : out.data[i] + Math.exp(ls[i % d]) * rng.normal();
-  return acts;
-}
-
-/** The env-side action for row r: an integer, integer vector, or a Box action clipped to bounds. */
-function envAction(head: ActionHead, acts: Float32Array, r: number): number | Int32Array | Float32Array {
-  if (head.kind === 'discrete') return acts[r];
-  if (head.kind === 'multiDiscrete') return Int32Array.from(acts.subarray(r * head.actDim, (r + 1) * head.actDim));
-  const a = acts.slice(r * head.actDim, (r + 1) * head.actDim);
-  for (let j = 0; j < a.length; j++) a[j] = Math.min(head.high[j], Math.max(head.low[j], a[j])); // SB3 clips before env.step
-  return a;
-}
 
 // ── networks ──
 
@@ -205,7 +131,7 @@ class A2cPolicy implements Policy {
 function createRun(cfg: A2cConfig, ctx: RunContext): TrainRun {
   const rng = new Rng(cfg.seed);
   const envs = ctx.makeVec(cfg.numEnvs);
-  const head = actionHead(envs.actSpace);
+  const head = actionHead('a2c', envs.actSpace);
   const obsDim = envs.obsDim, N = cfg.numEnvs, S = cfg.numSteps, batchSize = N * S;
   const numIterations = Math.max(1, Math.floor(cfg.totalTimesteps / batchSize));
   // boundaries cut every running episode, so by default they are a tenth of the run apart and never under 1,000 steps per copy
@@ -310,10 +236,10 @@ function createRun(cfg: A2cConfig, ctx: RunContext): TrainRun {
       }
       optimizer.zeroGrad();
       loss.backward();
-      const grads = layerGradNorms(nets);
+      const grads = layerGradNorms(netModules(nets));
       clipGradNorm(params, cfg.maxGradNorm);
       optimizer.step();
-      checkParamsFinite(nets, globalStep);
+      checkParamsFinite('a2c', netModules(nets), globalStep);
 
       let yMean = 0, varY = 0, varRes = 0;
       for (const y of returns) yMean += y / batchSize;
@@ -357,30 +283,13 @@ function createRun(cfg: A2cConfig, ctx: RunContext): TrainRun {
   };
 }
 
-/** Gradient norms per layer of every net, named `actor.0`, `critic.2`, … */
-function layerGradNorms(nets: A2cNets): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [prefix, net] of Object.entries(netModules(nets))) {
-    for (const [layer, v] of Object.entries(gradNorms(net))) out[layer === '(root)' ? prefix : `${prefix}.${layer}`] = v;
-  }
-  return out;
-}
 
-/** Stops training with the name of the first parameter that went NaN or infinite. */
-function checkParamsFinite(nets: A2cNets, step: number): void {
-  for (const [prefix, net] of Object.entries(netModules(nets))) {
-    for (const [name, p] of namedParameters(net)) {
-      const i = firstNonFinite(p.data);
-      if (i >= 0) throw new NonFiniteError(`a2c: parameter ${prefix}.${name} became ${p.data[i]} at global step ${step}`);
-    }
-  }
-}
 
 /** Rebuilds a policy from a checkpoint. */
 function loadPolicy(ckpt: CheckpointPayload, obsSpace: Space, actSpace: Space): Policy {
   const meta = readCheckpointMeta(ckpt);
   const cfg = resolveConfig('a2c', a2cSpec, meta.config);
-  const head = actionHead(actSpace);
+  const head = actionHead('a2c', actSpace);
   const nets = buildA2cNets(cfg, flatDim(obsSpace), head, new Rng(cfg.seed));
   loadNets(ckpt, netModules(nets));
   let obsNorm: RunningMeanStd | null = null;
@@ -391,12 +300,6 @@ function loadPolicy(ckpt: CheckpointPayload, obsSpace: Space, actSpace: Space): 
   return new A2cPolicy(meta.envId, nets, head, obsSpace, obsNorm, new Rng(cfg.seed + 1));
 }
 
-/** Which spaces A2C handles. */
-function supports(obs: Space, act: Space): string | null {
-  if (!['box', 'discrete', 'multiDiscrete', 'multiBinary'].includes(obs.kind)) return `observation space ${obs.kind} is not flat (flatten it with FlattenObservation)`;
-  if (!['discrete', 'multiDiscrete', 'box'].includes(act.kind)) return `action space ${act.kind} is not discrete, multiDiscrete or box`;
-  return null;
-}
 
 /** The A2C agent module. */
 export const a2c: AgentModule<typeof a2cSpec> = {
@@ -404,7 +307,7 @@ export const a2c: AgentModule<typeof a2cSpec> = {
   title: 'Advantage Actor-Critic, synchronous A3C (Mnih et al. 2016)',
   spec: a2cSpec,
   spaces: 'obs: box, discrete, multiDiscrete · actions: discrete (with masks), multiDiscrete, box',
-  supports,
+  supports: supportsFlat,
   createRun,
   loadPolicy,
 };

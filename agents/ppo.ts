@@ -23,16 +23,18 @@ import type { Metrics } from '../src/core/metrics.ts';
 import type { Observation } from '../src/gym/env.ts';
 import { flatDim, flatten, type Space } from '../src/gym/spaces.ts';
 import {
-  Tensor, add, broadcastTo, clamp, concat, exp, firstNonFinite, maximum, mean, mul, neg, noGrad, parameter, reshape, slice, square, sub, sum,
+  Tensor, add, clamp, concat, exp, maximum, mean, mul, neg, noGrad, parameter, reshape, slice, square, sub, 
 } from '../src/autograd/index.ts';
-import { LSTM, Linear, gradNorms, mlp, namedParameters, parameters, type Module, type RecurrentState } from '../src/nn/index.ts';
+import { LSTM, Linear, mlp, parameters, type Module, type RecurrentState } from '../src/nn/index.ts';
 import { Adam, clipGradNorm } from '../src/optim/index.ts';
 import type { AgentModule, CheckpointPayload, Policy, RunContext, TrainRun } from './common/agent.ts';
 import { buildCheckpoint, loadNets, loadOptimizers, readCheckpointMeta } from './common/checkpoint.ts';
 import { bool, choice, int, num, nums, resolveConfig, type ConfigOf } from './common/config.ts';
-import { argmaxRows, categoricalEntropy, categoricalLogProb, maskLogits, sampleCategorical } from './common/distributions.ts';
+import { maskLogits } from './common/distributions.ts';
 import { computeGae } from './common/gae.ts';
 import { RunningMeanStd } from './common/normalize.ts';
+import { actionHead, envAction, logProbEntropy, sampleActions, supportsFlat, type ActionHead } from './common/action-head.ts';
+import { checkParamsFinite, layerGradNorms } from './common/health.ts';
 import { toAsync, type AsyncVecEnv } from './common/vec.ts';
 
 // ── config ──
@@ -67,85 +69,6 @@ export const ppoSpec = {
 
 /** A resolved PPO config. */
 export type PpoConfig = ConfigOf<typeof ppoSpec>;
-
-// ── action heads ──
-
-/** How the policy output maps onto the action space. */
-type ActionHead =
-  | { kind: 'discrete'; n: number; outDim: number; actDim: 1 }
-  | { kind: 'multiDiscrete'; nvec: number[]; outDim: number; actDim: number }
-  | { kind: 'box'; low: Float32Array; high: Float32Array; outDim: number; actDim: number };
-
-function actionHead(space: Space): ActionHead {
-  switch (space.kind) {
-    case 'discrete': return { kind: 'discrete', n: space.n, outDim: space.n, actDim: 1 };
-    case 'multiDiscrete': {
-      const nvec = Array.from(space.nvec);
-      return { kind: 'multiDiscrete', nvec, outDim: nvec.reduce((a, b) => a + b, 0), actDim: nvec.length };
-    }
-    case 'box': return { kind: 'box', low: space.low, high: space.high, outDim: space.low.length, actDim: space.low.length };
-    default: throw new ConfigError(`ppo: unsupported action space ${space.kind}`);
-  }
-}
-
-/** log π(a|s) and entropy per row for policy outputs `out` [B, outDim]. */
-function logProbEntropy(head: ActionHead, out: Tensor, actions: Float32Array, logStd: Tensor | null): { logProb: Tensor; entropy: Tensor } {
-  const b = out.shape[0];
-  if (head.kind === 'discrete') return { logProb: categoricalLogProb(out, actions), entropy: categoricalEntropy(out) };
-  if (head.kind === 'multiDiscrete') {
-    let logProb: Tensor | null = null, entropy: Tensor | null = null;
-    let offset = 0;
-    head.nvec.forEach((n, c) => {
-      const logits = slice(out, [null, [offset, offset + n]]);
-      const a = new Float32Array(b);
-      for (let r = 0; r < b; r++) a[r] = actions[r * head.actDim + c];
-      const lp = categoricalLogProb(logits, a), en = categoricalEntropy(logits);
-      logProb = logProb === null ? lp : add(logProb, lp);
-      entropy = entropy === null ? en : add(entropy, en);
-      offset += n;
-    });
-    return { logProb: logProb as unknown as Tensor, entropy: entropy as unknown as Tensor };
-  }
-  // diagonal Gaussian: log N(a; μ, σ) summed over action dims; entropy Σ (log σ + ½ log 2πe)
-  const std = logStd as Tensor;
-  const z = mul(sub(new Tensor(actions, out.shape), out), exp(neg(std)));
-  const logProb = neg(sum(add(add(mul(square(z), 0.5), std), 0.5 * Math.log(2 * Math.PI)), -1));
-  const perRow = sum(add(std, 0.5 * Math.log(2 * Math.PI * Math.E)), -1);
-  return { logProb, entropy: broadcastTo(perRow, [b]) };
-}
-
-/** Samples (or picks the mode of) actions [B·actDim] from policy outputs. */
-function sampleActions(head: ActionHead, out: Tensor, logStd: Tensor | null, rng: Rng, deterministic: boolean, masks: Uint8Array | null): Float32Array {
-  const b = out.shape[0];
-  if (head.kind === 'discrete') {
-    const logits = maskLogits(out, masks);
-    return Float32Array.from(deterministic ? argmaxRows(logits) : sampleCategorical(logits, rng));
-  }
-  if (head.kind === 'multiDiscrete') {
-    const acts = new Float32Array(b * head.actDim);
-    let offset = 0;
-    head.nvec.forEach((n, c) => {
-      const logits = slice(out, [null, [offset, offset + n]]);
-      const a = deterministic ? argmaxRows(logits) : sampleCategorical(logits, rng);
-      for (let r = 0; r < b; r++) acts[r * head.actDim + c] = a[r];
-      offset += n;
-    });
-    return acts;
-  }
-  const acts = new Float32Array(out.size);
-  const d = head.actDim, ls = (logStd as Tensor).data;
-  for (let i = 0; i < acts.length; i++) acts[i] = deterministic ? out.data[i] : out.data[i] + Math.exp(ls[i % d]) * rng.normal();
-  return acts;
-}
-
-/** The env-side action for row r: an integer, integer vector, or a Box action clipped to bounds. */
-function envAction(head: ActionHead, acts: Float32Array, r: number): number | Int32Array | Float32Array {
-  if (head.kind === 'discrete') return acts[r];
-  if (head.kind === 'multiDiscrete') return Int32Array.from(acts.subarray(r * head.actDim, (r + 1) * head.actDim));
-  const a = acts.slice(r * head.actDim, (r + 1) * head.actDim);
-  for (let j = 0; j < a.length; j++) a[j] = Math.min(head.high[j], Math.max(head.low[j], a[j])); // CleanRL's ClipAction
-  return a;
-}
 
 // ── networks ──
 
@@ -291,7 +214,7 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
   const probe = ctx.makeEnv();
   const obsSpace = probe.observationSpace, actSpace = probe.actionSpace;
   probe.close();
-  const head = actionHead(actSpace);
+  const head = actionHead('ppo', actSpace);
   const obsDim = flatDim(obsSpace), N = cfg.numEnvs, S = cfg.numSteps;
   // the copies start on the first iteration: worker threads start asynchronously
   let envs: AsyncVecEnv | null = null;
@@ -458,7 +381,7 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
           }
           optimizer.zeroGrad();
           loss.backward();
-          grads = gradNorms2(nets);
+          grads = layerGradNorms(netModules(nets));
           clipGradNorm(params, cfg.maxGradNorm);
           optimizer.step();
           stats.pg += pgLoss.item();
@@ -468,7 +391,7 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
         }
         if (cfg.targetKl > 0 && stats.kl / stats.n > cfg.targetKl) stop = true;
       }
-      checkParamsFinite(nets, globalStep);
+      checkParamsFinite('ppo', netModules(nets), globalStep);
 
       // explained variance of the value predictions
       let yMean = 0;
@@ -533,99 +456,81 @@ type Minibatch = {
   advantages: Float32Array; returns: Float32Array; oldValues: Float32Array;
 };
 
-  /** A minibatch of single steps (feed-forward policies). */
-  function flatMinibatch(ro: Rollout, pick: Int32Array): Minibatch {
+/** A minibatch of single steps (feed-forward policies). */
+function flatMinibatch(ro: Rollout, pick: Int32Array): Minibatch {
   const { obsBuf, actBuf, logpBuf, valBuf, maskBuf, advantages, returns, nets, head, obsDim } = ro;
-    const size = pick.length;
-    const obs = new Float32Array(size * obsDim), actions = new Float32Array(size * head.actDim);
-    const oldLogp = new Float32Array(size), adv = new Float32Array(size), ret = new Float32Array(size), oldValues = new Float32Array(size);
-    const masks = maskBuf !== null ? new Uint8Array(size * (head as { n: number }).n) : null;
-    for (let j = 0; j < size; j++) {
-      const i = pick[j];
-      obs.set(obsBuf.subarray(i * obsDim, (i + 1) * obsDim), j * obsDim);
+  const size = pick.length;
+  const obs = new Float32Array(size * obsDim), actions = new Float32Array(size * head.actDim);
+  const oldLogp = new Float32Array(size), adv = new Float32Array(size), ret = new Float32Array(size), oldValues = new Float32Array(size);
+  const masks = maskBuf !== null ? new Uint8Array(size * (head as { n: number }).n) : null;
+  for (let j = 0; j < size; j++) {
+    const i = pick[j];
+    obs.set(obsBuf.subarray(i * obsDim, (i + 1) * obsDim), j * obsDim);
+    actions.set(actBuf.subarray(i * head.actDim, (i + 1) * head.actDim), j * head.actDim);
+    if (masks !== null && maskBuf !== null) {
+      const n = (head as { n: number }).n;
+      masks.set(maskBuf.subarray(i * n, (i + 1) * n), j * n);
+    }
+    oldLogp[j] = logpBuf[i];
+    adv[j] = advantages[i];
+    ret[j] = returns[i];
+    oldValues[j] = valBuf[i];
+  }
+  const f = forward(nets, new Tensor(obs, [size, obsDim]), null);
+  const out = head.kind === 'discrete' ? maskLogits(f.out, masks) : f.out;
+  return { size, out, value: f.value, actions, oldLogp, advantages: adv, returns: ret, oldValues };
+}
+
+/** A minibatch of whole env sequences, replayed through the LSTM from the rollout's initial state. */
+function sequenceMinibatch(ro: Rollout, envIdx: Int32Array): Minibatch {
+  const { obsBuf, actBuf, logpBuf, valBuf, doneBuf, advantages, returns, nets, head, obsDim, N, S, initialState } = ro;
+  const E = envIdx.length, size = E * S;
+  const pickRows = (s: RecurrentState): RecurrentState => {
+    const sel = (t: Tensor): Tensor => {
+      const out = new Float32Array(t.shape[0] * E * t.shape[2]);
+      const H = t.shape[2];
+      for (let l = 0; l < t.shape[0]; l++) for (let e = 0; e < E; e++) out.set(t.data.subarray((l * N + envIdx[e]) * H, (l * N + envIdx[e] + 1) * H), (l * E + e) * H);
+      return new Tensor(out, [t.shape[0], E, H]);
+    };
+    return { h: sel(s.h), c: s.c !== null ? sel(s.c) : null };
+  };
+  let state: RecurrentState = pickRows(initialState ?? initialRecurrentState(nets, N));
+  const outs: Tensor[] = [], values: Tensor[] = [];
+  const actions = new Float32Array(size * head.actDim), oldLogp = new Float32Array(size), adv = new Float32Array(size), ret = new Float32Array(size), oldValues = new Float32Array(size);
+  for (let t = 0; t < S; t++) {
+    const obs = new Float32Array(E * obsDim);
+    const dones = new Uint8Array(E);
+    for (let e = 0; e < E; e++) {
+      const i = t * N + envIdx[e], j = t * E + e;
+      obs.set(obsBuf.subarray(i * obsDim, (i + 1) * obsDim), e * obsDim);
       actions.set(actBuf.subarray(i * head.actDim, (i + 1) * head.actDim), j * head.actDim);
-      if (masks !== null && maskBuf !== null) {
-        const n = (head as { n: number }).n;
-        masks.set(maskBuf.subarray(i * n, (i + 1) * n), j * n);
-      }
       oldLogp[j] = logpBuf[i];
       adv[j] = advantages[i];
       ret[j] = returns[i];
       oldValues[j] = valBuf[i];
+      dones[e] = doneBuf[i];
     }
-    const f = forward(nets, new Tensor(obs, [size, obsDim]), null);
-    const out = head.kind === 'discrete' ? maskLogits(f.out, masks) : f.out;
-    return { size, out, value: f.value, actions, oldLogp, advantages: adv, returns: ret, oldValues };
+    const f = forward(nets, new Tensor(obs, [E, obsDim]), state);
+    outs.push(f.out);
+    values.push(f.value);
+    state = resetRows(f.state as RecurrentState, dones);
   }
-
-  /** A minibatch of whole env sequences, replayed through the LSTM from the rollout's initial state. */
-  function sequenceMinibatch(ro: Rollout, envIdx: Int32Array): Minibatch {
-  const { obsBuf, actBuf, logpBuf, valBuf, doneBuf, advantages, returns, nets, head, obsDim, N, S, initialState } = ro;
-    const lstm = nets.lstm as LSTM;
-    const E = envIdx.length, size = E * S;
-    const pickRows = (s: RecurrentState): RecurrentState => {
-      const sel = (t: Tensor): Tensor => {
-        const out = new Float32Array(t.shape[0] * E * t.shape[2]);
-        const H = t.shape[2];
-        for (let l = 0; l < t.shape[0]; l++) for (let e = 0; e < E; e++) out.set(t.data.subarray((l * N + envIdx[e]) * H, (l * N + envIdx[e] + 1) * H), (l * E + e) * H);
-        return new Tensor(out, [t.shape[0], E, H]);
-      };
-      return { h: sel(s.h), c: s.c !== null ? sel(s.c) : null };
-    };
-    let state: RecurrentState = pickRows(initialState ?? initialRecurrentState(nets, N));
-    const outs: Tensor[] = [], values: Tensor[] = [];
-    const actions = new Float32Array(size * head.actDim), oldLogp = new Float32Array(size), adv = new Float32Array(size), ret = new Float32Array(size), oldValues = new Float32Array(size);
-    for (let t = 0; t < S; t++) {
-      const obs = new Float32Array(E * obsDim);
-      const dones = new Uint8Array(E);
-      for (let e = 0; e < E; e++) {
-        const i = t * N + envIdx[e], j = t * E + e;
-        obs.set(obsBuf.subarray(i * obsDim, (i + 1) * obsDim), e * obsDim);
-        actions.set(actBuf.subarray(i * head.actDim, (i + 1) * head.actDim), j * head.actDim);
-        oldLogp[j] = logpBuf[i];
-        adv[j] = advantages[i];
-        ret[j] = returns[i];
-        oldValues[j] = valBuf[i];
-        dones[e] = doneBuf[i];
-      }
-      const f = forward(nets, new Tensor(obs, [E, obsDim]), state);
-      outs.push(f.out);
-      values.push(f.value);
-      state = resetRows(f.state as RecurrentState, dones);
-    }
-    const out = concatRows(outs), value = concatRows(values);
-    return { size, out, value, actions, oldLogp, advantages: adv, returns: ret, oldValues };
-  }
+  const out = concatRows(outs), value = concatRows(values);
+  return { size, out, value, actions, oldLogp, advantages: adv, returns: ret, oldValues };
+}
 
 /** Concatenates per-step outputs along the batch axis, keeping the graph. */
 function concatRows(ts: Tensor[]): Tensor {
   return ts.length === 1 ? ts[0] : concat(ts, 0);
 }
 
-/** Gradient norms per layer of every net, named `actor.0`, `critic.2`, … */
-function gradNorms2(nets: PpoNets): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [prefix, net] of Object.entries(netModules(nets))) {
-    for (const [layer, v] of Object.entries(gradNorms(net))) out[layer === '(root)' ? prefix : `${prefix}.${layer}`] = v;
-  }
-  return out;
-}
 
-/** Stops training with the name of the first parameter that went NaN or infinite. */
-function checkParamsFinite(nets: PpoNets, step: number): void {
-  for (const [prefix, net] of Object.entries(netModules(nets))) {
-    for (const [name, p] of namedParameters(net)) {
-      const i = firstNonFinite(p.data);
-      if (i >= 0) throw new NonFiniteError(`ppo: parameter ${prefix}.${name} became ${p.data[i]} at global step ${step}`);
-    }
-  }
-}
 
 /** Rebuilds a policy from a checkpoint. */
 function loadPolicy(ckpt: CheckpointPayload, obsSpace: Space, actSpace: Space): Policy {
   const meta = readCheckpointMeta(ckpt);
   const cfg = resolveConfig('ppo', ppoSpec, meta.config);
-  const head = actionHead(actSpace);
+  const head = actionHead('ppo', actSpace);
   const nets = buildPpoNets(cfg, flatDim(obsSpace), head, new Rng(cfg.seed));
   loadNets(ckpt, netModules(nets));
   let obsNorm: RunningMeanStd | null = null;
@@ -636,12 +541,6 @@ function loadPolicy(ckpt: CheckpointPayload, obsSpace: Space, actSpace: Space): 
   return new PpoPolicy(meta.envId, nets, head, obsSpace, obsNorm, new Rng(cfg.seed + 1));
 }
 
-/** Which spaces PPO handles. */
-function supports(obs: Space, act: Space): string | null {
-  if (!['box', 'discrete', 'multiDiscrete', 'multiBinary'].includes(obs.kind)) return `observation space ${obs.kind} is not flat (flatten it with FlattenObservation)`;
-  if (!['discrete', 'multiDiscrete', 'box'].includes(act.kind)) return `action space ${act.kind} is not discrete, multiDiscrete or box`;
-  return null;
-}
 
 /** The PPO agent module. */
 export const ppo: AgentModule<typeof ppoSpec> = {
@@ -649,7 +548,7 @@ export const ppo: AgentModule<typeof ppoSpec> = {
   title: 'Proximal Policy Optimization (Schulman et al. 2017)',
   spec: ppoSpec,
   spaces: 'obs: box, discrete, multiDiscrete · actions: discrete (with masks), multiDiscrete, box',
-  supports,
+  supports: supportsFlat,
   createRun,
   loadPolicy,
 };

@@ -1,0 +1,96 @@
+/**
+ * How a policy network's output maps onto an action space, for the on-policy agents (PPO, A2C,
+ * REINFORCE): categorical logits for discrete actions (with masks), one categorical per component
+ * for MultiDiscrete, and a diagonal Gaussian with a state-independent log σ for Box actions.
+ */
+import { ConfigError } from '../../src/core/errors.ts';
+import type { Rng } from '../../src/core/rng.ts';
+import type { Space } from '../../src/gym/spaces.ts';
+import { Tensor, add, broadcastTo, exp, mul, neg, slice, square, sub, sum } from '../../src/autograd/index.ts';
+import { argmaxRows, categoricalEntropy, categoricalLogProb, maskLogits, sampleCategorical } from './distributions.ts';
+
+/** The policy output layout for an action space. */
+export type ActionHead =
+  | { kind: 'discrete'; n: number; outDim: number; actDim: 1 }
+  | { kind: 'multiDiscrete'; nvec: number[]; outDim: number; actDim: number }
+  | { kind: 'box'; low: Float32Array; high: Float32Array; outDim: number; actDim: number };
+
+/** The head for `space`, or a ConfigError naming the agent and the space. */
+export function actionHead(algo: string, space: Space): ActionHead {
+  switch (space.kind) {
+    case 'discrete': return { kind: 'discrete', n: space.n, outDim: space.n, actDim: 1 };
+    case 'multiDiscrete': {
+      const nvec = Array.from(space.nvec);
+      return { kind: 'multiDiscrete', nvec, outDim: nvec.reduce((a, b) => a + b, 0), actDim: nvec.length };
+    }
+    case 'box': return { kind: 'box', low: space.low, high: space.high, outDim: space.low.length, actDim: space.low.length };
+    default: throw new ConfigError(`${algo}: unsupported action space ${space.kind}`);
+  }
+}
+
+/** log π(a|s) and entropy per row for policy outputs `out` [B, outDim] (masks already applied). */
+export function logProbEntropy(head: ActionHead, out: Tensor, actions: Float32Array, logStd: Tensor | null): { logProb: Tensor; entropy: Tensor } {
+  const b = out.shape[0];
+  if (head.kind === 'discrete') return { logProb: categoricalLogProb(out, actions), entropy: categoricalEntropy(out) };
+  if (head.kind === 'multiDiscrete') {
+    // independent components: log-probabilities and entropies add
+    let offset = 0;
+    const parts = head.nvec.map((n, c) => {
+      const logits = slice(out, [null, [offset, offset + n]]);
+      offset += n;
+      const a = new Float32Array(b);
+      for (let r = 0; r < b; r++) a[r] = actions[r * head.actDim + c];
+      return { lp: categoricalLogProb(logits, a), en: categoricalEntropy(logits) };
+    });
+    return { logProb: parts.map((p) => p.lp).reduce((x, y) => add(x, y)), entropy: parts.map((p) => p.en).reduce((x, y) => add(x, y)) };
+  }
+  // diagonal Gaussian: log N(a; μ, σ) summed over action dims; entropy Σ (log σ + ½ log 2πe)
+  const std = logStd as Tensor;
+  const z = mul(sub(new Tensor(actions, out.shape), out), exp(neg(std)));
+  const logProb = neg(sum(add(add(mul(square(z), 0.5), std), 0.5 * Math.log(2 * Math.PI)), -1));
+  const perRow = sum(add(std, 0.5 * Math.log(2 * Math.PI * Math.E)), -1);
+  return { logProb, entropy: broadcastTo(perRow, [b]) };
+}
+
+/** Samples (or takes the mode of) actions [B·actDim] from policy outputs. */
+export function sampleActions(head: ActionHead, out: Tensor, logStd: Tensor | null, rng: Rng, deterministic: boolean, masks: Uint8Array | null): Float32Array {
+  const b = out.shape[0];
+  if (head.kind === 'discrete') {
+    const logits = maskLogits(out, masks);
+    return Float32Array.from(deterministic ? argmaxRows(logits) : sampleCategorical(logits, rng));
+  }
+  if (head.kind === 'multiDiscrete') {
+    const acts = new Float32Array(b * head.actDim);
+    let offset = 0;
+    head.nvec.forEach((n, c) => {
+      const logits = slice(out, [null, [offset, offset + n]]);
+      const a = deterministic ? argmaxRows(logits) : sampleCategorical(logits, rng);
+      for (let r = 0; r < b; r++) acts[r * head.actDim + c] = a[r];
+      offset += n;
+    });
+    return acts;
+  }
+  const acts = new Float32Array(out.size);
+  const d = head.actDim, ls = (logStd as Tensor).data;
+  for (let i = 0; i < acts.length; i++) acts[i] = deterministic ? out.data[i] : out.data[i] + Math.exp(ls[i % d]) * rng.normal();
+  return acts;
+}
+
+/**
+ * The env-side action for row r: an integer, an integer vector, or a Box action clipped to the
+ * bounds (CleanRL's ClipAction; the unclipped sample is what the log-probability is taken of).
+ */
+export function envAction(head: ActionHead, acts: Float32Array, r: number): number | Int32Array | Float32Array {
+  if (head.kind === 'discrete') return acts[r];
+  if (head.kind === 'multiDiscrete') return Int32Array.from(acts.subarray(r * head.actDim, (r + 1) * head.actDim));
+  const a = acts.slice(r * head.actDim, (r + 1) * head.actDim);
+  for (let j = 0; j < a.length; j++) a[j] = Math.min(head.high[j], Math.max(head.low[j], a[j]));
+  return a;
+}
+
+/** Which spaces the on-policy agents handle: flat observations; discrete, MultiDiscrete or Box actions. */
+export function supportsFlat(obs: Space, act: Space): string | null {
+  if (!['box', 'discrete', 'multiDiscrete', 'multiBinary'].includes(obs.kind)) return `observation space ${obs.kind} is not flat (flatten it with FlattenObservation)`;
+  if (!['discrete', 'multiDiscrete', 'box'].includes(act.kind)) return `action space ${act.kind} is not discrete, multiDiscrete or box`;
+  return null;
+}
