@@ -5,7 +5,7 @@
  * a PNG the frame after `--steps` steps. GIFs are encoded with gifenc, PNGs with pngjs; files are written
  * to a temporary name and renamed into place.
  */
-import { renameSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { PNG } from 'pngjs';
 import '../../envs/index.ts';
@@ -13,6 +13,9 @@ import { ConfigError } from '../core/errors.ts';
 import type { AnyEnv } from '../gym/env.ts';
 import { rasterize } from '../gym/raster.ts';
 import { make } from '../gym/registry.ts';
+import { getAgent } from '../../agents/index.ts';
+import { readCheckpointMeta } from '../../agents/common/checkpoint.ts';
+import { readCheckpoint } from './run-context.ts';
 import type { Scene } from '../gym/scene.ts';
 import { sample, type SpaceValue } from '../gym/spaces.ts';
 
@@ -26,6 +29,7 @@ interface RenderFlags {
   height?: string;
   supersample?: string;
   fps?: string;
+  checkpoint?: string;
 }
 
 /** The parts of gifenc we use (it ships without types, so its module is narrowed at run time). */
@@ -52,19 +56,24 @@ function chooseAction(env: AnyEnv, policy: (typeof POLICIES)[number], mask: Uint
   return typeof noop === 'number' ? noop : Float32Array.from(noop);
 }
 
+/** Picks an action: a named simple policy, or a trained policy (`--checkpoint`). */
+export type Chooser = (env: AnyEnv, obs: unknown, mask: Uint8Array | undefined) => SpaceValue;
+
 /** Runs the env and collects scenes: after reset, then after each step. */
-export function collectScenes(id: string, policy: (typeof POLICIES)[number], steps: number, seed: number, untilDone: boolean): Scene[] {
+export function collectScenes(id: string, policy: (typeof POLICIES)[number] | Chooser, steps: number, seed: number, untilDone: boolean): Scene[] {
   const env = make<unknown, unknown>(id);
+  const choose: Chooser = typeof policy === 'function' ? policy : (e, _obs, m) => chooseAction(e, policy, m);
   const scenes: Scene[] = [];
-  let { mask } = env.reset({ seed });
+  let { obs, mask } = env.reset({ seed });
   scenes.push(env.render());
   for (let t = 0; t < steps; t++) {
-    const r = env.step(chooseAction(env, policy, mask));
+    const r = env.step(choose(env, obs, mask));
+    obs = r.obs;
     mask = r.mask;
     scenes.push(env.render());
     if (r.terminated || r.truncated) {
       if (untilDone) break;
-      mask = env.reset().mask;
+      ({ obs, mask } = env.reset());
     }
   }
   env.close();
@@ -124,8 +133,9 @@ function writeAtomic(path: string, bytes: Uint8Array): void {
 export function register(program: Command): void {
   program
     .command('render')
-    .description('run an environment with a simple policy and save its frames as a GIF or PNG')
-    .argument('<id>', 'environment id, e.g. CartPole-v1')
+    .description('run an environment with a simple or a trained policy and save its frames as a GIF or PNG')
+    .argument('[id]', 'environment id, e.g. CartPole-v1 (default: the checkpoint\'s env)')
+    .option('--checkpoint <file>', 'act with the trained policy in this checkpoint (deterministic actions)')
     .requiredOption('--out <file>', 'output file, .gif (animation) or .png (one frame)')
     .option('--policy <name>', `policy: ${POLICIES.join(' | ')}`, 'random')
     .option('--steps <n>', 'GIF: at most n steps (stops at the episode end); PNG: the frame after n steps')
@@ -134,17 +144,31 @@ export function register(program: Command): void {
     .option('--height <px>', 'image height (default: keeps the scene aspect ratio)')
     .option('--supersample <k>', 'anti-aliasing factor', '2')
     .option('--fps <n>', "GIF frame rate (default: the env's renderFps)")
-    .action(async (id: string, flags: RenderFlags) => {
+    .action(async (idArg: string | undefined, flags: RenderFlags) => {
       const out = flags.out as string;
+      let id = idArg;
+      let trained: Chooser | null = null;
+      if (flags.checkpoint !== undefined) {
+        if (!existsSync(flags.checkpoint)) throw new ConfigError(`render: checkpoint not found: ${flags.checkpoint}`);
+        const ckpt = readCheckpoint(flags.checkpoint);
+        const meta = readCheckpointMeta(ckpt);
+        if (id !== undefined && id !== meta.envId) throw new ConfigError(`render: the checkpoint was trained on ${meta.envId}, not ${id}`);
+        id = meta.envId;
+        const probe = make<unknown, unknown>(id);
+        const policy = getAgent(meta.algo).loadPolicy(ckpt, probe.observationSpace, probe.actionSpace);
+        probe.close();
+        trained = (_env, obs, mask) => policy.act(obs as SpaceValue, { deterministic: true, mask });
+      }
+      if (id === undefined) throw new ConfigError('render: give an env id or --checkpoint <file>');
       const kind = out.toLowerCase().endsWith('.gif') ? 'gif' : out.toLowerCase().endsWith('.png') ? 'png' : null;
       if (kind === null) throw new ConfigError(`render: --out must end in .gif or .png, received "${out}"`);
       const policy = POLICIES.find((p) => p === flags.policy);
       if (policy === undefined) throw new ConfigError(`render: unknown --policy "${flags.policy}"; choose ${POLICIES.join(' or ')}`);
-      const steps = intFlag('steps', flags.steps, kind === 'gif' ? 300 : 0);
+      const steps = intFlag('steps', flags.steps, kind === 'gif' ? (trained !== null ? 500 : 300) : 0);
       const seed = intFlag('seed', flags.seed, 0);
       const width = intFlag('width', flags.width, 600, 1);
       const supersample = intFlag('supersample', flags.supersample, 2, 1);
-      const scenes = collectScenes(id, policy, steps, seed, kind === 'gif');
+      const scenes = collectScenes(id, trained ?? policy, steps, seed, kind === 'gif');
       const b = scenes[0].bounds;
       const height = intFlag('height', flags.height, Math.max(1, Math.round((width * (b.yMax - b.yMin)) / (b.xMax - b.xMin))), 1);
       if (kind === 'png') {

@@ -97,6 +97,17 @@ describe('dojo train / eval', () => {
   });
 });
 
+describe('dojo render', () => {
+  it('writes a GIF of a trained policy from its checkpoint', () => {
+    const out = join(dir, 'cp.gif');
+    const r = dojo('render', '--checkpoint', join(__dirname, '..', '..', 'zoo', 'CartPole-v1.ppo.safetensors'), '--out', out, '--steps', '20', '--width', '120');
+    expect(r.code, r.stderr).toBe(0);
+    const bytes = readFileSync(out);
+    expect(bytes.subarray(0, 6).toString('latin1')).toBe('GIF89a');
+    expect(r.stdout).toMatch(/21 frames/);
+  });
+});
+
 describe('dojo errors', () => {
   it.each([
     [['train', '--env', 'CartPole-v1', '--algo', 'ppo', '--lerning-rate', '3'], /unknown flag --lerning-rate \(did you mean --learning-rate\?\)/],
