@@ -19,6 +19,12 @@ const modules: Array<() => Promise<CommandModule>> = [
   () => import('./bench.ts'),
 ];
 
+// `dojo list | head` closes the pipe early: that is not an error
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 async function main(argv: string[]): Promise<void> {
   const program = new Command();
   program

@@ -206,7 +206,10 @@ export function shapeSize(shape: readonly number[]): number {
 export function describeSpace(space: Space): string {
   switch (space.kind) {
     case 'box': {
-      const bound = (b: Float32Array): string => (b.every((v) => v === b[0]) ? String(b[0]) : describe(b, 6));
+      // numpy-style: one number when uniform, else a short list with 4 significant digits
+      const num = (v: number): string => (v === Infinity ? 'inf' : v === -Infinity ? '-inf' : String(Number(v.toPrecision(4))));
+      const bound = (b: Float32Array): string =>
+        b.every((v) => v === b[0]) ? num(b[0]) : `[${Array.from(b.subarray(0, 6), num).join(', ')}${b.length > 6 ? ', …' : ''}]`;
       return `Box(${bound(space.low)}, ${bound(space.high)}, [${space.shape.join(', ')}], ${space.dtype})`;
     }
     case 'discrete':
