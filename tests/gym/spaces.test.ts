@@ -220,7 +220,7 @@ describe('spaces: flatten, sample and description', () => {
     expect(describeSpace(dict({ a: multiBinary(4) }))).toBe('Dict(a: MultiBinary(4))');
     expect(describeSpace(box([0, 1], [1, 2]))).toBe('Box([0, 1], [1, 2], [2], float32)');
     expect(describeSpace(box([-4.8, -Infinity], [4.8, Infinity]))).toBe('Box([-4.8, -inf], [4.8, inf], [2], float32)');
-    expect(describeSpace(box([-0.41887903], [0.41887903]))).toBe('Box([-0.4189], [0.4189], [1], float32)');
+    expect(describeSpace(box([-0.41887903], [0.41887903]))).toBe('Box(-0.4189, 0.4189, [1], float32)');
   });
 });
 
