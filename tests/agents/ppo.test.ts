@@ -1,4 +1,6 @@
 import { describe, it, expect } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ppo, ppoSpec } from '../../agents/ppo.ts';
 import { resolveConfig } from '../../agents/common/config.ts';
 import { computeGae } from '../../agents/common/gae.ts';
@@ -57,6 +59,15 @@ describe('PPO', () => {
     const rows = await collect({ totalTimesteps: 3000, numEnvs: 4, numSteps: 32, learningRate: 0.01, entCoef: 0 }, ctx);
     expect(rows[rows.length - 1]['charts/episodic_return']).toBeGreaterThan(0.95);
   });
+
+  it('learns CartPole: a short run with the tuned config clears a lower bar', async () => {
+    const tuned = JSON.parse(readFileSync(join(__dirname, '..', '..', 'bench', 'configs', 'ppo-CartPole-v1.json'), 'utf8')) as Record<string, unknown>;
+    const ctx = runContext('CartPole-v1');
+    const run = ppo.createRun(cfgOf({ ...tuned, totalTimesteps: 40_000, seed: 1 }), ctx);
+    for await (const _ of run.iterations);
+    const { returns } = evaluatePolicy(run.policy, ctx.makeEnv, 10, 100);
+    expect(returns.reduce((a, b) => a + b, 0) / 10).toBeGreaterThanOrEqual(100); // measured: 121.8
+  }, 120_000);
 
   it('learns the identity task (discrete)', async () => {
     const ctx = toyContext('Test/Identity-v0', () => new IdentityEnv(4, 10));
