@@ -1,0 +1,308 @@
+/**
+ * The shared driver of the arcade games: one `ArcadeEnv` turns a game's fixed-step logic (`ArcadeGame`)
+ * into an Env, in one of two observation modes chosen by the `obs` kwarg (the way ALE v5 takes `obs_type`
+ * and `frameskip` as env arguments: https://ale.farama.org/environments/).
+ *
+ * - `obs: 'features'`: the game's small Float32Array (positions, velocities, or the grid for Snake), with a
+ *   Box of true bounds.
+ * - `obs: 'pixels'`: the game's Scene rasterized at `screenWidth×screenHeight` (84×84 grayscale by default;
+ *   `rgb: true` for colour), the Atari preprocessing of Mnih et al. (2015) and Machado et al. (2018):
+ *   frame skip with max-pooling over the last two frames, sticky actions, and a stack of the last 4 frames.
+ *
+ * Every game advances in fixed frames (no wall clock). One env step runs `frameSkip` frames under the same
+ * action and sums their rewards, in both modes, so a game plays the same whatever it is observed through.
+ * With `repeatActionProbability` p > 0, each frame keeps the previous frame's action with probability p
+ * (ALE's sticky actions, drawn per frame from the env's own sticky stream). Pixels mode renders only the
+ * two frames it max-pools (the stock `maxAndSkip` wrapper would rasterize all of them); a skip cut short by
+ * the end of the game returns its last frame. Frame stacking is the stock `frameStack` wrapper, added by
+ * `makeArcadeEnv` when `frameStack` > 1.
+ *
+ * Pixel observations are channel-first: `[H, W]` per grayscale frame and `[3, H, W]` per RGB frame, so
+ * the stacked observation is `[4, 84, 84]` (CleanRL's Atari shape) or `[4, 3, H, W]`, which a CNN reads as
+ * `[4·3, H, W]` without a copy.
+ */
+import { ConfigError, describe } from '../../src/core/errors.ts';
+import { Rng } from '../../src/core/rng.ts';
+import {
+  actionError,
+  actionSeed,
+  parseKwargs,
+  resetNeededError,
+  seedEnv,
+  type Env,
+  type EnvSpec,
+  type Info,
+  type ResetOptions,
+  type ResetResult,
+  type StepResult,
+} from '../../src/gym/env.ts';
+import type { Scene } from '../../src/gym/scene.ts';
+import { box, discrete, type BoxSpace, type DiscreteSpace } from '../../src/gym/spaces.ts';
+import { frameStack } from '../../src/gym/wrappers/observation.ts';
+import { FrameRasterizer } from './pixels.ts';
+
+/** What a game implements: fixed-step logic over its own state, a feature vector and a Scene. */
+export interface ArcadeGame {
+  /** Number of discrete actions; action 0 is always "no-op". */
+  readonly numActions: number;
+  /** The feature vector's Box (float32, true bounds). */
+  readonly featureSpace: BoxSpace;
+  /** True once the game has ended (a terminal state). */
+  readonly over: boolean;
+  /** Starts a new game, drawing every random choice from `rng`. */
+  reset(rng: Rng): void;
+  /** Advances one frame under `action` (already validated) and returns the frame's reward. */
+  tick(action: number, rng: Rng): number;
+  /** Writes the features into `out` (length = featureSpace size). */
+  writeFeatures(out: Float32Array): void;
+  /** Per-step facts for `info` (score, lives, …); a fresh small object. */
+  info(): Info;
+  /** The current frame as a Scene with stable shape ids. */
+  render(): Scene;
+}
+
+/** The observation mode. */
+export type ArcadeObs = 'features' | 'pixels';
+
+/** The kwargs every arcade game takes, on top of its own. */
+export interface ArcadeOptions {
+  /** `'features'` (default) or `'pixels'`. */
+  obs: ArcadeObs;
+  /** Frames per env step, rewards summed (per-game default: 4 for the 60 Hz games, 1 for grid games). */
+  frameSkip: number;
+  /** Probability that a frame repeats the previous frame's action (default 0 for features; pixels: per game). */
+  repeatActionProbability: number;
+  /** Observations stacked into one (default 4 for pixels, 1 for features). */
+  frameStack: number;
+  /** Pixel observation width (default 84). */
+  screenWidth: number;
+  /** Pixel observation height (default 84). */
+  screenHeight: number;
+  /** Three colour planes instead of one luma plane (default false). */
+  rgb: boolean;
+}
+
+/** Per-game defaults that depend on the game's clock. */
+export interface ArcadeModeDefaults {
+  readonly frameSkip: number;
+  /** Sticky-action probability in pixels mode (features mode defaults to 0). */
+  readonly pixelsRepeatActionProbability: number;
+}
+
+/** The defaults of the shared kwargs for one mode. */
+export function arcadeDefaults(obs: ArcadeObs, game: ArcadeModeDefaults): ArcadeOptions {
+  const pixels = obs === 'pixels';
+  return {
+    obs,
+    frameSkip: game.frameSkip,
+    repeatActionProbability: pixels ? game.pixelsRepeatActionProbability : 0,
+    frameStack: pixels ? 4 : 1,
+    screenWidth: 84,
+    screenHeight: 84,
+    rgb: false,
+  };
+}
+
+/**
+ * Reads an arcade env's kwargs: the shared ones (whose defaults depend on `obs`) and the game's own.
+ * Unknown keys, wrong types and out-of-range values throw a ConfigError naming the env.
+ */
+export function parseArcadeKwargs<T extends Record<string, number | boolean | string>>(
+  envId: string,
+  kwargs: Readonly<Record<string, unknown>>,
+  gameDefaults: T,
+  modeDefaults: ArcadeModeDefaults,
+): { game: T; arcade: ArcadeOptions } {
+  const obs = kwargs.obs ?? 'features';
+  if (obs !== 'features' && obs !== 'pixels') throw new ConfigError(`${envId}: kwarg "obs" must be "features" or "pixels", received ${describe(obs)}`);
+  const shared = arcadeDefaults(obs, modeDefaults);
+  const all = parseKwargs(envId, kwargs, { ...gameDefaults, ...shared });
+  const arcade: ArcadeOptions = {
+    obs,
+    frameSkip: all.frameSkip,
+    repeatActionProbability: all.repeatActionProbability,
+    frameStack: all.frameStack,
+    screenWidth: all.screenWidth,
+    screenHeight: all.screenHeight,
+    rgb: all.rgb,
+  };
+  const positiveInt = (key: 'frameSkip' | 'frameStack' | 'screenWidth' | 'screenHeight', max: number): void => {
+    const v = arcade[key];
+    if (!Number.isInteger(v) || v < 1 || v > max) throw new ConfigError(`${envId}: kwarg "${key}" must be an integer in [1, ${max}], received ${v}`);
+  };
+  positiveInt('frameSkip', 64);
+  positiveInt('frameStack', 64);
+  positiveInt('screenWidth', 1024);
+  positiveInt('screenHeight', 1024);
+  const p = arcade.repeatActionProbability;
+  if (!(p >= 0 && p < 1)) throw new ConfigError(`${envId}: kwarg "repeatActionProbability" must be in [0, 1), received ${p}`);
+  const game = { ...gameDefaults };
+  for (const key of Object.keys(gameDefaults) as (keyof T)[]) game[key] = all[key];
+  return { game, arcade };
+}
+
+/** Where the env is in its episode. */
+type Phase = 'needs-reset' | 'running' | 'terminated';
+
+/** An arcade game as an Env (see the file header for the two modes). `game` is public for tests and tools. */
+export class ArcadeEnv<G extends ArcadeGame> implements Env<Float32Array | Uint8Array, number> {
+  readonly observationSpace: BoxSpace;
+  readonly actionSpace: DiscreteSpace;
+  readonly spec: EnvSpec;
+  readonly actionRng: Rng;
+  readonly unwrapped: ArcadeEnv<G>;
+  /** The game's random stream (serves, spawns). */
+  readonly rng: Rng;
+  /** The stream deciding when actions stick. */
+  readonly stickyRng: Rng;
+  readonly game: G;
+  readonly options: Readonly<ArcadeOptions>;
+  private readonly raster: FrameRasterizer | null;
+  /** Scratch frame for max-pooling (pixels mode). */
+  private readonly previous: Uint8Array;
+  private readonly pool: ObsPool;
+  private lastAction: number;
+  private phase: Phase;
+
+  constructor(game: G, options: ArcadeOptions, spec: EnvSpec) {
+    this.game = game;
+    this.options = Object.freeze({ ...options });
+    this.spec = spec;
+    this.actionSpace = discrete(game.numActions);
+    this.rng = new Rng(0);
+    this.actionRng = new Rng(1);
+    this.stickyRng = new Rng(2);
+    this.unwrapped = this;
+    if (options.obs === 'pixels') {
+      const { screenWidth: w, screenHeight: h, rgb } = options;
+      this.raster = new FrameRasterizer(w, h, rgb);
+      this.observationSpace = box(0, 255, { shape: rgb ? [3, h, w] : [h, w], dtype: 'uint8' });
+    } else {
+      this.raster = null;
+      this.observationSpace = game.featureSpace;
+    }
+    const size = this.observationSpace.low.length;
+    this.pool = new ObsPool(size);
+    this.previous = new Uint8Array(this.raster === null ? 0 : size);
+    this.lastAction = 0;
+    this.phase = 'needs-reset';
+    game.reset(this.rng);
+  }
+
+  /** Starts a new game; a seed re-seeds the game, action and sticky streams. */
+  reset(opts: ResetOptions = {}): ResetResult<Float32Array | Uint8Array> {
+    if (opts.seed !== undefined) {
+      seedEnv(this.spec.id, opts.seed, this.rng, this.actionRng);
+      this.stickyRng.seed(actionSeed(opts.seed) + 1);
+    }
+    this.game.reset(this.rng);
+    this.lastAction = 0;
+    this.phase = 'running';
+    return { obs: this.observe(), info: this.game.info() };
+  }
+
+  /** Runs `frameSkip` frames under `action` (sticky per frame), summing rewards. */
+  step(action: number): StepResult<Float32Array | Uint8Array> {
+    if (this.phase !== 'running') throw resetNeededError(this.spec.id, this.actionSpace, action, this.phase === 'terminated' ? 'terminated' : 'before-reset');
+    if (!Number.isInteger(action) || action < 0 || action >= this.actionSpace.n) throw actionError(this.spec.id, this.actionSpace, action);
+    const game = this.game;
+    const skip = this.options.frameSkip;
+    const p = this.options.repeatActionProbability;
+    const raster = this.raster;
+    let pooled = false;
+    let reward = 0;
+    for (let i = 0; i < skip; i++) {
+      let a = action;
+      if (p > 0) {
+        if (this.stickyRng.random() < p) a = this.lastAction;
+        this.lastAction = a;
+      }
+      reward += game.tick(a, this.rng);
+      if (game.over) break;
+      if (raster !== null && i === skip - 2) {
+        raster.draw(game.render(), this.previous);
+        pooled = true;
+      }
+    }
+    const terminated = game.over;
+    if (terminated) this.phase = 'terminated';
+    const obs = this.observe();
+    if (pooled) maxInto(obs as Uint8Array, this.previous);
+    return { obs, reward, terminated, truncated: false, info: game.info() };
+  }
+
+  /** A fresh observation of the current frame. */
+  private observe(): Float32Array | Uint8Array {
+    if (this.raster === null) {
+      const obs = this.pool.float32();
+      this.game.writeFeatures(obs);
+      return obs;
+    }
+    return this.raster.draw(this.game.render(), this.pool.uint8());
+  }
+
+  /** The game's current frame. */
+  render(): Scene {
+    return this.game.render();
+  }
+
+  /** Nothing to free. */
+  close(): void {}
+}
+
+/**
+ * Hands out fresh observation arrays without a heap allocation per step. V8 allocates typed arrays of more
+ * than 64 bytes outside the heap, which costs more than a whole game frame (a 300-float Snake grid took
+ * ≈ 1 µs); so bigger observations are carved from 64 KiB chunks, one view each. Every observation is still a
+ * new array that is never written again (replay buffers and `frameStack` may keep it); only its `.buffer` is
+ * shared with its chunk neighbours, so copy it (`obs.slice()`) before transferring that buffer to a worker.
+ */
+class ObsPool {
+  private readonly size: number;
+  private chunk: ArrayBuffer;
+  private offset: number;
+
+  constructor(size: number) {
+    this.size = size;
+    this.chunk = new ArrayBuffer(0);
+    this.offset = 0;
+  }
+
+  /** A new Float32Array of `size` zeros. */
+  float32(): Float32Array {
+    if (this.size <= 16) return new Float32Array(this.size);
+    const bytes = 4 * this.size;
+    if (this.offset + bytes > this.chunk.byteLength) this.refill(bytes);
+    const out = new Float32Array(this.chunk, this.offset, this.size);
+    this.offset += bytes;
+    return out;
+  }
+
+  /** A new Uint8Array of `size` zeros. */
+  uint8(): Uint8Array {
+    if (this.size <= 64) return new Uint8Array(this.size);
+    if (this.offset + this.size > this.chunk.byteLength) this.refill(this.size);
+    const out = new Uint8Array(this.chunk, this.offset, this.size);
+    this.offset += this.size;
+    return out;
+  }
+
+  private refill(bytes: number): void {
+    this.chunk = new ArrayBuffer(bytes * Math.max(1, Math.floor(65536 / bytes)));
+    this.offset = 0;
+  }
+}
+
+/** `out[i] = max(out[i], other[i])`: max-pooling over two frames removes sprite flicker (Mnih et al. 2015). */
+function maxInto(out: Uint8Array, other: Uint8Array): void {
+  for (let i = 0; i < out.length; i++) if (other[i] > out[i]) out[i] = other[i];
+}
+
+/**
+ * Builds the env for a game: `ArcadeEnv`, plus the stock `frameStack` wrapper when `frameStack` > 1.
+ * `make` then adds the time limit and the passive checker; `unwrapped` is always the ArcadeEnv.
+ */
+export function makeArcadeEnv<G extends ArcadeGame>(game: G, options: ArcadeOptions, spec: EnvSpec): Env<Float32Array | Uint8Array, number> {
+  const env = new ArcadeEnv(game, options, spec);
+  return options.frameStack > 1 ? frameStack(env, { stackSize: options.frameStack }) : env;
+}
