@@ -10,6 +10,9 @@ import { CartPole, CART_POLE_DEFAULTS, CART_POLE_METADATA } from './classic/cart
 import { MountainCar, MOUNTAIN_CAR_DEFAULTS, MOUNTAIN_CAR_METADATA } from './classic/mountain-car.ts';
 import { MountainCarContinuous, MOUNTAIN_CAR_CONTINUOUS_DEFAULTS, MOUNTAIN_CAR_CONTINUOUS_METADATA } from './classic/mountain-car-continuous.ts';
 import { Pendulum, PENDULUM_DEFAULTS, PENDULUM_METADATA } from './classic/pendulum.ts';
+import { BOARD_ENV_DEFAULTS, BOARD_GAMES, boardEnv } from './board/index.ts';
+import { BOARD_METADATA } from '../src/game/game-env.ts';
+import { registerGame } from '../src/game/registry.ts';
 
 // Vector-env workers import this module to see the same registrations.
 declareRegistryModule(import.meta.url);
@@ -68,3 +71,15 @@ register({
   // About 56 µs of CPU work per step on the reference machine: the "step costs ≥ 50 µs" case of the worker benchmark.
   kwargs: { stepWork: 3000 },
 });
+
+// ── board games (envs/board): each id is a Game (src/game/registry.ts `getGame`) and an env against an opponent ──
+
+for (const board of BOARD_GAMES) {
+  registerGame(board);
+  register({
+    id: board.id,
+    factory: (kwargs, spec) => boardEnv(board, kwargs, spec),
+    kwargs: { ...board.kwargs, ...BOARD_ENV_DEFAULTS },
+    metadata: BOARD_METADATA,
+  });
+}
