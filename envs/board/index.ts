@@ -15,10 +15,10 @@ import { TIC_TAC_TOE_DEFAULTS, ticTacToe } from './tic-tac-toe.ts';
 
 /** The board games, as game registrations (ids shared with their envs). */
 export const BOARD_GAMES: readonly GameRegistration[] = [
-  { id: 'TicTacToe-v0', factory: ticTacToe, kwargs: TIC_TAC_TOE_DEFAULTS, description: 'Tic-tac-toe (3×3, three in a row)' },
-  { id: 'ConnectFour-v0', factory: connectFour, kwargs: CONNECT_FOUR_DEFAULTS, description: 'Connect Four (rows, cols, connect; 6×7, four)' },
-  { id: 'Othello-v0', factory: othello, kwargs: OTHELLO_DEFAULTS, description: 'Othello/Reversi (size 8; 6 for 6×6), passes as an action' },
-  { id: 'Gomoku-v0', factory: gomoku, kwargs: GOMOKU_DEFAULTS, description: 'Free-style gomoku (size 9, connect 5)' },
+  { id: 'TicTacToe-v0', factory: ticTacToe, kwargs: TIC_TAC_TOE_DEFAULTS, description: 'Tic-tac-toe (3×3, three in a row)', aliases: ['ttt', 'noughts-and-crosses'] },
+  { id: 'ConnectFour-v0', factory: connectFour, kwargs: CONNECT_FOUR_DEFAULTS, description: 'Connect Four (rows, cols, connect; 6×7, four)', aliases: ['connect4', 'c4'] },
+  { id: 'Othello-v0', factory: othello, kwargs: OTHELLO_DEFAULTS, description: 'Othello/Reversi (size 8; 6 for 6×6), passes as an action', aliases: ['reversi'] },
+  { id: 'Gomoku-v0', factory: gomoku, kwargs: GOMOKU_DEFAULTS, description: 'Free-style gomoku (size 9, connect 5)', aliases: ['five-in-a-row'] },
 ];
 
 /** Env kwargs beyond the game's: the opponent's player spec and the agent's seat. */

@@ -17,6 +17,8 @@ const modules: Array<() => Promise<CommandModule>> = [
   () => import('./render.ts'),
   () => import('./bench-envs.ts'),
   () => import('./bench.ts'),
+  () => import('./arena.ts'),
+  () => import('./bench-games.ts'),
 ];
 
 // `dojo list | head` closes the pipe early: that is not an error

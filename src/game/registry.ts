@@ -2,7 +2,7 @@
  * The game registry: `registerGame` once (envs/index.ts, next to the env of the same id), then
  * `getGame(id, kwargs)` anywhere the Game itself is needed (the CLI's arena, MCTS and AlphaZero, the
  * browser's play mode). Ids are the env ids (`ConnectFour-v0`); a loose spelling (`connect-four`,
- * `connectfour`) is accepted when it names exactly one game.
+ * `connectfour`) or an alias (`connect4`) is accepted when it names exactly one game.
  */
 import { ConfigError } from '../core/errors.ts';
 import { editDistance } from '../gym/registry.ts';
@@ -18,6 +18,8 @@ export interface GameRegistration {
   readonly kwargs: Readonly<Record<string, number>>;
   /** One line for listings. */
   readonly description: string;
+  /** Other names accepted by `getGame` (`connect4`, `reversi`). */
+  readonly aliases?: readonly string[];
 }
 
 const games = new Map<string, GameRegistration>();
@@ -38,7 +40,7 @@ export function gameRegistration(id: string): GameRegistration {
   const exact = games.get(id);
   if (exact !== undefined) return exact;
   const loose = (s: string): string => s.toLowerCase().replace(/-v\d+$/, '').replace(/[^a-z0-9]/g, '');
-  const matches = [...games.keys()].filter((g) => loose(g) === loose(id));
+  const matches = [...games.values()].filter((g) => [g.id, ...(g.aliases ?? [])].some((name) => loose(name) === loose(id))).map((g) => g.id);
   if (matches.length === 1) return games.get(matches[0]) as GameRegistration;
   const ids = listGames().map((g) => g.id);
   const close = ids.filter((g) => editDistance(g.toLowerCase(), id.toLowerCase()) <= 3);
