@@ -24,6 +24,28 @@ export type TensorLike = Tensor | number;
 let gradEnabled = true;
 let nextId = 0;
 
+// ── allocation ──
+// A typed array over 64 bytes gets its own off-heap backing store, which costs about 1 µs in V8:
+// more than the arithmetic of a small op. Op outputs and gradients are instead carved from 256 KB
+// slabs (a view costs about 0.3 µs). A slab is freed when the last view into it is collected.
+const SLAB_BYTES = 256 * 1024;
+const SLAB_MAX_FLOATS = 4096;
+let slab = new ArrayBuffer(SLAB_BYTES);
+let slabOffset = 0;
+
+/** A zero-filled Float32Array of n values for an op's output or a gradient. */
+export function alloc(n: number): Float32Array {
+  if (n <= 16 || n > SLAB_MAX_FLOATS) return new Float32Array(n);
+  const bytes = n * 4;
+  if (slabOffset + bytes > SLAB_BYTES) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    slabOffset = 0;
+  }
+  const out = new Float32Array(slab, slabOffset, n);
+  slabOffset += bytes;
+  return out;
+}
+
 /** A row-major float32 n-dimensional array that records how it was computed. */
 export class Tensor {
   /** The values, row-major. Ops never write into an existing tensor's data. */
@@ -76,7 +98,7 @@ export class Tensor {
 
   /** Returns the gradient buffer, allocating zeros on first use. */
   gradBuffer(): Float32Array {
-    if (this.grad === null) this.grad = new Float32Array(this.data.length);
+    if (this.grad === null) this.grad = alloc(this.data.length);
     return this.grad;
   }
 

@@ -1,11 +1,11 @@
 /**
  * The activations of the deep-learning canon, each a primitive with its derivative beside it.
  */
-import { result, type Tensor } from '../tensor.ts';
+import { alloc, result, type Tensor } from '../tensor.ts';
 
 /** σ(x) = 1 / (1 + e^-x), computed stably on both sides. */
 export function sigmoid(x: Tensor): Tensor {
-  const d = x.data, n = d.length, out = new Float32Array(n);
+  const d = x.data, n = d.length, out = alloc(n);
   for (let i = 0; i < n; i++) {
     const v = d[i];
     if (v >= 0) out[i] = 1 / (1 + Math.exp(-v));
@@ -34,7 +34,7 @@ const TANH_CLAMP = 7.90531110763549805;
  * about 4× faster than Math.tanh in V8, which dominated PPO's update time).
  */
 export function tanh(x: Tensor): Tensor {
-  const d = x.data, n = d.length, out = new Float32Array(n);
+  const d = x.data, n = d.length, out = alloc(n);
   for (let i = 0; i < n; i++) {
     const v = d[i];
     if (v - v !== 0) {
@@ -55,7 +55,7 @@ export function tanh(x: Tensor): Tensor {
 
 /** max(0, x) (gradient 0 at 0). */
 export function relu(x: Tensor): Tensor {
-  const d = x.data, n = d.length, out = new Float32Array(n);
+  const d = x.data, n = d.length, out = alloc(n);
   for (let i = 0; i < n; i++) out[i] = d[i] > 0 ? d[i] : 0;
   return result(out, x.shape, [x], (g) => {
     // d/dx relu = 1 if x > 0 else 0
@@ -66,7 +66,7 @@ export function relu(x: Tensor): Tensor {
 
 /** x if x > 0 else slope·x. */
 export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
-  const d = x.data, n = d.length, out = new Float32Array(n);
+  const d = x.data, n = d.length, out = alloc(n);
   for (let i = 0; i < n; i++) out[i] = d[i] > 0 ? d[i] : slope * d[i];
   return result(out, x.shape, [x], (g) => {
     // d/dx = 1 if x > 0 else slope
@@ -77,7 +77,7 @@ export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
 
 /** x if x > 0 else α(e^x - 1) (Clevert et al. 2015, https://arxiv.org/abs/1511.07289). */
 export function elu(x: Tensor, alpha = 1): Tensor {
-  const d = x.data, n = d.length, out = new Float32Array(n);
+  const d = x.data, n = d.length, out = alloc(n);
   for (let i = 0; i < n; i++) out[i] = d[i] > 0 ? d[i] : alpha * (Math.exp(d[i]) - 1);
   return result(out, x.shape, [x], (g) => {
     // d/dx = 1 if x > 0 else y + α
@@ -88,7 +88,7 @@ export function elu(x: Tensor, alpha = 1): Tensor {
 
 /** ln(1 + e^x), computed stably as max(x, 0) + ln(1 + e^-|x|). */
 export function softplus(x: Tensor): Tensor {
-  const d = x.data, n = d.length, out = new Float32Array(n);
+  const d = x.data, n = d.length, out = alloc(n);
   for (let i = 0; i < n; i++) {
     const v = d[i];
     out[i] = Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)));
@@ -106,7 +106,7 @@ export function softplus(x: Tensor): Tensor {
 
 /** x·Φ(x), the exact GELU (Hendrycks & Gimpel 2016, https://arxiv.org/abs/1606.08415). */
 export function gelu(x: Tensor): Tensor {
-  const d = x.data, n = d.length, out = new Float32Array(n);
+  const d = x.data, n = d.length, out = alloc(n);
   const cdf = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     cdf[i] = 0.5 * (1 + erf(d[i] / Math.SQRT2));

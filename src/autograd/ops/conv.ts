@@ -4,7 +4,7 @@
  */
 import { ShapeError } from '../../core/errors.ts';
 import { col2im, gemm, im2col, type Conv2dGeometry } from '../kernels/index.ts';
-import { result, type Tensor } from '../tensor.ts';
+import { alloc, result, type Tensor } from '../tensor.ts';
 
 function geometry(op: string, x: Tensor, kh: number, kw: number, stride: number, padding: number): Conv2dGeometry {
   if (x.ndim !== 4) throw new ShapeError(op, `expected input [N, C, H, W], received [${x.shape.join(', ')}]`);
@@ -27,11 +27,11 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, stride = 
   if (bias !== null && (bias.ndim !== 1 || bias.shape[0] !== o)) throw new ShapeError('conv2d', `bias must be [${o}], received [${bias.shape.join(', ')}]`);
   const g = geometry('conv2d', x, kh, kw, stride, padding);
   const ckk = g.c * kh * kw, p = g.oh * g.ow, np = g.n * p;
-  const col = new Float32Array(ckk * np);
+  const col = alloc(ckk * np);
   im2col(x.data, g, col);
-  const out2 = new Float32Array(o * np); // [O, N·P]
+  const out2 = alloc(o * np); // [O, N·P]
   gemm(false, false, o, np, ckk, weight.data, 0, col, 0, out2, 0, 0);
-  const out = new Float32Array(g.n * o * p); // [N, O, P]
+  const out = alloc(g.n * o * p); // [N, O, P]
   for (let oc = 0; oc < o; oc++) {
     const bv = bias !== null ? bias.data[oc] : 0;
     for (let b = 0; b < g.n; b++) {
@@ -42,7 +42,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, stride = 
   const parents = bias !== null ? [x, weight, bias] : [x, weight];
   return result(out, [g.n, o, g.oh, g.ow], parents, (gOut) => {
     // d/dW = G·colᵀ, d/dcol = Wᵀ·G then col2im, d/db = Σ G over batch and pixels
-    const g2 = new Float32Array(o * np);
+    const g2 = alloc(o * np);
     for (let oc = 0; oc < o; oc++)
       for (let b = 0; b < g.n; b++) g2.set(gOut.subarray((b * o + oc) * p, (b * o + oc + 1) * p), oc * np + b * p);
     if (weight.requiresGrad) gemm(false, true, o, ckk, np, g2, 0, col, 0, weight.gradBuffer(), 0, 1);
@@ -55,7 +55,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, stride = 
       }
     }
     if (x.requiresGrad) {
-      const dcol = new Float32Array(ckk * np);
+      const dcol = alloc(ckk * np);
       gemm(true, false, ckk, np, o, weight.data, 0, g2, 0, dcol, 0, 0);
       col2im(dcol, g, x.gradBuffer());
     }
@@ -66,7 +66,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, stride = 
 export function maxPool2d(x: Tensor, kernel: number, stride = kernel, padding = 0): Tensor {
   const g = geometry('maxPool2d', x, kernel, kernel, stride, padding);
   const { n, c, h, w, oh, ow } = g;
-  const out = new Float32Array(n * c * oh * ow);
+  const out = alloc(n * c * oh * ow);
   const arg = new Int32Array(out.length);
   const d = x.data;
   let o = 0;

@@ -4,7 +4,7 @@
  */
 import { ShapeError } from '../../core/errors.ts';
 import { accumulate, broadcastMap, broadcastShapes } from '../broadcast.ts';
-import { asTensor, result, shapeSize, type Tensor, type TensorLike } from '../tensor.ts';
+import { alloc, asTensor, result, shapeSize, type Tensor, type TensorLike } from '../tensor.ts';
 
 type Prepared = { A: Tensor; B: Tensor; shape: number[]; ia: Int32Array | null; ib: Int32Array | null; n: number };
 
@@ -18,7 +18,7 @@ function prepare(op: string, a: TensorLike, b: TensorLike): Prepared {
 /** a + b */
 export function add(a: TensorLike, b: TensorLike): Tensor {
   const { A, B, shape, ia, ib, n } = prepare('add', a, b);
-  const ad = A.data, bd = B.data, out = new Float32Array(n);
+  const ad = A.data, bd = B.data, out = alloc(n);
   if (ia === null && ib === null) for (let i = 0; i < n; i++) out[i] = ad[i] + bd[i];
   else if (ia === null && ib !== null) for (let i = 0; i < n; i++) out[i] = ad[i] + bd[ib[i]];
   else for (let i = 0; i < n; i++) out[i] = ad[ia === null ? i : ia[i]] + bd[ib === null ? i : ib[i]];
@@ -32,14 +32,14 @@ export function add(a: TensorLike, b: TensorLike): Tensor {
 /** a - b */
 export function sub(a: TensorLike, b: TensorLike): Tensor {
   const { A, B, shape, ia, ib, n } = prepare('sub', a, b);
-  const ad = A.data, bd = B.data, out = new Float32Array(n);
+  const ad = A.data, bd = B.data, out = alloc(n);
   if (ia === null && ib === null) for (let i = 0; i < n; i++) out[i] = ad[i] - bd[i];
   else for (let i = 0; i < n; i++) out[i] = ad[ia === null ? i : ia[i]] - bd[ib === null ? i : ib[i]];
   return result(out, shape, [A, B], (g) => {
     // d/da (a - b) = 1, d/db (a - b) = -1
     if (A.requiresGrad) accumulate(A.gradBuffer(), g, shape, A.shape);
     if (B.requiresGrad) {
-      const ng = new Float32Array(n);
+      const ng = alloc(n);
       for (let i = 0; i < n; i++) ng[i] = -g[i];
       accumulate(B.gradBuffer(), ng, shape, B.shape);
     }
@@ -49,7 +49,7 @@ export function sub(a: TensorLike, b: TensorLike): Tensor {
 /** a * b */
 export function mul(a: TensorLike, b: TensorLike): Tensor {
   const { A, B, shape, ia, ib, n } = prepare('mul', a, b);
-  const ad = A.data, bd = B.data, out = new Float32Array(n);
+  const ad = A.data, bd = B.data, out = alloc(n);
   if (ia === null && ib === null) for (let i = 0; i < n; i++) out[i] = ad[i] * bd[i];
   else for (let i = 0; i < n; i++) out[i] = ad[ia === null ? i : ia[i]] * bd[ib === null ? i : ib[i]];
   return result(out, shape, [A, B], (g) => {
@@ -68,7 +68,7 @@ export function mul(a: TensorLike, b: TensorLike): Tensor {
 /** a / b */
 export function div(a: TensorLike, b: TensorLike): Tensor {
   const { A, B, shape, ia, ib, n } = prepare('div', a, b);
-  const ad = A.data, bd = B.data, out = new Float32Array(n);
+  const ad = A.data, bd = B.data, out = alloc(n);
   for (let i = 0; i < n; i++) out[i] = ad[ia === null ? i : ia[i]] / bd[ib === null ? i : ib[i]];
   return result(out, shape, [A, B], (g) => {
     // d/da (a / b) = 1 / b, d/db (a / b) = -a / b²
@@ -89,7 +89,7 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
 /** a ** b (b a scalar or a tensor; a tensor exponent needs a > 0 for its gradient). */
 export function pow(a: TensorLike, b: TensorLike): Tensor {
   const { A, B, shape, ia, ib, n } = prepare('pow', a, b);
-  const ad = A.data, bd = B.data, out = new Float32Array(n);
+  const ad = A.data, bd = B.data, out = alloc(n);
   for (let i = 0; i < n; i++) out[i] = Math.pow(ad[ia === null ? i : ia[i]], bd[ib === null ? i : ib[i]]);
   return result(out, shape, [A, B], (g) => {
     // d/da a^b = b·a^(b-1), d/db a^b = a^b·ln a
@@ -119,7 +119,7 @@ export function maximum(a: TensorLike, b: TensorLike): Tensor {
 
 function pick(op: string, a: TensorLike, b: TensorLike, takeA: (x: number, y: number) => boolean): Tensor {
   const { A, B, shape, ia, ib, n } = prepare(op, a, b);
-  const ad = A.data, bd = B.data, out = new Float32Array(n);
+  const ad = A.data, bd = B.data, out = alloc(n);
   const fromA = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const x = ad[ia === null ? i : ia[i]], y = bd[ib === null ? i : ib[i]];
@@ -147,7 +147,7 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const A = asTensor(a), B = asTensor(b);
   const shape = broadcastShapes('where', broadcastShapes('where', cond.shape, A.shape), B.shape);
   const ic = broadcastMap(shape, cond.shape), ia = broadcastMap(shape, A.shape), ib = broadcastMap(shape, B.shape);
-  const n = shapeSize(shape), out = new Float32Array(n);
+  const n = shapeSize(shape), out = alloc(n);
   const cd = cond.data, ad = A.data, bd = B.data;
   for (let i = 0; i < n; i++) out[i] = cd[ic === null ? i : ic[i]] !== 0 ? ad[ia === null ? i : ia[i]] : bd[ib === null ? i : ib[i]];
   return result(out, shape, [A, B], (g) => {
@@ -165,7 +165,7 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
 
 /** -x */
 export function neg(x: Tensor): Tensor {
-  const d = x.data, n = d.length, out = new Float32Array(n);
+  const d = x.data, n = d.length, out = alloc(n);
   for (let i = 0; i < n; i++) out[i] = -d[i];
   return result(out, x.shape, [x], (g) => {
     // d/dx (-x) = -1
@@ -176,7 +176,7 @@ export function neg(x: Tensor): Tensor {
 
 /** e^x */
 export function exp(x: Tensor): Tensor {
-  const d = x.data, n = d.length, out = new Float32Array(n);
+  const d = x.data, n = d.length, out = alloc(n);
   for (let i = 0; i < n; i++) out[i] = Math.exp(d[i]);
   return result(out, x.shape, [x], (g) => {
     // d/dx e^x = e^x
@@ -187,7 +187,7 @@ export function exp(x: Tensor): Tensor {
 
 /** ln x */
 export function log(x: Tensor): Tensor {
-  const d = x.data, n = d.length, out = new Float32Array(n);
+  const d = x.data, n = d.length, out = alloc(n);
   for (let i = 0; i < n; i++) out[i] = Math.log(d[i]);
   return result(out, x.shape, [x], (g) => {
     // d/dx ln x = 1 / x
@@ -198,7 +198,7 @@ export function log(x: Tensor): Tensor {
 
 /** √x */
 export function sqrt(x: Tensor): Tensor {
-  const d = x.data, n = d.length, out = new Float32Array(n);
+  const d = x.data, n = d.length, out = alloc(n);
   for (let i = 0; i < n; i++) out[i] = Math.sqrt(d[i]);
   return result(out, x.shape, [x], (g) => {
     // d/dx √x = 1 / (2√x)
@@ -209,7 +209,7 @@ export function sqrt(x: Tensor): Tensor {
 
 /** |x| (gradient 0 at 0). */
 export function abs(x: Tensor): Tensor {
-  const d = x.data, n = d.length, out = new Float32Array(n);
+  const d = x.data, n = d.length, out = alloc(n);
   for (let i = 0; i < n; i++) out[i] = Math.abs(d[i]);
   return result(out, x.shape, [x], (g) => {
     // d/dx |x| = sign(x)
@@ -221,7 +221,7 @@ export function abs(x: Tensor): Tensor {
 /** Clamps into [min, max]; the gradient passes where min ≤ x ≤ max, as in PyTorch. */
 export function clamp(x: Tensor, min: number, max: number): Tensor {
   if (!(min <= max)) throw new ShapeError('clamp', `expected min <= max, received min=${min}, max=${max}`);
-  const d = x.data, n = d.length, out = new Float32Array(n);
+  const d = x.data, n = d.length, out = alloc(n);
   for (let i = 0; i < n; i++) out[i] = d[i] < min ? min : d[i] > max ? max : d[i];
   return result(out, x.shape, [x], (g) => {
     // d/dx clamp(x) = 1 inside [min, max], 0 outside
@@ -232,7 +232,7 @@ export function clamp(x: Tensor, min: number, max: number): Tensor {
 
 /** x² (a cheap special case of pow, used by every squared loss). */
 export function square(x: Tensor): Tensor {
-  const d = x.data, n = d.length, out = new Float32Array(n);
+  const d = x.data, n = d.length, out = alloc(n);
   for (let i = 0; i < n; i++) out[i] = d[i] * d[i];
   return result(out, x.shape, [x], (g) => {
     // d/dx x² = 2x

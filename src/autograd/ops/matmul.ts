@@ -5,7 +5,7 @@
  */
 import { ShapeError } from '../../core/errors.ts';
 import { gemm } from '../kernels/index.ts';
-import { result, shapeSize, type Tensor } from '../tensor.ts';
+import { alloc, result, shapeSize, type Tensor } from '../tensor.ts';
 
 /**
  * a @ b for a: [..., m, k], b: [..., k, n]. Batch axes must be equal, or one side may be 2-D
@@ -25,7 +25,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const batchShape = aBatch.length > 0 ? aBatch : bBatch;
   const batches = shapeSize(batchShape);
   const outShape = [...batchShape, m, n];
-  const out = new Float32Array(batches * m * n);
+  const out = alloc(batches * m * n);
   const ad = a.data, bd = b.data;
   const aStride = aBatch.length > 0 ? m * k : 0, bStride = bBatch.length > 0 ? k * n : 0;
   if (bStride === 0) {
@@ -64,7 +64,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
   }
   const rows = x.size / inF;
   const outShape = [...x.shape.slice(0, -1), outF];
-  const out = new Float32Array(rows * outF);
+  const out = alloc(rows * outF);
   if (bias !== null) {
     const bd = bias.data;
     for (let r = 0; r < rows; r++) out.set(bd, r * outF);

@@ -2,7 +2,7 @@
  * Reductions over axes (sum, mean, max, min), with keepdim. Sums accumulate in float64.
  */
 import { ShapeError } from '../../core/errors.ts';
-import { result, shapeSize, type Shape, type Tensor } from '../tensor.ts';
+import { alloc, result, shapeSize, type Shape, type Tensor } from '../tensor.ts';
 
 type Plan = { outShape: number[]; keptShape: number[]; outer: number; inner: number; reduced: number; map: Int32Array | null };
 
@@ -91,7 +91,7 @@ export function mean(x: Tensor, axes?: number | readonly number[], keepdim = fal
   const p = plan('mean', x.shape, axes, keepdim);
   const s = sum(x, axes, keepdim);
   const count = p.reduced;
-  const out = new Float32Array(s.data.length);
+  const out = alloc(s.data.length);
   for (let i = 0; i < out.length; i++) out[i] = s.data[i] / count;
   return result(out, p.outShape, [x], (g) => {
     // d/dx mean(x) = 1/N
@@ -128,7 +128,7 @@ function extreme(op: string, x: Tensor, axes: number | readonly number[] | undef
   const p = plan(op, x.shape, axes, keepdim);
   const d = x.data, outSize = shapeSize(p.outShape);
   if (d.length === 0) throw new ShapeError(op, `cannot reduce an empty tensor of shape [${x.shape.join(', ')}]`);
-  const out = new Float32Array(outSize);
+  const out = alloc(outSize);
   const arg = new Int32Array(outSize).fill(-1);
   const consider = (i: number, o: number): void => {
     if (arg[o] === -1 || better(d[i], out[o]) || (Number.isNaN(d[i]) && !Number.isNaN(out[o]))) {

@@ -4,7 +4,7 @@
  */
 import { ShapeError, describe } from '../../core/errors.ts';
 import { broadcastMap, broadcastShapes } from '../broadcast.ts';
-import { result, shapeSize, type Shape, type Tensor } from '../tensor.ts';
+import { alloc, result, shapeSize, type Shape, type Tensor } from '../tensor.ts';
 
 function fmt(s: Shape): string {
   return `[${s.join(', ')}]`;
@@ -18,7 +18,7 @@ function axisOf(op: string, axis: number, ndim: number): number {
 
 /** Output built by reading input position `map[i]` into output position i. */
 function gatherMap(x: Tensor, map: Int32Array, outShape: Shape): Tensor {
-  const d = x.data, n = map.length, out = new Float32Array(n);
+  const d = x.data, n = map.length, out = alloc(n);
   for (let i = 0; i < n; i++) out[i] = d[map[i]];
   return result(out, outShape, [x], (g) => {
     // d/dx: each output position sends its gradient back to the input position it read
@@ -144,7 +144,7 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
   const total = xs.reduce((s, t) => s + t.shape[ax], 0);
   const outShape = [...first.shape];
   outShape[ax] = total;
-  const out = new Float32Array(outer * total * inner);
+  const out = alloc(outer * total * inner);
   const rowLen = total * inner;
   let offset = 0;
   const offsets: number[] = [];
