@@ -181,7 +181,8 @@ function torchTimes(names: string[]): Record<string, number> {
   if (!existsSync(python)) return {};
   const probe = spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' });
   if (probe.status !== 0) return {};
-  const r = spawnSync(python, [join(here, 'torch_nn.py'), names.join(',')], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  // one thread means one BLAS thread too: OpenBLAS's own pool otherwise fights torch's (measured 3× slower)
+  const r = spawnSync(python, [join(here, 'torch_nn.py'), names.join(',')], { encoding: 'utf8', maxBuffer: 1 << 20, env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' } });
   if (r.status !== 0) {
     if (!json) console.error(`torch bench failed: ${r.stderr.split('\n').slice(-3).join(' ')}`);
     return {};
