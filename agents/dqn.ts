@@ -170,7 +170,7 @@ function epsilonGreedy(rng: Rng, eps: number, n: number, rows: number, masks: Ui
   for (let r = 0; r < rows; r++) {
     if (rng.random() < eps) acts[r] = randomLegal(rng, n, r, masks);
     else acts[r] = maskedArgmax((q ??= qOf()), n, r, masks);
-    if (acts[r] < 0) throw new ConfigError(`dqn: the action mask of row ${r} allows no action (received ${Array.from(masks?.subarray(r * n, (r + 1) * n) ?? []).join('')})`);
+    if (acts[r] < 0) throw new Error(`dqn: the action mask of row ${r} allows no action (received [${Array.from(masks?.subarray(r * n, (r + 1) * n) ?? []).join(', ')}], expected at least one 1)`);
   }
   return acts;
 }
@@ -221,7 +221,10 @@ function createRun(cfg: DqnConfig, ctx: RunContext): TrainRun {
   const rng = new Rng(cfg.seed);
   const envs = ctx.makeVec(cfg.numEnvs);
   const why = supports(envs.obsSpace, envs.actSpace);
-  if (why !== null) throw new ConfigError(`dqn: cannot train on ${ctx.envId}: ${why}`);
+  if (why !== null) {
+    envs.close();
+    throw new ConfigError(`dqn: cannot train on ${ctx.envId}: ${why}`);
+  }
   const nActions = (envs.actSpace as { n: number }).n, actionStart = (envs.actSpace as { start: number }).start;
   const obsDim = envs.obsDim, N = cfg.numEnvs, B = cfg.batchSize;
   const stepsPerIteration = Math.max(1, Math.ceil(cfg.iterationSteps / N));
@@ -251,7 +254,9 @@ function createRun(cfg: DqnConfig, ctx: RunContext): TrainRun {
   }
   const policy = new DqnPolicy(ctx.envId, q, envs.actSpace, envs.obsSpace, rng.spawn(), cfg.endE);
   const stats = { loss: 0, q: 0, n: 0, clipCoef: 1 };
-  const learningRate = (): number => (cfg.annealLr ? Math.max(0, 1 - globalStep / cfg.totalTimesteps) * cfg.learningRate : cfg.learningRate);
+  const progress = (): number => Math.min(1, globalStep / cfg.totalTimesteps);
+  const learningRate = (): number => (cfg.annealLr ? (1 - progress()) * cfg.learningRate : cfg.learningRate);
+  const beta = (): number => cfg.prioritizedReplayBeta + (1 - cfg.prioritizedReplayBeta) * progress();
 
   /** Adds the n-step transition that starts at pending[j] of a copy, ending in `nextObs`. */
   function store(p: Pending[], j: number, nextObs: Float32Array, nextMask: Uint8Array | null, terminated: boolean): void {
@@ -269,9 +274,9 @@ function createRun(cfg: DqnConfig, ctx: RunContext): TrainRun {
     added += 1;
   }
 
-  /** One gradient step on a sampled minibatch; returns nothing, accumulates `stats`. */
-  function update(beta: number): void {
-    const s = rb.sample(B, rng, beta);
+  /** One gradient step on a sampled minibatch; accumulates `stats`. */
+  function update(): void {
+    const s = rb.sample(B, rng, beta());
     // ── TD target: r + γᵏ·(1 − terminated)·Q_target(s', a'), a' = argmax over legal actions ──
     const y = noGrad(() => {
       const next = new Tensor(s.nextObs, [B, obsDim]);
@@ -333,9 +338,9 @@ function createRun(cfg: DqnConfig, ctx: RunContext): TrainRun {
         for (let i = 0; i < N; i++) {
           const p = pending[i];
           p.push({ obs: obs.subarray(i * obsDim, (i + 1) * obsDim), action: acts[i], reward: r.rewards[i] });
-          const fin = r.finalObs[i];
-          if ((r.terminated[i] || r.truncated[i]) && fin !== null) {
+          if (r.terminated[i] || r.truncated[i]) {
             // termination: no bootstrap; truncation: bootstrap from the real final observation
+            const fin = r.finalObs[i] ?? obs.subarray(i * obsDim, (i + 1) * obsDim);
             for (let j = 0; j < p.length; j++) store(p, j, fin, null, r.terminated[i] === 1);
             p.length = 0;
           } else if (p.length === cfg.nStep) {
@@ -349,10 +354,9 @@ function createRun(cfg: DqnConfig, ctx: RunContext): TrainRun {
         // ── update: gradientSteps every trainFrequency steps, once learning has started ──
         if (globalStep > cfg.learningStarts && rb.size >= Math.max(B, warmup)) {
           trainCredit += N;
-          const beta = cfg.prioritizedReplayBeta + (1 - cfg.prioritizedReplayBeta) * Math.min(1, globalStep / cfg.totalTimesteps);
           optimizer.lr = learningRate();
           for (; trainCredit >= cfg.trainFrequency; trainCredit -= cfg.trainFrequency) {
-            for (let g = 0; g < gradientSteps; g++) update(beta);
+            for (let g = 0; g < gradientSteps; g++) update();
           }
           // ── target network: k due updates of rate τ compose to one of rate 1 − (1 − τ)ᵏ ──
           targetCredit += N;
@@ -384,7 +388,7 @@ function createRun(cfg: DqnConfig, ctx: RunContext): TrainRun {
         // the last step's gradients, before clipping (clipping scaled every layer by the same factor)
         for (const [layer, v] of Object.entries(gradNorms(q))) row[`grads/${layer === '(root)' ? 'q' : `q.${layer}`}`] = v / stats.clipCoef;
       }
-      if (cfg.prioritizedReplay) row['charts/beta'] = cfg.prioritizedReplayBeta + (1 - cfg.prioritizedReplayBeta) * Math.min(1, globalStep / cfg.totalTimesteps);
+      if (cfg.prioritizedReplay) row['charts/beta'] = beta();
       yield row;
     }
   }
