@@ -114,7 +114,7 @@ export function connectFour(kwargs: Readonly<Record<string, unknown>> = {}): Gam
       board[cell] = s.player + 1;
       heights[action]++;
       const moves = s.moves + 1;
-      const won = moves >= 2 * k - 1 && makesLine(board, rows, cols, cell, k);
+      const won = makesLine(board, rows, cols, cell, k);
       const over = won || moves === n;
       return { board, heights, player: over ? -1 : s.player === 0 ? 1 : 0, winner: won ? s.player : -1, lastMove: action, moves };
     },

@@ -80,7 +80,7 @@ export function mnkGame(opts: MnkOptions): Game<MnkState> {
       const board = s.board.slice();
       board[action] = s.player + 1;
       const moves = s.moves + 1;
-      const won = moves >= 2 * k - 1 && makesLine(board, rows, cols, action, k);
+      const won = makesLine(board, rows, cols, action, k);
       const over = won || moves === n;
       return { board, player: over ? -1 : s.player === 0 ? 1 : 0, winner: won ? s.player : -1, lastMove: action, moves };
     },
