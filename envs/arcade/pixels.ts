@@ -15,7 +15,7 @@
  */
 import { ConfigError } from '../../src/core/errors.ts';
 import { rasterize } from '../../src/gym/raster.ts';
-import type { CircleShape, RectShape, Scene, Shape, TextShape } from '../../src/gym/scene.ts';
+import type { CircleShape, RectShape, Scene, TextShape } from '../../src/gym/scene.ts';
 
 /** The digits (and space) of raster.ts's 3×5 pixel font: 15 bits per glyph, rows top to bottom. */
 const DIGIT_GLYPHS: Readonly<Record<string, string>> = {
@@ -58,6 +58,8 @@ export class FrameRasterizer {
   private r: number;
   private g: number;
   private b: number;
+  /** The colour string `r`, `g`, `b` hold (consecutive shapes often share one). */
+  private hex: string;
 
   constructor(width: number, height: number, rgb: boolean) {
     if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) throw new ConfigError(`FrameRasterizer: size must be positive integers, received ${width}×${height}`);
@@ -74,6 +76,7 @@ export class FrameRasterizer {
     this.r = 0;
     this.g = 0;
     this.b = 0;
+    this.hex = '';
   }
 
   /** Draws `scene` into `out` (`frameSize` bytes), overwriting every pixel. */
@@ -83,10 +86,8 @@ export class FrameRasterizer {
     return out;
   }
 
-  /** True when every shape has a fast path (and then the frame is drawn); false leaves `out` untouched. */
+  /** Draws the frame and returns true, or returns false at the first shape without a fast path. */
   private drawFast(scene: Scene, out: Uint8Array): boolean {
-    const shapes = scene.shapes;
-    for (let i = 0; i < shapes.length; i++) if (!this.supported(shapes[i])) return false;
     if (!this.useColor(scene.background ?? '#ffffff')) return false;
     const { xMin, xMax, yMin, yMax } = scene.bounds;
     this.sx = this.width / (xMax - xMin);
@@ -99,46 +100,32 @@ export class FrameRasterizer {
       out.fill(this.g, plane, 2 * plane);
       out.fill(this.b, 2 * plane, 3 * plane);
     } else out.fill(this.r);
+    const shapes = scene.shapes;
     for (let i = 0; i < shapes.length; i++) {
       const s = shapes[i];
-      if (s.kind === 'rect') this.drawRect(s, out);
-      else if (s.kind === 'circle') this.drawCircle(s, out);
-      else if (s.kind === 'text') this.drawText(s as TextShape, out);
+      if (s.stroke !== undefined) return false;
+      if (s.kind === 'rect') {
+        if (s.angle !== 0) return false;
+        if (s.fill !== undefined && !this.drawRect(s, s.fill, out)) return false;
+      } else if (s.kind === 'circle') {
+        if (s.fill !== undefined && !this.drawCircle(s, s.fill, out)) return false;
+      } else if (s.kind === 'text') {
+        if (s.angle !== 0 || !this.drawText(s, out)) return false;
+      } else return false;
     }
     return true;
   }
 
-  private supported(s: Shape): boolean {
-    if (s.stroke !== undefined) return false;
-    if (s.fill !== undefined && !this.knownColor(s.fill)) return false;
-    switch (s.kind) {
-      case 'rect':
-        return s.angle === 0;
-      case 'circle':
-        return true;
-      case 'text': {
-        if (s.angle !== 0) return false;
-        for (let i = 0; i < s.text.length; i++) if (DIGIT_GLYPHS[s.text[i]] === undefined) return false;
-        return true;
-      }
-      default:
-        return false;
-    }
-  }
-
-  private knownColor(hex: string): boolean {
+  /** Sets the current colour (luma in `r` when grayscale); false for an unparsable colour. */
+  private useColor(hex: string): boolean {
+    if (hex === this.hex) return true;
     let packed = this.colors.get(hex);
     if (packed === undefined) {
       packed = packColor(hex);
       this.colors.set(hex, packed);
     }
-    return packed >= 0;
-  }
-
-  /** Sets the current colour (luma in `r` when grayscale); false for an unparsable colour. */
-  private useColor(hex: string): boolean {
-    if (!this.knownColor(hex)) return false;
-    const packed = this.colors.get(hex) as number;
+    if (packed < 0) return false;
+    this.hex = hex;
     const r = (packed >> 16) & 255;
     const g = (packed >> 8) & 255;
     const b = packed & 255;
@@ -153,9 +140,8 @@ export class FrameRasterizer {
   // raster.ts maps local (lx, ly) to pixels as (s.x + cos·lx − sin·ly − ox)·sx and (oy − (s.y + sin·lx + cos·ly))·sy;
   // with angle 0 (cos 1, sin 0) the expressions below are the same IEEE operations.
 
-  private drawRect(s: RectShape, out: Uint8Array): void {
-    if (s.fill === undefined) return;
-    this.useColor(s.fill);
+  private drawRect(s: RectShape, fill: string, out: Uint8Array): boolean {
+    if (!this.useColor(fill)) return false;
     const hw = s.width / 2;
     const hh = s.height / 2;
     const xl = (s.x + -hw - 0 * -hh - this.ox) * this.sx;
@@ -163,30 +149,49 @@ export class FrameRasterizer {
     const yLow = (this.oy - (s.y + 0 * -hw + -hh)) * this.sy;
     const yHigh = (this.oy - (s.y + 0 * hw + hh)) * this.sy;
     this.fillQuad(xl, xr, yLow, yHigh, out);
+    return true;
   }
 
-  /** raster.ts's `fillPolygon` for the quad (xl, ya), (xr, ya), (xr, yb), (xl, yb). */
+  /**
+   * raster.ts's `fillPolygon` for the quad (xl, ya), (xr, ya), (xr, yb), (xl, yb): rows whose centre lies in
+   * [min(ya, yb), max(ya, yb)), each filled over the columns its `fillSpan` would set.
+   */
   private fillQuad(xl: number, xr: number, ya: number, yb: number, out: Uint8Array): void {
+    const w = this.width;
+    const x0 = Math.max(0, Math.ceil(xl - 0.5));
+    const x1 = Math.min(w, Math.ceil(xr - 0.5));
+    if (x1 <= x0) return;
     const minY = ya < yb ? ya : yb;
     const maxY = ya < yb ? yb : ya;
     const rowStart = Math.max(0, Math.ceil(minY - 0.5));
     const rowEnd = Math.min(this.height - 1, Math.ceil(maxY - 0.5) - 1);
+    const plane = w * this.height;
     for (let row = rowStart; row <= rowEnd; row++) {
       const yc = row + 0.5;
-      if (ya <= yc !== yb <= yc) this.fillSpan(row, xl, xr, out);
+      if (ya <= yc === yb <= yc) continue;
+      const end = row * w + x1;
+      if (!this.rgb) {
+        const v = this.r;
+        for (let i = row * w + x0; i < end; i++) out[i] = v;
+      } else {
+        for (let i = row * w + x0; i < end; i++) {
+          out[i] = this.r;
+          out[i + plane] = this.g;
+          out[i + 2 * plane] = this.b;
+        }
+      }
     }
   }
 
-  private drawCircle(s: CircleShape, out: Uint8Array): void {
-    if (s.fill === undefined) return;
-    this.useColor(s.fill);
+  private drawCircle(s: CircleShape, fill: string, out: Uint8Array): boolean {
+    if (!this.useColor(fill)) return false;
     const cos = Math.cos(s.angle);
     const sin = Math.sin(s.angle);
     const cx = (s.x + cos * 0 - sin * 0 - this.ox) * this.sx;
     const cy = (this.oy - (s.y + sin * 0 + cos * 0)) * this.sy;
     const rx = s.radius * this.sx;
     const ry = s.radius * this.sy;
-    if (rx <= 0 || ry <= 0) return;
+    if (rx <= 0 || ry <= 0) return true;
     const rowStart = Math.max(0, Math.ceil(cy - ry - 0.5));
     const rowEnd = Math.min(this.height - 1, Math.ceil(cy + ry - 0.5) - 1);
     for (let row = rowStart; row <= rowEnd; row++) {
@@ -194,10 +199,13 @@ export class FrameRasterizer {
       const half = rx * Math.sqrt(Math.max(0, 1 - t * t));
       this.fillSpan(row, cx - half, cx + half, out);
     }
+    return true;
   }
 
-  private drawText(s: TextShape, out: Uint8Array): void {
-    this.useColor(s.fill ?? s.stroke ?? '#000000');
+  /** Digit text only; false for any other character. */
+  private drawText(s: TextShape, out: Uint8Array): boolean {
+    for (let i = 0; i < s.text.length; i++) if (DIGIT_GLYPHS[s.text[i]] === undefined) return false;
+    if (!this.useColor(s.fill ?? s.stroke ?? '#000000')) return false;
     const cell = s.size / 5;
     const advance = 4 * cell;
     const width = s.text.length * advance - cell;
@@ -217,6 +225,7 @@ export class FrameRasterizer {
         this.fillQuad(xl, xr, ya, yb, out);
       }
     }
+    return true;
   }
 
   /** Sets the pixels of `row` whose centres lie in [xa, xb) (raster.ts's `fillSpan`). */
