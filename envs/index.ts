@@ -13,6 +13,11 @@ import { Pendulum, PENDULUM_DEFAULTS, PENDULUM_METADATA } from './classic/pendul
 import { BOARD_ENV_DEFAULTS, BOARD_GAMES, boardEnv } from './board/index.ts';
 import { BOARD_METADATA } from '../src/game/game-env.ts';
 import { registerGame } from '../src/game/registry.ts';
+import { BREAKOUT_KWARGS, BREAKOUT_METADATA, makeBreakout } from './arcade/breakout.ts';
+import { CATCH_KWARGS, CATCH_METADATA, makeCatch } from './arcade/catch.ts';
+import { FLAPPY_KWARGS, FLAPPY_METADATA, makeFlappy } from './arcade/flappy.ts';
+import { makePong, PONG_KWARGS, PONG_METADATA } from './arcade/pong.ts';
+import { makeSnake, SNAKE_KWARGS, SNAKE_METADATA } from './arcade/snake.ts';
 
 // Vector-env workers import this module to see the same registrations.
 declareRegistryModule(import.meta.url);
@@ -83,3 +88,47 @@ for (const board of BOARD_GAMES) {
     metadata: BOARD_METADATA,
   });
 }
+
+// ── arcade (envs/arcade): `obs: 'features'` (default) or `obs: 'pixels'` (Atari preprocessing); see envs/arcade/README.md ──
+
+register({
+  id: 'Pong-v0',
+  factory: (kwargs, spec) => makePong(kwargs, spec),
+  maxEpisodeSteps: 10_000,
+  rewardThreshold: 10,
+  kwargs: PONG_KWARGS,
+  metadata: PONG_METADATA,
+});
+
+register({
+  id: 'Breakout-v0',
+  factory: (kwargs, spec) => makeBreakout(kwargs, spec),
+  maxEpisodeSteps: 10_000,
+  kwargs: BREAKOUT_KWARGS,
+  metadata: BREAKOUT_METADATA,
+});
+
+register({
+  id: 'Snake-v0',
+  factory: (kwargs, spec) => makeSnake(kwargs, spec),
+  maxEpisodeSteps: 1000,
+  kwargs: SNAKE_KWARGS,
+  metadata: SNAKE_METADATA,
+});
+
+register({
+  id: 'Flappy-v0',
+  factory: (kwargs, spec) => makeFlappy(kwargs, spec),
+  maxEpisodeSteps: 4000,
+  rewardThreshold: 50,
+  kwargs: FLAPPY_KWARGS,
+  metadata: FLAPPY_METADATA,
+});
+
+register({
+  id: 'Catch-v0',
+  factory: (kwargs, spec) => makeCatch(kwargs, spec),
+  rewardThreshold: 0.9,
+  kwargs: CATCH_KWARGS,
+  metadata: CATCH_METADATA,
+});
