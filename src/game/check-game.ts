@@ -75,8 +75,10 @@ export function checkGame<S>(game: Game<S>, opts: CheckGameOptions = {}): GameCh
     for (let g = 0; g < playouts; g++) {
       let s = game.initialState(rng);
       for (let t = 0; ; t++) {
-        checkState(game, s, note, names, t === 0 || rng.int(8) === 0);
-        if (game.isTerminal(s)) break;
+        const terminal = game.isTerminal(s);
+        const first = t === 0 && g === 0;
+        checkState(game, s, note, names, first || terminal || rng.int(16) === 0, first || (terminal && g < 20) || rng.int(64) === 0);
+        if (terminal) break;
         const actions = game.legalActions(s);
         const a = actions[rng.int(actions.length)];
         const before = structuredClone(s);
@@ -103,8 +105,8 @@ export function assertGame<S>(game: Game<S>, opts?: CheckGameOptions): GameCheck
   return report;
 }
 
-/** Per-state checks; the expensive clone and illegal-move checks run when `deep`. */
-function checkState<S>(game: Game<S>, s: S, note: (name: string, why: string | null) => void, names: Record<string, string>, deep: boolean): void {
+/** Per-state checks; the illegal-move checks run when `illegalChecks`, the clone and render ones when `cloneChecks`. */
+function checkState<S>(game: Game<S>, s: S, note: (name: string, why: string | null) => void, names: Record<string, string>, illegalChecks: boolean, cloneChecks: boolean): void {
   const terminal = game.isTerminal(s);
   const mask = game.legalMask(s);
   const actions = game.legalActions(s);
@@ -119,7 +121,11 @@ function checkState<S>(game: Game<S>, s: S, note: (name: string, why: string | n
   const o0 = game.observe(s, 0);
   const o1 = game.observe(s, 1);
   note(names.obs, explainObs(o0, o1, game.observationShape));
-  if (!deep) return;
+  if (illegalChecks) checkIllegal(game, s, mask, note, names);
+  if (cloneChecks) checkClone(game, s, terminal, actions, note, names);
+}
+
+function checkIllegal<S>(game: Game<S>, s: S, mask: Uint8Array, note: (name: string, why: string | null) => void, names: Record<string, string>): void {
   const illegal = [-1, game.numActions, 0.5, Number.NaN, ...Array.from({ length: game.numActions }, (_, a) => a).filter((a) => mask[a] === 0).slice(0, 3)];
   for (const a of illegal) {
     try {
@@ -130,6 +136,9 @@ function checkState<S>(game: Game<S>, s: S, note: (name: string, why: string | n
       else if (!err.message.includes(game.id)) note(names.illegal, `the error does not name the game "${game.id}": ${err.message}`);
     }
   }
+}
+
+function checkClone<S>(game: Game<S>, s: S, terminal: boolean, actions: Int32Array, note: (name: string, why: string | null) => void, names: Record<string, string>): void {
   const copy = structuredClone(s);
   if (game.toString(copy) !== game.toString(s)) note(names.clone, 'toString of a structuredClone differs');
   if (game.stateKey(copy) !== game.stateKey(s)) note(names.clone, 'stateKey of a structuredClone differs');
