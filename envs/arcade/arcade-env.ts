@@ -12,10 +12,16 @@
  * Every game advances in fixed frames (no wall clock). One env step runs `frameSkip` frames under the same
  * action and sums their rewards, in both modes, so a game plays the same whatever it is observed through.
  * With `repeatActionProbability` p > 0, each frame keeps the previous frame's action with probability p
- * (ALE's sticky actions, drawn per frame from the env's own sticky stream). Pixels mode renders only the
- * two frames it max-pools (the stock `maxAndSkip` wrapper would rasterize all of them); a skip cut short by
- * the end of the game returns its last frame. Frame stacking is the stock `frameStack` wrapper, added by
- * `makeArcadeEnv` when `frameStack` > 1.
+ * (ALE's sticky actions, drawn per frame from the env's own sticky stream, re-seeded by `reset({ seed })`).
+ * Pixels mode renders only the two frames it max-pools; a skip cut short by the end of the game returns its
+ * last frame. With `frameStack` k > 1 the observation is the last k frames, oldest first, and a reset fills
+ * the stack with copies of the first frame.
+ *
+ * Why one driver instead of the stock wrappers (`maxAndSkip`, `stickyAction`, `frameStack`,
+ * `pixelObservation`): they compute the same things (and `tests/envs/arcade` checks that stacking matches
+ * `frameStack`), but composed they rasterize every skipped frame, convert RGB to luma per pixel and
+ * allocate a frame and a stack per step, which held Breakout under the 10k steps/s target. ALE itself does
+ * frame skip and sticky actions inside the environment, like this driver.
  *
  * Pixel observations are channel-first: `[H, W]` per grayscale frame and `[3, H, W]` per RGB frame, so
  * the stacked observation is `[4, 84, 84]` (CleanRL's Atari shape) or `[4, 3, H, W]`, which a CNN reads as
@@ -38,7 +44,6 @@ import {
 } from '../../src/gym/env.ts';
 import type { Scene } from '../../src/gym/scene.ts';
 import { box, discrete, type BoxSpace, type DiscreteSpace } from '../../src/gym/spaces.ts';
-import { frameStack } from '../../src/gym/wrappers/observation.ts';
 import { FrameRasterizer } from './pixels.ts';
 
 /** What a game implements: fixed-step logic over its own state, a feature vector and a Scene. */
@@ -72,7 +77,7 @@ export interface ArcadeOptions {
   frameSkip: number;
   /** Probability that a frame repeats the previous frame's action (default 0 for features; pixels: per game). */
   repeatActionProbability: number;
-  /** Observations stacked into one (default 4 for pixels, 1 for features). */
+  /** Frames stacked into one observation, oldest first (default 4 for pixels, 1 for features). */
   frameStack: number;
   /** Pixel observation width (default 84). */
   screenWidth: number;
@@ -158,6 +163,12 @@ export class ArcadeEnv<G extends ArcadeGame> implements Env<Float32Array | Uint8
   readonly game: G;
   readonly options: Readonly<ArcadeOptions>;
   private readonly raster: FrameRasterizer | null;
+  /** Values per frame (features, or pixels of all channels). */
+  private readonly frameSize: number;
+  /** The last `frameStack` frames, oldest first (only used when frameStack > 1). */
+  private readonly history: Float32Array | Uint8Array;
+  /** The newest frame's slot in `history`. */
+  private readonly latest: Float32Array | Uint8Array;
   /** Scratch frame for max-pooling (pixels mode). */
   private readonly previous: Uint8Array;
   private readonly pool: ObsPool;
@@ -173,23 +184,29 @@ export class ArcadeEnv<G extends ArcadeGame> implements Env<Float32Array | Uint8
     this.actionRng = new Rng(1);
     this.stickyRng = new Rng(2);
     this.unwrapped = this;
+    const k = options.frameStack;
+    let frameSpace: BoxSpace;
     if (options.obs === 'pixels') {
       const { screenWidth: w, screenHeight: h, rgb } = options;
       this.raster = new FrameRasterizer(w, h, rgb);
-      this.observationSpace = box(0, 255, { shape: rgb ? [3, h, w] : [h, w], dtype: 'uint8' });
+      frameSpace = box(0, 255, { shape: rgb ? [3, h, w] : [h, w], dtype: 'uint8' });
     } else {
       this.raster = null;
-      this.observationSpace = game.featureSpace;
+      frameSpace = game.featureSpace;
     }
-    const size = this.observationSpace.low.length;
-    this.pool = new ObsPool(size);
-    this.previous = new Uint8Array(this.raster === null ? 0 : size);
+    this.frameSize = frameSpace.low.length;
+    this.observationSpace = k === 1 ? frameSpace : stackSpace(frameSpace, k);
+    const pixels = this.raster !== null;
+    this.history = pixels ? new Uint8Array(k > 1 ? k * this.frameSize : 0) : new Float32Array(k > 1 ? k * this.frameSize : 0);
+    this.latest = this.history.subarray((k - 1) * this.frameSize);
+    this.previous = new Uint8Array(pixels ? this.frameSize : 0);
+    this.pool = new ObsPool(this.observationSpace.low.length);
     this.lastAction = 0;
     this.phase = 'needs-reset';
     game.reset(this.rng);
   }
 
-  /** Starts a new game; a seed re-seeds the game, action and sticky streams. */
+  /** Starts a new game; a seed re-seeds the game, action and sticky streams. A stack starts as copies of the first frame. */
   reset(opts: ResetOptions = {}): ResetResult<Float32Array | Uint8Array> {
     if (opts.seed !== undefined) {
       seedEnv(this.spec.id, opts.seed, this.rng, this.actionRng);
@@ -198,7 +215,10 @@ export class ArcadeEnv<G extends ArcadeGame> implements Env<Float32Array | Uint8
     this.game.reset(this.rng);
     this.lastAction = 0;
     this.phase = 'running';
-    return { obs: this.observe(), info: this.game.info() };
+    if (this.options.frameStack === 1) return { obs: this.observe(this.newObs(), false), info: this.game.info() };
+    this.observe(this.latest, false);
+    for (let i = 0; i < this.options.frameStack - 1; i++) this.history.set(this.latest, i * this.frameSize);
+    return { obs: this.stacked(), info: this.game.info() };
   }
 
   /** Runs `frameSkip` frames under `action` (sticky per frame), summing rewards. */
@@ -226,19 +246,38 @@ export class ArcadeEnv<G extends ArcadeGame> implements Env<Float32Array | Uint8
     }
     const terminated = game.over;
     if (terminated) this.phase = 'terminated';
-    const obs = this.observe();
-    if (pooled) maxInto(obs as Uint8Array, this.previous);
+    let obs: Float32Array | Uint8Array;
+    if (this.options.frameStack === 1) obs = this.observe(this.newObs(), pooled);
+    else {
+      this.history.copyWithin(0, this.frameSize);
+      this.observe(this.latest, pooled);
+      obs = this.stacked();
+    }
     return { obs, reward, terminated, truncated: false, info: game.info() };
   }
 
-  /** A fresh observation of the current frame. */
-  private observe(): Float32Array | Uint8Array {
+  /** Writes the current frame into `out` (fresh zeros or the stack's slot; max-pooled with `previous` if `pooled`) and returns it. */
+  private observe<T extends Float32Array | Uint8Array>(out: T, pooled: boolean): T {
     if (this.raster === null) {
-      const obs = this.pool.float32();
-      this.game.writeFeatures(obs);
-      return obs;
+      if (out === this.latest) out.fill(0);
+      this.game.writeFeatures(out as Float32Array);
+      return out;
     }
-    return this.raster.draw(this.game.render(), this.pool.uint8());
+    this.raster.draw(this.game.render(), out as Uint8Array);
+    if (pooled) maxInto(out as Uint8Array, this.previous);
+    return out;
+  }
+
+  /** A fresh zeroed observation array of the observation space's size. */
+  private newObs(): Float32Array | Uint8Array {
+    return this.raster === null ? this.pool.float32() : this.pool.uint8();
+  }
+
+  /** A fresh copy of the stack. */
+  private stacked(): Float32Array | Uint8Array {
+    const out = this.newObs();
+    out.set(this.history);
+    return out;
   }
 
   /** The game's current frame. */
@@ -248,6 +287,18 @@ export class ArcadeEnv<G extends ArcadeGame> implements Env<Float32Array | Uint8
 
   /** Nothing to free. */
   close(): void {}
+}
+
+/** The Box of `k` stacked frames of `space`: shape `[k, ...shape]`, bounds repeated (as `frameStack`). */
+function stackSpace(space: BoxSpace, k: number): BoxSpace {
+  const n = space.low.length;
+  const low = new Float32Array(k * n);
+  const high = new Float32Array(k * n);
+  for (let i = 0; i < k; i++) {
+    low.set(space.low, i * n);
+    high.set(space.high, i * n);
+  }
+  return box(low, high, { shape: [k, ...space.shape], dtype: space.dtype });
 }
 
 /**
@@ -288,21 +339,31 @@ class ObsPool {
   }
 
   private refill(bytes: number): void {
-    this.chunk = new ArrayBuffer(bytes * Math.max(1, Math.floor(65536 / bytes)));
+    this.chunk = new ArrayBuffer(bytes * Math.max(8, Math.floor(65536 / bytes)));
     this.offset = 0;
   }
 }
 
-/** `out[i] = max(out[i], other[i])`: max-pooling over two frames removes sprite flicker (Mnih et al. 2015). */
+/**
+ * `out[i] = max(out[i], other[i])`: max-pooling over two frames removes sprite flicker (Mnih et al. 2015).
+ * Consecutive frames are mostly equal, so 4-byte words are compared first and only differing ones are
+ * pooled byte by byte.
+ */
 function maxInto(out: Uint8Array, other: Uint8Array): void {
-  for (let i = 0; i < out.length; i++) if (other[i] > out[i]) out[i] = other[i];
+  const n = out.length;
+  if (n % 4 === 0 && out.byteOffset % 4 === 0 && other.byteOffset % 4 === 0) {
+    const a = new Uint32Array(out.buffer, out.byteOffset, n >> 2);
+    const b = new Uint32Array(other.buffer, other.byteOffset, n >> 2);
+    for (let w = 0; w < a.length; w++) {
+      if (a[w] === b[w]) continue;
+      for (let i = 4 * w; i < 4 * w + 4; i++) if (other[i] > out[i]) out[i] = other[i];
+    }
+    return;
+  }
+  for (let i = 0; i < n; i++) if (other[i] > out[i]) out[i] = other[i];
 }
 
-/**
- * Builds the env for a game: `ArcadeEnv`, plus the stock `frameStack` wrapper when `frameStack` > 1.
- * `make` then adds the time limit and the passive checker; `unwrapped` is always the ArcadeEnv.
- */
-export function makeArcadeEnv<G extends ArcadeGame>(game: G, options: ArcadeOptions, spec: EnvSpec): Env<Float32Array | Uint8Array, number> {
-  const env = new ArcadeEnv(game, options, spec);
-  return options.frameStack > 1 ? frameStack(env, { stackSize: options.frameStack }) : env;
+/** Builds the env for a game; `make` then adds the time limit and the passive checker. */
+export function makeArcadeEnv<G extends ArcadeGame>(game: G, options: ArcadeOptions, spec: EnvSpec): ArcadeEnv<G> {
+  return new ArcadeEnv(game, options, spec);
 }
