@@ -83,10 +83,15 @@ class Node<S> {
   }
 }
 
-/** A random playout to the end: the value is the final return of the player to move at the start. */
+/**
+ * A random playout to the end: the value is the final return of the player to move at the start. Uses
+ * the game's allocation-free `randomPlayout` when it has one (same distribution of outcomes).
+ */
 export function rolloutEvaluator<S>(game: Game<S>): Evaluator<S> {
+  const fast = game.randomPlayout;
   return (state, rng) => {
     const player = game.currentPlayer(state);
+    if (fast !== undefined) return { value: player === -1 ? 0 : fast.call(game, state, rng)[player] };
     let s = state;
     while (!game.isTerminal(s)) {
       const actions = game.legalActions(s);

@@ -159,6 +159,23 @@ export function connectFour(kwargs: Readonly<Record<string, unknown>> = {}): Gam
       }
       return Math.tanh((windowScore(s.board, windows, k, player) + 4 * centre) / scale);
     },
+    randomPlayout(s, rng) {
+      // Open columns in a bag: draw one uniformly, drop, check the line through the disc, drop full columns.
+      if (s.player === -1) return returnsForWinner(s.winner);
+      const board = s.board.slice();
+      const heights = s.heights.slice();
+      const open = legalActions(s);
+      let count = open.length;
+      for (let player: PlayerId = s.player; count > 0; player = player === 0 ? 1 : 0) {
+        const j = rng.int(count);
+        const col = open[j];
+        const cell = (rows - 1 - heights[col]) * cols + col;
+        board[cell] = player + 1;
+        if (++heights[col] === rows) open[j] = open[--count];
+        if (makesLine(board, rows, cols, cell, k)) return returnsForWinner(player);
+      }
+      return returnsForWinner(-1);
+    },
     symmetries: (obs, policy) => permuteSamples(obs, policy, perms, (a) => a, (cell) => cell % cols),
   };
 }

@@ -61,13 +61,18 @@ function run(board: Int8Array, rows: number, cols: number, r: number, c: number,
 
 const DIRECTIONS = [[0, 1], [1, 0], [1, 1], [1, -1]] as const;
 
+const DIR_R = Int8Array.of(0, 1, 1, 1);
+const DIR_C = Int8Array.of(1, 0, 1, -1);
+
 /** True when the stone on `cell` is part of a line of at least `k` equal stones (row, column or diagonal). */
 export function makesLine(board: Int8Array, rows: number, cols: number, cell: number, k: number): boolean {
   const piece = board[cell];
   if (piece === 0) return false;
   const r = Math.floor(cell / cols);
   const c = cell - r * cols;
-  for (const [dr, dc] of DIRECTIONS) {
+  for (let d = 0; d < 4; d++) {
+    const dr = DIR_R[d];
+    const dc = DIR_C[d];
     if (1 + run(board, rows, cols, r, c, dr, dc, piece) + run(board, rows, cols, r, c, -dr, -dc, piece) >= k) return true;
   }
   return false;

@@ -107,6 +107,21 @@ export function mnkGame(opts: MnkOptions): Game<MnkState> {
     actionAt: (row, col) => (row >= 0 && row < rows && col >= 0 && col < cols ? row * cols + col : -1),
     stateKey: (s) => String.fromCharCode(48 + s.player + 1, ...s.board),
     heuristic: (s, player) => Math.tanh(windowScore(s.board, windows, k, player) / scale),
+    randomPlayout(s, rng) {
+      // Empty cells in a bag: draw one uniformly, swap-remove it, place, check the line through it.
+      if (s.player === -1) return returnsForWinner(s.winner);
+      const board = s.board.slice();
+      const empties = legalActions(s);
+      let player: PlayerId = s.player;
+      for (let count = empties.length; count > 0; player = player === 0 ? 1 : 0) {
+        const j = rng.int(count);
+        const cell = empties[j];
+        empties[j] = empties[--count];
+        board[cell] = player + 1;
+        if (makesLine(board, rows, cols, cell, k)) return returnsForWinner(player);
+      }
+      return returnsForWinner(-1);
+    },
     symmetries: (obs, policy) => permuteSamples(obs, policy, perms, (a) => a, (cell) => cell),
   };
 }

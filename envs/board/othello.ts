@@ -178,6 +178,10 @@ export function othello(kwargs: Readonly<Record<string, unknown>> = {}): Game<Ot
     }
     return [b, w];
   };
+  const winnerByCount = (board: Int8Array): -1 | PlayerId => {
+    const [b, w] = counts(board);
+    return b > w ? 0 : w > b ? 1 : -1;
+  };
   const legalActions = (s: OthelloState): Int32Array => Int32Array.from(s.legal);
   const isLegal = (s: OthelloState, action: number): boolean => {
     for (let i = 0; i < s.legal.length; i++) if (s.legal[i] === action) return true;
@@ -233,11 +237,7 @@ export function othello(kwargs: Readonly<Record<string, unknown>> = {}): Game<Ot
       return { board, player, legal, lastMove: action, moves: s.moves + 1 };
     },
     isTerminal: (s) => s.player < 0,
-    returns(s) {
-      if (s.player >= 0) return returnsForWinner(-1);
-      const [b, w] = counts(s.board);
-      return returnsForWinner(b > w ? 0 : w > b ? 1 : -1);
-    },
+    returns: (s) => returnsForWinner(s.player === -1 ? winnerByCount(s.board) : -1),
     observe: (s, player) => boardPlanes(s.board, player),
     toString(s) {
       const [b, w] = counts(s.board);
@@ -279,6 +279,33 @@ export function othello(kwargs: Readonly<Record<string, unknown>> = {}): Game<Ot
       }
       const mobility = countPlacements(s.board, rays, mine) - countPlacements(s.board, rays, 3 - mine);
       return Math.tanh((score + 3 * mobility) / 40);
+    },
+    randomPlayout(s, rng) {
+      // One scratch board flipped in place; a player without a placement passes (its only legal move).
+      if (s.player === -1) return returnsForWinner(winnerByCount(s.board));
+      const board = s.board.slice();
+      const moves = new Int16Array(n);
+      let player: PlayerId = s.player;
+      for (let passed = false; ; player = player === 0 ? 1 : 0) {
+        const piece = player + 1;
+        let count = 0;
+        for (let cell = 0; cell < n; cell++) if (board[cell] === 0 && flipsAny(board, rays, cell, piece)) moves[count++] = cell;
+        if (count === 0) {
+          if (passed) break;
+          passed = true;
+          rng.int(1);
+          continue;
+        }
+        passed = false;
+        const cell = moves[rng.int(count)];
+        board[cell] = piece;
+        for (let d = 0; d < 8; d++) {
+          const flips = flipsAlong(board, rays, cell, d, piece);
+          const start = rays.start[cell * 8 + d];
+          for (let j = 0; j < flips; j++) board[rays.cells[start + j]] = piece;
+        }
+      }
+      return returnsForWinner(winnerByCount(board));
     },
     symmetries: (obs, policy) => permuteSamples(obs, policy, perms, (a) => (a === PASS ? -1 : a), (cell) => cell),
   };

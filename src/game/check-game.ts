@@ -8,7 +8,8 @@
  * `currentPlayer` is −1 exactly at the end; `applyAction` leaves its input deep-equal to before;
  * observations have the declared shape, are finite, and are egocentric (player 1's planes are player
  * 0's swapped); illegal and out-of-range actions throw IllegalActionErrors naming the game; at the end
- * the returns are zero-sum in {−1, 0, 1}; states, `toString` and `render` survive `structuredClone`.
+ * the returns are zero-sum in {−1, 0, 1}; states, `toString` and `render` survive `structuredClone`; an
+ * optional `randomPlayout` returns valid outcomes without touching its input.
  */
 import { Rng } from '../core/rng.ts';
 import type { CheckResult } from '../gym/check-env.ts';
@@ -70,6 +71,7 @@ export function checkGame<S>(game: Game<S>, opts: CheckGameOptions = {}): GameCh
     illegal: 'illegal actions throw an IllegalActionError naming the game',
     returns: 'returns are zero-sum in {−1, 0, 1} at the end and [0, 0] before',
     clone: 'states, toString and render survive structuredClone',
+    playout: 'randomPlayout (if any) ends with zero-sum returns and never mutates its input',
   };
   run(`${playouts} random playouts`, () => {
     for (let g = 0; g < playouts; g++) {
@@ -122,6 +124,13 @@ function checkState<S>(game: Game<S>, s: S, note: (name: string, why: string | n
   const o1 = game.observe(s, 1);
   note(names.obs, explainObs(o0, o1, game.observationShape));
   if (illegalChecks) checkIllegal(game, s, mask, note, names);
+  if (illegalChecks && game.randomPlayout !== undefined) {
+    const before = structuredClone(s);
+    const out = game.randomPlayout(s, new Rng(actions.length));
+    if (out[0] + out[1] !== 0 || ![-1, 0, 1].includes(out[0])) note(names.playout, `randomPlayout returned [${out.join(', ')}]`);
+    else if (terminal && (out[0] !== r[0] || out[1] !== r[1])) note(names.playout, `randomPlayout of a finished game returned [${out.join(', ')}], not its returns [${r.join(', ')}]`);
+    if (!deepEqual(before, s)) note(names.playout, 'randomPlayout changed its input state');
+  }
   if (cloneChecks) checkClone(game, s, terminal, actions, note, names);
 }
 

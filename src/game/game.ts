@@ -70,6 +70,12 @@ export interface Game<S> {
   /** A static evaluation for `player` in (−1, 1), for greedy players and depth-limited search. */
   heuristic(s: S, player: PlayerId): number;
   /**
+   * Optional fast path for MCTS rollouts: plays uniformly random legal moves from `s` to the end and
+   * returns the final `returns`, like `applyAction` with random `legalActions` would (same distribution,
+   * not the same rng stream), but on one scratch board instead of a new state per move. Never mutates `s`.
+   */
+  randomPlayout?(s: S, rng: Rng): readonly [number, number];
+  /**
    * Every symmetric copy of a training sample (the identity first): the board transformations under
    * which the rules are invariant, applied to the observation planes and the policy over actions.
    */

@@ -7,6 +7,7 @@ import { greedyPlayer, minimaxPlayer, minimaxSearch, parsePlayer, playGame, play
 import { mctsPlayer, mctsSearch, rolloutEvaluator } from '../../agents/mcts.ts';
 import { connectFour, type ConnectFourState } from '../../envs/board/connect-four.ts';
 import { ticTacToe } from '../../envs/board/tic-tac-toe.ts';
+import { getGame } from '../../src/game/registry.ts';
 import type { MnkState } from '../../envs/board/mnk.ts';
 
 const ttt = ticTacToe();
@@ -150,5 +151,34 @@ describe('player specs', () => {
     const b = playGame(c4, players, new Rng(9));
     expect(a.actions).toEqual(b.actions);
     expect(a.returns).toEqual(b.returns);
+  });
+});
+
+describe('randomPlayout fast paths', () => {
+  /** Shares of [first-player wins, draws, second-player wins] over n playouts from `start`. */
+  const shares = (n: number, play: (rng: Rng) => readonly [number, number]): number[] => {
+    const rng = new Rng(n);
+    const out = [0, 0, 0];
+    for (let i = 0; i < n; i++) out[1 - play(rng)[0]]++;
+    return out.map((c) => c / n);
+  };
+  const cases: Array<[string, Game<unknown>, number]> = [
+    ['TicTacToe-v0', ttt as Game<unknown>, 4000],
+    ['ConnectFour-v0', c4 as Game<unknown>, 3000],
+    ['Othello-v0 6×6', getGame('Othello-v0', { size: 6 }), 1500],
+    ['Gomoku-v0 7×7', getGame('Gomoku-v0', { size: 7, connect: 4 }), 1500],
+  ];
+  it.each(cases)('%s: outcomes match random applyAction playouts (within 4σ)', (_id, game, n) => {
+    const start = [0, 1].reduce((s, k) => game.applyAction(s, game.legalActions(s)[k]), game.initialState());
+    const slow = shares(n, (rng) => {
+      let s = start;
+      while (!game.isTerminal(s)) {
+        const actions = game.legalActions(s);
+        s = game.applyAction(s, actions[rng.int(actions.length)]);
+      }
+      return game.returns(s);
+    });
+    const fast = shares(n, (rng) => (game.randomPlayout as (s: unknown, rng: Rng) => readonly [number, number])(start, rng));
+    for (let i = 0; i < 3; i++) expect(Math.abs(fast[i] - slow[i])).toBeLessThan(4 * Math.sqrt((2 * 0.25) / n));
   });
 });
