@@ -112,6 +112,21 @@ async function main(): Promise<void> {
   const write = !args.includes('--no-write');
   const lines: string[] = [];
   const rows = ROWS.filter((r) => only === null || only.has(`${r.algo}-${r.env}`));
+  const header = [
+    '# Learning results',
+    '',
+    `Written by \`npm run bench:learn\` at commit ${commitId()} on ${machine()}.`,
+    'Score: mean return of 100 deterministic evaluation episodes of the final policy, per seed. "Last-20" is the',
+    'step and wall-clock time at which the mean of the last 20 training episodes first reached the env\'s threshold.',
+    'Configs: bench/configs/<algo>-<env>.json.',
+    '',
+    '| algo | env | target | mean of seeds | seeds ≥ target | per seed | wall clock (s) | last-20 threshold (steps/time) | SB3 zoo |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
+  // written after every row, so a long run leaves its finished rows behind
+  const save = (): void => {
+    if (write) writeFileSync(join(here, only === null ? 'LEARNING.md' : 'LEARNING.partial.md'), [...header, ...lines, ''].join('\n'));
+  };
   for (const row of rows) {
     const results: SeedResult[] = [];
     for (let seed = 1; seed <= numSeeds; seed++) {
@@ -121,22 +136,7 @@ async function main(): Promise<void> {
     }
     lines.push(fmtRow(row, results));
     console.log(lines[lines.length - 1]);
-  }
-  if (write && only === null) {
-    const md = [
-      '# Learning results',
-      '',
-      `Written by \`npm run bench:learn\` at commit ${commitId()} on ${machine()}.`,
-      'Score: mean return of 100 deterministic evaluation episodes of the final policy, per seed. "Last-20" is the',
-      'step and wall-clock time at which the mean of the last 20 training episodes first reached the env\'s threshold.',
-      'Configs: bench/configs/<algo>-<env>.json.',
-      '',
-      '| algo | env | target | mean of seeds | seeds ≥ target | per seed | wall clock (s) | last-20 threshold (steps/time) | SB3 zoo |',
-      '|---|---|---|---|---|---|---|---|---|',
-      ...lines,
-      '',
-    ].join('\n');
-    writeFileSync(join(here, 'LEARNING.md'), md);
+    save();
   }
 }
 
