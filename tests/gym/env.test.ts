@@ -24,12 +24,13 @@ describe('seeding', () => {
     const run = (): string[] => {
       const env = make<unknown, unknown>(id);
       const out: string[] = [];
-      env.reset({ seed: 7 });
+      let mask = env.reset({ seed: 7 }).mask; // board games only accept legal moves
       for (let t = 0; t < 30; t++) {
-        const a = sample(env.actionSpace, env.actionRng);
+        const a = sample(env.actionSpace, env.actionRng, mask);
         const r = env.step(a);
+        mask = r.mask;
         out.push(JSON.stringify([Array.from(typeof a === 'number' ? [a] : (a as Float32Array)), Array.from(r.obs as Float32Array)]));
-        if (r.terminated || r.truncated) env.reset();
+        if (r.terminated || r.truncated) mask = env.reset().mask;
       }
       return out;
     };

@@ -63,7 +63,7 @@ describe('registry', () => {
     expect(() => make('CartPol-v1')).toThrow(/not registered\. Did you mean "CartPole-v1"\?/);
     expect(() => make('cartpole-v1')).toThrow(/Did you mean "CartPole-v1"/);
     expect(() => spec('CartPole-v0')).toThrow(/available version\(s\): CartPole-v1/);
-    expect(() => make('Zzzzzzzzzzzzzzz-v9')).toThrow(/Registered: Acrobot-v1, CartPole-v1/);
+    expect(() => make('Zzzzzzzzzzzzzzz-v9')).toThrow(/Registered: .*Acrobot-v1, .*CartPole-v1/);
   });
 
   it('register validates ids, duplicates and limits', () => {
