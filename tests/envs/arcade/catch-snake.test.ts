@@ -120,7 +120,7 @@ describe('Snake-v0', () => {
     expect([at(0, 5, 6), at(0, 5, 5), at(0, 4, 5), at(0, 3, 5)]).toEqual([1, Math.fround(2 / 3), Math.fround(1 / 3), 0]);
     expect([at(1, 5, 6), at(1, 5, 5)]).toEqual([1, 0]);
     expect(at(2, 0, 0)).toBe(1);
-    expect(obs.reduce((a, b) => a + b, 0)).toBeCloseTo(1 + 2 / 3 + 1 / 3 + 1 + 1, 5);
+    expect(Array.from(obs).reduce((a, b) => a + b, 0)).toBeCloseTo(1 + 2 / 3 + 1 / 3 + 1 + 1, 5);
     expect(game.length).toBe(3);
   });
 

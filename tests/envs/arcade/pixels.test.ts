@@ -80,7 +80,7 @@ describe('pixels mode', () => {
     const rng = new Rng(2);
     const n = ours.actionSpace.kind === 'discrete' ? ours.actionSpace.n : 1;
     const problems: string[] = [];
-    const compare = (t: number, a: Uint8Array, b: Uint8Array): void => {
+    const compare = (t: number, a: ArrayLike<number>, b: ArrayLike<number>): void => {
       const why = diff(a, b);
       if (why !== '') problems.push(`step ${t}: ${why}`);
     };
