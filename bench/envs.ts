@@ -55,15 +55,15 @@ export interface EnvBenchOptions {
 /** Steps/s of one `make(id)` env stepped with `sample(actionSpace, actionRng)` (best of REPEATS runs). */
 function benchSingle(id: string, seconds: number): number {
   const env = make<unknown, unknown>(id);
-  env.reset({ seed: 0 });
+  let mask = env.reset({ seed: 0 }).mask; // board games take legal moves only
   const run = (budgetMs: number): number => {
     let steps = 0;
     const start = performance.now();
     let now = start;
     while (now - start < budgetMs) {
       for (let k = 0; k < 256; k++) {
-        const r = env.step(sample(env.actionSpace, env.actionRng));
-        if (r.terminated || r.truncated) env.reset();
+        const r = env.step(sample(env.actionSpace, env.actionRng, mask));
+        mask = r.terminated || r.truncated ? env.reset().mask : r.mask;
       }
       steps += 256;
       now = performance.now();
@@ -79,13 +79,13 @@ function benchSingle(id: string, seconds: number): number {
 
 /** Steps/s (summed over copies) of a vector env stepped with random actions (best of REPEATS runs). */
 async function benchVector(vec: VectorEnv, seconds: number): Promise<number> {
-  await vec.reset({ seed: 0 });
+  let masks = (await vec.reset({ seed: 0 })).masks;
   const run = async (budgetMs: number): Promise<number> => {
     let steps = 0;
     const start = performance.now();
     let now = start;
     while (now - start < budgetMs) {
-      await vec.step(sampleActions(vec.singleActionSpace, vec.numEnvs, vec.actionRng));
+      masks = (await vec.step(sampleActions(vec.singleActionSpace, vec.numEnvs, vec.actionRng, masks))).masks;
       steps += vec.numEnvs;
       now = performance.now();
     }

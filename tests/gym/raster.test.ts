@@ -129,7 +129,7 @@ describe('rasterize', () => {
     expect(explainInvalidScene(s)).toBeNull();
     const rgb = rasterize(s, 84, 84);
     // not blank: the background (the commonest colour) leaves room for at least a few drawn pixels
-    const bg = [rgb[0], rgb[1], rgb[2]];
+    const bg: [number, number, number] = [rgb[0], rgb[1], rgb[2]];
     const background = count(rgb, bg);
     expect(background).toBeLessThan(84 * 84 - 10);
     expect(background).toBeGreaterThan(84 * 84 * 0.2);

@@ -16,7 +16,7 @@
 import { ConfigError, EnvError } from '../../core/errors.ts';
 import type { Rng } from '../../core/rng.ts';
 import type { Action, Env, EnvSpec, Info, Observation } from '../env.ts';
-import { assertNever, describeSpace, flatDim, flatten, type Space, type SpaceValue } from '../spaces.ts';
+import { assertNever, describeSpace, flatDim, flatten, sample, type Space, type SpaceValue } from '../spaces.ts';
 
 /** What `VectorEnv.reset` takes. */
 export interface VectorResetOptions {
@@ -153,13 +153,14 @@ export function copySeeds(envId: string, numEnvs: number, seed: number | readonl
 }
 
 /** Random actions for every copy, drawn from `rng` (uniform over the single action space). */
-export function sampleActions(space: Space, numEnvs: number, rng: Rng): Float32Array {
+export function sampleActions(space: Space, numEnvs: number, rng: Rng, masks?: Uint8Array): Float32Array {
   const dim = actionDimOf(space);
   const out = new Float32Array(numEnvs * dim);
   for (let i = 0; i < numEnvs; i++) {
     switch (space.kind) {
       case 'discrete':
-        out[i] = space.start + rng.int(space.n);
+        // with masks (numEnvs × n, 1 = legal), uniform over copy i's legal actions
+        out[i] = space.start + (masks !== undefined ? (sample(space, rng, masks.subarray(i * space.n, (i + 1) * space.n)) as number) - space.start : rng.int(space.n));
         break;
       case 'box':
         for (let k = 0; k < dim; k++) {
