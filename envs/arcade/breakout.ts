@@ -22,7 +22,7 @@
  * | 2      | ball x velocity / 4                                       | −1  | 1   |
  * | 3      | ball y velocity / 4                                       | −1  | 1   |
  * | 4      | paddle x / 144                                            | 0   | 1   |
- * | 5      | lives / 5                                                 | 0   | 1   |
+ * | 5      | lives / starting lives                                    | 0   | 1   |
  * | 6      | 1 while the ball is in play, 0 while it waits             | 0   | 1   |
  * | 7–114  | bricks, row-major from the top row, 1 = standing          | 0   | 1   |
  * `obs: 'pixels'`: uint8 frames, `[4, 84, 84]` by default, with ALE v5's sticky actions (p = 0.25).
