@@ -97,7 +97,7 @@ export const GAP_STEP = 60;
 /** Length of each pipe half: enough to reach past the sky and under the ground. */
 const PIPE_LEN = WORLD_H;
 const SKY_COLOR = '#70c5ce';
-const PIPE_COLOR = '#5ee270';
+const PIPE_COLOR = '#3d8c40';
 const GROUND_COLOR = '#ded895';
 const BIRD_COLOR = '#f8d347';
 const SCORE_COLOR = '#ffffff';

@@ -80,8 +80,8 @@ const DY = [0, 1, 0, -1, 0];
 
 const BACKGROUND = '#1b1b1b';
 const HEAD_COLOR = '#b8f075';
-const BODY_COLOR = '#4caf50';
-const FOOD_COLOR = '#e4572e';
+const BODY_COLOR = '#2e7d32';
+const FOOD_COLOR = '#ff6b6b';
 
 /**
  * Snake's state and rules. Cells are `y · columns + x` with y counted from the bottom row; the body is a

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { ArcadeEnv, ArcadeGame } from '../../../envs/arcade/arcade-env.ts';
 import { FrameRasterizer } from '../../../envs/arcade/pixels.ts';
 import { Rng } from '../../../src/core/rng.ts';
-import { rasterize, rasterizeGray } from '../../../src/gym/raster.ts';
+import { parseColor, rasterize, rasterizeGray } from '../../../src/gym/raster.ts';
 import { make } from '../../../src/gym/registry.ts';
 import type { Scene } from '../../../src/gym/scene.ts';
 import { frameStack } from '../../../src/gym/wrappers/observation.ts';
@@ -53,6 +53,19 @@ describe('FrameRasterizer', () => {
         expect(diff(rgb.draw(scene, new Uint8Array(3 * w * h)), planar(rasterize(scene, w, h)))).toBe('');
       }
     }
+  });
+
+  it.each(ARCADE_IDS)('keeps every %s shape visible in grayscale (luma ≥ 30 away from the background)', (id) => {
+    const luma = (hex: string): number => {
+      const [r, g, b] = parseColor(hex);
+      return 0.299 * r + 0.587 * g + 0.114 * b;
+    };
+    const faint = new Set<string>();
+    for (const scene of scenes(id, 40, 5)) {
+      const background = luma(scene.background ?? '#ffffff');
+      for (const s of scene.shapes) if (s.fill !== undefined && Math.abs(luma(s.fill) - background) < 30) faint.add(s.id);
+    }
+    expect([...faint]).toEqual([]);
   });
 
   it('falls back to raster.ts for shapes without a fast path, with the same result', () => {
