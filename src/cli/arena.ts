@@ -12,6 +12,29 @@ import type { AnyGame } from '../game/game.ts';
 import { parsePlayer, playGame, type Player } from '../game/players.ts';
 import { getGame } from '../game/registry.ts';
 import '../../envs/index.ts';
+import { existsSync } from 'node:fs';
+import { registerPlayerKind } from '../game/players.ts';
+import { checkpointPlayer } from '../../agents/alphazero.ts';
+import { readCheckpoint } from './run-context.ts';
+
+/**
+ * Checkpoint players: `<file>.safetensors` or `<file>.safetensors:<sims>` plays the AlphaZero checkpoint's
+ * best network with MCTS (its training simulations, or `<sims>`).
+ */
+export const CHECKPOINT_PLAYER_KIND = {
+  name: 'checkpoint',
+  usage: '<file>.safetensors[:<sims>]  (an AlphaZero checkpoint, MCTS over its network)',
+  matches: (spec: string): boolean => /\.safetensors(:\d+)?$/.test(spec),
+  create: (_arg: string | null, game: AnyGame, spec: string): Player => {
+    const m = /^(.*\.safetensors)(?::(\d+))?$/.exec(spec);
+    const file = m?.[1] ?? spec;
+    if (!existsSync(file)) throw new ConfigError(`arena: checkpoint not found: ${file}`);
+    const sims = m?.[2] !== undefined ? Number(m[2]) : undefined;
+    if (sims !== undefined && !(sims >= 1)) throw new ConfigError(`arena: simulations in "${spec}" must be a positive integer`);
+    return checkpointPlayer(readCheckpoint(file), game, sims);
+  },
+};
+registerPlayerKind(CHECKPOINT_PLAYER_KIND);
 
 /** Results of a match, from A's side, overall and by who moved first. */
 export interface ArenaResult {
@@ -79,7 +102,7 @@ export function register(program: Command): void {
     .command('arena')
     .description('play two players against each other, both colours equally: wins, draws, losses')
     .requiredOption('--game <id>', 'game id: TicTacToe-v0, ConnectFour-v0, Othello-v0, Gomoku-v0')
-    .requiredOption('--a <player>', 'player A: random, greedy, minimax:<depth>, mcts:<sims>')
+    .requiredOption('--a <player>', 'player A: random, greedy, minimax:<depth>, mcts:<sims>, <checkpoint>.safetensors[:<sims>]')
     .requiredOption('--b <player>', 'player B (same choices)')
     .option('--games <n>', 'number of games (even: each player moves first in half)', '100')
     .option('--seed <n>', 'seed of the match', '0')
