@@ -9,7 +9,8 @@
  * - an actor with a state-dependent mean and log σ, log σ squashed into [LOG_STD_MIN, LOG_STD_MAX]
  *   by tanh; actions are a tanh-squashed Gaussian sample (reparameterised) rescaled from (−1, 1) to
  *   the Box's [low, high] by action_scale/action_bias, with the change-of-variables correction
- *   Σ log(action_scale·(1 − tanh(u)²)) in log π;
+ *   Σ log(action_scale·(1 − tanh(u)²)) in log π (written Σ log(1 − tanh(u)² + 1e-6) + Σ log action_scale,
+ *   which moves CleanRL's 1e-6 inside the log by a factor action_scale);
  * - delayed actor updates: every `policyFrequency` Q updates, `policyFrequency` actor steps
  *   (CleanRL's compensation for the delay);
  * - automatic entropy tuning (`autotune`): log α trained towards the target entropy −|A|;
@@ -17,6 +18,11 @@
  *
  * Beyond CleanRL:
  * - SB3's `trainFrequency`/`gradientSteps` (train every n vector steps, g updates each time);
+ * - `noiseRepeat`: each exploration draw (the warm-up's uniform action, then the policy's ε in
+ *   tanh(μ + σε)) is held for that many steps. Temporally consistent exploration is what gSDE's
+ *   `sde_sample_freq` gives SB3's MountainCarContinuous-v0 run (Raffin et al. 2021,
+ *   https://arxiv.org/abs/2005.05719): there, actions drawn afresh every step never reach the flag
+ *   (0 of 40 uniform-random episodes), actions held for 16 steps reach it in 39 of 40;
  * - the Q networks are frozen during the actor's backward pass, so no time goes into Q-weight
  *   gradients the actor step would throw away (SpinningUp's SAC does the same);
  * - one generator iteration is `iterationSteps` env steps; its row averages the losses of the
@@ -27,8 +33,10 @@
  *   would make checkpoints huge): a resumed run refills the buffer for `batchSize` steps with the
  *   current policy before it trains again, so it does not repeat an uninterrupted run bit for bit.
  *
- * Expected: Pendulum-v1 with bench/configs/sac-Pendulum-v1.json reaches a mean return ≥ −200 over
- * 100 deterministic episodes after 20k steps (SB3 RL Zoo: −157); see bench/LEARNING.md.
+ * Expected (mean return over 100 deterministic episodes of the final policy, seeds 1–3): Pendulum-v1
+ * with bench/configs/sac-Pendulum-v1.json ≈ −155 after 20k steps (target ≥ −200; SB3 RL Zoo −157);
+ * MountainCarContinuous-v0 with bench/configs/sac-MountainCarContinuous-v0.json ≈ 96 after 50k
+ * steps (target ≥ 90; SB3 RL Zoo 94.7). See bench/LEARNING.md.
  */
 import { Rng } from '../src/core/rng.ts';
 import { ConfigError, NonFiniteError } from '../src/core/errors.ts';
@@ -65,6 +73,7 @@ export const sacSpec = {
   trainFrequency: int(1, 'vector steps between training phases (SB3 train_freq)', 1),
   gradientSteps: int(1, 'gradient updates per training phase (SB3 gradient_steps)', 1),
   hiddenSizes: nums([256, 256], 'hidden layer sizes of the actor and Q networks (ReLU)'),
+  noiseRepeat: int(1, 'env steps each exploration draw is held for (1: fresh every step, as CleanRL; >1: temporally consistent exploration, like gSDE sde_sample_freq)', 1),
   iterationSteps: int(1000, 'env steps per generator iteration (one metrics row each)', 1),
   checkpointFrequency: int(0, 'iterations between resumable checkpoints (0: a tenth of the run)'),
 } as const;
@@ -173,6 +182,12 @@ function getAction(actor: SacActor, obs: Tensor, head: ActionScale, rng: Rng): {
   return { action: add(mul(s.action, head.scale), head.bias), logProb: sub(s.logProb, head.logScaleSum) };
 }
 
+/** tanh(μ + σε) rescaled to the Box for given noise ε [B·d]: the acting half of `getAction`. */
+function squashedAction(actor: SacActor, obs: Tensor, head: ActionScale, eps: ArrayLike<number>): Tensor {
+  const { mean: mu, logStd } = actor.meanLogStd(obs);
+  return add(mul(tanh(add(mu, mul(exp(logStd), new Tensor(Float32Array.from(eps), mu.shape)))), head.scale), head.bias);
+}
+
 /** tanh(mean) rescaled to the Box: the action a deterministic evaluation takes. */
 function meanAction(actor: SacActor, obs: Tensor, head: ActionScale): Tensor {
   return add(mul(tanh(actor.forward(obs)), head.scale), head.bias);
@@ -277,6 +292,9 @@ function createRun(cfg: SacConfig, ctx: RunContext): TrainRun {
     const t0 = performance.now();
     let obs = envs.reset(cfg.seed + iteration * N).obs;
     let vecStep = Math.round(globalStep / N);
+    // the random draw behind each action: u ~ U(0, 1) in the warm-up, then ε ~ N(0, 1); held for noiseRepeat steps
+    const noise = new Float64Array(N * actDim);
+    let wasWarmup = true;
     while (iteration < numIterations) {
       iteration += 1;
       const episodes: Array<{ r: number; l: number }> = [];
@@ -285,12 +303,17 @@ function createRun(cfg: SacConfig, ctx: RunContext): TrainRun {
       const end = Math.min(totalVecSteps, iteration * stepsPerIteration);
       for (; vecStep < end; vecStep++) {
         // ── act: uniform random actions until learningStarts, then the squashed Gaussian ──
+        const warmup = globalStep < cfg.learningStarts;
+        if (vecStep % cfg.noiseRepeat === 0 || warmup !== wasWarmup) {
+          for (let i = 0; i < noise.length; i++) noise[i] = warmup ? rng.random() : rng.normal();
+          wasWarmup = warmup;
+        }
         let actions: Float32Array;
-        if (globalStep < cfg.learningStarts) {
+        if (warmup) {
           actions = new Float32Array(N * actDim);
-          for (let i = 0; i < actions.length; i++) actions[i] = head.low[i % actDim] + (head.high[i % actDim] - head.low[i % actDim]) * rng.random();
+          for (let i = 0; i < actions.length; i++) actions[i] = head.low[i % actDim] + (head.high[i % actDim] - head.low[i % actDim]) * noise[i];
         } else {
-          actions = noGrad(() => getAction(nets.actor, new Tensor(obs, [N, obsDim]), head, rng).action.data);
+          actions = noGrad(() => squashedAction(nets.actor, new Tensor(obs, [N, obsDim]), head, noise).data);
         }
         const envActions = Array.from({ length: N }, (_, i) => envAction(head, actions, i));
         const r = envs.step(envActions);

@@ -23,8 +23,9 @@
  *   run refills the buffer for `batchSize` steps with the current (noisy) policy before it trains
  *   again, so it does not repeat an uninterrupted run bit for bit.
  *
- * Expected: Pendulum-v1 with bench/configs/td3-Pendulum-v1.json reaches a mean return ≥ −200 over
- * 100 deterministic episodes after 20k steps (SB3 RL Zoo: −152); see bench/LEARNING.md.
+ * Expected (mean return over 100 deterministic episodes of the final policy, seeds 1–3): Pendulum-v1
+ * with bench/configs/td3-Pendulum-v1.json ≈ −160 after 20k steps (target ≥ −200; SB3 RL Zoo −152).
+ * See bench/LEARNING.md.
  */
 import { Rng } from '../src/core/rng.ts';
 import { ConfigError, NonFiniteError } from '../src/core/errors.ts';

@@ -70,6 +70,21 @@ describe('SAC', () => {
     expect(meanReturn).toBeGreaterThan(-1);
   });
 
+  it('bootstraps through a time-limit truncation but not through a termination', () => {
+    // reward 1 every step, whatever the action: Q = 1/(1 − γ) = 10 when the episode is only cut
+    // off; when it really ends after 5 steps (and the observation does not show the time), Q → 1/(1 − 0.8γ) ≈ 3.6
+    class ConstantReward extends IdentityBoxEnv {
+      override step(action: Float32Array): StepResult<Float32Array> {
+        return { ...super.step(action), reward: 1 };
+      }
+    }
+    const cfg = { totalTimesteps: 2000, iterationSteps: 500, learningStarts: 100, batchSize: 64, hiddenSizes: [16], gamma: 0.9, tau: 0.1, autotune: false, alpha: 0, qLr: 1e-2 };
+    const truncated = collect(cfg, toyContext('Test/ConstantReward-v0', () => new ConstantReward(1, 1_000_000), 5));
+    const terminated = collect(cfg, toyContext('Test/ConstantReward-v0', () => new ConstantReward(1, 5)));
+    expect(truncated[truncated.length - 1]['losses/qf1_values']).toBeGreaterThan(8.5);
+    expect(terminated[terminated.length - 1]['losses/qf1_values']).toBeLessThan(4.5);
+  });
+
   it('refuses spaces it cannot handle, naming the space', () => {
     expect(sac.supports(box(-1, 1, { shape: [3] }), box(-2, 2, { shape: [1] }))).toBeNull();
     expect(sac.supports(box(-1, 1, { shape: [3] }), discrete(3))).toMatch(/action space Discrete\(3\) is not a Box: sac/);
