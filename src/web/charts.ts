@@ -1,0 +1,184 @@
+/**
+ * Live training charts with uPlot (https://github.com/leeoniya/uPlot), against `global_step`:
+ *
+ * - episodic return, its running mean and the env's reward threshold;
+ * - losses (`losses/*_loss`), on an arcsinh scale since policy and value losses differ by orders
+ *   of magnitude and may be negative;
+ * - the other `losses/*` diagnostics: entropy, approx KL, clip fraction, explained variance, Q values;
+ * - throughput (`charts/SPS`);
+ * - per-layer gradient norms (`grads/<net>.<layer>`) on a log scale: the vanishing-gradient picture.
+ *
+ * Series appear as the agent reports new keys, so every agent's metrics draw without configuration.
+ * Redraws are batched to one per animation frame at most.
+ */
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import type { Metrics } from '../core/metrics.ts';
+
+const PALETTE = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#db2777', '#0891b2', '#65a30d', '#9333ea', '#ea580c', '#0f766e', '#4b5563'];
+const HEIGHT = 170;
+/** Episodes in the running mean of the return chart. */
+const MEAN_WINDOW = 10;
+
+type Panel = {
+  readonly id: string;
+  readonly title: string;
+  /** Which metric keys this panel draws. */
+  readonly accepts: (key: string) => boolean;
+  readonly distr: 1 | 3 | 4;
+  keys: string[];
+  plot: uPlot | null;
+  readonly el: HTMLElement;
+};
+
+/** Short legend label of a metric key. */
+function label(key: string): string {
+  return key.replace(/^(losses|charts|grads)\//, '');
+}
+
+/** The chart grid. */
+export class MetricCharts {
+  private readonly host: HTMLElement;
+  private readonly panels: Panel[];
+  private xs: number[] = [];
+  private readonly columns = new Map<string, Array<number | null>>();
+  private threshold: number | null = null;
+  private dirty = false;
+  private width = 400;
+  private readonly recent: number[] = [];
+
+  constructor(host: HTMLElement) {
+    this.host = host;
+    const mk = (id: string, title: string, accepts: (k: string) => boolean, distr: 1 | 3 | 4): Panel => {
+      const el = document.createElement('figure');
+      el.className = 'chart';
+      el.dataset.chart = id;
+      const cap = document.createElement('figcaption');
+      cap.textContent = title;
+      el.appendChild(cap);
+      host.appendChild(el);
+      return { id, title, accepts, distr, keys: [], plot: null, el };
+    };
+    this.panels = [
+      mk('return', 'Episodic return', (k) => k === 'charts/episodic_return' || k === 'mean_return' || k === 'threshold', 1),
+      mk('losses', 'Losses (arcsinh scale)', (k) => k.startsWith('losses/') && k.endsWith('loss'), 4),
+      mk('diagnostics', 'Entropy · KL · clip fraction · …', (k) => k.startsWith('losses/') && !k.endsWith('loss'), 4),
+      mk('sps', 'Steps per second', (k) => k === 'charts/SPS', 1),
+      mk('grads', 'Gradient norm per layer (log scale)', (k) => k.startsWith('grads/'), 3),
+    ];
+    const ro = new ResizeObserver(() => {
+      const w = Math.max(240, Math.floor(this.panels[0].el.clientWidth));
+      if (w !== this.width) {
+        this.width = w;
+        for (const p of this.panels) p.plot?.setSize({ width: w, height: HEIGHT });
+      }
+    });
+    ro.observe(host);
+  }
+
+  /** Clears every chart for a new run; `threshold` draws the env's solved line. */
+  reset(threshold: number | null): void {
+    this.threshold = threshold;
+    this.xs = [];
+    this.columns.clear();
+    this.recent.length = 0;
+    for (const p of this.panels) {
+      p.plot?.destroy();
+      p.plot = null;
+      p.keys = [];
+    }
+    this.dirty = true;
+    this.schedule();
+  }
+
+  /** Appends one metrics row. */
+  push(row: Metrics): void {
+    const n = this.xs.length;
+    this.xs.push(row.global_step ?? n);
+    const ret = row['charts/episodic_return'];
+    const values: Record<string, number | null> = { ...row };
+    if (ret !== undefined && Number.isFinite(ret)) {
+      this.recent.push(ret);
+      if (this.recent.length > MEAN_WINDOW) this.recent.shift();
+    }
+    values.mean_return = this.recent.length > 0 ? this.recent.reduce((a, b) => a + b, 0) / this.recent.length : null;
+    if (this.threshold !== null) values.threshold = this.threshold;
+    for (const [key, v] of Object.entries(values)) {
+      if (key === 'global_step' || key === 'iteration') continue;
+      let col = this.columns.get(key);
+      if (col === undefined) {
+        col = new Array<number | null>(n).fill(null);
+        this.columns.set(key, col);
+      }
+      col.push(v !== null && Number.isFinite(v) ? v : null);
+    }
+    for (const col of this.columns.values()) if (col.length < n + 1) col.push(null);
+    this.dirty = true;
+    this.schedule();
+  }
+
+  private schedule(): void {
+    requestAnimationFrame(() => this.flush());
+  }
+
+  private flush(): void {
+    if (!this.dirty) return;
+    this.dirty = false;
+    for (const p of this.panels) {
+      const keys = [...this.columns.keys()].filter(p.accepts).sort(order);
+      if (p.plot === null || keys.join('|') !== p.keys.join('|')) this.rebuild(p, keys);
+      p.plot?.setData(this.data(p));
+    }
+  }
+
+  private data(p: Panel): uPlot.AlignedData {
+    const cols = p.keys.map((k) => {
+      const c = this.columns.get(k) ?? [];
+      return p.distr === 3 ? c.map((v) => (v !== null && v > 0 ? v : null)) : c;
+    });
+    return [this.xs, ...cols] as uPlot.AlignedData;
+  }
+
+  private rebuild(p: Panel, keys: string[]): void {
+    p.plot?.destroy();
+    p.keys = keys;
+    p.el.classList.toggle('empty', keys.length === 0);
+    if (keys.length === 0) {
+      p.plot = null;
+      return;
+    }
+    const series: uPlot.Series[] = [{ label: 'step' }];
+    keys.forEach((k, i) => {
+      if (k === 'threshold') series.push({ label: 'threshold', stroke: '#dc2626', dash: [6, 4], width: 1.5, points: { show: false } });
+      else if (k === 'mean_return') series.push({ label: `mean of last ${MEAN_WINDOW}`, stroke: '#111827', width: 2, points: { show: false } });
+      else series.push({ label: label(k), stroke: p.id === 'return' ? '#93c5fd' : PALETTE[i % PALETTE.length], width: 1.5, spanGaps: true, points: { show: false } });
+    });
+    const opts: uPlot.Options = {
+      width: this.width,
+      height: HEIGHT,
+      series,
+      scales: { x: { time: false }, y: p.distr === 1 ? {} : { distr: p.distr, log: 10 } },
+      axes: [{ size: 30, values: (_u, vals) => vals.map(shortNumber) }, { size: 50, values: (_u, vals) => vals.map(shortNumber) }],
+      legend: { live: true },
+      cursor: { drag: { x: true, y: false } },
+    };
+    p.plot = new uPlot(opts, this.data(p), p.el);
+  }
+}
+
+/** Return chart order: the return, its mean, then the threshold; others alphabetical. */
+function order(a: string, b: string): number {
+  const rank = (k: string): number => (k === 'charts/episodic_return' ? 0 : k === 'mean_return' ? 1 : k === 'threshold' ? 2 : 3);
+  return rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/** 12345 → 12.3k, 0.000123 → 1.23e-4. */
+function shortNumber(v: number | null): string {
+  if (v === null || !Number.isFinite(v)) return '';
+  const a = Math.abs(v);
+  if (a === 0) return '0';
+  if (a >= 1e6) return `${+(v / 1e6).toPrecision(3)}M`;
+  if (a >= 1e4) return `${+(v / 1e3).toPrecision(3)}k`;
+  if (a < 1e-3) return v.toExponential(0);
+  return String(+v.toPrecision(3));
+}

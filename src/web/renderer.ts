@@ -1,0 +1,206 @@
+/**
+ * Draws any Scene (src/gym/scene.ts) with pixi.js v8. Envs never draw: they describe shapes with
+ * stable ids, and this one renderer shows every env, board and robot.
+ *
+ * One display object per shape id, created the first time the id appears and afterwards only moved
+ * (`position`, `rotation`, `visible`): redrawing a Graphics every frame leaks in pixi v8
+ * (pixijs/pixijs#10549, #5543). A shape's geometry (size, points, colours, text) is compared with
+ * what was drawn, and only a changed shape is redrawn. Ids missing from a frame are hidden, not
+ * destroyed, since they usually come back (pieces, bricks). `clear()` drops everything when the
+ * env changes.
+ *
+ * World units, y up: a root container maps the scene bounds onto the canvas (uniform scale, centred)
+ * and flips y. Texts are flipped back so they read upright. Shapes whose id starts with `cell:` are
+ * clickable (board games' click-to-move).
+ */
+import { Application, Container, Graphics, Text } from 'pixi.js';
+import type { Scene, SceneBounds, Shape } from '../gym/scene.ts';
+
+/** Font size texts are rasterised at before scaling to world units. */
+const TEXT_PX = 48;
+
+type Drawn = { obj: Graphics | Text; shape: Shape; index: number };
+
+/** Renders scenes into a canvas inside `host`. */
+export class SceneRenderer {
+  private readonly app: Application;
+  private readonly root: Container;
+  private readonly objects = new Map<string, Drawn>();
+  private bounds: SceneBounds | null = null;
+  private background = '';
+  /** Pixels per world unit of the current fit (line widths are at least one pixel). */
+  private scale = 1;
+  private clickHandler: ((id: string) => void) | null = null;
+  /** Frames drawn so far (for fps measurements). */
+  frames = 0;
+
+  private constructor(app: Application) {
+    this.app = app;
+    this.root = new Container();
+    this.root.sortableChildren = true;
+    app.stage.addChild(this.root);
+    app.renderer.on('resize', () => this.fit());
+  }
+
+  /** Creates the pixi application (`await app.init`, pixi v8) and its canvas inside `host`. */
+  static async create(host: HTMLElement): Promise<SceneRenderer> {
+    const app = new Application();
+    await app.init({ resizeTo: host, background: '#ffffff', antialias: true, resolution: Math.min(2, window.devicePixelRatio || 1), autoDensity: true, preference: 'webgl' });
+    app.canvas.setAttribute('aria-label', 'environment view');
+    host.appendChild(app.canvas);
+    return new SceneRenderer(app);
+  }
+
+  /** The canvas element (for screenshots and tests). */
+  get canvas(): HTMLCanvasElement {
+    return this.app.canvas;
+  }
+
+  /** Called with the id of a clicked `cell:*` shape. */
+  onClick(handler: (id: string) => void): void {
+    this.clickHandler = handler;
+  }
+
+  /** Forgets every shape (a different env is coming). */
+  clear(): void {
+    for (const d of this.objects.values()) d.obj.destroy();
+    this.objects.clear();
+    this.bounds = null;
+  }
+
+  /** Shows one frame: moves existing objects, creates new ids, redraws changed geometry, hides absent ids. */
+  draw(scene: Scene): void {
+    if (this.bounds === null || !sameBounds(this.bounds, scene.bounds)) {
+      this.bounds = scene.bounds;
+      this.fit();
+    }
+    const bg = scene.background ?? '#ffffff';
+    if (bg !== this.background) {
+      this.background = bg;
+      this.app.renderer.background.color = bg;
+    }
+    const seen = new Set<string>();
+    scene.shapes.forEach((shape, index) => {
+      seen.add(shape.id);
+      let d = this.objects.get(shape.id);
+      if (d === undefined || d.shape.kind !== shape.kind) {
+        d?.obj.destroy();
+        d = { obj: this.build(shape), shape, index };
+        this.root.addChild(d.obj);
+        this.objects.set(shape.id, d);
+      } else if (!sameGeometry(d.shape, shape)) {
+        this.redraw(d.obj, shape);
+      }
+      d.shape = shape;
+      if (d.index !== index || d.obj.zIndex !== index) {
+        d.index = index;
+        d.obj.zIndex = index;
+      }
+      d.obj.position.set(shape.x, shape.y);
+      d.obj.rotation = shape.angle;
+      d.obj.visible = true;
+    });
+    for (const [id, d] of this.objects) if (!seen.has(id)) d.obj.visible = false;
+    this.frames++;
+  }
+
+  private build(shape: Shape): Graphics | Text {
+    let obj: Graphics | Text;
+    if (shape.kind === 'text') {
+      obj = new Text({ text: shape.text, style: { fontFamily: 'system-ui, sans-serif', fontSize: TEXT_PX, fill: shape.fill ?? '#000000' } });
+      this.redraw(obj, shape);
+    } else {
+      obj = new Graphics();
+      this.redraw(obj, shape);
+    }
+    if (shape.id.startsWith('cell:')) {
+      obj.eventMode = 'static';
+      obj.cursor = 'pointer';
+      const id = shape.id;
+      obj.on('pointertap', () => this.clickHandler?.(id));
+    } else {
+      obj.eventMode = 'none';
+    }
+    return obj;
+  }
+
+  /** Draws a shape's geometry in its local frame (only when it first appears or its geometry changes). */
+  private redraw(obj: Graphics | Text, shape: Shape): void {
+    if (shape.kind === 'text') {
+      const t = obj as Text;
+      t.text = shape.text;
+      t.style.fill = shape.fill ?? '#000000';
+      const s = shape.size / TEXT_PX;
+      t.scale.set(s, -s);
+      t.anchor.set(shape.align === 'center' ? 0.5 : shape.align === 'right' ? 1 : 0, 0.8);
+      return;
+    }
+    const g = obj as Graphics;
+    g.clear();
+    const width = Math.max(shape.lineWidth ?? 0, 1 / this.scale);
+    const stroke = shape.stroke !== undefined ? { width, color: shape.stroke } : null;
+    switch (shape.kind) {
+      case 'rect':
+        g.rect(-shape.width / 2, -shape.height / 2, shape.width, shape.height);
+        break;
+      case 'circle':
+        g.circle(0, 0, shape.radius);
+        break;
+      case 'polygon':
+        g.poly([...shape.points], true);
+        break;
+      case 'line':
+      case 'polyline': {
+        const p = shape.points;
+        g.moveTo(p[0], p[1]);
+        for (let i = 2; i + 1 < p.length; i += 2) g.lineTo(p[i], p[i + 1]);
+        g.stroke({ width, color: shape.stroke ?? shape.fill ?? '#000000', cap: 'round', join: 'round' });
+        return;
+      }
+    }
+    if (shape.fill !== undefined) g.fill({ color: shape.fill });
+    if (stroke !== null) g.stroke(stroke);
+  }
+
+  /** Maps the scene bounds onto the canvas; line widths depend on the scale, so lines are redrawn. */
+  private fit(): void {
+    const b = this.bounds;
+    if (b === null) return;
+    const w = this.app.renderer.width / this.app.renderer.resolution, h = this.app.renderer.height / this.app.renderer.resolution;
+    const scale = Math.min(w / (b.xMax - b.xMin), h / (b.yMax - b.yMin));
+    this.root.scale.set(scale, -scale);
+    this.root.position.set(w / 2 - ((b.xMin + b.xMax) / 2) * scale, h / 2 + ((b.yMin + b.yMax) / 2) * scale);
+    if (Math.abs(scale - this.scale) > 1e-9) {
+      this.scale = scale;
+      for (const d of this.objects.values()) if (d.shape.kind !== 'text') this.redraw(d.obj, d.shape);
+    }
+  }
+}
+
+function sameBounds(a: SceneBounds, b: SceneBounds): boolean {
+  return a.xMin === b.xMin && a.xMax === b.xMax && a.yMin === b.yMin && a.yMax === b.yMax;
+}
+
+function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** True when two shapes of one id have the same geometry and style (only position and angle differ). */
+export function sameGeometry(a: Shape, b: Shape): boolean {
+  if (a.kind !== b.kind || a.fill !== b.fill || a.stroke !== b.stroke || a.lineWidth !== b.lineWidth) return false;
+  switch (a.kind) {
+    case 'rect':
+      return b.kind === 'rect' && a.width === b.width && a.height === b.height;
+    case 'circle':
+      return b.kind === 'circle' && a.radius === b.radius;
+    case 'polygon':
+    case 'line':
+    case 'polyline':
+      return (b.kind === 'polygon' || b.kind === 'line' || b.kind === 'polyline') && sameNumbers(a.points, b.points);
+    case 'text':
+      return b.kind === 'text' && a.text === b.text && a.size === b.size && a.align === b.align;
+  }
+}
