@@ -592,6 +592,11 @@ const api = {
   state: () => ({ runState: state.runState, running: state.running, envId: envSelect.value, algo: algoSelect.value, view: state.view, framesDrawn: renderer?.frames ?? 0, loaded: state.loadedName, queue: state.queue.length }),
   lastScene: (): Scene | null => state.lastScene,
   lastFrame: (): Frame | null => state.lastFrame,
+  /** Page coordinates of a shape of the last drawn scene (its centre). */
+  shapePoint: (id: string): { x: number; y: number } | null => {
+    const shape = state.lastScene?.shapes.find((s) => s.id === id);
+    return shape !== undefined && renderer !== null ? renderer.clientPoint(shape.x, shape.y) : null;
+  },
 };
 (window as unknown as { dojo: typeof api }).dojo = api;
 

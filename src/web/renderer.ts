@@ -56,6 +56,13 @@ export class SceneRenderer {
     return this.app.canvas;
   }
 
+  /** Where world point (x, y) is on the page, in CSS pixels (for tests that click board cells). */
+  clientPoint(x: number, y: number): { x: number; y: number } {
+    const rect = this.app.canvas.getBoundingClientRect();
+    const p = this.root.toGlobal({ x, y });
+    return { x: rect.left + p.x, y: rect.top + p.y };
+  }
+
   /** Called with the id of a clicked `cell:*` shape. */
   onClick(handler: (id: string) => void): void {
     this.clickHandler = handler;

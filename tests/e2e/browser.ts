@@ -1,0 +1,57 @@
+/**
+ * Shared e2e helpers: Debian's Chromium through playwright-core (never a downloaded browser), a page
+ * that records console errors, and small waits on the page's `window.dojo` API (src/web/main.ts).
+ */
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Metrics } from '../../src/core/metrics.ts';
+import type { Frame } from '../../src/web/protocol.ts';
+import type { Scene } from '../../src/gym/scene.ts';
+
+/** True when `npm run test:e2e` runs (the plain `npm test` skips these files). */
+export const E2E = process.env.DOJO_E2E === '1';
+
+export const CHROMIUM = process.env.DOJO_CHROMIUM ?? '/usr/bin/chromium';
+
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export function launch(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+}
+
+/** The page's test API (`window.dojo`). */
+export interface DojoApi {
+  rows(): Metrics[];
+  state(): { runState: string; running: boolean; envId: string; algo: string; view: string; framesDrawn: number; loaded: string | null; queue: number };
+  lastScene(): Scene | null;
+  lastFrame(): Frame | null;
+  shapePoint(id: string): { x: number; y: number } | null;
+}
+
+/** A page on the sandbox with console errors and page errors collected in `errors`. */
+export async function openSandbox(browser: Browser, baseUrl: string): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(baseUrl);
+  // the catalog has arrived when the env picker is filled and the view drew a frame
+  await page.waitForFunction(() => (document.querySelector('#env-select') as HTMLSelectElement | null)?.options.length !== 0 && (window as unknown as { dojo?: DojoApi }).dojo?.state().framesDrawn !== 0, null, { timeout: 30_000 });
+  return { page, errors };
+}
+
+/** Evaluates `fn` against `window.dojo`. */
+export function dojo<T>(page: Page, fn: (api: DojoApi) => T): Promise<T> {
+  return page.evaluate(`(${fn.toString()})(window.dojo)`) as Promise<T>;
+}
+
+/** Picks env and algorithm, applies the tuned config, then sets the given fields. */
+export async function setUp(page: Page, envId: string, algo: string, fields: Readonly<Record<string, string>>, speed: 'realtime' | 'fast' | 'turbo'): Promise<void> {
+  await page.selectOption('#env-select', envId);
+  await page.selectOption('#algo-select', algo);
+  if (await page.isVisible('#preset-btn')) await page.click('#preset-btn');
+  for (const [name, value] of Object.entries(fields)) await page.fill(`#cfg-${name}`, value);
+  await page.check(`input[name="speed"][value="${speed}"]`);
+}

@@ -1,0 +1,82 @@
+/**
+ * CartPole + PPO in the browser: Start makes the return curve rise past 400 within two minutes of
+ * browser training (the tuned config of bench/configs), the canvas shows the cart moving, and Pause
+ * stops the metrics while Resume continues them.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { E2E, dojo, launch, openSandbox, setUp } from './browser.ts';
+
+async function rowCount(page: Page): Promise<number> {
+  return dojo(page, (d) => d.rows().length);
+}
+
+describe.skipIf(!E2E)('training CartPole with PPO', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('learns past 400 within 2 minutes, draws the cart moving, and pauses and resumes', async () => {
+    const { page, errors } = await openSandbox(browser, inject('baseUrl'));
+    await setUp(page, 'CartPole-v1', 'ppo', { totalTimesteps: '100000' }, 'fast');
+    await page.click('#start-btn');
+    await page.waitForFunction(() => ((window as unknown as { dojo: { rows(): unknown[] } }).dojo.rows().length >= 2));
+
+    // the view plays the learning policy: consecutive canvas screenshots differ
+    const canvas = page.locator('#view canvas');
+    const shots: Buffer[] = [];
+    for (let i = 0; i < 3; i++) {
+      shots.push(await canvas.screenshot());
+      await page.waitForTimeout(400);
+    }
+    expect(shots[0].equals(shots[1]) && shots[1].equals(shots[2])).toBe(false);
+    const x0 = (await dojo(page, (d) => d.lastScene()))?.shapes.find((s) => s.id === 'cart')?.x;
+    await page.waitForTimeout(600);
+    const x1 = (await dojo(page, (d) => d.lastScene()))?.shapes.find((s) => s.id === 'cart')?.x;
+    expect(x0).not.toBe(x1);
+
+    // full speed until the return curve (the chart's mean of the last 10 episode returns) passes 400
+    await page.check('input[name="speed"][value="turbo"]');
+    const t0 = Date.now();
+    await page.waitForFunction(
+      () => {
+        const rows = (window as unknown as { dojo: { rows(): Array<Record<string, number>> } }).dojo.rows();
+        const recent: number[] = [];
+        for (const r of rows) {
+          const v = r['charts/episodic_return'];
+          if (v === undefined) continue;
+          recent.push(v);
+          if (recent.length > 10) recent.shift();
+          if (recent.length === 10 && recent.reduce((a, b) => a + b, 0) / 10 > 400) return true;
+        }
+        return false;
+      },
+      null,
+      { timeout: 120_000, polling: 1000 },
+    );
+    const seconds = (Date.now() - t0) / 1000;
+    expect(seconds).toBeLessThan(120);
+    expect(await page.locator('[data-chart="return"] canvas').count()).toBeGreaterThan(0);
+
+    // pause: the in-flight iteration lands, then no more rows
+    await page.click('#pause-btn');
+    await page.waitForTimeout(1000);
+    const paused = await rowCount(page);
+    await page.waitForTimeout(2000);
+    expect(await rowCount(page)).toBe(paused);
+    expect(await page.textContent('#start-btn')).toBe('Resume');
+    // resume continues the same run
+    await page.click('#start-btn');
+    await page.waitForFunction((n) => (window as unknown as { dojo: { rows(): unknown[] } }).dojo.rows().length > n + 2, paused, { timeout: 30_000 });
+    const rows = await dojo(page, (d) => d.rows());
+    for (let i = 1; i < rows.length; i++) expect(rows[i].global_step).toBeGreaterThan(rows[i - 1].global_step);
+    await page.click('#pause-btn');
+    expect(errors).toEqual([]);
+    console.log(`CartPole PPO passed 400 after ${seconds.toFixed(1)} s of turbo training (${rows.length} iterations seen)`);
+    await page.context().close();
+  });
+});
