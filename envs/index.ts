@@ -18,6 +18,7 @@ import { CATCH_KWARGS, CATCH_METADATA, makeCatch } from './arcade/catch.ts';
 import { FLAPPY_KWARGS, FLAPPY_METADATA, makeFlappy } from './arcade/flappy.ts';
 import { makePong, PONG_KWARGS, PONG_METADATA } from './arcade/pong.ts';
 import { makeSnake, SNAKE_KWARGS, SNAKE_METADATA } from './arcade/snake.ts';
+import { Corridor, CORRIDOR_DEFAULTS, CORRIDOR_METADATA } from './examples/corridor.ts';
 
 // Vector-env workers import this module to see the same registrations.
 declareRegistryModule(import.meta.url);
@@ -131,4 +132,15 @@ register({
   rewardThreshold: 0.9,
   kwargs: CATCH_KWARGS,
   metadata: CATCH_METADATA,
+});
+
+// ── examples (envs/examples): the least an env needs; envs/README.md "Writing an env" walks through it ──
+
+register({
+  id: 'Examples/Corridor-v0',
+  factory: (kwargs, spec) => new Corridor(kwargs, spec),
+  maxEpisodeSteps: 50,
+  rewardThreshold: 0.9,
+  kwargs: CORRIDOR_DEFAULTS,
+  metadata: CORRIDOR_METADATA,
 });
