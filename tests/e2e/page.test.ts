@@ -76,4 +76,41 @@ describe.skipIf(!E2E)('sandbox page', () => {
     expect(errors).toEqual([]);
     await page.context().close();
   });
+
+  it('plays CartPole with the keyboard', async () => {
+    const { page, errors } = await openSandbox(browser, inject('baseUrl'));
+    await page.click('#play-btn');
+    await page.waitForFunction(() => (window as unknown as { dojo: { state(): { view: string } } }).dojo.state().view === 'keys');
+    await page.waitForTimeout(300);
+    const cartX = async (): Promise<number> => (await dojo(page, (d) => d.lastScene()))?.shapes.find((s) => s.id === 'cart')?.x ?? NaN;
+    const x0 = await cartX();
+    await page.keyboard.down('ArrowRight');
+    await page.waitForTimeout(250);
+    await page.keyboard.up('ArrowRight');
+    expect(await cartX()).toBeGreaterThan(x0); // pushed right (the pole falls soon after; a new episode then starts)
+    expect(await page.isVisible('#keys-legend kbd')).toBe(true);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('remembers the last config and the last checkpoint across a reload', async () => {
+    const { page, errors } = await openSandbox(browser, inject('baseUrl'));
+    await page.selectOption('#env-select', 'Acrobot-v1');
+    await page.fill('#cfg-learningRate', '0.0007');
+    await page.dispatchEvent('#cfg-learningRate', 'change');
+    await page.reload();
+    await page.waitForFunction(() => (window as unknown as { dojo: { state(): { framesDrawn: number } } }).dojo.state().framesDrawn > 0);
+    expect(await page.inputValue('#env-select')).toBe('Acrobot-v1');
+    expect(await page.inputValue('#cfg-learningRate')).toBe('0.0007');
+
+    await page.click('[data-zoo="CartPole-v1.ppo.safetensors"]');
+    await page.waitForFunction(() => document.querySelector('#ckpt-status')?.textContent?.startsWith('Playing') === true);
+    await page.waitForTimeout(300); // IndexedDB write
+    await page.reload();
+    await page.waitForFunction(() => document.querySelector('#ckpt-status')?.textContent?.startsWith('Playing') === true);
+    expect((await dojo(page, (d) => d.state())).loaded).toBe('CartPole-v1.ppo.safetensors');
+    expect(await page.inputValue('#env-select')).toBe('CartPole-v1');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
 });
