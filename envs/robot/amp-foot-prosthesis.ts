@@ -1,0 +1,205 @@
+/**
+ * AmpFootProsthesis-v0: only the prosthesis learns. A walker follows a reference gait; the agent controls
+ * the AMP-Foot of one leg (its motor rate and its lock) and should reproduce healthy push-off (positive
+ * ankle work late in stance) with as little motor energy as it can.
+ *
+ * ## Description
+ * The walker of AmpFootWalker-v0 (see `walker.ts`) walks in a test rig (`rig.ts`: a boom holds the hull level,
+ * a carriage guides it forward at 1 m/s through a soft spring). Both hips and knees and the intact ankle of
+ * leg 1 track the joint trajectories of normal walking with PD drives, stepping on foot contact and placing
+ * the swing foot by the hull's speed (`gait.ts`, after SIMBICON). Leg 0's ankle is an AMP-Foot (Cherelle et
+ * al., "Design and validation of the Ankle Mimicking Prosthetic (AMP-) Foot 2.0", IEEE TNSRE 22(1), 2014,
+ * https://doi.org/10.1109/TNSRE.2013.2267657): a motor slowly loads a push-off spring while a lock holds it,
+ * and releasing the lock late in stance gives the push-off. The fixed-timing controller in `baseline.ts` is
+ * the baseline to beat on motor energy at the same speed.
+ *
+ * ## Observation (Box, float32, shape [40])
+ * Indices 0–37 as AmpFootWalker-v0 (hull, both legs' joints, contacts and AMP-Foot states; leg 1's AMP-Foot
+ * entries stay 0 because its ankle is intact; lidar). Then:
+ * | Index | Meaning                                     | Min | Max |
+ * |-------|---------------------------------------------|-----|-----|
+ * | 38    | sin(2π · gait phase of leg 0)               | -1  | 1   |
+ * | 39    | cos(2π · gait phase of leg 0)               | -1  | 1   |
+ * The phase is 0 at leg 0's heel strike and 0.5 at the other leg's.
+ *
+ * ## Actions (Box(-1, 1, [2], float32))
+ * 0: the AMP-Foot motor rate (times 2 rad/s, cut by the motor power limit); 1: the lock (> 0: closed).
+ *
+ * ## Reward
+ * Per step: `10 · Δx` (forward progress in m; the carriage pace gives about 0.2), minus
+ * `0.5 · Σ (q − q_ref)²` over leg 0's hip, knee and ankle angles (gait tracking, rad²), minus `0.05` per joule
+ * of electrical energy of the AMP-Foot motor; −100 when the walker falls (the hull touches the ground or
+ * sinks below 0.55 m). No threshold.
+ *
+ * ## Start state
+ * Leg 0 at heel strike and leg 1 half a cycle later in the reference pose, moving at U(0.9, 1.1) m/s.
+ *
+ * ## Episode end
+ * Termination: a fall (−100). Truncation: 1,600 steps (added by `make`).
+ *
+ * ## Info
+ * For the prosthesis (leg 0): `distance`, `pushOffWork`, `motorEnergy`, `peakAnkleTorque`, `peakAnklePower`,
+ * `peakPowerRatio`, `costOfTransport` (as AmpFootWalker-v0); also `intactPushOffWork` (J, leg 1's ankle),
+ * `trackingError` (mean squared error per step, rad²), `assistWork` (J, the carriage's positive work).
+ *
+ * ## Kwargs
+ * As AmpFootWalker-v0 (`bodyMass`, `maxAnkleTorque`, `motorPowerLimit`, `springStiffness`, `lockEnabled`,
+ * `terrainDifficulty`, `renderLidar`).
+ *
+ * ## Version history
+ * - v0: initial version.
+ */
+import { Rng } from '../../src/core/rng.ts';
+import { actionError, bareSpec, parseKwargs, resetNeededError, seedEnv, type Env, type EnvSpec, type Info, type ResetOptions, type ResetResult, type StepResult } from '../../src/gym/env.ts';
+import { box, type BoxSpace } from '../../src/gym/spaces.ts';
+import type { Scene } from '../../src/gym/scene.ts';
+import { AMP_FOOT_DEFAULTS, AMP_FOOT_METADATA, OBS_SIZE, episodeInfo, isUnitAction, observe, robotParams, walkerObservationSpace } from './common.ts';
+import { DEFAULT_GAIT_GAINS, advanceGait, createGait, gaitTorques, legPhase, referencePose, type GaitState } from './gait.ts';
+import { robotScene } from './render.ts';
+import { applyRig, createRig, type RigState } from './rig.ts';
+import { AmpFootSim, LIDAR_RAYS } from './sim.ts';
+import { DT, SUBSTEPS, bodyY, terrainHeight } from './world.ts';
+
+/** The leg with the AMP-Foot. */
+export const PROSTHESIS_LEG = 0;
+/** Reward per metre of forward progress. */
+export const PROGRESS_REWARD_PER_M = 10;
+/** Reward cost per rad² of squared tracking error of the prosthetic leg's joints. */
+export const TRACKING_WEIGHT = 0.5;
+/** Reward cost per joule of AMP-Foot motor energy. */
+export const MOTOR_ENERGY_COST_PER_J = 0.05;
+/** Reward of a fall. */
+export const FALL_REWARD = -100;
+/** Below this hull height above the ground (m) the walker has collapsed: a fall. */
+export const MIN_HULL_HEIGHT = 0.55;
+
+/** The prosthesis env. */
+export class AmpFootProsthesis implements Env<Float32Array, Float32Array> {
+  readonly observationSpace: BoxSpace;
+  readonly actionSpace: BoxSpace;
+  readonly spec: EnvSpec;
+  readonly actionRng: Rng;
+  readonly unwrapped: AmpFootProsthesis;
+  /** Physics random stream (start state, terrain). */
+  readonly rng: Rng;
+  /** The simulation (public for tests). */
+  readonly sim: AmpFootSim;
+  /** The reference gait's state. */
+  gait: GaitState;
+  /** The test rig's state. */
+  rig: RigState;
+  private readonly renderLidar: boolean;
+  private readonly lidar: Float64Array;
+  private readonly drive: Float64Array;
+  private readonly ankleRate: Float64Array;
+  private readonly ankleLock: boolean[];
+  private trackingSum: number;
+  private steps: number;
+  private phase: 'needs-reset' | 'running' | 'terminated';
+
+  constructor(kwargs: Readonly<Record<string, unknown>> = {}, spec: EnvSpec = bareSpec('AmpFootProsthesis-v0', { metadata: AMP_FOOT_METADATA })) {
+    const args = parseKwargs(spec.id, kwargs, AMP_FOOT_DEFAULTS);
+    const obsSpace = walkerObservationSpace();
+    const low = new Float32Array(OBS_SIZE + 2);
+    const high = new Float32Array(OBS_SIZE + 2);
+    low.set(obsSpace.low);
+    high.set(obsSpace.high);
+    low.fill(-1, OBS_SIZE);
+    high.fill(1, OBS_SIZE);
+    this.observationSpace = box(low, high);
+    this.actionSpace = box(-1, 1, { shape: [2] });
+    this.spec = spec;
+    this.rng = new Rng(0);
+    this.actionRng = new Rng(1);
+    this.unwrapped = this;
+    this.sim = new AmpFootSim(robotParams(spec.id, args), [true, false]);
+    this.gait = createGait();
+    this.rig = createRig();
+    this.renderLidar = args.renderLidar;
+    this.lidar = new Float64Array(LIDAR_RAYS).fill(1);
+    this.drive = new Float64Array(6);
+    this.ankleRate = new Float64Array(2);
+    this.ankleLock = [false, false];
+    this.trackingSum = 0;
+    this.steps = 0;
+    this.phase = 'needs-reset';
+  }
+
+  /** Starts the walker at leg 0's heel strike in the reference pose. */
+  reset(opts: ResetOptions = {}): ResetResult<Float32Array> {
+    if (opts.seed !== undefined) seedEnv(this.spec.id, opts.seed, this.rng, this.actionRng);
+    const speed = this.rng.uniform(0.9, 1.1);
+    this.sim.reset(this.rng, [referencePose(0), referencePose(0.5)], speed);
+    this.gait = createGait();
+    this.rig = createRig();
+    this.trackingSum = 0;
+    this.steps = 0;
+    this.phase = 'running';
+    return { obs: this.observe(), info: this.info() };
+  }
+
+  /** One 20 ms control step: eight 2.5 ms sub-steps of the reference gait with the agent's AMP-Foot commands. */
+  step(action: Float32Array): StepResult<Float32Array> {
+    if (this.phase !== 'running') throw resetNeededError(this.spec.id, this.actionSpace, action, this.phase === 'terminated' ? 'terminated' : 'before-reset');
+    if (!isUnitAction(action, 2)) throw actionError(this.spec.id, this.actionSpace, action);
+    const sim = this.sim;
+    this.ankleRate[PROSTHESIS_LEG] = action[0];
+    this.ankleLock[PROSTHESIS_LEG] = action[1] > 0;
+    const x0 = sim.hullX();
+    const motor0 = sim.ankleMetrics[PROSTHESIS_LEG].motorEnergy;
+    for (let k = 0; k < SUBSTEPS; k++) {
+      gaitTorques(sim, this.gait, DEFAULT_GAIT_GAINS, this.drive);
+      applyRig(this.rig, sim, DT);
+      sim.substep(this.drive, this.ankleRate, this.ankleLock);
+      advanceGait(this.gait, sim, DT);
+    }
+    const ref = referencePose(legPhase(this.gait, PROSTHESIS_LEG));
+    let tracking = 0;
+    for (let j = 0; j < 3; j++) {
+      const e = sim.q[3 * PROSTHESIS_LEG + j] - ref[j];
+      tracking += e * e;
+    }
+    this.trackingSum += tracking;
+    this.steps++;
+    const motorEnergy = sim.ankleMetrics[PROSTHESIS_LEG].motorEnergy - motor0;
+    let reward = PROGRESS_REWARD_PER_M * (sim.hullX() - x0) - TRACKING_WEIGHT * tracking - MOTOR_ENERGY_COST_PER_J * motorEnergy;
+    const hullHeight = bodyY(sim.walker.hull) - terrainHeight(sim.terrain, sim.hullX());
+    const terminated = sim.hullContact || hullHeight < MIN_HULL_HEIGHT;
+    if (terminated) {
+      reward = FALL_REWARD;
+      this.phase = 'terminated';
+    }
+    return { obs: this.observe(), reward, terminated, truncated: false, info: this.info() };
+  }
+
+  private observe(): Float32Array {
+    const base = observe(this.sim, this.sim.lidar(this.lidar));
+    const obs = new Float32Array(OBS_SIZE + 2);
+    obs.set(base);
+    const phase = legPhase(this.gait, PROSTHESIS_LEG);
+    obs[OBS_SIZE] = Math.sin(2 * Math.PI * phase);
+    obs[OBS_SIZE + 1] = Math.cos(2 * Math.PI * phase);
+    return obs;
+  }
+
+  private info(): Info {
+    return {
+      ...episodeInfo(this.sim, [PROSTHESIS_LEG]),
+      intactPushOffWork: this.sim.ankleMetrics[1 - PROSTHESIS_LEG].pushOffWork,
+      trackingError: this.steps > 0 ? this.trackingSum / this.steps : 0,
+      assistWork: this.rig.assistWork,
+    };
+  }
+
+  /** The walker with the prosthesis highlighted (lidar rays with `renderLidar`). */
+  render(): Scene {
+    const m = this.sim.ankleMetrics[PROSTHESIS_LEG];
+    const hud = `x ${(this.sim.hullX() - 1).toFixed(1)} m   push-off ${m.pushOffWork.toFixed(0)} J   motor ${m.motorEnergy.toFixed(0)} J   peak ${m.peakPower.toFixed(0)} W`;
+    return robotScene(this.sim, { lidar: this.renderLidar ? this.lidar : undefined, highlightLeg: PROSTHESIS_LEG, hud });
+  }
+
+  /** Frees the world. */
+  close(): void {
+    this.sim.close();
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * AmpFootWalker-v0 and AmpFootWalkerRough-v0: a planar biped walks on two AMP-Foot powered ankle prostheses.
+ *
+ * ## Description
+ * Gymnasium's BipedalWalker-v3 task (walk to the end of a track within 1,600 steps without falling, lidar
+ * included) on a human-sized walker with feet, simulated with matter-js, whose ankles are AMP-Foot actuators
+ * (the Ankle Mimicking Prosthetic Foot of the Vrije Universiteit Brussel: Cherelle et al., IEEE TNSRE
+ * 22(1), 2014, https://doi.org/10.1109/TNSRE.2013.2267657). Each ankle has a foot spring, a push-off spring
+ * loaded by a power-limited motor, and a lock that holds the loaded spring until it is released, so a 60 W
+ * motor can give several hundred watts of push-off. See `actuators.ts` for the equations, `walker.ts` for
+ * the body and envs/robot/README.md for the model. The task follows
+ * https://github.com/Farama-Foundation/Gymnasium/blob/main/gymnasium/envs/box2d/bipedal_walker.py
+ *
+ * ## Observation (Box, float32, shape [38])
+ * | Index        | Meaning                                                    | Min | Max |
+ * |--------------|------------------------------------------------------------|-----|-----|
+ * | 0            | hull angle (rad)                                           | -π  | π   |
+ * | 1            | hull angular velocity / 5 (rad/s)                          | -Inf| Inf |
+ * | 2, 3         | hull velocity x, y / 2 (m/s)                               | -Inf| Inf |
+ * | 4 + 12·i + 0 | leg i: hip angle (rad; flexion +)                          | -π  | π   |
+ * | … + 1        | hip speed / 10 (rad/s)                                     | -Inf| Inf |
+ * | … + 2        | knee angle (rad; flexion −)                                | -π  | π   |
+ * | … + 3        | knee speed / 10                                            | -Inf| Inf |
+ * | … + 4        | ankle angle (rad; dorsiflexion +)                          | -π  | π   |
+ * | … + 5        | ankle speed / 10                                           | -Inf| Inf |
+ * | … + 6, 7     | heel contact, toe contact (0 or 1)                         | 0   | 1   |
+ * | … + 8        | push-off spring deflection λ + m (rad)                     | -Inf| Inf |
+ * | … + 9        | energy stored in the ankle springs / 50 J                  | 0   | Inf |
+ * | … + 10       | lock closed (0 or 1)                                       | 0   | 1   |
+ * | … + 11       | motor position m / M_MAX                                   | 0   | 1   |
+ * | 28 … 37      | lidar: fraction of 2 m to the ground along ray k, 1.5·k/10 rad forward of down | 0 | 1 |
+ * Leg 0 and leg 1 (i = 0, 1) start side by side; neither is "left".
+ *
+ * ## Actions (Box(-1, 1, [8], float32))
+ * Per leg i, at indices 4·i … 4·i + 3: hip torque, knee torque (times 150 N·m for 75 kg, within a DC
+ * motor's torque–speed line to 10 rad/s), ankle motor rate (times 2 rad/s, cut by the motor power limit),
+ * ankle lock (> 0: closed).
+ *
+ * ## Reward
+ * As BipedalWalker-v3: the change of the potential `10 · x − 5 · |hull angle|` (x in m: 10 per metre, so
+ * the 36 m track is worth 360), minus 0.01 per joule of electrical energy of all six motors over the step
+ * (hip and knee: positive mechanical power plus copper losses; ankles: motor power / 0.8), and −100 when
+ * the hull touches the ground or the walker leaves the track backwards (x < 0). Threshold 300 (BipedalWalker-v3's).
+ *
+ * ## Start state
+ * Standing straight with feet level, hips splayed by ±U(−0.1, 0.1) rad, a push of U(−0.1, 0.1) m/s, springs
+ * relaxed and locks open. AmpFootWalkerRough-v0's ground is drawn from the seed.
+ *
+ * ## Episode end
+ * Termination: the hull touches the ground or x < 0 (reward −100), or the hull crosses the finish at
+ * x = 37 m (success). Truncation: 1,600 steps (added by `make`).
+ *
+ * ## Info
+ * Episode totals so far (final at the last step): `distance` (m), `pushOffWork` (J, positive ankle work of
+ * both ankles), `motorEnergy` (J, electrical, ankle motors), `jointEnergy` (J, hip and knee motors),
+ * `peakAnkleTorque` (N·m), `peakAnklePower` (W), `peakPowerRatio` (peak ankle power / motor power limit,
+ * the AMP-Foot claim), `costOfTransport` (all motor energy / (m g distance); null before 0.5 m).
+ *
+ * ## Kwargs
+ * `bodyMass` (kg, 75), `maxAnkleTorque` (N·m, 120), `motorPowerLimit` (W, 60), `springStiffness` (push-off
+ * spring, N·m/rad, 400), `lockEnabled` (true; false: a passive spring foot), `terrainDifficulty` (0 flat …
+ * 1; Rough-v0 registers 1), `renderLidar` (false).
+ *
+ * ## Version history
+ * - v0: initial version.
+ */
+import { Rng } from '../../src/core/rng.ts';
+import { actionError, bareSpec, parseKwargs, resetNeededError, seedEnv, type Env, type EnvSpec, type ResetOptions, type ResetResult, type StepResult } from '../../src/gym/env.ts';
+import { box, type BoxSpace } from '../../src/gym/spaces.ts';
+import type { Scene } from '../../src/gym/scene.ts';
+import { jointMotorTorque, wrapAngle } from './actuators.ts';
+import { ACT_SIZE, AMP_FOOT_METADATA, AMP_FOOT_DEFAULTS, MAX_JOINT_TORQUE, isUnitAction, observe, robotParams, episodeInfo, walkerObservationSpace } from './common.ts';
+import { robotScene } from './render.ts';
+import { AmpFootSim, LIDAR_RAYS } from './sim.ts';
+import { SUBSTEPS } from './world.ts';
+
+/** Reward per metre of forward progress. */
+export const PROGRESS_REWARD_PER_M = 10;
+/** Weight of |hull angle| in the potential (BipedalWalker-v3's 5). */
+export const UPRIGHT_WEIGHT = 5;
+/** Reward cost per joule of electrical energy. */
+export const ENERGY_COST_PER_J = 0.01;
+/** Reward of a fall. */
+export const FALL_REWARD = -100;
+
+/** The AMP-Foot walker env (flat or rough ground). */
+export class AmpFootWalker implements Env<Float32Array, Float32Array> {
+  readonly observationSpace: BoxSpace;
+  readonly actionSpace: BoxSpace;
+  readonly spec: EnvSpec;
+  readonly actionRng: Rng;
+  readonly unwrapped: AmpFootWalker;
+  /** Physics random stream (start state and terrain). */
+  readonly rng: Rng;
+  /** The simulation (public for tests and the scripted gaits). */
+  readonly sim: AmpFootSim;
+  private readonly renderLidar: boolean;
+  private readonly maxJointTorque: number;
+  private readonly lidar: Float64Array;
+  private readonly drive: Float64Array;
+  private readonly ankleRate: Float64Array;
+  private readonly ankleLock: boolean[];
+  private prevShaping: number;
+  private phase: 'needs-reset' | 'running' | 'terminated';
+
+  constructor(kwargs: Readonly<Record<string, unknown>> = {}, spec: EnvSpec = bareSpec('AmpFootWalker-v0', { metadata: AMP_FOOT_METADATA })) {
+    const args = parseKwargs(spec.id, kwargs, AMP_FOOT_DEFAULTS);
+    this.observationSpace = walkerObservationSpace();
+    this.actionSpace = box(-1, 1, { shape: [ACT_SIZE] });
+    this.spec = spec;
+    this.rng = new Rng(0);
+    this.actionRng = new Rng(1);
+    this.unwrapped = this;
+    this.sim = new AmpFootSim(robotParams(spec.id, args));
+    this.renderLidar = args.renderLidar;
+    this.maxJointTorque = (MAX_JOINT_TORQUE * args.bodyMass) / 75;
+    this.lidar = new Float64Array(LIDAR_RAYS).fill(1);
+    this.drive = new Float64Array(6);
+    this.ankleRate = new Float64Array(2);
+    this.ankleLock = [false, false];
+    this.prevShaping = 0;
+    this.phase = 'needs-reset';
+  }
+
+  /** Rebuilds the world (rough ground from the seed) and stands the walker at the start. */
+  reset(opts: ResetOptions = {}): ResetResult<Float32Array> {
+    if (opts.seed !== undefined) seedEnv(this.spec.id, opts.seed, this.rng, this.actionRng);
+    const splay = this.rng.uniform(-0.1, 0.1);
+    const push = this.rng.uniform(-0.1, 0.1);
+    this.sim.reset(this.rng, [[splay, 0, -splay], [-splay, 0, splay]], push);
+    this.prevShaping = this.shaping();
+    this.phase = 'running';
+    return { obs: observe(this.sim, this.sim.lidar(this.lidar)), info: episodeInfo(this.sim, [0, 1]) };
+  }
+
+  /** One 20 ms control step: eight 2.5 ms physics sub-steps under the action. */
+  step(action: Float32Array): StepResult<Float32Array> {
+    if (this.phase !== 'running') throw resetNeededError(this.spec.id, this.actionSpace, action, this.phase === 'terminated' ? 'terminated' : 'before-reset');
+    if (!isUnitAction(action, ACT_SIZE)) throw actionError(this.spec.id, this.actionSpace, action);
+    const sim = this.sim;
+    for (let i = 0; i < 2; i++) {
+      this.ankleRate[i] = action[4 * i + 2];
+      this.ankleLock[i] = action[4 * i + 3] > 0;
+    }
+    sim.stepEnergy = 0;
+    for (let k = 0; k < SUBSTEPS; k++) {
+      for (let i = 0; i < 2; i++) {
+        this.drive[3 * i] = jointMotorTorque(action[4 * i], this.maxJointTorque, sim.qd[3 * i]);
+        this.drive[3 * i + 1] = jointMotorTorque(action[4 * i + 1], this.maxJointTorque, sim.qd[3 * i + 1]);
+      }
+      sim.substep(this.drive, this.ankleRate, this.ankleLock);
+    }
+    const shaping = this.shaping();
+    let reward = shaping - this.prevShaping - ENERGY_COST_PER_J * sim.stepEnergy;
+    this.prevShaping = shaping;
+    const x = sim.hullX();
+    let terminated = false;
+    if (sim.hullContact || x < 0) {
+      reward = FALL_REWARD;
+      terminated = true;
+    } else if (x > sim.terrain.finishX) {
+      terminated = true;
+    }
+    if (terminated) this.phase = 'terminated';
+    return { obs: observe(sim, sim.lidar(this.lidar)), reward, terminated, truncated: false, info: episodeInfo(sim, [0, 1]) };
+  }
+
+  private shaping(): number {
+    return PROGRESS_REWARD_PER_M * this.sim.hullX() - UPRIGHT_WEIGHT * Math.abs(wrapAngle(this.sim.walker.hull.angle));
+  }
+
+  /** The walker, its AMP-Feet and the terrain (lidar rays with `renderLidar`). */
+  render(): Scene {
+    const info = episodeInfo(this.sim, [0, 1]);
+    const hud = `x ${(info.distance as number).toFixed(1)} m   push-off ${(info.pushOffWork as number).toFixed(0)} J   ankle motors ${(info.motorEnergy as number).toFixed(0)} J`;
+    return robotScene(this.sim, { lidar: this.renderLidar ? this.lidar : undefined, hud });
+  }
+
+  /** Frees the world. */
+  close(): void {
+    this.sim.close();
+  }
+}

@@ -1,0 +1,288 @@
+/**
+ * The simulation shared by the AMP-Foot envs: one engine, the terrain, the walker and its two ankles,
+ * stepped in fixed 2.5 ms physics sub-steps. The envs choose the drive torques (the agent's hip and knee
+ * motors, or a reference gait's PD) and the AMP-Foot commands; each sub-step this class adds the AMP-Foot
+ * spring torques, joint stops, joint damping and the ground contact forces, steps matter, measures the
+ * bodies' velocities, and adds up the episode's energy and ankle metrics.
+ */
+import Matter from 'matter-js';
+import type { Rng } from '../../src/core/rng.ts';
+import { ANKLE_DAMPING, JOINT_DAMPING, applyJointTorque, createAmpFoot, jointElectricalPower, jointLimitTorque, relativeAngle, stableSpringDamper, stepAmpFoot, type AmpFootParams, type AmpFootState } from './actuators.ts';
+import { applyContact, clearContact, createContactPoint, type ContactPoint } from './contact.ts';
+import { HIP_HEIGHT, buildWalker, jointGap, type LegPose, type Walker } from './walker.ts';
+import { DT, START_X, UNITS_PER_M, addToWorld, bodyX, bodyY, createEngine, flatTerrain, localToWorld, raycastTerrain, roughTerrain, setBodyVelocity, stepEngine, terrainHeight, type Terrain } from './world.ts';
+
+/** Parameters of a robot (the physical spec kwargs). */
+export interface RobotParams extends AmpFootParams {
+  /** Total mass (kg). */
+  readonly bodyMass: number;
+  /** 0: flat ground; (0, 1]: seeded rough ground of that difficulty. */
+  readonly terrainDifficulty: number;
+}
+
+/** Bodies of the walker: hull, then thigh, shank, foot of each leg. */
+export const BODY_COUNT = 7;
+/** Joints in observation order: hip, knee, ankle of leg 0, then of leg 1. */
+export const JOINT_COUNT = 6;
+/** Parent and child body index of each joint, in observation order. */
+const JOINT_BODIES = [0, 1, 1, 2, 2, 3, 0, 4, 4, 5, 5, 6];
+/** Index of leg i's heel and toe among the contact points (see `Walker.contactSites`). */
+const HEEL = (i: number): number => 4 * i;
+const TOE = (i: number): number => 4 * i + 2;
+/** First hull contact point. */
+const HULL_CONTACTS = 8;
+/** Number of lidar rays. */
+export const LIDAR_RAYS = 10;
+/** Lidar range (m): BipedalWalker-v3's 160/30 scaled to the leg (0.38 of its length). */
+export const LIDAR_RANGE = 2.0;
+
+/** Per-ankle episode metrics (SI), accumulated over sub-steps. */
+export interface AnkleMetrics {
+  /** Positive work of the ankle actuator on the foot while the foot is on the ground (J). */
+  pushOffWork: number;
+  /** Negative work while the foot is on the ground (energy the ankle absorbed, J, as a positive number). */
+  absorbedWork: number;
+  /** Electrical energy of the AMP-Foot motor (J; 0 for an intact ankle, whose drive counts as a joint). */
+  motorEnergy: number;
+  /** Largest |ankle actuator torque| (N·m). */
+  peakTorque: number;
+  /** Largest ankle power while the foot is on the ground (W). */
+  peakPower: number;
+}
+
+function emptyAnkleMetrics(): AnkleMetrics {
+  return { pushOffWork: 0, absorbedWork: 0, motorEnergy: 0, peakTorque: 0, peakPower: 0 };
+}
+
+/** One robot in its own world. Rebuilt by `reset`. */
+export class AmpFootSim {
+  readonly params: RobotParams;
+  /** Which ankles are AMP-Feet (the others are intact ankles driven like hips and knees). */
+  readonly ampFoot: readonly [boolean, boolean];
+  engine: Matter.Engine;
+  terrain: Terrain;
+  walker: Walker;
+  readonly feet: [AmpFootState, AmpFootState];
+  /** Joint angles (rad) and speeds (rad/s) after the last sub-step, in observation order. */
+  readonly q: Float64Array;
+  readonly qd: Float64Array;
+  /** The actuator torques of the last sub-step (N·m), per joint: motor torques, and the spring torque at an AMP-Foot. */
+  readonly driveTorque: Float64Array;
+  /**
+   * Velocities of the bodies over the last sub-step, in `walker.bodies` order (hull, thigh0, shank0, foot0,
+   * thigh1, shank1, foot1): vx, vy (m/s), ω (rad/s). They are measured from the displacement over the step,
+   * not read from matter's Verlet state, because matter's constraint solver moves positions after setting
+   * `positionPrev`/`anglePrev`, so those differences are not the motion.
+   */
+  readonly vx: Float64Array;
+  readonly vy: Float64Array;
+  readonly omega: Float64Array;
+  /** Ground contact points (see `Walker.contactSites`). */
+  contactPoints: ContactPoint[];
+  /** Heel and toe contacts, [heel0, toe0, heel1, toe1]: 1 while the ground pushes there. */
+  readonly contacts: Uint8Array;
+  readonly ankleMetrics: [AnkleMetrics, AnkleMetrics];
+  /** Electrical energy of the hip and knee drives (and intact ankles) this episode (J). */
+  jointEnergy: number;
+  /** Electrical energy over the last control step, all motors (J); the env zeroes it before a step. */
+  stepEnergy: number;
+  /** Set once the hull touches the ground. */
+  hullContact: boolean;
+  /** Largest joint gap seen by `measureGaps` this episode (fraction of its segment length). */
+  maxGapFraction: number;
+  /** Simulated time this episode (s). */
+  time: number;
+  private readonly prevX: Float64Array;
+  private readonly prevY: Float64Array;
+  private readonly prevAngle: Float64Array;
+
+  constructor(params: RobotParams, ampFoot: readonly [boolean, boolean] = [true, true]) {
+    this.params = params;
+    this.ampFoot = ampFoot;
+    this.feet = [createAmpFoot(), createAmpFoot()];
+    this.q = new Float64Array(JOINT_COUNT);
+    this.qd = new Float64Array(JOINT_COUNT);
+    this.driveTorque = new Float64Array(JOINT_COUNT);
+    this.vx = new Float64Array(BODY_COUNT);
+    this.vy = new Float64Array(BODY_COUNT);
+    this.omega = new Float64Array(BODY_COUNT);
+    this.prevX = new Float64Array(BODY_COUNT);
+    this.prevY = new Float64Array(BODY_COUNT);
+    this.prevAngle = new Float64Array(BODY_COUNT);
+    this.contacts = new Uint8Array(4);
+    this.ankleMetrics = [emptyAnkleMetrics(), emptyAnkleMetrics()];
+    this.jointEnergy = 0;
+    this.stepEnergy = 0;
+    this.hullContact = false;
+    this.maxGapFraction = 0;
+    this.time = 0;
+    this.terrain = flatTerrain();
+    this.engine = createEngine();
+    this.walker = buildWalker({ x: START_X, y: HIP_HEIGHT, bodyMass: params.bodyMass, pose: [[0, 0, 0], [0, 0, 0]] });
+    this.contactPoints = this.walker.contactSites.map((site) => createContactPoint(site.body, site.local));
+  }
+
+  /**
+   * Rebuilds the world: terrain from `rng` (rough ground only), the walker at the start in `pose` with its
+   * lowest foot corner 1 mm above the ground, every body moving forward at `vx` (m/s).
+   */
+  reset(rng: Rng, pose: readonly [LegPose, LegPose], vx: number): void {
+    this.terrain = this.params.terrainDifficulty > 0 ? roughTerrain(rng, this.params.terrainDifficulty) : flatTerrain();
+    this.engine = createEngine();
+    this.walker = buildWalker({ x: START_X, y: HIP_HEIGHT, bodyMass: this.params.bodyMass, pose });
+    const { legs, heel, toe } = this.walker;
+    let lift = -Infinity;
+    const p = { x: 0, y: 0 };
+    for (const leg of legs) {
+      for (const [lx, ly] of [heel, toe]) {
+        localToWorld(leg.foot, lx, ly, p);
+        lift = Math.max(lift, terrainHeight(this.terrain, p.x) - p.y);
+      }
+    }
+    for (const body of this.walker.bodies) {
+      Matter.Body.setPosition(body, { x: body.position.x, y: body.position.y + (lift + 0.001) * UNITS_PER_M });
+      setBodyVelocity(body, vx, 0, 0);
+    }
+    addToWorld(this.engine, [this.walker.composite]);
+    this.contactPoints = this.walker.contactSites.map((site) => createContactPoint(site.body, site.local));
+    for (const c of this.contactPoints) clearContact(c);
+    this.vx.fill(vx);
+    this.vy.fill(0);
+    this.omega.fill(0);
+    for (const foot of this.feet) Object.assign(foot, createAmpFoot());
+    for (const m of this.ankleMetrics) Object.assign(m, emptyAnkleMetrics());
+    this.jointEnergy = 0;
+    this.stepEnergy = 0;
+    this.hullContact = false;
+    this.maxGapFraction = 0;
+    this.time = 0;
+    this.driveTorque.fill(0);
+    this.contacts.fill(0);
+    this.readJoints();
+  }
+
+  /** Updates `q` and `qd` from the bodies and their velocities. */
+  readJoints(): void {
+    const joints = this.walker.joints;
+    for (let j = 0; j < JOINT_COUNT; j++) {
+      const joint = joints[j];
+      this.q[j] = relativeAngle(joint.bodyA, joint.bodyB, 0);
+      this.qd[j] = this.omega[JOINT_BODIES[2 * j + 1]] - this.omega[JOINT_BODIES[2 * j]];
+    }
+  }
+
+  /**
+   * One physics sub-step. `drive` holds the motor torques of the six joints (N·m, observation order) chosen
+   * by the env from the current `q`/`qd`; an ankle with an AMP-Foot ignores its entry and gets the AMP-Foot's
+   * spring torque under `ankleRate` and `ankleLock` instead, an intact ankle (`ampFoot[i]` false) is driven
+   * like a hip or knee.
+   */
+  substep(drive: Float64Array, ankleRate: Float64Array, ankleLock: readonly boolean[]): void {
+    const joints = this.walker.joints;
+    const bodies = this.walker.bodies;
+    const q = this.q;
+    const qd = this.qd;
+    const torque = this.driveTorque;
+    for (let j = 0; j < JOINT_COUNT; j++) torque[j] = drive[j];
+    for (let i = 0; i < 2; i++) {
+      if (this.ampFoot[i]) torque[3 * i + 2] = stepAmpFoot(this.feet[i], this.params, q[3 * i + 2], ankleRate[i], ankleLock[i], DT);
+    }
+    for (let j = 0; j < JOINT_COUNT; j++) {
+      const joint = joints[j];
+      const damping = j % 3 === 2 ? ANKLE_DAMPING : JOINT_DAMPING;
+      const passive = jointLimitTorque(q[j], qd[j], joint.low, joint.high, joint.inertia, DT) + stableSpringDamper(0, qd[j], 0, damping, joint.inertia, DT);
+      applyJointTorque(joint.bodyA, joint.bodyB, torque[j] + passive);
+    }
+    for (const c of this.contactPoints) applyContact(c, this.terrain, bodies[c.body], this.vx[c.body], this.vy[c.body], this.omega[c.body], DT);
+    for (let b = 0; b < BODY_COUNT; b++) {
+      this.prevX[b] = bodies[b].position.x;
+      this.prevY[b] = bodies[b].position.y;
+      this.prevAngle[b] = bodies[b].angle;
+    }
+    stepEngine(this.engine);
+    for (let b = 0; b < BODY_COUNT; b++) {
+      this.vx[b] = (bodies[b].position.x - this.prevX[b]) / (UNITS_PER_M * DT);
+      this.vy[b] = (bodies[b].position.y - this.prevY[b]) / (UNITS_PER_M * DT);
+      this.omega[b] = (bodies[b].angle - this.prevAngle[b]) / DT;
+    }
+    this.time += DT;
+    this.readJoints();
+    this.account(torque);
+    const points = this.contactPoints;
+    for (let i = 0; i < 2; i++) {
+      this.contacts[2 * i] = points[HEEL(i)].normalForce > 0 ? 1 : 0;
+      this.contacts[2 * i + 1] = points[TOE(i)].normalForce > 0 ? 1 : 0;
+    }
+    for (let k = HULL_CONTACTS; k < points.length; k++) if (points[k].depth > 0) this.hullContact = true;
+  }
+
+  /** Adds the sub-step's electrical energy and ankle work, at the speeds reached over the step. */
+  private account(torque: Float64Array): void {
+    const qd = this.qd;
+    for (let j = 0; j < JOINT_COUNT; j++) {
+      const leg = j < 3 ? 0 : 1;
+      if (j % 3 === 2 && this.ampFoot[leg]) continue;
+      const e = jointElectricalPower(torque[j], qd[j]) * DT;
+      this.jointEnergy += e;
+      this.stepEnergy += e;
+    }
+    for (let i = 0; i < 2; i++) {
+      const m = this.ankleMetrics[i];
+      const tau = torque[3 * i + 2];
+      const power = tau * qd[3 * i + 2];
+      if (Math.abs(tau) > m.peakTorque) m.peakTorque = Math.abs(tau);
+      if (this.footOnGround(i)) {
+        if (power > 0) m.pushOffWork += power * DT;
+        else m.absorbedWork -= power * DT;
+        if (power > m.peakPower) m.peakPower = power;
+      }
+      if (this.ampFoot[i]) {
+        const e = this.feet[i].motorElectricalPower * DT;
+        m.motorEnergy += e;
+        this.stepEnergy += e;
+      }
+    }
+  }
+
+  /** True while the ground pushes on any of leg i's foot points (heel, mid-sole, toe). */
+  footOnGround(i: number): boolean {
+    const points = this.contactPoints;
+    return points[HEEL(i)].normalForce > 0 || points[HEEL(i) + 1].normalForce > 0 || points[TOE(i)].normalForce > 0;
+  }
+
+  /** Largest joint gap now, as a fraction of the joint's segment length; also updates `maxGapFraction`. */
+  measureGaps(): number {
+    let worst = 0;
+    for (const joint of this.walker.joints) worst = Math.max(worst, jointGap(joint) / joint.segmentLength);
+    if (worst > this.maxGapFraction) this.maxGapFraction = worst;
+    return worst;
+  }
+
+  /** Lidar fractions in [0, 1] from the hull centre: ray i points 1.5·i/10 rad forward of straight down (BipedalWalker-v3). */
+  lidar(out: Float64Array): Float64Array {
+    const hull = this.walker.hull;
+    const x0 = bodyX(hull);
+    const y0 = bodyY(hull);
+    for (let i = 0; i < LIDAR_RAYS; i++) {
+      const a = (1.5 * i) / 10;
+      out[i] = raycastTerrain(this.terrain, x0, y0, x0 + Math.sin(a) * LIDAR_RANGE, y0 - Math.cos(a) * LIDAR_RANGE);
+    }
+    return out;
+  }
+
+  /** Hull x (m). */
+  hullX(): number {
+    return bodyX(this.walker.hull);
+  }
+
+  /** Hull velocity (m/s). */
+  hullVelocity(): [number, number] {
+    return [this.vx[0], this.vy[0]];
+  }
+
+  /** Frees the world. */
+  close(): void {
+    Matter.Composite.clear(this.engine.world, false, true);
+    Matter.Engine.clear(this.engine);
+  }
+}
