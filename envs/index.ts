@@ -19,6 +19,9 @@ import { FLAPPY_KWARGS, FLAPPY_METADATA, makeFlappy } from './arcade/flappy.ts';
 import { makePong, PONG_KWARGS, PONG_METADATA } from './arcade/pong.ts';
 import { makeSnake, SNAKE_KWARGS, SNAKE_METADATA } from './arcade/snake.ts';
 import { Corridor, CORRIDOR_DEFAULTS, CORRIDOR_METADATA } from './examples/corridor.ts';
+import { AmpFootProsthesis } from './robot/amp-foot-prosthesis.ts';
+import { AmpFootWalker } from './robot/amp-foot-walker.ts';
+import { AMP_FOOT_DEFAULTS, AMP_FOOT_METADATA } from './robot/common.ts';
 
 // Vector-env workers import this module to see the same registrations.
 declareRegistryModule(import.meta.url);
@@ -143,4 +146,32 @@ register({
   rewardThreshold: 0.9,
   kwargs: CORRIDOR_DEFAULTS,
   metadata: CORRIDOR_METADATA,
+});
+
+// ── robot (envs/robot): the AMP-Foot walker on matter-js; BipedalWalker-v3's episode length and threshold ──
+
+register({
+  id: 'AmpFootWalker-v0',
+  factory: (kwargs, spec) => new AmpFootWalker(kwargs, spec),
+  maxEpisodeSteps: 1600,
+  rewardThreshold: 300,
+  kwargs: AMP_FOOT_DEFAULTS,
+  metadata: AMP_FOOT_METADATA,
+});
+
+register({
+  id: 'AmpFootWalkerRough-v0',
+  factory: (kwargs, spec) => new AmpFootWalker(kwargs, spec),
+  maxEpisodeSteps: 1600,
+  rewardThreshold: 300,
+  kwargs: { ...AMP_FOOT_DEFAULTS, terrainDifficulty: 1 },
+  metadata: AMP_FOOT_METADATA,
+});
+
+register({
+  id: 'AmpFootProsthesis-v0',
+  factory: (kwargs, spec) => new AmpFootProsthesis(kwargs, spec),
+  maxEpisodeSteps: 1600,
+  kwargs: AMP_FOOT_DEFAULTS,
+  metadata: AMP_FOOT_METADATA,
 });
