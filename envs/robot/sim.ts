@@ -10,7 +10,7 @@ import type { Rng } from '../../src/core/rng.ts';
 import { ANKLE_DAMPING, JOINT_DAMPING, applyJointTorque, createAmpFoot, jointElectricalPower, jointLimitTorque, relativeAngle, stableSpringDamper, stepAmpFoot, type AmpFootParams, type AmpFootState } from './actuators.ts';
 import { applyContact, clearContact, createContactPoint, type ContactPoint } from './contact.ts';
 import { HIP_HEIGHT, buildWalker, jointGap, type LegPose, type Walker } from './walker.ts';
-import { DT, START_X, UNITS_PER_M, addToWorld, bodyX, bodyY, createEngine, flatTerrain, localToWorld, raycastTerrain, roughTerrain, setBodyVelocity, stepEngine, terrainHeight, type Terrain } from './world.ts';
+import { DT, START_X, UNITS_PER_M, addToWorld, buildQuietly, bodyX, bodyY, createEngine, flatTerrain, localToWorld, raycastTerrain, roughTerrain, setBodyVelocity, stepEngine, terrainHeight, type Terrain } from './world.ts';
 
 /** Parameters of a robot (the physical spec kwargs). */
 export interface RobotParams extends AmpFootParams {
@@ -118,7 +118,7 @@ export class AmpFootSim {
     this.time = 0;
     this.terrain = flatTerrain();
     this.engine = createEngine();
-    this.walker = buildWalker({ x: START_X, y: HIP_HEIGHT, bodyMass: params.bodyMass, pose: [[0, 0, 0], [0, 0, 0]] });
+    this.walker = buildQuietly(() => buildWalker({ x: START_X, y: HIP_HEIGHT, bodyMass: params.bodyMass, pose: [[0, 0, 0], [0, 0, 0]] }));
     this.contactPoints = this.walker.contactSites.map((site) => createContactPoint(site.body, site.local));
   }
 
@@ -129,7 +129,7 @@ export class AmpFootSim {
   reset(rng: Rng, pose: readonly [LegPose, LegPose], vx: number): void {
     this.terrain = this.params.terrainDifficulty > 0 ? roughTerrain(rng, this.params.terrainDifficulty) : flatTerrain();
     this.engine = createEngine();
-    this.walker = buildWalker({ x: START_X, y: HIP_HEIGHT, bodyMass: this.params.bodyMass, pose });
+    this.walker = buildQuietly(() => buildWalker({ x: START_X, y: HIP_HEIGHT, bodyMass: this.params.bodyMass, pose }));
     const { legs, heel, toe } = this.walker;
     let lift = -Infinity;
     const p = { x: 0, y: 0 };

@@ -17,10 +17,13 @@
  * an inertia I [kg·m²] is `I · UNITS_PER_M²`, masses are kg.
  *
  * Determinism (STYLE.md §5). The engine is stepped only with `Engine.update(engine, DT_MS)`, never the
- * Runner. matter-js draws from `Common.random` only in `Common.shuffle`/`Common.choose`, which the engine
- * never calls; `Common.now` only times the update (`engine.timing.lastElapsed`) and feeds nothing back; body
- * ids (a global counter) are only used as keys of the collision pair table, which stays empty here.
- * `tests/envs/robot/determinism.test.ts` checks interleaved envs bit for bit.
+ * Runner. matter-js draws from its global `Common.random` only through `Common.shuffle`/`Common.choose`:
+ * `Engine.update` never does, but `Body.create` picks a render colour with `Common.choose` for every body.
+ * The colour is unused, and `buildQuietly` restores matter's global seed after building, so building a
+ * walker leaves matter's global stream as it found it. `Common.now` only times the update
+ * (`engine.timing.lastElapsed`) and feeds nothing back; body ids (a global counter) are only keys of the
+ * collision pair table, which stays empty here. `tests/envs/robot/determinism.test.ts` checks interleaved
+ * envs bit for bit and that stepping never draws from `Common.random`.
  *
  * Joints. Matter's rigid constraints move each body by its mass share of `stiffness · min(1, dtMs / 16.67)`
  * of the error per iteration and, on top, rotate it by a torque estimate; for a slender segment with its
@@ -67,6 +70,23 @@ export const ROBOT_GROUP = -1;
 
 /** Solver settings of every robot engine (matter defaults: 6 / 4 / 2; no contacts, so only the constraint count matters). */
 export const ENGINE_ITERATIONS = { positionIterations: 6, velocityIterations: 4, constraintIterations: 4 } as const;
+
+/** matter's global seeded-random state (not in @types/matter-js). */
+type SeededCommon = typeof Matter.Common & { _seed: number };
+
+/**
+ * Runs `build` (which creates matter bodies) and restores matter's global random seed afterwards: body
+ * creation draws a render colour from `Common.random`, which must not move the stream other code may use.
+ */
+export function buildQuietly<T>(build: () => T): T {
+  const common = Matter.Common as SeededCommon;
+  const seed = common._seed;
+  try {
+    return build();
+  } finally {
+    common._seed = seed;
+  }
+}
 
 /** A new engine for one env: y-up gravity of 9.81 m/s², no sleeping, fixed iteration counts. */
 export function createEngine(): Matter.Engine {

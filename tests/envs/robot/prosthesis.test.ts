@@ -1,0 +1,99 @@
+/**
+ * The scripted controllers: the reference gait walks AmpFootProsthesis-v0 with the fixed-timing baseline,
+ * the AMP-Foot stores motor work behind its lock and releases it as push-off at several times the motor's
+ * power, and the open-loop walker gait shows the same in AmpFootWalker-v0.
+ */
+import { describe, expect, it } from 'vitest';
+import { AmpFootProsthesis, PROSTHESIS_LEG } from '../../../envs/robot/amp-foot-prosthesis.ts';
+import { AmpFootWalker } from '../../../envs/robot/amp-foot-walker.ts';
+import { RELEASE_PHASE, baselineProsthesisAction, fixedTimingCommands, phaseFromObservation, scriptedWalkerAction } from '../../../envs/robot/baseline.ts';
+import { GAIT_PERIOD, legPhase, referencePose } from '../../../envs/robot/gait.ts';
+
+/** Runs AmpFootProsthesis-v0 for up to `steps` steps with the baseline; returns steps survived and the last info. */
+function runBaseline(kwargs: Record<string, unknown>, seed: number, steps: number): { env: AmpFootProsthesis; info: Record<string, unknown>; fell: boolean } {
+  const env = new AmpFootProsthesis(kwargs);
+  let { obs } = env.reset({ seed });
+  let info: Record<string, unknown> = {};
+  for (let t = 0; t < steps; t++) {
+    const r = env.step(baselineProsthesisAction(obs));
+    obs = r.obs;
+    info = r.info;
+    if (r.terminated) return { env, info, fell: true };
+  }
+  return { env, info, fell: false };
+}
+
+describe('reference gait', () => {
+  it('is periodic and bends the knee in swing', () => {
+    referencePose(1.3).forEach((angle, j) => expect(angle).toBeCloseTo(referencePose(0.3)[j], 12));
+    expect(referencePose(0.72)[1]).toBeLessThan(-1);
+    expect(Math.abs(referencePose(0.3)[1])).toBeLessThan(0.1);
+  });
+
+  it('the observation carries the gait phase', () => {
+    const env = new AmpFootProsthesis();
+    let { obs } = env.reset({ seed: 0 });
+    expect(phaseFromObservation(obs)).toBeCloseTo(0, 6);
+    for (let t = 0; t < 10; t++) obs = env.step(Float32Array.of(0, -1)).obs;
+    expect(phaseFromObservation(obs)).toBeCloseTo(legPhase(env.gait, PROSTHESIS_LEG), 5);
+  });
+});
+
+describe('AmpFootProsthesis-v0 with the fixed-timing baseline', () => {
+  it.each([0, 1])('walks a full episode (1,600 steps, seed %i) and beats the motor power with the lock', (seed) => {
+    const { fell, info } = runBaseline({}, seed, 1600);
+    expect(fell).toBe(false);
+    expect(info.distance as number).toBeGreaterThan(25);
+    expect(info.motorEnergy as number).toBeGreaterThan(0);
+    expect(info.pushOffWork as number).toBeGreaterThan(0);
+    // the AMP-Foot claim: peak ankle power several times the motor's power limit
+    expect(info.peakPowerRatio as number).toBeGreaterThan(3);
+  });
+
+  it('with the lock disabled the foot is passive: no motor energy, and it returns no more than it absorbed', () => {
+    const { fell, info, env } = runBaseline({ lockEnabled: false }, 0, 400);
+    expect(fell).toBe(false);
+    expect(info.motorEnergy).toBe(0);
+    const ankle = env.sim.ankleMetrics[PROSTHESIS_LEG];
+    expect(ankle.pushOffWork).toBeGreaterThan(0);
+    // a spring gives back what it took (work is counted on the ground only, and the foot also swings on its
+    // spring in the air, so a few % move between the two); the powered foot adds net positive work
+    expect(Math.abs(ankle.pushOffWork - ankle.absorbedWork)).toBeLessThan(0.05 * ankle.pushOffWork);
+    const powered = runBaseline({}, 0, 400).env.sim.ankleMetrics[PROSTHESIS_LEG];
+    expect(powered.pushOffWork - powered.absorbedWork).toBeGreaterThan(0.1 * powered.pushOffWork);
+  });
+
+  it('releases in late stance, holds the lock through mid-stance, and unloads in swing', () => {
+    expect(fixedTimingCommands(0.02)).toEqual([0, -1]);
+    expect(fixedTimingCommands(0.3)).toEqual([1, 1]);
+    expect(fixedTimingCommands(RELEASE_PHASE + 0.01)).toEqual([0, -1]);
+    expect(fixedTimingCommands(0.8)).toEqual([-1, -1]);
+  });
+});
+
+describe('AmpFootWalker-v0 with the open-loop gait', () => {
+  it('stores motor work while locked and releases it as positive ankle power above the motor limit', () => {
+    const env = new AmpFootWalker();
+    env.reset({ seed: 0 });
+    const samples: { phase: number; energy: number; locked: boolean; power: number; motorPower: number }[] = [];
+    for (let t = 0; t < 40; t++) {
+      const time = t * 0.02;
+      const r = env.step(scriptedWalkerAction(time));
+      const foot = env.sim.feet[0];
+      samples.push({ phase: (time / GAIT_PERIOD) % 1, energy: foot.springEnergy, locked: foot.locked, power: env.sim.driveTorque[2] * env.sim.qd[2], motorPower: foot.motorPower });
+      if (r.terminated) break;
+    }
+    const at = (phase: number): (typeof samples)[number] => samples.reduce((best, s) => (Math.abs(s.phase - phase) < Math.abs(best.phase - phase) ? s : best));
+    const loading = samples.filter((s) => s.phase > 0.06 && s.phase < 0.3);
+    // while locked and loading, the stored energy rises and the motor stays within its power limit
+    expect(loading.every((s) => s.locked)).toBe(true);
+    for (let i = 1; i < loading.length; i++) expect(loading[i].energy).toBeGreaterThan(loading[i - 1].energy);
+    expect(Math.max(...samples.map((s) => s.motorPower))).toBeLessThanOrEqual(60 + 1e-6);
+    expect(at(0.45).energy).toBeGreaterThan(15);
+    // after the release the energy drains within a few steps, as positive ankle power above the motor's 60 W
+    const release = samples.filter((s) => s.phase > RELEASE_PHASE && s.phase < RELEASE_PHASE + 0.1);
+    expect(release.every((s) => !s.locked)).toBe(true);
+    expect(release[release.length - 1].energy).toBeLessThan(0.5 * at(0.45).energy);
+    expect(Math.max(...release.map((s) => s.power))).toBeGreaterThan(120);
+  });
+});
