@@ -28,8 +28,10 @@
  * ## Reward
  * Per step: `10 · Δx` (forward progress in m; the carriage pace gives about 0.2), minus
  * `0.5 · Σ (q − q_ref)²` over leg 0's hip, knee and ankle angles (gait tracking, rad²), minus `0.05` per joule
- * of electrical energy of the AMP-Foot motor; −100 when the walker falls (the hull touches the ground or
- * sinks below 0.55 m). No threshold.
+ * of electrical energy of the AMP-Foot motor, plus push-off: `1` per joule of net ankle work done on the
+ * ground since the prosthesis's last heel strike, counted up to the healthy 0.15 J/kg per stride (11 J at
+ * 75 kg; the running total is clipped, so work absorbed early in stance must be returned before it pays).
+ * −100 when the walker falls (the hull touches the ground or sinks below 0.55 m). No threshold.
  *
  * ## Start state
  * Leg 0 at heel strike and leg 1 half a cycle later in the reference pose, moving at U(0.9, 1.1) m/s.
@@ -68,6 +70,13 @@ export const PROGRESS_REWARD_PER_M = 10;
 export const TRACKING_WEIGHT = 0.5;
 /** Reward cost per joule of AMP-Foot motor energy. */
 export const MOTOR_ENERGY_COST_PER_J = 0.05;
+/** Reward per joule of net ankle work on the ground within a stride, up to the healthy target. */
+export const PUSH_OFF_REWARD_PER_J = 1;
+/**
+ * Healthy net ankle work per stride (J/kg): the ankle gives about 0.25 J/kg in push-off and takes about
+ * 0.1 J/kg in controlled dorsiflexion at normal walking speed (Winter 2009, ch. 7).
+ */
+export const PUSH_OFF_TARGET_J_PER_KG = 0.15;
 /** Reward of a fall. */
 export const FALL_REWARD = -100;
 /** Below this hull height above the ground (m) the walker has collapsed: a fall. */
@@ -95,6 +104,9 @@ export class AmpFootProsthesis implements Env<Float32Array, Float32Array> {
   private readonly ankleLock: boolean[];
   private trackingSum: number;
   private steps: number;
+  /** Net ankle work on the ground since the prosthesis's last heel strike (J). */
+  private strideWork: number;
+  private readonly pushOffTarget: number;
   private phase: 'needs-reset' | 'running' | 'terminated';
 
   constructor(kwargs: Readonly<Record<string, unknown>> = {}, spec: EnvSpec = bareSpec('AmpFootProsthesis-v0', { metadata: AMP_FOOT_METADATA })) {
@@ -122,6 +134,8 @@ export class AmpFootProsthesis implements Env<Float32Array, Float32Array> {
     this.ankleLock = [false, false];
     this.trackingSum = 0;
     this.steps = 0;
+    this.strideWork = 0;
+    this.pushOffTarget = PUSH_OFF_TARGET_J_PER_KG * args.bodyMass;
     this.phase = 'needs-reset';
   }
 
@@ -134,6 +148,7 @@ export class AmpFootProsthesis implements Env<Float32Array, Float32Array> {
     this.rig = createRig();
     this.trackingSum = 0;
     this.steps = 0;
+    this.strideWork = 0;
     this.phase = 'running';
     return { obs: this.observe(), info: this.info() };
   }
@@ -146,12 +161,20 @@ export class AmpFootProsthesis implements Env<Float32Array, Float32Array> {
     this.ankleRate[PROSTHESIS_LEG] = action[0];
     this.ankleLock[PROSTHESIS_LEG] = action[1] > 0;
     const x0 = sim.hullX();
-    const motor0 = sim.ankleMetrics[PROSTHESIS_LEG].motorEnergy;
+    const ankle = sim.ankleMetrics[PROSTHESIS_LEG];
+    const motor0 = ankle.motorEnergy;
+    let pushOffReward = 0;
     for (let k = 0; k < SUBSTEPS; k++) {
       gaitTorques(sim, this.gait, DEFAULT_GAIT_GAINS, this.drive);
       applyRig(this.rig, sim, DT);
+      const net0 = ankle.pushOffWork - ankle.absorbedWork;
       sim.substep(this.drive, this.ankleRate, this.ankleLock);
+      const before = Math.min(this.strideWork, this.pushOffTarget);
+      this.strideWork += ankle.pushOffWork - ankle.absorbedWork - net0;
+      pushOffReward += PUSH_OFF_REWARD_PER_J * (Math.min(this.strideWork, this.pushOffTarget) - before);
+      const stance = this.gait.stance;
       advanceGait(this.gait, sim, DT);
+      if (this.gait.stance !== stance && this.gait.stance === PROSTHESIS_LEG) this.strideWork = 0;
     }
     const ref = referencePose(legPhase(this.gait, PROSTHESIS_LEG));
     let tracking = 0;
@@ -162,7 +185,7 @@ export class AmpFootProsthesis implements Env<Float32Array, Float32Array> {
     this.trackingSum += tracking;
     this.steps++;
     const motorEnergy = sim.ankleMetrics[PROSTHESIS_LEG].motorEnergy - motor0;
-    let reward = PROGRESS_REWARD_PER_M * (sim.hullX() - x0) - TRACKING_WEIGHT * tracking - MOTOR_ENERGY_COST_PER_J * motorEnergy;
+    let reward = PROGRESS_REWARD_PER_M * (sim.hullX() - x0) - TRACKING_WEIGHT * tracking - MOTOR_ENERGY_COST_PER_J * motorEnergy + pushOffReward;
     const hullHeight = bodyY(sim.walker.hull) - terrainHeight(sim.terrain, sim.hullX());
     const terminated = sim.hullContact || hullHeight < MIN_HULL_HEIGHT;
     if (terminated) {

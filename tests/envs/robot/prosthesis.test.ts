@@ -63,6 +63,25 @@ describe('AmpFootProsthesis-v0 with the fixed-timing baseline', () => {
     expect(powered.pushOffWork - powered.absorbedWork).toBeGreaterThan(0.1 * powered.pushOffWork);
   });
 
+  it('the reward pays for push-off: the baseline beats a passive foot, which beats an idle open lock', () => {
+    const episodeReturn = (policy: (obs: Float32Array) => Float32Array): number => {
+      const env = new AmpFootProsthesis();
+      let { obs } = env.reset({ seed: 0 });
+      let total = 0;
+      for (let t = 0; t < 500; t++) {
+        const r = env.step(policy(obs));
+        obs = r.obs;
+        total += r.reward;
+      }
+      return total;
+    };
+    const baseline = episodeReturn((obs) => baselineProsthesisAction(obs));
+    const lockedPassive = episodeReturn(() => Float32Array.of(0, 1));
+    const idleOpen = episodeReturn(() => Float32Array.of(0, -1));
+    expect(baseline).toBeGreaterThan(lockedPassive);
+    expect(lockedPassive).toBeGreaterThan(idleOpen);
+  });
+
   it('releases in late stance, holds the lock through mid-stance, and unloads in swing', () => {
     expect(fixedTimingCommands(0.02)).toEqual([0, -1]);
     expect(fixedTimingCommands(0.3)).toEqual([1, 1]);
