@@ -75,7 +75,10 @@ describe.skipIf(!E2E)('board games', () => {
         const board = boardOf(scene);
         const pieces = board.filter((v) => v !== 0).length;
         const cell = choose(board);
-        const point = await page.evaluate((id) => (window as unknown as { dojo: { shapePoint(id: string): { x: number; y: number } | null } }).dojo.shapePoint(id), `cell:${Math.floor(cell / 3)}:${cell % 3}`);
+        const cellId = `cell:${Math.floor(cell / 3)}:${cell % 3}`;
+        // the renderer draws a scene on its next animation frame: wait until the cell is on screen
+        await page.waitForFunction((id) => (window as unknown as { dojo: { shapePoint(id: string): unknown } }).dojo.shapePoint(id) !== null, cellId, { timeout: 10_000 });
+        const point = await page.evaluate((id) => (window as unknown as { dojo: { shapePoint(id: string): { x: number; y: number } | null } }).dojo.shapePoint(id), cellId);
         expect(point).not.toBeNull();
         await page.mouse.click(point!.x, point!.y);
         // the board shows my move, then the reply (unless the game ended)
