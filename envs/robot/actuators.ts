@@ -11,8 +11,9 @@
  *
  * ## The AMP-Foot actuator
  * The AMP-Foot 2.0 (Cherelle, Grosu, Matthys, Vanderborght, Lefeber, "Design and validation of the
- * Ankle Mimicking Prosthetic (AMP-) Foot 2.0", IEEE TNSRE 22(1):138–148, 2014,
- * https://doi.org/10.1109/TNSRE.2013.2267657) drives the ankle with an "explosive elastic actuator": a
+ * Ankle Mimicking Prosthetic (AMP-) Foot 2.0", IEEE TNSRE 22(1):138–148, 2014; summarised with its
+ * successor in Cherelle et al., "The AMP-Foot 3", BioMedical Engineering OnLine 15(Suppl 3):145, 2016,
+ * https://doi.org/10.1186/s12938-016-0285-8) drives the ankle with an "explosive elastic actuator": a
  * small motor slowly loads a push-off spring while a lock holds the lever the spring acts on; releasing the
  * lock at push-off delivers the stored energy in a fraction of the time it took to store, like a catapult.
  * Our planar model keeps that structure with a massless lever:

@@ -8,8 +8,8 @@
  * a carriage guides it forward at 1 m/s through a soft spring). Both hips and knees and the intact ankle of
  * leg 1 track the joint trajectories of normal walking with PD drives, stepping on foot contact and placing
  * the swing foot by the hull's speed (`gait.ts`, after SIMBICON). Leg 0's ankle is an AMP-Foot (Cherelle et
- * al., "Design and validation of the Ankle Mimicking Prosthetic (AMP-) Foot 2.0", IEEE TNSRE 22(1), 2014,
- * https://doi.org/10.1109/TNSRE.2013.2267657): a motor slowly loads a push-off spring while a lock holds it,
+ * al., "Design and validation of the Ankle Mimicking Prosthetic (AMP-) Foot 2.0", IEEE TNSRE 22(1), 2014;
+ * https://doi.org/10.1186/s12938-016-0285-8 for the AMP-Foot 3): a motor slowly loads a push-off spring while a lock holds it,
  * and releasing the lock late in stance gives the push-off. The fixed-timing controller in `baseline.ts` is
  * the baseline to beat on motor energy at the same speed.
  *

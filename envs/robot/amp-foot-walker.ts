@@ -5,7 +5,7 @@
  * Gymnasium's BipedalWalker-v3 task (walk to the end of a track within 1,600 steps without falling, lidar
  * included) on a human-sized walker with feet, simulated with matter-js, whose ankles are AMP-Foot actuators
  * (the Ankle Mimicking Prosthetic Foot of the Vrije Universiteit Brussel: Cherelle et al., IEEE TNSRE
- * 22(1), 2014, https://doi.org/10.1109/TNSRE.2013.2267657). Each ankle has a foot spring, a push-off spring
+ * 22(1), 2014, and https://doi.org/10.1186/s12938-016-0285-8). Each ankle has a foot spring, a push-off spring
  * loaded by a power-limited motor, and a lock that holds the loaded spring until it is released, so a 60 W
  * motor can give several hundred watts of push-off. See `actuators.ts` for the equations, `walker.ts` for
  * the body and envs/robot/README.md for the model. The task follows
