@@ -38,8 +38,48 @@ const TURBO_EPISODE_EVERY_MS = 3000;
 
 type View = 'agent' | 'keys' | 'board';
 
-const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
-const send = (msg: ToWorker, transfer: Transferable[] = []): void => worker.postMessage(msg, transfer);
+/** Requests that get an answer; `busy` tracks the oldest one still waiting. */
+const ANSWERED: ReadonlySet<ToWorker['type']> = new Set(['catalog', 'configure', 'idle', 'iterate', 'frames', 'save', 'load', 'network', 'board-new']);
+const busy = { outstanding: 0, since: 0 };
+
+function spawnWorker(): Worker {
+  const w = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+  w.addEventListener('message', (ev: MessageEvent<FromWorker>) => {
+    busy.outstanding = Math.max(0, busy.outstanding - 1);
+    busy.since = performance.now();
+    onMessage(ev.data);
+  });
+  w.addEventListener('error', (ev) => showError(`The training worker failed: ${ev.message || 'see the browser console'}`));
+  return w;
+}
+
+let worker = spawnWorker();
+const send = (msg: ToWorker, transfer: Transferable[] = []): void => {
+  if (ANSWERED.has(msg.type)) {
+    if (busy.outstanding === 0) busy.since = performance.now();
+    busy.outstanding++;
+  }
+  worker.postMessage(msg, transfer);
+};
+
+/** Seconds the worker has been working on a request (0 when idle). */
+function busySeconds(): number {
+  return busy.outstanding > 0 ? (performance.now() - busy.since) / 1000 : 0;
+}
+
+/**
+ * Replaces a worker that is stuck in a long request (an off-policy agent's first iteration can run
+ * for many seconds): the run is lost, the page answers at once. Used by Reset and by env changes.
+ */
+function restartWorkerIfBusy(): void {
+  if (busySeconds() < 0.3) return;
+  worker.terminate();
+  busy.outstanding = 0;
+  state.inflight = false;
+  state.framesInflight = false;
+  worker = spawnWorker();
+  send({ type: 'display', deterministic: el<HTMLInputElement>('greedy-check').checked });
+}
 
 const envSelect = el<HTMLSelectElement>('env-select');
 const algoSelect = el<HTMLSelectElement>('algo-select');
@@ -53,6 +93,8 @@ const state = {
   catalog: null as Catalog | null,
   settings: loadSettings() as Settings,
   runState: 'none' as 'none' | 'live' | 'finished',
+  /** Counts configure requests; replies about an older run are stale. */
+  runId: 0,
   running: false,
   /** An `iterate` request is in flight. */
   inflight: false,
@@ -163,7 +205,11 @@ function onEnvPicked(opts: { idle: boolean }): void {
 
 /** Discards the run (and any loaded checkpoint); the view plays random actions. */
 function goIdle(): void {
+  restartWorkerIfBusy();
   state.running = false;
+  state.runState = 'none';
+  state.runId++;
+  state.rows = [];
   state.loadedName = null;
   send({ type: 'idle', envId: envSelect.value });
 }
@@ -175,7 +221,7 @@ function configure(then: () => void): void {
   persist();
   state.afterConfigure = then;
   const resume = state.loadedName !== null && (el<HTMLInputElement>('resume-check')).checked;
-  send({ type: 'configure', envId: envSelect.value, algo: algoSelect.value, config: form.values(), resume });
+  send({ type: 'configure', runId: ++state.runId, envId: envSelect.value, algo: algoSelect.value, config: form.values(), resume });
 }
 
 function pump(): void {
@@ -340,6 +386,7 @@ function onMessage(msg: FromWorker): void {
       void onCatalog(msg.catalog);
       return;
     case 'configured': {
+      if (msg.runId !== state.runId) return;
       const env = envInfo(msg.envId);
       state.runState = 'live';
       state.rows = [];
@@ -372,6 +419,7 @@ function onMessage(msg: FromWorker): void {
       return;
     case 'iteration':
       state.inflight = false;
+      if (msg.runId !== state.runId) return;
       state.lastIterSeconds = msg.seconds;
       state.globalStep = msg.globalStep;
       if (state.view === 'agent') state.queue.push(...msg.frames);
@@ -402,6 +450,7 @@ function onMessage(msg: FromWorker): void {
       el('board-status').textContent = msg.status;
       return;
     case 'checkpoint':
+      if (msg.bytes.byteLength === 0) return; // an autosave with nothing to save
       if (msg.reason === 'download') download(msg.name, msg.bytes, 'application/octet-stream');
       else void storeCheckpoint({ name: msg.name, envId: envSelect.value, bytes: msg.bytes, savedAt: Date.now() });
       return;
@@ -435,6 +484,7 @@ function onLoaded(msg: Extract<FromWorker, { type: 'loaded' }>): void {
   onEnvPicked({ idle: false });
   algoSelect.value = msg.algo;
   buildForm(msg.config);
+  state.runId++; // the worker closed the run: replies still in flight are stale
   state.runState = 'none';
   state.running = false;
   state.loadedName = msg.name;
@@ -482,7 +532,19 @@ function draw(frame: Frame): void {
 
 let acc = 0;
 let lastTick = performance.now();
+let lastBusyNote = 0;
+let busyNoteShown = false;
 function tick(now: number): void {
+  const waited = busySeconds();
+  if (waited > 1.5 && now - lastBusyNote > 500) {
+    lastBusyNote = now;
+    busyNoteShown = true;
+    status(`Working… the worker has been busy for ${waited.toFixed(0)} s (a long iteration or search). Reset stops it at once.`);
+  } else if (busyNoteShown && waited === 0) {
+    busyNoteShown = false;
+    if (state.rows.length > 0) status();
+    else status(state.loadedName !== null ? `Playing ${state.loadedName}.` : 'Ready.');
+  }
   const dt = Math.min(250, now - lastTick);
   lastTick = now;
   const interval = 1000 / Math.max(1, state.fps);
@@ -512,8 +574,6 @@ function tick(now: number): void {
 
 // ── wiring ──
 
-worker.addEventListener('message', (ev: MessageEvent<FromWorker>) => onMessage(ev.data));
-worker.addEventListener('error', (ev) => showError(`The training worker failed to start: ${ev.message || 'see the browser console'}`));
 
 envSelect.addEventListener('change', () => {
   onEnvPicked({ idle: true });

@@ -68,7 +68,7 @@ export type HumanAction = number | readonly number[];
 export type ToWorker =
   | { readonly type: 'catalog' }
   /** Builds a new run for this env, algo and config (`resume`: continue from the loaded checkpoint); the display env restarts. */
-  | { readonly type: 'configure'; readonly envId: string; readonly algo: string; readonly config: Readonly<Record<string, unknown>>; readonly resume: boolean }
+  | { readonly type: 'configure'; readonly runId: number; readonly envId: string; readonly algo: string; readonly config: Readonly<Record<string, unknown>>; readonly resume: boolean }
   /** Discards the run and any loaded policy; the display plays random actions on `envId`. */
   | { readonly type: 'idle'; readonly envId: string }
   /**
@@ -126,9 +126,10 @@ export interface Histogram {
 /** Worker → page. */
 export type FromWorker =
   | { readonly type: 'catalog'; readonly catalog: Catalog }
-  | { readonly type: 'configured'; readonly envId: string; readonly algo: string; readonly config: Readonly<Record<string, unknown>>; readonly totalTimesteps: number; readonly renderFps: number }
+  | { readonly type: 'configured'; readonly runId: number; readonly envId: string; readonly algo: string; readonly config: Readonly<Record<string, unknown>>; readonly totalTimesteps: number; readonly renderFps: number }
   | { readonly type: 'idled'; readonly envId: string; readonly renderFps: number }
-  | { readonly type: 'iteration'; readonly row: Metrics | null; readonly done: boolean; readonly frames: readonly Frame[]; readonly seconds: number; readonly globalStep: number }
+  /** `runId` echoes the configure request, so a reply that lands after a reset is recognised as stale. */
+  | { readonly type: 'iteration'; readonly runId: number; readonly row: Metrics | null; readonly done: boolean; readonly frames: readonly Frame[]; readonly seconds: number; readonly globalStep: number }
   | { readonly type: 'frames'; readonly frames: readonly Frame[] }
   | { readonly type: 'checkpoint'; readonly reason: 'download' | 'autosave'; readonly bytes: ArrayBuffer; readonly name: string; readonly globalStep: number }
   | { readonly type: 'loaded'; readonly name: string; readonly source: LoadSource; readonly envId: string; readonly algo: string; readonly config: Readonly<Record<string, unknown>>; readonly renderFps: number; readonly bytes: ArrayBuffer }

@@ -32,6 +32,7 @@ const DISPLAY_SEED = 20_240_101;
 const EPISODE_CAP = 1500;
 
 type Session = {
+  runId: number;
   envId: string;
   algo: string;
   config: Record<string, unknown>;
@@ -83,7 +84,7 @@ function stepFrames(n: number): Frame[] {
   return frames;
 }
 
-async function configure(envId: string, algo: string, overrides: Readonly<Record<string, unknown>>, resume: CheckpointPayload | undefined): Promise<void> {
+async function configure(runId: number, envId: string, algo: string, overrides: Readonly<Record<string, unknown>>, resume: CheckpointPayload | undefined): Promise<void> {
   const agent = getAgent(algo);
   const config = resolveConfig(agent.name, agent.spec, overrides);
   const ctx = browserRunContext(envId, { resume });
@@ -93,16 +94,20 @@ async function configure(envId: string, algo: string, overrides: Readonly<Record
   if (why !== null) throw new Error(`${agent.name} cannot train on ${envId}: ${why}`);
   const run = agent.createRun(config, ctx);
   await closeSession();
-  session = { envId, algo: agent.name, config: config as Record<string, unknown>, run, iterator: run.iterations, finished: false };
+  session = { runId, envId, algo: agent.name, config: config as Record<string, unknown>, run, iterator: run.iterations, finished: false };
   loaded = null;
   board = null;
   setDisplay(envId);
-  post({ type: 'configured', envId, algo: agent.name, config, totalTimesteps: run.totalTimesteps, renderFps: renderFps(envId) });
+  post({ type: 'configured', runId, envId, algo: agent.name, config, totalTimesteps: run.totalTimesteps, renderFps: renderFps(envId) });
 }
 
 async function iterate(frames: number, episode: boolean): Promise<void> {
   const s = session;
-  if (s === null) throw new Error('no training run: press Start first');
+  if (s === null) {
+    // the run was closed (reset, load) after the page asked: an empty, stale reply
+    post({ type: 'iteration', runId: -1, row: null, done: true, frames: [], seconds: 0, globalStep: 0 });
+    return;
+  }
   let row: Metrics | null = null;
   const t0 = performance.now();
   if (!s.finished) {
@@ -117,7 +122,7 @@ async function iterate(frames: number, episode: boolean): Promise<void> {
   }
   const seconds = (performance.now() - t0) / 1000;
   const out = episode && display !== null ? display.episode(currentPolicy(), EPISODE_CAP) : stepFrames(frames);
-  post({ type: 'iteration', row, done: s.finished, frames: out, seconds, globalStep: s.run.globalStep() });
+  post({ type: 'iteration', runId: s.runId, row, done: s.finished, frames: out, seconds, globalStep: s.run.globalStep() });
 }
 
 function checkpointName(envId: string, algo: string, step: number): string {
@@ -135,6 +140,8 @@ function save(reason: 'download' | 'autosave'): void {
     post({ type: 'checkpoint', reason, bytes, name: loaded.name, globalStep: -1 }, [bytes]);
   } else if (reason === 'download') {
     throw new Error('nothing to save yet: start training or load a checkpoint');
+  } else {
+    post({ type: 'checkpoint', reason, bytes: new ArrayBuffer(0), name: '', globalStep: -1 });
   }
 }
 
@@ -177,7 +184,7 @@ async function handle(msg: ToWorker): Promise<void> {
       post({ type: 'catalog', catalog: buildCatalog() });
       return;
     case 'configure':
-      await configure(msg.envId, msg.algo, msg.config, msg.resume && loaded !== null && loaded.envId === msg.envId ? loaded.payload : undefined);
+      await configure(msg.runId, msg.envId, msg.algo, msg.config, msg.resume && loaded !== null && loaded.envId === msg.envId ? loaded.payload : undefined);
       return;
     case 'idle':
       await closeSession();
