@@ -21,7 +21,7 @@ import { makeSnake, SNAKE_KWARGS, SNAKE_METADATA } from './arcade/snake.ts';
 import { Corridor, CORRIDOR_DEFAULTS, CORRIDOR_METADATA } from './examples/corridor.ts';
 import { AmpFootProsthesis } from './robot/amp-foot-prosthesis.ts';
 import { AmpFootWalker } from './robot/amp-foot-walker.ts';
-import { AMP_FOOT_DEFAULTS, AMP_FOOT_METADATA } from './robot/common.ts';
+import { AMP_FOOT_DEFAULTS, AMP_FOOT_METADATA, AMP_FOOT_PROSTHESIS_METADATA } from './robot/common.ts';
 
 // Vector-env workers import this module to see the same registrations.
 declareRegistryModule(import.meta.url);
@@ -173,5 +173,5 @@ register({
   factory: (kwargs, spec) => new AmpFootProsthesis(kwargs, spec),
   maxEpisodeSteps: 1600,
   kwargs: AMP_FOOT_DEFAULTS,
-  metadata: AMP_FOOT_METADATA,
+  metadata: AMP_FOOT_PROSTHESIS_METADATA,
 });

@@ -55,7 +55,7 @@ import { Rng } from '../../src/core/rng.ts';
 import { actionError, bareSpec, parseKwargs, resetNeededError, seedEnv, type Env, type EnvSpec, type Info, type ResetOptions, type ResetResult, type StepResult } from '../../src/gym/env.ts';
 import { box, type BoxSpace } from '../../src/gym/spaces.ts';
 import type { Scene } from '../../src/gym/scene.ts';
-import { AMP_FOOT_DEFAULTS, AMP_FOOT_METADATA, OBS_SIZE, episodeInfo, isUnitAction, observe, robotParams, walkerObservationSpace } from './common.ts';
+import { AMP_FOOT_DEFAULTS, AMP_FOOT_PROSTHESIS_METADATA, OBS_SIZE, episodeInfo, isUnitAction, observe, robotParams, walkerObservationSpace } from './common.ts';
 import { DEFAULT_GAIT_GAINS, advanceGait, createGait, gaitTorques, legPhase, referencePose, type GaitState } from './gait.ts';
 import { robotScene } from './render.ts';
 import { applyRig, createRig, type RigState } from './rig.ts';
@@ -109,7 +109,7 @@ export class AmpFootProsthesis implements Env<Float32Array, Float32Array> {
   private readonly pushOffTarget: number;
   private phase: 'needs-reset' | 'running' | 'terminated';
 
-  constructor(kwargs: Readonly<Record<string, unknown>> = {}, spec: EnvSpec = bareSpec('AmpFootProsthesis-v0', { metadata: AMP_FOOT_METADATA })) {
+  constructor(kwargs: Readonly<Record<string, unknown>> = {}, spec: EnvSpec = bareSpec('AmpFootProsthesis-v0', { metadata: AMP_FOOT_PROSTHESIS_METADATA })) {
     const args = parseKwargs(spec.id, kwargs, AMP_FOOT_DEFAULTS);
     const obsSpace = walkerObservationSpace();
     const low = new Float32Array(OBS_SIZE + 2);

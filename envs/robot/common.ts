@@ -38,8 +38,11 @@ export const AMP_FOOT_DEFAULTS = {
   renderLidar: false,
 } as const satisfies AmpFootKwargs;
 
-/** Render rate (the control rate). */
-export const AMP_FOOT_METADATA: EnvMetadata = { renderFps: 50 };
+/** Walker metadata: the control rate; no keyboard walking, only a noop (limp legs, open locks) for `dojo render --policy noop`. */
+export const AMP_FOOT_METADATA: EnvMetadata = { renderFps: 50, keymap: { keys: {}, noop: [0, 0, 0, 0, 0, 0, 0, 0] } };
+
+/** Prosthesis metadata: hold Space (or ArrowDown) to load the spring with the lock closed; let go to release it. */
+export const AMP_FOOT_PROSTHESIS_METADATA: EnvMetadata = { renderFps: 50, keymap: { keys: { ' ': [1, 1], ArrowDown: [1, 1] }, noop: [-1, -1] } };
 
 /** Stiffness of the foot spring K_PF (N·m/rad). */
 export const FOOT_STIFFNESS = 400;
