@@ -73,7 +73,8 @@ export function buildCatalog(): Catalog {
       rewardThreshold: spec.rewardThreshold,
       maxEpisodeSteps: spec.maxEpisodeSteps,
       renderFps: spec.metadata.renderFps,
-      keymap: spec.metadata.keymap ?? null,
+      // a keymap without keys only names the no-op action (for `dojo render`): nothing to play with
+      keymap: spec.metadata.keymap !== undefined && Object.keys(spec.metadata.keymap.keys).length > 0 ? spec.metadata.keymap : null,
       game: game !== undefined ? game.description : null,
       support,
     });

@@ -46,9 +46,14 @@ export class MetricCharts {
   private dirty = false;
   private width = 400;
   private readonly recent: number[] = [];
+  private readonly note: HTMLElement;
 
   constructor(host: HTMLElement) {
     this.host = host;
+    this.note = document.createElement('p');
+    this.note.className = 'muted charts-note';
+    this.note.textContent = 'The charts fill in as training runs: episodic return against the solved threshold, losses, entropy and KL, steps per second, and gradient norms per layer.';
+    host.appendChild(this.note);
     const mk = (id: string, title: string, accepts: (k: string) => boolean, distr: 1 | 3 | 4): Panel => {
       const el = document.createElement('figure');
       el.className = 'chart';
@@ -124,6 +129,7 @@ export class MetricCharts {
   private flush(): void {
     if (!this.dirty) return;
     this.dirty = false;
+    this.note.hidden = this.xs.length > 0;
     for (const p of this.panels) {
       const keys = [...this.columns.keys()].filter(p.accepts).sort(order);
       if (p.plot === null || keys.join('|') !== p.keys.join('|')) this.rebuild(p, keys);

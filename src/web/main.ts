@@ -303,6 +303,7 @@ function playKeys(): void {
   state.queue = [];
   keyboard.use(env.keymap);
   keyLegend(el('keys-legend'), env.keymap);
+  status('Your turn: the view follows your keys. Training is paused while you play.');
   el('keys-panel').hidden = false;
   el('board-panel').hidden = true;
   syncButtons();
@@ -321,6 +322,7 @@ function playBoard(): void {
   if ([...sel.options].some((o) => o.value === prev)) sel.value = prev;
   el('board-panel').hidden = false;
   el('keys-panel').hidden = true;
+  status('Click-to-move: you against the chosen opponent. Training is paused while you play.');
   syncButtons();
   newBoardGame();
 }

@@ -1,0 +1,42 @@
+/**
+ * The shipped AmpFootWalker checkpoint walks in the browser: one click in the model zoo, and the
+ * robot's hull moves forward in the scene. Skipped until zoo/ holds an AmpFootWalker checkpoint.
+ */
+import { readdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { E2E, dojo, launch, openSandbox } from './browser.ts';
+
+const WALKER = readdirSync('zoo').find((f) => /^AmpFootWalker-v\d+\..+\.safetensors$/.test(f));
+
+describe.skipIf(!E2E || WALKER === undefined)('the robot', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it(`loading ${WALKER} shows the robot walking forward`, async () => {
+    const { page, errors } = await openSandbox(browser, inject('baseUrl'));
+    await page.click(`[data-zoo="${WALKER}"]`);
+    await page.waitForFunction(() => document.querySelector('#ckpt-status')?.textContent?.startsWith('Playing') === true, null, { timeout: 30_000 });
+    const hullX = async (): Promise<{ x: number; len: number }> => {
+      const f = await dojo(page, (d) => d.lastFrame());
+      return { x: f?.scene.shapes.find((s) => s.id === 'hull')?.x ?? NaN, len: f?.len ?? 0 };
+    };
+    // follow one episode for a few seconds; the hull's x must advance within it
+    let start = await hullX();
+    let best = 0;
+    for (let i = 0; i < 16; i++) {
+      await page.waitForTimeout(250);
+      const now = await hullX();
+      if (now.len < start.len) start = now; // a new episode began
+      best = Math.max(best, now.x - start.x);
+    }
+    expect(best).toBeGreaterThan(0.3);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});
