@@ -13,7 +13,7 @@ import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { ConfigError, NonFiniteError } from '../core/errors.ts';
 import { metricsLine, RecentMean } from '../core/metrics.ts';
-import { getAgent } from '../../agents/index.ts';
+import { AGENTS, getAgent } from '../../agents/index.ts';
 import { readCheckpointMeta } from '../../agents/common/checkpoint.ts';
 import { closest, parseField, resolveConfig, toCamel, toKebab, type ConfigSpec } from '../../agents/common/config.ts';
 import type { CheckpointPayload } from '../../agents/common/agent.ts';
@@ -81,8 +81,11 @@ export async function train(flags: TrainFlags, rest: readonly string[]): Promise
   const ctx = runContext(envId, { workers, resume });
   const probe = ctx.makeEnv();
   const why = agent.supports(probe.observationSpace, probe.actionSpace);
+  const able = AGENTS.filter((a) => a.supports(probe.observationSpace, probe.actionSpace) === null).map((a) => a.name);
   probe.close();
-  if (why !== null) throw new ConfigError(`train: ${agent.name} cannot train on ${envId}: ${why}`);
+  if (why !== null) {
+    throw new ConfigError(`train: ${agent.name} cannot train on ${envId}: ${why}. ${able.length > 0 ? `Agents that can: ${able.join(', ')}` : 'No agent handles these spaces yet'}`);
+  }
   const seed = (cfg as { seed?: number }).seed ?? 0;
   const out = flags.out ?? join('runs', `${envId.replace(/\//g, '_')}__${agent.name}__${seed}__${Math.floor(Date.now() / 1000)}`);
   mkdirSync(join(out, 'checkpoints'), { recursive: true });

@@ -118,6 +118,7 @@ describe('dojo errors', () => {
     [['train', '--env', 'CartPole-v1', '--algo', 'ppo', '--config', '/nonexistent.json'], /config file not found/],
     [['eval', '--checkpoint', '/nonexistent.safetensors'], /checkpoint not found/],
     [['frobnicate'], /unknown command/],
+    [['train', '--env', 'Pendulum-v1', '--algo', 'dqn'], /dqn cannot train on Pendulum-v1: .*Box.*Agents that can: .*ppo.*sac.*td3/],
   ])('%j fails with a clear message', (args, pattern) => {
     const r = dojo(...(args as string[]));
     expect(r.code).not.toBe(0);
