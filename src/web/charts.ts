@@ -47,6 +47,8 @@ export class MetricCharts {
   private width = 400;
   private readonly recent: number[] = [];
   private readonly note: HTMLElement;
+  private scheduled = false;
+  private lastFlush = 0;
 
   constructor(host: HTMLElement) {
     this.host = host;
@@ -122,8 +124,16 @@ export class MetricCharts {
     this.schedule();
   }
 
+  /** Redraws on the next animation frame, at most four times a second (turbo sends many rows). */
   private schedule(): void {
-    requestAnimationFrame(() => this.flush());
+    if (this.scheduled) return;
+    this.scheduled = true;
+    const wait = Math.max(0, 250 - (performance.now() - this.lastFlush));
+    setTimeout(() => requestAnimationFrame(() => {
+      this.scheduled = false;
+      this.lastFlush = performance.now();
+      this.flush();
+    }), wait);
   }
 
   private flush(): void {

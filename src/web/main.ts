@@ -75,7 +75,7 @@ function restartWorkerIfBusy(): void {
   if (busySeconds() < 0.3) return;
   worker.terminate();
   busy.outstanding = 0;
-  state.inflight = false;
+  state.inflight = 0;
   state.framesInflight = false;
   worker = spawnWorker();
   send({ type: 'display', deterministic: el<HTMLInputElement>('greedy-check').checked });
@@ -96,14 +96,16 @@ const state = {
   /** Counts configure requests; replies about an older run are stale. */
   runId: 0,
   running: false,
-  /** An `iterate` request is in flight. */
-  inflight: false,
+  /** `iterate` requests in flight (turbo keeps two, so the worker never waits for the page). */
+  inflight: 0,
   framesInflight: false,
   afterConfigure: null as (() => void) | null,
   queue: [] as Frame[],
   fps: 30,
   speed: 'fast' as Speed,
   lastIterSeconds: 0.05,
+  /** Seconds the worker spent inside the training generator this run (the rest is view and messaging). */
+  trainSeconds: 0,
   lastEpisodeAt: 0,
   lastNetworkAt: 0,
   lastAutosaveAt: 0,
@@ -163,7 +165,8 @@ function status(text?: string): void {
   }
   const last = state.rows[state.rows.length - 1];
   if (last === undefined) return;
-  const ret = [...state.rows].reverse().find((r) => r['charts/episodic_return'] !== undefined)?.['charts/episodic_return'];
+  let ret: number | undefined;
+  for (let i = state.rows.length - 1; i >= 0 && ret === undefined; i--) ret = state.rows[i]['charts/episodic_return'];
   const parts = [
     `iteration ${last.iteration ?? state.rows.length}`,
     `${(last.global_step ?? 0).toLocaleString('en')} / ${state.totalTimesteps.toLocaleString('en')} steps`,
@@ -225,7 +228,8 @@ function configure(then: () => void): void {
 }
 
 function pump(): void {
-  if (!state.running || state.inflight || state.runState !== 'live' || state.view !== 'agent') return;
+  const depth = state.speed === 'turbo' ? 2 : 1;
+  if (!state.running || state.inflight >= depth || state.runState !== 'live' || state.view !== 'agent') return;
   const q = state.queue.length, fps = state.fps;
   if (state.speed === 'realtime' && q > fps / 2) return;
   if (state.speed === 'fast' && q > fps * 2) return;
@@ -233,8 +237,9 @@ function pump(): void {
   const episode = state.speed === 'turbo' && q === 0 && now - state.lastEpisodeAt > TURBO_EPISODE_EVERY_MS;
   if (episode) state.lastEpisodeAt = now;
   const frames = state.speed === 'realtime' ? fps : state.speed === 'fast' ? Math.max(1, Math.min(fps, Math.round(fps * state.lastIterSeconds))) : 0;
-  state.inflight = true;
+  state.inflight++;
   send({ type: 'iterate', frames, episode });
+  if (state.inflight < depth) pump();
 }
 
 function start(): void {
@@ -261,8 +266,8 @@ function pause(): void {
 
 function stepOnce(): void {
   const go = (): void => {
-    if (state.inflight) return;
-    state.inflight = true;
+    if (state.inflight > 0) return;
+    state.inflight++;
     send({ type: 'iterate', frames: Math.ceil(state.fps / 2), episode: false });
   };
   if (state.runState === 'live') go();
@@ -391,6 +396,7 @@ function onMessage(msg: FromWorker): void {
       if (msg.runId !== state.runId) return;
       const env = envInfo(msg.envId);
       state.runState = 'live';
+      state.trainSeconds = 0;
       state.rows = [];
       state.queue = [];
       state.fps = msg.renderFps;
@@ -420,9 +426,10 @@ function onMessage(msg: FromWorker): void {
       syncButtons();
       return;
     case 'iteration':
-      state.inflight = false;
+      state.inflight = Math.max(0, state.inflight - 1);
       if (msg.runId !== state.runId) return;
       state.lastIterSeconds = msg.seconds;
+      state.trainSeconds += msg.seconds;
       state.globalStep = msg.globalStep;
       if (state.view === 'agent') state.queue.push(...msg.frames);
       if (msg.row !== null) {
@@ -463,7 +470,7 @@ function onMessage(msg: FromWorker): void {
       return;
     case 'error':
       if (msg.context === 'train') {
-        state.inflight = false;
+        state.inflight = Math.max(0, state.inflight - 1);
         state.running = false;
         state.runState = 'finished';
       }
@@ -565,7 +572,7 @@ function tick(now: number): void {
     }
     if (state.queue.length === 0) acc = Math.min(acc, interval);
     if (frame !== undefined) draw(frame);
-    if (state.view === 'agent' && !state.running && !state.inflight && !state.framesInflight && state.queue.length < state.fps / 4 && state.catalog !== null) {
+    if (state.view === 'agent' && !state.running && state.inflight === 0 && !state.framesInflight && state.queue.length < state.fps / 4 && state.catalog !== null) {
       state.framesInflight = true;
       send({ type: 'frames', n: Math.ceil(state.fps / 2), human: null });
     }
@@ -651,7 +658,7 @@ el('metrics-btn').addEventListener('click', () => {
 /** What tests and curious people can read from the console (`dojo.rows()`). */
 const api = {
   rows: (): Metrics[] => state.rows.slice(),
-  state: () => ({ runState: state.runState, running: state.running, envId: envSelect.value, algo: algoSelect.value, view: state.view, framesDrawn: renderer?.frames ?? 0, loaded: state.loadedName, queue: state.queue.length }),
+  state: () => ({ runState: state.runState, running: state.running, envId: envSelect.value, algo: algoSelect.value, view: state.view, framesDrawn: renderer?.frames ?? 0, loaded: state.loadedName, queue: state.queue.length, trainSeconds: state.trainSeconds }),
   lastScene: (): Scene | null => state.lastScene,
   lastFrame: (): Frame | null => state.lastFrame,
   /** Page coordinates of a shape of the last drawn scene (its centre). */

@@ -39,13 +39,18 @@ export class SceneRenderer {
     this.root = new Container();
     this.root.sortableChildren = true;
     app.stage.addChild(this.root);
-    app.renderer.on('resize', () => this.fit());
+    app.renderer.on('resize', () => {
+      this.fit();
+      app.render();
+    });
   }
 
   /** Creates the pixi application (`await app.init`, pixi v8) and its canvas inside `host`. */
   static async create(host: HTMLElement): Promise<SceneRenderer> {
     const app = new Application();
-    await app.init({ resizeTo: host, background: '#ffffff', antialias: true, resolution: Math.min(2, window.devicePixelRatio || 1), autoDensity: true, preference: 'webgl' });
+    // no ticker: the page renders only when a frame arrives (or the canvas resizes), which leaves the CPU to
+    // the training worker (a software-WebGL canvas redrawn 60 times a second costs a core)
+    await app.init({ resizeTo: host, background: '#ffffff', antialias: true, resolution: Math.min(2, window.devicePixelRatio || 1), autoDensity: true, preference: 'webgl', autoStart: false, sharedTicker: false });
     app.canvas.setAttribute('aria-label', 'environment view');
     host.appendChild(app.canvas);
     return new SceneRenderer(app);
@@ -73,6 +78,7 @@ export class SceneRenderer {
     for (const d of this.objects.values()) d.obj.destroy();
     this.objects.clear();
     this.bounds = null;
+    this.app.render();
   }
 
   /** Shows one frame: moves existing objects, creates new ids, redraws changed geometry, hides absent ids. */
@@ -108,6 +114,7 @@ export class SceneRenderer {
       d.obj.visible = true;
     });
     for (const [id, d] of this.objects) if (!seen.has(id)) d.obj.visible = false;
+    this.app.render();
     this.frames++;
   }
 
