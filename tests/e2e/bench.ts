@@ -4,14 +4,16 @@
  *
  * - fps: page frames per second (requestAnimationFrame) and scenes drawn per second, at "fast" speed
  *   while training (the view plays the env at its renderFps, 50 for CartPole);
- * - turbo throughput: env steps per second of the browser worker against `dojo train`'s loop in this
- *   Node process (same agent code, same config), run back to back twice, and the ratio;
+ * - turbo throughput: env steps per second of the browser worker against `dojo train` (the agent's own
+ *   `charts/SPS` of the last row in both) and against the bare training loop in this Node process,
+ *   run back to back twice;
  * - heap: the page's JS heap (after a forced GC) at the start and the end of a long training run at
  *   "fast" speed (default 120 s; the issue's budget is < 30 MB over 10 minutes: pass 600).
  */
-import { execSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { execFileSync, execSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import '../../envs/index.ts';
@@ -46,8 +48,23 @@ async function nodeThroughput(): Promise<number> {
   return (last - s0) / ((performance.now() - t0) / 1000);
 }
 
-/** The same in the browser at turbo speed, timed from the page's side between the 10th and last row. */
-async function browserThroughput(browser: Browser, url: string): Promise<number> {
+/** `dojo train` itself (a child process with metrics.jsonl and checkpoints): the `charts/SPS` of its last row. */
+function cliThroughput(): number {
+  const out = mkdtempSync(join(tmpdir(), 'dojo-bench-'));
+  try {
+    execFileSync(process.execPath, ['bin/dojo.js', 'train', '--env', 'CartPole-v1', '--algo', 'ppo', '--config', 'bench/configs/ppo-CartPole-v1.json', '--total-timesteps', String(STEPS), '--quiet', '--out', out], { cwd: root, stdio: 'pipe' });
+    const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n');
+    return (JSON.parse(lines[lines.length - 1]) as Row)['charts/SPS'];
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The same in the browser at turbo speed: steps per second timed from the page's side between the
+ * 10th and the last row, and the agent's own `charts/SPS` of the last row (as dojo train reports it).
+ */
+async function browserThroughput(browser: Browser, url: string): Promise<{ page: number; sps: number }> {
   const { page } = await openSandbox(browser, url);
   await setUp(page, 'CartPole-v1', 'ppo', { totalTimesteps: String(STEPS) }, 'turbo');
   await page.click('#start-btn');
@@ -58,7 +75,7 @@ async function browserThroughput(browser: Browser, url: string): Promise<number>
   const seconds = (performance.now() - t0) / 1000;
   const all = await rows(page);
   await page.context().close();
-  return (all[all.length - 1].global_step - s0) / seconds;
+  return { page: (all[all.length - 1].global_step - s0) / seconds, sps: all[all.length - 1]['charts/SPS'] };
 }
 
 async function fps(browser: Browser, url: string): Promise<{ raf: number; drawn: number }> {
@@ -111,9 +128,11 @@ try {
   const ratios: number[] = [];
   for (let round = 0; round < 2; round++) {
     const node = await nodeThroughput();
+    const cli = cliThroughput();
     const web = await browserThroughput(browser, site.url);
-    ratios.push(web / node);
-    console.log(`turbo throughput, round ${round + 1}: browser ${web.toFixed(0)} steps/s, dojo train loop ${node.toFixed(0)} steps/s, ratio ${(web / node).toFixed(2)}`);
+    ratios.push(web.sps / cli);
+    console.log(`turbo throughput, round ${round + 1}: browser ${web.page.toFixed(0)} steps/s after warm-up (charts/SPS ${web.sps}); ` +
+      `dojo train charts/SPS ${cli} (ratio ${(web.sps / cli).toFixed(2)}); the bare training loop in Node ${node.toFixed(0)} steps/s after warm-up (ratio ${(web.page / node).toFixed(2)})`);
   }
   const h = await heap(browser, site.url, heapSeconds);
   console.log(`page heap over ${heapSeconds} s of training at "fast" (${h.rows} iterations): ${h.startMb.toFixed(1)} MB → ${h.endMb.toFixed(1)} MB (${(h.endMb - h.startMb).toFixed(1)} MB)`);
