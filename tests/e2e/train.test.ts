@@ -1,8 +1,12 @@
 /**
  * CartPole + PPO in the browser: Start makes the return curve rise past 400 within two minutes of
  * browser training (the tuned config of bench/configs), the canvas shows the cart moving, and Pause
- * stops the metrics while Resume continues them.
+ * stops the metrics while Resume continues them. Save downloads a checkpoint that `dojo eval` reads.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { E2E, dojo, launch, openSandbox, setUp } from './browser.ts';
@@ -75,6 +79,21 @@ describe.skipIf(!E2E)('training CartPole with PPO', () => {
     const rows = await dojo(page, (d) => d.rows());
     for (let i = 1; i < rows.length; i++) expect(rows[i].global_step).toBeGreaterThan(rows[i - 1].global_step);
     await page.click('#pause-btn');
+
+    // Save downloads a .safetensors that dojo eval reads (same format as dojo train's)
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save-btn')]);
+    expect(download.suggestedFilename()).toMatch(/^CartPole-v1\.ppo\.step-\d+\.safetensors$/);
+    const dir = mkdtempSync(join(tmpdir(), 'dojo-e2e-'));
+    try {
+      const file = join(dir, download.suggestedFilename());
+      await download.saveAs(file);
+      const evaluation = JSON.parse(execFileSync(process.execPath, ['bin/dojo.js', 'eval', '--checkpoint', file, '--episodes', '3', '--json'], { encoding: 'utf8' })) as { env: string; algo: string; mean_return: number };
+      expect(evaluation.env).toBe('CartPole-v1');
+      expect(evaluation.algo).toBe('ppo');
+      expect(evaluation.mean_return).toBeGreaterThan(100);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     expect(errors).toEqual([]);
     console.log(`CartPole PPO passed 400 after ${seconds.toFixed(1)} s of turbo training (${rows.length} iterations seen)`);
     await page.context().close();
