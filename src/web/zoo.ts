@@ -27,3 +27,34 @@ export function zooEntries(): ZooEntry[] {
   }
   return out.sort((a, b) => (a.envId < b.envId ? -1 : a.envId > b.envId ? 1 : 0));
 }
+
+/** Fills `list` with one button per shipped checkpoint; a click fetches the file and hands over its bytes. */
+export function fillZooList(list: HTMLElement, onBytes: (bytes: ArrayBuffer, file: string) => void, onError: (text: string) => void): void {
+  list.innerHTML = '';
+  const entries = zooEntries();
+  if (entries.length === 0) list.innerHTML = '<li class="muted">No checkpoints in zoo/ yet.</li>';
+  for (const z of entries) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.dataset.zoo = z.file;
+    b.title = `load ${z.file} and watch it play`;
+    const env = document.createElement('span');
+    env.textContent = z.envId;
+    const algo = document.createElement('span');
+    algo.className = 'algo';
+    algo.textContent = z.algo.toUpperCase();
+    b.append(env, algo);
+    b.addEventListener('click', async () => {
+      try {
+        const res = await fetch(z.url);
+        if (!res.ok) throw new Error(`HTTP ${res.status}`);
+        onBytes(await res.arrayBuffer(), z.file);
+      } catch (err) {
+        onError(`Could not fetch ${z.file}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    });
+    const li = document.createElement('li');
+    li.appendChild(b);
+    list.appendChild(li);
+  }
+}
