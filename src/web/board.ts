@@ -69,13 +69,36 @@ export class BoardSession {
     return this.game.isTerminal(this.state);
   }
 
+  /**
+   * The opponent's moves until it is the person's turn. A turn whose only legal move no square plays
+   * (Othello's pass) is played for the person, since there is nothing to click.
+   */
   private reply(): Frame[] {
     const frames: Frame[] = [];
-    while (!this.game.isTerminal(this.state) && this.game.currentPlayer(this.state) !== this.humanSeat) {
-      this.state = this.game.applyAction(this.state, this.opponent(this.state, this.rng));
+    while (!this.game.isTerminal(this.state)) {
+      if (this.game.currentPlayer(this.state) === this.humanSeat) {
+        const forced = this.forcedMove();
+        if (forced < 0) break;
+        this.state = this.game.applyAction(this.state, forced);
+      } else {
+        this.state = this.game.applyAction(this.state, this.opponent(this.state, this.rng));
+      }
       frames.push(this.frame());
     }
     return frames;
+  }
+
+  /** The one legal move when no square is a legal click (a pass), else -1. */
+  private forcedMove(): number {
+    const legal = this.game.legalMask(this.state);
+    for (let r = 0; r < this.game.rows; r++) {
+      for (let c = 0; c < this.game.cols; c++) {
+        const a = this.game.actionAt(r, c);
+        if (a >= 0 && legal[a] === 1) return -1;
+      }
+    }
+    const moves = this.game.legalActions(this.state);
+    return moves.length === 1 ? moves[0] : -1;
   }
 
   private frame(): Frame {
