@@ -62,7 +62,7 @@ export const sacSpec = {
   bufferSize: int(1_000_000, 'the replay memory buffer size', 1),
   gamma: num(0.99, 'the discount factor gamma', { min: 0, max: 1 }),
   tau: num(0.005, 'target smoothing coefficient', { min: 0, max: 1 }),
-  batchSize: int(256, 'the batch size of sample from the reply memory', 1),
+  batchSize: int(256, 'the batch size of samples from the replay memory', 1),
   learningStarts: int(5000, 'timestep to start learning (uniform random actions before it)'),
   policyLr: num(3e-4, 'the learning rate of the policy network optimizer', { min: 0 }),
   qLr: num(1e-3, 'the learning rate of the Q network optimizer (and of log alpha)', { min: 0 }),
@@ -90,6 +90,7 @@ const LOG_STD_MIN = -5;
 /** A Box action space as the actor sees it: tanh's (−1, 1) mapped onto [low, high]. */
 type ActionScale = { low: Float32Array; high: Float32Array; scale: Tensor; bias: Tensor; logScaleSum: number; actDim: number };
 
+/** action_scale and action_bias of a Box, as tensors, with Σ log action_scale for log π. */
 function actionScale(space: Space): ActionScale {
   if (space.kind !== 'box') throw new ConfigError(`sac: the action space must be a Box, received ${describeSpace(space)}`);
   const d = space.low.length, scale = new Float32Array(d), bias = new Float32Array(d);
@@ -173,8 +174,8 @@ function qValue(qf: Module, obs: Tensor, action: Tensor): Tensor {
 }
 
 /**
- * CleanRL's `get_action`: a reparameterised sample rescaled to the Box, its log π (with the
- * Σ log action_scale term of the change of variables), and the deterministic action.
+ * CleanRL's `get_action`: a reparameterised sample rescaled to the Box and its log π (with the
+ * Σ log action_scale term of the change of variables).
  */
 function getAction(actor: SacActor, obs: Tensor, head: ActionScale, rng: Rng): { action: Tensor; logProb: Tensor } {
   const { mean: mu, logStd } = actor.meanLogStd(obs);
@@ -253,7 +254,10 @@ function createRun(cfg: SacConfig, ctx: RunContext): TrainRun {
   const rng = new Rng(cfg.seed);
   const envs = ctx.makeVec(cfg.numEnvs);
   const why = supports(envs.obsSpace, envs.actSpace);
-  if (why !== null) throw new ConfigError(`sac: ${why}`);
+  if (why !== null) {
+    envs.close();
+    throw new ConfigError(`sac: ${why}`);
+  }
   const head = actionScale(envs.actSpace);
   const obsDim = envs.obsDim, actDim = head.actDim, N = cfg.numEnvs, B = cfg.batchSize;
   const stepsPerIteration = Math.ceil(cfg.iterationSteps / N);
@@ -475,7 +479,7 @@ function loadPolicy(ckpt: CheckpointPayload, obsSpace: Space, actSpace: Space): 
 /** Which spaces SAC handles: flat observations, bounded Box actions. */
 function supports(obs: Space, act: Space): string | null {
   if (!['box', 'discrete', 'multiDiscrete', 'multiBinary'].includes(obs.kind)) return `observation space ${describeSpace(obs)} is not flat (flatten it with FlattenObservation)`;
-  if (act.kind !== 'box') return `action space ${describeSpace(act)} is not a Box: sac handles continuous Box actions only (ppo handles discrete and multiDiscrete actions)`;
+  if (act.kind !== 'box') return `action space ${describeSpace(act)} is not a Box: sac handles continuous Box actions only (for discrete actions use ppo, a2c, reinforce or dqn)`;
   for (let j = 0; j < act.low.length; j++) {
     if (!Number.isFinite(act.low[j]) || !Number.isFinite(act.high[j]) || !(act.high[j] > act.low[j])) {
       return `action space ${describeSpace(act)} needs finite bounds with low < high to rescale tanh into (element ${j} is [${act.low[j]}, ${act.high[j]}])`;

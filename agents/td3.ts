@@ -51,7 +51,7 @@ export const td3Spec = {
   bufferSize: int(1_000_000, 'the replay memory buffer size', 1),
   gamma: num(0.99, 'the discount factor gamma', { min: 0, max: 1 }),
   tau: num(0.005, 'target smoothing coefficient', { min: 0, max: 1 }),
-  batchSize: int(256, 'the batch size of sample from the reply memory', 1),
+  batchSize: int(256, 'the batch size of samples from the replay memory', 1),
   policyNoise: num(0.2, 'the scale of policy noise', { min: 0 }),
   explorationNoise: num(0.1, 'the scale of exploration noise', { min: 0 }),
   learningStarts: int(25_000, 'timestep to start learning (uniform random actions before it)'),
@@ -72,6 +72,7 @@ export type Td3Config = ConfigOf<typeof td3Spec>;
 /** A Box action space as the actor sees it: tanh's (−1, 1) mapped onto [low, high]. */
 type ActionScale = { low: Float32Array; high: Float32Array; scale: Float32Array; bias: Float32Array; actDim: number };
 
+/** action_scale and action_bias of a Box. */
 function actionScale(space: Space): ActionScale {
   if (space.kind !== 'box') throw new ConfigError(`td3: the action space must be a Box, received ${describeSpace(space)}`);
   const d = space.low.length, scale = new Float32Array(d), bias = new Float32Array(d);
@@ -205,7 +206,10 @@ function createRun(cfg: Td3Config, ctx: RunContext): TrainRun {
   const rng = new Rng(cfg.seed);
   const envs = ctx.makeVec(cfg.numEnvs);
   const why = supports(envs.obsSpace, envs.actSpace);
-  if (why !== null) throw new ConfigError(`td3: ${why}`);
+  if (why !== null) {
+    envs.close();
+    throw new ConfigError(`td3: ${why}`);
+  }
   const head = actionScale(envs.actSpace);
   const obsDim = envs.obsDim, actDim = head.actDim, N = cfg.numEnvs, B = cfg.batchSize;
   const stepsPerIteration = Math.ceil(cfg.iterationSteps / N);
@@ -399,7 +403,7 @@ function loadPolicy(ckpt: CheckpointPayload, obsSpace: Space, actSpace: Space): 
 /** Which spaces TD3 handles: flat observations, bounded Box actions. */
 function supports(obs: Space, act: Space): string | null {
   if (!['box', 'discrete', 'multiDiscrete', 'multiBinary'].includes(obs.kind)) return `observation space ${describeSpace(obs)} is not flat (flatten it with FlattenObservation)`;
-  if (act.kind !== 'box') return `action space ${describeSpace(act)} is not a Box: td3 handles continuous Box actions only (ppo handles discrete and multiDiscrete actions)`;
+  if (act.kind !== 'box') return `action space ${describeSpace(act)} is not a Box: td3 handles continuous Box actions only (for discrete actions use ppo, a2c, reinforce or dqn)`;
   for (let j = 0; j < act.low.length; j++) {
     if (!Number.isFinite(act.low[j]) || !Number.isFinite(act.high[j]) || !(act.high[j] > act.low[j])) {
       return `action space ${describeSpace(act)} needs finite bounds with low < high to rescale tanh into (element ${j} is [${act.low[j]}, ${act.high[j]}])`;
