@@ -43,11 +43,12 @@ import { ConfigError, NonFiniteError } from '../src/core/errors.ts';
 import type { Metrics } from '../src/core/metrics.ts';
 import type { Observation } from '../src/gym/env.ts';
 import { describeSpace, flatDim, flatten, type Space } from '../src/gym/spaces.ts';
-import { Tensor, add, concat, exp, firstNonFinite, mean, minimum, mse, mul, neg, noGrad, parameter, reshape, sub, tanh } from '../src/autograd/index.ts';
-import { Linear, gradNorms, loadStateDict, mlp, namedParameters, parameters, stateDict, type Module, type Sequential } from '../src/nn/index.ts';
+import { Tensor, add, concat, exp, mean, minimum, mse, mul, neg, noGrad, parameter, reshape, sub, tanh } from '../src/autograd/index.ts';
+import { Linear, loadStateDict, mlp, parameters, stateDict, type Module, type Sequential } from '../src/nn/index.ts';
 import { Adam } from '../src/optim/index.ts';
 import type { AgentModule, CheckpointPayload, Policy, RunContext, TrainRun } from './common/agent.ts';
 import { buildCheckpoint, loadNets, loadOptimizers, readCheckpointMeta } from './common/checkpoint.ts';
+import { checkParamsFinite, layerGradNorms } from './common/health.ts';
 import { bool, int, num, nums, resolveConfig, type ConfigOf } from './common/config.ts';
 import { sampleSquashedGaussian } from './common/distributions.ts';
 import { ReplayBuffer } from './common/replay-buffer.ts';
@@ -401,7 +402,7 @@ function createRun(cfg: SacConfig, ctx: RunContext): TrainRun {
           }
         }
       }
-      checkParamsFinite(netModules(nets), globalStep);
+      checkParamsFinite('sac', netModules(nets), globalStep);
 
       const elapsed = (performance.now() - t0) / 1000;
       const row: Metrics = { global_step: globalStep, iteration, 'charts/episodes': episodes.length };
@@ -446,24 +447,7 @@ function checkFinite(name: string, value: number, step: number, detail: string):
   if (!Number.isFinite(value)) throw new NonFiniteError(`sac: ${name} is ${value} at global step ${step} (${detail})`);
 }
 
-/** Gradient norms per layer, named `qf1.0`, `actor.fc_mean`, … */
-function layerGradNorms(nets: Record<string, Module>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [prefix, net] of Object.entries(nets)) {
-    for (const [layer, v] of Object.entries(gradNorms(net))) out[layer === '(root)' ? prefix : `${prefix}.${layer}`] = v;
-  }
-  return out;
-}
 
-/** Stops training with the name of the first parameter that went NaN or infinite. */
-function checkParamsFinite(nets: Record<string, Module>, step: number): void {
-  for (const [prefix, net] of Object.entries(nets)) {
-    for (const [name, p] of namedParameters(net)) {
-      const i = firstNonFinite(p.data);
-      if (i >= 0) throw new NonFiniteError(`sac: parameter ${prefix}.${name} became ${p.data[i]} at global step ${step}`);
-    }
-  }
-}
 
 /** Rebuilds the actor of a checkpoint as a policy. */
 function loadPolicy(ckpt: CheckpointPayload, obsSpace: Space, actSpace: Space): Policy {

@@ -32,11 +32,12 @@ import { ConfigError, NonFiniteError } from '../src/core/errors.ts';
 import type { Metrics } from '../src/core/metrics.ts';
 import type { Observation } from '../src/gym/env.ts';
 import { describeSpace, flatDim, flatten, type Space } from '../src/gym/spaces.ts';
-import { Tensor, add, concat, firstNonFinite, mean, minimum, mse, mul, neg, noGrad, reshape } from '../src/autograd/index.ts';
-import { gradNorms, loadStateDict, mlp, namedParameters, parameters, stateDict, type Module, type Sequential } from '../src/nn/index.ts';
+import { Tensor, add, concat, mean, minimum, mse, mul, neg, noGrad, reshape } from '../src/autograd/index.ts';
+import { loadStateDict, mlp, parameters, stateDict, type Module, type Sequential } from '../src/nn/index.ts';
 import { Adam } from '../src/optim/index.ts';
 import type { AgentModule, CheckpointPayload, Policy, RunContext, TrainRun } from './common/agent.ts';
 import { buildCheckpoint, loadNets, loadOptimizers, readCheckpointMeta } from './common/checkpoint.ts';
+import { checkParamsFinite, layerGradNorms } from './common/health.ts';
 import { int, num, nums, resolveConfig, type ConfigOf } from './common/config.ts';
 import { ReplayBuffer } from './common/replay-buffer.ts';
 
@@ -329,7 +330,7 @@ function createRun(cfg: Td3Config, ctx: RunContext): TrainRun {
           }
         }
       }
-      checkParamsFinite(netModules(nets), globalStep);
+      checkParamsFinite('td3', netModules(nets), globalStep);
 
       const elapsed = (performance.now() - t0) / 1000;
       const row: Metrics = { global_step: globalStep, iteration, 'charts/episodes': episodes.length };
@@ -370,24 +371,7 @@ function checkFinite(name: string, value: number, step: number, detail: string):
   if (!Number.isFinite(value)) throw new NonFiniteError(`td3: ${name} is ${value} at global step ${step} (${detail})`);
 }
 
-/** Gradient norms per layer, named `qf1.0`, `actor.4`, … */
-function layerGradNorms(nets: Record<string, Module>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [prefix, net] of Object.entries(nets)) {
-    for (const [layer, v] of Object.entries(gradNorms(net))) out[layer === '(root)' ? prefix : `${prefix}.${layer}`] = v;
-  }
-  return out;
-}
 
-/** Stops training with the name of the first parameter that went NaN or infinite. */
-function checkParamsFinite(nets: Record<string, Module>, step: number): void {
-  for (const [prefix, net] of Object.entries(nets)) {
-    for (const [name, p] of namedParameters(net)) {
-      const i = firstNonFinite(p.data);
-      if (i >= 0) throw new NonFiniteError(`td3: parameter ${prefix}.${name} became ${p.data[i]} at global step ${step}`);
-    }
-  }
-}
 
 /** Rebuilds the actor of a checkpoint as a policy. */
 function loadPolicy(ckpt: CheckpointPayload, obsSpace: Space, actSpace: Space): Policy {
