@@ -44,10 +44,11 @@ import type { Metrics } from '../src/core/metrics.ts';
 import type { Observation } from '../src/gym/env.ts';
 import { describeSpace, flatDim, flatten, type Space } from '../src/gym/spaces.ts';
 import { Tensor, abs, add, firstNonFinite, gather, mean, mul, noGrad, square, sub, where } from '../src/autograd/index.ts';
-import { Linear, Sequential, gradNorms, mlp, namedParameters, parameters, type Module } from '../src/nn/index.ts';
+import { Linear, Sequential, gradNorms, mlp, parameters, type Module } from '../src/nn/index.ts';
 import { Adam, clipGradNorm } from '../src/optim/index.ts';
 import type { AgentModule, CheckpointPayload, Policy, RunContext, TrainRun } from './common/agent.ts';
 import { buildCheckpoint, loadNets, loadOptimizers, readCheckpointMeta } from './common/checkpoint.ts';
+import { checkParamsFinite } from './common/health.ts';
 import { bool, choice, int, num, nums, resolveConfig, type ConfigOf } from './common/config.ts';
 import { ReplayBuffer } from './common/replay-buffer.ts';
 
@@ -370,7 +371,7 @@ function createRun(cfg: DqnConfig, ctx: RunContext): TrainRun {
           }
         }
       }
-      checkParamsFinite(q, globalStep);
+      checkParamsFinite('dqn', { q }, globalStep);
 
       const elapsed = (performance.now() - t0) / 1000;
       const row: Metrics = {
@@ -423,13 +424,6 @@ function meanOf(x: Float32Array): number {
   return s / Math.max(1, x.length);
 }
 
-/** Stops training with the name of the first parameter that went NaN or infinite. */
-function checkParamsFinite(q: Module, step: number): void {
-  for (const [name, p] of namedParameters(q)) {
-    const i = firstNonFinite(p.data);
-    if (i >= 0) throw new NonFiniteError(`dqn: parameter q.${name} became ${p.data[i]} at global step ${step}`);
-  }
-}
 
 /** Rebuilds a greedy-capable policy from a checkpoint. */
 function loadPolicy(ckpt: CheckpointPayload, obsSpace: Space, actSpace: Space): Policy {
