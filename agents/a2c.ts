@@ -34,7 +34,7 @@ import { buildCheckpoint, loadNets, loadOptimizers, readCheckpointMeta } from '.
 import { bool, choice, int, num, nums, resolveConfig, type ConfigOf } from './common/config.ts';
 import { maskLogits } from './common/distributions.ts';
 import { computeGae } from './common/gae.ts';
-import { RunningMeanStd } from './common/normalize.ts';
+import { RunningMeanStd, restoreRunningStats } from './common/normalize.ts';
 import { actionHead, envAction, logProbEntropy, sampleActions, supportsFlat, type ActionHead } from './common/action-head.ts';
 import { checkParamsFinite, layerGradNorms } from './common/health.ts';
 
@@ -292,14 +292,9 @@ function loadPolicy(ckpt: CheckpointPayload, obsSpace: Space, actSpace: Space): 
   const head = actionHead('a2c', actSpace);
   const nets = buildA2cNets(cfg, flatDim(obsSpace), head, new Rng(cfg.seed));
   loadNets(ckpt, netModules(nets));
-  let obsNorm: RunningMeanStd | null = null;
-  if (meta.obsNorm !== null) {
-    obsNorm = new RunningMeanStd(flatDim(obsSpace));
-    obsNorm.load(meta.obsNorm);
-  }
+  const obsNorm = restoreRunningStats(meta.obsNorm, flatDim(obsSpace));
   return new A2cPolicy(meta.envId, nets, head, obsSpace, obsNorm, new Rng(cfg.seed + 1));
 }
-
 
 /** The A2C agent module. */
 export const a2c: AgentModule<typeof a2cSpec> = {

@@ -59,3 +59,11 @@ export class RunningMeanStd {
     this.count = s.count;
   }
 }
+
+/** Observation statistics saved in a checkpoint, as a RunningMeanStd (null when none were saved). */
+export function restoreRunningStats(stats: RunningStats | null, dim: number): RunningMeanStd | null {
+  if (stats === null) return null;
+  const rms = new RunningMeanStd(dim);
+  rms.load(stats);
+  return rms;
+}
