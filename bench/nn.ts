@@ -165,7 +165,7 @@ async function timeTfjs(w: Workload, backend: 'cpu' | 'wasm'): Promise<number | 
     const fn = w.tfjs();
     if (backend === 'cpu' && w.slowCpu) {
       if (quick) return null;
-      return await medianMs(fn, { warmup: 0, minRuns: 1, maxRuns: 1 });
+      return await medianMs(fn, { once: true });
     }
     return await medianMs(fn, { budgetMs: 1500 });
   } catch (err) {
@@ -197,7 +197,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   if (!json) console.log(`commit ${commitId()} · ${machine()}`);
   for (const w of selected) {
-    const ours = await medianMs(w.ours(), { budgetMs: w.name.startsWith('cnn') ? 8000 : 2000, minRuns: w.name.startsWith('cnn') ? 3 : 5 });
+    const ours = await medianMs(w.ours(), { budgetMs: w.name.startsWith('cnn') ? 8000 : 2000, minSamples: w.name.startsWith('cnn') ? 3 : 5 });
     const cpu = await timeTfjs(w, 'cpu');
     const wasm = await timeTfjs(w, 'wasm');
     const tfBest = [cpu, wasm].filter((t): t is number => t !== null);

@@ -14,15 +14,24 @@ torch.set_num_threads(1)
 torch.manual_seed(1)
 
 
-def median_ms(fn, budget=2.0, warmup=3, min_runs=5, max_runs=200):
-    for _ in range(warmup):
+def median_ms(fn, budget=2.0, warmup=0.5, min_samples=5, max_samples=200, min_sample=0.002):
+    """Times like bench/common.ts medianMs: warm up for `warmup` s, then samples of `reps` back-to-back
+    calls lasting at least `min_sample` s each; returns the median sample / reps, in ms."""
+    calls = 0
+    warm_start = time.perf_counter()
+    while calls < 3 or time.perf_counter() - warm_start < warmup:
         fn()
+        calls += 1
+    per_call = (time.perf_counter() - warm_start) / calls
+    reps = max(1, -(-min_sample // per_call))
+    reps = int(reps)
     times = []
     start = time.perf_counter()
-    while len(times) < max_runs and (len(times) < min_runs or time.perf_counter() - start < budget):
+    while len(times) < max_samples and (len(times) < min_samples or time.perf_counter() - start < budget):
         t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
+        for _ in range(reps):
+            fn()
+        times.append((time.perf_counter() - t0) * 1000 / reps)
     times.sort()
     return times[len(times) // 2]
 

@@ -16,7 +16,7 @@ import asc from 'assemblyscript/asc';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = join(root, 'src/autograd/kernels');
 /** The AssemblyScript sources, in a fixed order (the hash below depends on it). */
-export const SOURCES = ['gemm.as', 'im2col.as'];
+export const SOURCES = ['gemm.as', 'im2col.as', 'elementwise.as'];
 const outPath = join(dir, 'wasm.generated.ts');
 
 const sources = Object.fromEntries(SOURCES.map((name) => [name.replace(/\.as$/, '.ts'), readFileSync(join(dir, name), 'utf8')]));

@@ -28,14 +28,29 @@ let nextId = 0;
 // A typed array over 64 bytes gets its own off-heap backing store, which costs about 1 µs in V8:
 // more than the arithmetic of a small op. Op outputs and gradients are instead carved from 256 KB
 // slabs (a view costs about 0.3 µs). A slab is freed when the last view into it is collected.
+//
+// Large arrays (over 16 KB) get their own store, and a fresh one costs about 1 ns per element to
+// zero and fault in: as much as the op that fills it. So `backward` hands the gradients of
+// intermediate tensors, dead once their node has run, to a pool that later allocations of the same
+// length draw from (PyTorch's caching allocator does the same with reference counts). The pool
+// holds at most POOL_MAX_BYTES; tensor data is never pooled, since nothing knows when it dies.
 const SLAB_BYTES = 256 * 1024;
 const SLAB_MAX_FLOATS = 4096;
+const POOL_MAX_BYTES = 64 * 1024 * 1024;
 let slab = new ArrayBuffer(SLAB_BYTES);
 let slabOffset = 0;
+const pool = new Map<number, Float32Array[]>();
+let pooledBytes = 0;
 
 /** A zero-filled Float32Array of n values for an op's output or a gradient. */
 export function alloc(n: number): Float32Array {
-  if (n <= 16 || n > SLAB_MAX_FLOATS) return new Float32Array(n);
+  if (n <= 16) return new Float32Array(n);
+  if (n > SLAB_MAX_FLOATS) {
+    const reused = pool.get(n)?.pop();
+    if (reused === undefined) return new Float32Array(n);
+    pooledBytes -= n * 4;
+    return reused.fill(0);
+  }
   const bytes = n * 4;
   if (slabOffset + bytes > SLAB_BYTES) {
     slab = new ArrayBuffer(SLAB_BYTES);
@@ -46,13 +61,23 @@ export function alloc(n: number): Float32Array {
   return out;
 }
 
+/** Gives a large array nobody references any more to the pool (small ones are left to the GC). */
+function release(a: Float32Array): void {
+  const n = a.length;
+  if (n <= SLAB_MAX_FLOATS || a.byteOffset !== 0 || a.buffer.byteLength !== n * 4 || pooledBytes + n * 4 > POOL_MAX_BYTES) return;
+  const free = pool.get(n);
+  if (free === undefined) pool.set(n, [a]);
+  else free.push(a);
+  pooledBytes += n * 4;
+}
+
 /** A row-major float32 n-dimensional array that records how it was computed. */
 export class Tensor {
   /** The values, row-major. Ops never write into an existing tensor's data. */
   data: Float32Array;
   /** Sizes per axis. */
   readonly shape: Shape;
-  /** dLoss/dThis, same length as `data`, or null before any gradient has flowed. */
+  /** dLoss/dThis, same length as `data`, or null before any gradient has flowed (and, for tensors computed by ops, again after `backward` has used it). */
   grad: Float32Array | null;
   /** Whether gradients flow into this tensor. */
   requiresGrad: boolean;
@@ -195,7 +220,8 @@ export function result(data: Float32Array, shape: Shape, parents: readonly Tenso
 
 /**
  * Reverse-mode sweep from `root`: iterative DFS topological order, intermediate grads cleared
- * first, root seeded with ones (scalars) or `seed`.
+ * first, root seeded with ones (scalars) or `seed`. Afterwards only leaves (parameters, inputs
+ * with requiresGrad) keep a `grad`; the intermediates' buffers go back to the allocator.
  */
 export function backward(root: Tensor, seed?: Float32Array): void {
   if (!root.requiresGrad) throw new Error('backward: the tensor does not require grad (was it computed inside noGrad, or from tensors without requiresGrad?)');
@@ -211,8 +237,13 @@ export function backward(root: Tensor, seed?: Float32Array): void {
   if (seed === undefined) g[0] += 1;
   else for (let i = 0; i < g.length; i++) g[i] += seed[i];
   for (let i = order.length - 1; i >= 0; i--) {
-    const fn = order[i].backwardFn;
-    if (fn !== null) fn();
+    const t = order[i];
+    if (t.backwardFn === null) continue;
+    t.backwardFn();
+    // An intermediate's gradient is read only by its own node, which just ran (PyTorch does not keep
+    // non-leaf gradients either): recycle the buffer.
+    if (t.grad !== null) release(t.grad);
+    t.grad = null;
   }
 }
 

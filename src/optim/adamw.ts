@@ -10,6 +10,7 @@
 import type { Tensor } from '../autograd/tensor.ts';
 import type { Optimizer, OptimizerState } from './optimizer.ts';
 import { checkParams, checkRange, clearGrads, makeSlot, restore, snapshot, withDefaults } from './optimizer.ts';
+import { adamUpdate } from './adam.ts';
 
 /** AdamW hyperparameters, named as in the papers (α is `lr`, λ is `weightDecay`). */
 export interface AdamWOptions {
@@ -59,23 +60,11 @@ export class AdamW implements Optimizer {
   }
 
   step(): void {
-    const { lr, beta1, beta2, eps } = this;
-    const decay = 1 - lr * this.weightDecay;
+    const decay = 1 - this.lr * this.weightDecay;
     for (let i = 0; i < this.params.length; i++) {
       const g = this.params[i].grad;
       if (g === null) continue;
-      const theta = this.params[i].data;
-      const m = this.m[i];
-      const v = this.v[i];
-      const t = ++this.steps[i];
-      const stepSize = lr / (1 - beta1 ** t);
-      const sqrtBc2 = Math.sqrt(1 - beta2 ** t);
-      for (let j = 0; j < theta.length; j++) {
-        theta[j] *= decay;
-        m[j] = beta1 * m[j] + (1 - beta1) * g[j];
-        v[j] = beta2 * v[j] + (1 - beta2) * g[j] * g[j];
-        theta[j] -= (stepSize * m[j]) / (Math.sqrt(v[j]) / sqrtBc2 + eps);
-      }
+      adamUpdate(this.params[i].data, g, this.m[i], this.v[i], ++this.steps[i], this.lr, this.beta1, this.beta2, this.eps, 0, decay);
     }
   }
 

