@@ -28,12 +28,13 @@ let nextId = 0;
 // A typed array over 64 bytes gets its own off-heap backing store, which costs about 1 µs in V8:
 // more than the arithmetic of a small op. Op outputs and gradients are instead carved from 256 KB
 // slabs (a view costs about 0.3 µs). A slab is freed when the last view into it is collected.
+// Large arrays (over 16 KB) get their own store.
 //
-// Large arrays (over 16 KB) get their own store, and a fresh one costs about 1 ns per element to
-// zero and fault in: as much as the op that fills it. So `backward` hands the gradients of
-// intermediate tensors, dead once their node has run, to a pool that later allocations of the same
-// length draw from (PyTorch's caching allocator does the same with reference counts). The pool
-// holds at most POOL_MAX_BYTES; tensor data is never pooled, since nothing knows when it dies.
+// Fresh memory, slab or not, costs about 1 ns per element to zero and fault in: as much as the op
+// that fills it. So `backward` hands the gradients of intermediate tensors, dead once their node has
+// run, to a pool that later allocations of the same length draw from (PyTorch's caching allocator
+// does the same with reference counts). The pool holds at most POOL_MAX_BYTES; tensor data is never
+// pooled, since nothing knows when it dies.
 const SLAB_BYTES = 256 * 1024;
 const SLAB_MAX_FLOATS = 4096;
 const POOL_MAX_BYTES = 64 * 1024 * 1024;
@@ -45,12 +46,12 @@ let pooledBytes = 0;
 /** A zero-filled Float32Array of n values for an op's output or a gradient. */
 export function alloc(n: number): Float32Array {
   if (n <= 16) return new Float32Array(n);
-  if (n > SLAB_MAX_FLOATS) {
-    const reused = pool.get(n)?.pop();
-    if (reused === undefined) return new Float32Array(n);
+  const reused = pool.get(n)?.pop();
+  if (reused !== undefined) {
     pooledBytes -= n * 4;
     return reused.fill(0);
   }
+  if (n > SLAB_MAX_FLOATS) return new Float32Array(n);
   const bytes = n * 4;
   if (slabOffset + bytes > SLAB_BYTES) {
     slab = new ArrayBuffer(SLAB_BYTES);
@@ -61,10 +62,10 @@ export function alloc(n: number): Float32Array {
   return out;
 }
 
-/** Gives a large array nobody references any more to the pool (small ones are left to the GC). */
+/** Gives an array nobody references any more to the pool (tiny ones are left to the GC). */
 function release(a: Float32Array): void {
   const n = a.length;
-  if (n <= SLAB_MAX_FLOATS || a.byteOffset !== 0 || a.buffer.byteLength !== n * 4 || pooledBytes + n * 4 > POOL_MAX_BYTES) return;
+  if (n <= 16 || pooledBytes + n * 4 > POOL_MAX_BYTES) return;
   const free = pool.get(n);
   if (free === undefined) pool.set(n, [a]);
   else free.push(a);

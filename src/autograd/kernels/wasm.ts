@@ -32,6 +32,8 @@ interface KernelExports {
     oh: number, ow: number, dx: number): void;
   tanhF32(x: number, y: number, n: number): void;
   tanhGradF32(y: number, g: number, gx: number, n: number): void;
+  reluF32(x: number, y: number, n: number): void;
+  reluGradF32(x: number, g: number, gx: number, n: number): void;
   adamF32(theta: number, g: number, m: number, v: number, n: number, beta1: number, beta2: number,
     stepSize: number, invSqrtBc2: number, eps: number, l2: number, decay: number): void;
 }
@@ -114,33 +116,42 @@ export function col2imWasm(col: Float32Array, g: Conv2dGeometry, dx: Float32Arra
   return true;
 }
 
-/** out = tanh(x) elementwise through wasm SIMD (elementwise.as); false if unavailable or too large. */
-export function tanhWasm(x: Float32Array, out: Float32Array): boolean {
+/** out = f(x) elementwise through a wasm SIMD kernel of elementwise.as; false if unavailable or too large. */
+function unaryWasm(f: 'tanhF32' | 'reluF32', x: Float32Array, out: Float32Array): boolean {
   if (kernel === null) return false;
   const n = x.length;
   const at = dataStart;
   if (!reserve(at + n * 4)) return false;
   const h = heap;
   copyIn(h, at, x, 0, n);
-  kernel.tanhF32(at, at, n);
+  kernel[f](at, at, n);
   out.set(h.subarray(at / 4, at / 4 + n));
   return true;
 }
 
-/** gx += g·(1 − y²) through wasm SIMD; false if unavailable or too large. */
-export function tanhGradWasm(y: Float32Array, g: Float32Array, gx: Float32Array): boolean {
+/** gx += f'(a, g) through a wasm SIMD kernel (a is the op's input or output); false if unavailable. */
+function unaryGradWasm(f: 'tanhGradF32' | 'reluGradF32', a: Float32Array, g: Float32Array, gx: Float32Array): boolean {
   if (kernel === null) return false;
-  const n = y.length;
-  const yAt = dataStart, gAt = align64(yAt + n * 4), xAt = align64(gAt + n * 4);
+  const n = a.length;
+  const aAt = dataStart, gAt = align64(aAt + n * 4), xAt = align64(gAt + n * 4);
   if (!reserve(xAt + n * 4)) return false;
   const h = heap;
-  copyIn(h, yAt, y, 0, n);
+  copyIn(h, aAt, a, 0, n);
   copyIn(h, gAt, g, 0, n);
   copyIn(h, xAt, gx, 0, n);
-  kernel.tanhGradF32(yAt, gAt, xAt, n);
+  kernel[f](aAt, gAt, xAt, n);
   gx.set(h.subarray(xAt / 4, xAt / 4 + n));
   return true;
 }
+
+/** out = tanh(x) (elementwise.as tanhF32). */
+export const tanhWasm = (x: Float32Array, out: Float32Array): boolean => unaryWasm('tanhF32', x, out);
+/** gx += g·(1 − y²), y = tanh(x). */
+export const tanhGradWasm = (y: Float32Array, g: Float32Array, gx: Float32Array): boolean => unaryGradWasm('tanhGradF32', y, g, gx);
+/** out = max(x, 0). */
+export const reluWasm = (x: Float32Array, out: Float32Array): boolean => unaryWasm('reluF32', x, out);
+/** gx += g where x > 0. */
+export const reluGradWasm = (x: Float32Array, g: Float32Array, gx: Float32Array): boolean => unaryGradWasm('reluGradF32', x, g, gx);
 
 /** Adam's per-parameter arithmetic (see adamF32 in elementwise.as) on θ, m, v in place; false if unavailable. */
 export function adamWasm(theta: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, beta1: number, beta2: number,

@@ -103,16 +103,22 @@ describe('wasm elementwise kernels against their JS paths', () => {
   });
 });
 
-describe('relu on the float bits', () => {
-  it('zeroes negatives, -0 and -Infinity, keeps positives and NaN, and routes gradient only where x > 0', () => {
-    const x = tensor(Float32Array.of(-2, -0, 0, 3, Infinity, -Infinity, NaN, 1e-40, -1e-40), [9], true);
+describe('relu, on the float bits in JS and in wasm SIMD for large tensors', () => {
+  it.each([['JS', 1], ['wasm', 400]])('%s: zeroes negatives, -0 and -Infinity, keeps positives and NaN, routes gradient only where x > 0', (_path, copies) => {
+    const values = [-2, -0, 0, 3, Infinity, -Infinity, NaN, 1e-40, -1e-40];
+    const x = tensor(Float32Array.from({ length: 9 * copies }, (_v, i) => values[i % 9]), [9 * copies], true);
     const y = relu(x);
-    expect(Array.from(y.data.subarray(0, 6))).toEqual([0, 0, 0, 3, Infinity, 0]);
-    expect(Object.is(y.data[1], 0)).toBe(true);
-    expect(Number.isNaN(y.data[6])).toBe(true);
-    expect(y.data[7]).toBeGreaterThan(0);
-    expect(y.data[8]).toBe(0);
-    y.backward(new Float32Array(9).fill(1));
-    expect(Array.from(x.grad!)).toEqual([0, 0, 0, 1, 1, 0, 0, 1, 0]);
+    const g = new Float32Array(9 * copies).fill(1);
+    g[5] = Infinity; // an infinite upstream gradient where the mask is 0 must not become NaN
+    y.backward(g);
+    for (let c = 0; c < copies; c++) {
+      const at = 9 * c;
+      expect(Array.from(y.data.subarray(at, at + 6))).toEqual([0, 0, 0, 3, Infinity, 0]);
+      expect(Object.is(y.data[at + 1], 0)).toBe(true);
+      expect(Number.isNaN(y.data[at + 6])).toBe(true);
+      expect(y.data[at + 7]).toBeGreaterThan(0);
+      expect(y.data[at + 8]).toBe(0);
+      expect(Array.from(x.grad!.subarray(at, at + 9))).toEqual([0, 0, 0, 1, 1, 0, 0, 1, 0]);
+    }
   });
 });
