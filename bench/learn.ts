@@ -6,7 +6,11 @@
  *
  *   npm run bench:learn [-- --only ppo-CartPole-v1,dqn-CartPole-v1] [-- --seeds 5] [-- --no-write]
  *
- * Configs live in bench/configs/<algo>-<env>.json. Runs go one at a time (2-core machines).
+ * The arcade rows of issue 7 (ARCADE_ROWS: Pong, Snake, Flappy from features) run only when named with
+ * `--only ppo-Pong-v0,ppo-Snake-v0,ppo-Flappy-v0`; they score the game's own measure (score difference,
+ * length, pipes) from the last `info` of each evaluation episode.
+ *
+ * Configs live in bench/configs/<algo>-<env>.json (or <row name>.json). Runs go one at a time (2-core machines).
  * Writes bench/LEARNING.md.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,12 +23,37 @@ import type { AsyncVecEnv, Episode, VecEnv } from '../agents/common/vec.ts';
 import { runContext } from '../src/cli/run-context.ts';
 import { evaluatePolicy } from '../src/cli/eval.ts';
 import { spec as envSpec } from '../src/gym/registry.ts';
+import type { Env, Info } from '../src/gym/env.ts';
 import { commitId, machine } from './common.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** One row of the issue's table. */
-type Row = { algo: string; env: string; target: number; steps: number; need?: string; zoo?: string };
+/**
+ * What a row scores, when it is not the mean return: `of` reads one evaluation episode's last `info` (and
+ * its return), and the row's score is the mean over the episodes. `trainReturn` is the training-return
+ * level that counts as reaching the target for the last-20 column (training episodes carry no info).
+ */
+type Metric = { name: string; of: (info: Info, ret: number) => number; trainReturn: number };
+
+/**
+ * One row of a table: `target` on the mean of `metric` (default: the return) over `episodes` (default
+ * 100) deterministic evaluation episodes, within `steps`. `name` (default `<algo>-<env>`) names the row for
+ * `--only` and its config file; `kwargs` go to `make` for training and evaluation.
+ */
+type Row = {
+  algo: string; env: string; target: number; steps: number; need?: string; zoo?: string;
+  name?: string; kwargs?: Record<string, unknown>; episodes?: number; metric?: Metric; seeds?: number;
+};
+
+/** The row's name: `--only` key and config file stem. */
+const rowName = (row: Row): string => row.name ?? `${row.algo}-${row.env}`;
+
+/** Snake's length when the episode ended (info.length). */
+const snakeLength: Metric = { name: 'length', of: (info) => info.length as number, trainReturn: 11 };
+/** Flappy's pipes passed (info.score). */
+const flappyPipes: Metric = { name: 'pipes', of: (info) => info.score as number, trainReturn: 49 };
+/** Pong's final score difference, agent minus opponent (equal to the return). */
+const pongDifference: Metric = { name: 'score difference', of: (info) => (info.agentScore as number) - (info.opponentScore as number), trainReturn: 10 };
 
 /** The issue's table: target on the 100-episode evaluation, within a step budget. */
 export const ROWS: readonly Row[] = [
@@ -40,8 +69,30 @@ export const ROWS: readonly Row[] = [
   { algo: 'ppo', env: 'Pendulum-v1', target: -250, steps: 200_000 },
 ];
 
+/** Issue 7 (arcade games): the learning targets from features; `--only` runs them (not part of the default table). */
+export const ARCADE_ROWS: readonly Row[] = [
+  { algo: 'ppo', env: 'Pong-v0', target: 10, steps: 2_000_000, episodes: 20, metric: pongDifference, need: 'score difference ≥ +10 over 20 games' },
+  { algo: 'ppo', env: 'Snake-v0', target: 15, steps: 2_000_000, metric: snakeLength, need: 'mean length ≥ 15 (10×10)' },
+  { algo: 'ppo', env: 'Flappy-v0', target: 50, steps: 1_000_000, metric: flappyPipes, need: '≥ 50 pipes on average' },
+];
+
 /** One seed's outcome. */
 export type SeedResult = { seed: number; evalMean: number; evalStd: number; wallS: number; solvedStep: number | null; solvedS: number | null };
+
+/** `env`, also recording the `info` of every episode's last step into `ends`. */
+function recordEnds(env: Env, ends: Info[]): Env {
+  return {
+    observationSpace: env.observationSpace, actionSpace: env.actionSpace, spec: env.spec, actionRng: env.actionRng, unwrapped: env.unwrapped,
+    reset: (opts) => env.reset(opts),
+    step: (action) => {
+      const s = env.step(action);
+      if (s.terminated || s.truncated) ends.push(s.info);
+      return s;
+    },
+    render: () => env.render(),
+    close: () => env.close(),
+  };
+}
 
 /** Wraps a context so every finished training episode is seen (for the last-20 threshold). */
 function watched(ctx: RunContext, onEpisodes: (eps: Episode[], steps: number) => void): RunContext {
@@ -67,14 +118,14 @@ function watched(ctx: RunContext, onEpisodes: (eps: Episode[], steps: number) =>
 /** Trains one seed of one row and scores it. */
 export async function runSeed(row: Row, seed: number, overrides: Record<string, unknown> = {}): Promise<SeedResult> {
   const agent = getAgent(row.algo);
-  const file = join(here, 'configs', `${row.algo}-${row.env}.json`);
+  const file = join(here, 'configs', `${rowName(row)}.json`);
   const fromFile = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
   const cfg = resolveConfig(agent.name, agent.spec, { ...fromFile, totalTimesteps: row.steps, ...overrides, seed });
-  const threshold = envSpec(row.env).rewardThreshold ?? row.target;
+  const threshold = row.metric?.trainReturn ?? envSpec(row.env).rewardThreshold ?? row.target;
   const recent: number[] = [];
   let solvedStep: number | null = null, solvedS: number | null = null;
   const t0 = performance.now();
-  const ctx = watched(runContext(row.env), (eps, steps) => {
+  const ctx = watched(runContext(row.env, { kwargs: row.kwargs }), (eps, steps) => {
     for (const e of eps) {
       recent.push(e.r);
       if (recent.length > 20) recent.shift();
@@ -88,9 +139,12 @@ export async function runSeed(row: Row, seed: number, overrides: Record<string, 
   for await (const _ of run.iterations);
   const wallS = (performance.now() - t0) / 1000;
   await run.close();
-  const { returns } = evaluatePolicy(run.policy, ctx.makeEnv, 100, 10_000);
-  const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
-  const std = Math.sqrt(returns.reduce((a, b) => a + (b - mean) ** 2, 0) / returns.length);
+  const ends: Info[] = [];
+  const { returns } = evaluatePolicy(run.policy, () => recordEnds(ctx.makeEnv(), ends), row.episodes ?? 100, 10_000);
+  const metric = row.metric;
+  const scores = metric === undefined ? returns : returns.map((r, i) => metric.of(ends[i], r));
+  const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
+  const std = Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / scores.length);
   return { seed, evalMean: mean, evalStd: std, wallS, solvedStep, solvedS };
 }
 
@@ -100,7 +154,9 @@ function fmtRow(row: Row, results: SeedResult[]): string {
   const seeds = results.map((r) => `${r.seed}: ${r.evalMean.toFixed(1)}`).join(' · ');
   const wall = results.map((r) => r.wallS.toFixed(1)).join(', ');
   const solved = results.map((r) => (r.solvedStep === null ? '—' : `${(r.solvedStep / 1000).toFixed(0)}k/${(r.solvedS as number).toFixed(1)}s`)).join(', ');
-  return `| ${row.algo.toUpperCase()} | ${row.env} | ≥ ${row.target} in ${row.steps / 1000}k | ${mean.toFixed(1)} | ${passed}/${results.length} | ${seeds} | ${wall} | ${solved} | ${row.zoo ?? ''} |`;
+  const env = row.kwargs === undefined ? row.env : `${row.env} ${JSON.stringify(row.kwargs)}`;
+  const target = `${row.metric === undefined ? '' : `${row.metric.name} `}≥ ${row.target}${row.episodes === undefined ? '' : ` (${row.episodes} episodes)`} in ${row.steps >= 1e6 ? `${row.steps / 1e6}M` : `${row.steps / 1000}k`}`;
+  return `| ${row.algo.toUpperCase()} | ${env} | ${target} | ${mean.toFixed(1)} | ${passed}/${results.length} | ${seeds} | ${wall} | ${solved} | ${row.zoo ?? ''} |`;
 }
 
 async function main(): Promise<void> {
@@ -111,13 +167,14 @@ async function main(): Promise<void> {
   const numSeeds = seedsIdx >= 0 ? Number(args[seedsIdx + 1]) : 5;
   const write = !args.includes('--no-write');
   const lines: string[] = [];
-  const rows = ROWS.filter((r) => only === null || only.has(`${r.algo}-${r.env}`));
+  const rows = only === null ? ROWS : [...ROWS, ...ARCADE_ROWS].filter((r) => only.has(rowName(r)));
   const header = [
     '# Learning results',
     '',
     `Written by \`npm run bench:learn\` at commit ${commitId()} on ${machine()}.`,
-    'Score: mean return of 100 deterministic evaluation episodes of the final policy, per seed. "Last-20" is the',
-    'step and wall-clock time at which the mean of the last 20 training episodes first reached the env\'s threshold.',
+    'Score: mean return (or the row\'s metric) of 100 (or the row\'s count of) deterministic evaluation episodes of the',
+    'final policy, per seed. "Last-20" is the step and wall-clock time at which the mean return of the last 20 training',
+    'episodes first reached the env\'s threshold (or the return level that matches the row\'s target).',
     'Configs: bench/configs/<algo>-<env>.json.',
     '',
     '| algo | env | target | mean of seeds | seeds ≥ target | per seed | wall clock (s) | last-20 threshold (steps/time) | SB3 zoo |',
@@ -129,10 +186,10 @@ async function main(): Promise<void> {
   };
   for (const row of rows) {
     const results: SeedResult[] = [];
-    for (let seed = 1; seed <= numSeeds; seed++) {
+    for (let seed = 1; seed <= (row.seeds ?? numSeeds); seed++) {
       const r = await runSeed(row, seed);
       results.push(r);
-      console.error(`${row.algo} ${row.env} seed ${seed}: eval ${r.evalMean.toFixed(1)} ± ${r.evalStd.toFixed(1)}, ${r.wallS.toFixed(1)} s, last-20 threshold at ${r.solvedStep ?? '—'} steps${r.solvedS !== null ? ` (${(r.solvedS as number).toFixed(1)} s)` : ''}`);
+      console.error(`${rowName(row)} seed ${seed}: eval ${r.evalMean.toFixed(1)} ± ${r.evalStd.toFixed(1)}, ${r.wallS.toFixed(1)} s, last-20 threshold at ${r.solvedStep ?? '—'} steps${r.solvedS !== null ? ` (${(r.solvedS as number).toFixed(1)} s)` : ''}`);
     }
     lines.push(fmtRow(row, results));
     console.log(lines[lines.length - 1]);
