@@ -12,7 +12,9 @@
  *   episode did not really end (Pardo et al. 2018, https://arxiv.org/abs/1712.00378);
  * - discrete, MultiDiscrete and Box actions, with action masks for discrete spaces;
  * - optional observation and reward normalisation (SB3 VecNormalize semantics), saved in checkpoints;
- * - an LSTM policy (`recurrent: true`) for partially observed tasks.
+ * - an LSTM policy (`recurrent: true`) for partially observed tasks;
+ * - a CNN policy (`network: 'cnn'`) for image observations, as CleanRL's ppo_atari.py: uint8 frames scaled
+ *   by 1/255 → a Nature-CNN-style trunk (Mnih et al. 2015) shared by the actor and critic heads.
  *
  * Expected: CartPole-v1 with the tuned config in bench/learn.ts reaches a mean return ≥ 475 over the
  * last 20 training episodes in under 100k steps (bench/LEARNING.md has the measured runs).
@@ -25,7 +27,7 @@ import { flatDim, flatten, type Space } from '../src/gym/spaces.ts';
 import {
   Tensor, add, clamp, concat, exp, maximum, mean, mul, neg, noGrad, parameter, reshape, slice, square, sub, 
 } from '../src/autograd/index.ts';
-import { LSTM, Linear, mlp, parameters, type Module, type RecurrentState } from '../src/nn/index.ts';
+import { Activation, Conv2d, Flatten, LSTM, Linear, Sequential, mlp, parameters, type Module, type RecurrentState } from '../src/nn/index.ts';
 import { Adam, clipGradNorm } from '../src/optim/index.ts';
 import type { AgentModule, CheckpointPayload, Policy, RunContext, TrainRun } from './common/agent.ts';
 import { buildCheckpoint, loadNets, loadOptimizers, readCheckpointMeta } from './common/checkpoint.ts';
@@ -64,6 +66,9 @@ export const ppoSpec = {
   normReward: bool(false, 'scale rewards by the running std of the discounted return'),
   recurrent: bool(false, 'use LSTM policies: encoder → LSTM → head, separate for actor and critic (as SB3 RecurrentPPO)'),
   lstmHidden: int(64, 'hidden size of the LSTM when recurrent', 1),
+  network: choice('mlp', 'mlp: actor and critic MLPs over the flat observation; cnn: a convolutional trunk shared by both heads, for image observations [C, H, W] or [k, C, H, W] (uint8, scaled by 1/255)', ['mlp', 'cnn']),
+  cnnChannels: nums([32, 64, 64], 'output channels of the cnn trunk\'s convolutions: 8×8 stride 4, 4×4 stride 2, then 3×3 stride 1 (Nature CNN); give 1 to 3 of them'),
+  cnnHidden: int(512, 'size of the cnn trunk\'s fully connected layer', 1),
   checkpointFrequency: int(0, 'iterations between resumable checkpoints, where envs are re-seeded so a resumed run repeats exactly (0: a tenth of the run, at least 1,000 steps per env apart)'),
 } as const;
 
@@ -87,16 +92,77 @@ export type PpoNets = {
   lstm: LSTM | null;
   criticEncoder: Module | null;
   criticLstm: LSTM | null;
+  /** The shared convolutional trunk (`network: 'cnn'`); the actor and critic are then linear heads on it. */
+  trunk: Module | null;
 };
 
+/** The Nature CNN's kernels and strides, layer by layer (Mnih et al. 2015). */
+const CNN_LAYERS = [{ kernel: 8, stride: 4 }, { kernel: 4, stride: 2 }, { kernel: 3, stride: 1 }] as const;
+
+/** Reshapes flat uint8-valued rows into [B, C, H, W] images scaled to [0, 1]; frame stacks of colour frames fold into C. */
+class ImageInput implements Module {
+  readonly params = {};
+  readonly buffers = {};
+  readonly children = {};
+  training = true;
+  readonly shape: readonly [number, number, number];
+
+  constructor(shape: readonly [number, number, number]) {
+    this.shape = shape;
+  }
+
+  forward(x: Tensor): Tensor {
+    return mul(reshape(x, [x.shape[0], ...this.shape]), 1 / 255);
+  }
+}
+
+/** The image shape [C, H, W] a CNN reads from an observation space of shape [C, H, W] or [k, C, H, W]. */
+export function imageShape(obsSpace: Space): [number, number, number] {
+  const shape = obsSpace.kind === 'box' ? obsSpace.shape : [];
+  if (shape.length < 3 || shape.length > 4) {
+    throw new ConfigError(`ppo: network "cnn" needs image observations of shape [C, H, W] or [k, C, H, W], received ${obsSpace.kind === 'box' ? `Box of shape [${shape.join(', ')}]` : `a ${obsSpace.kind} space`}`);
+  }
+  const h = shape[shape.length - 2], w = shape[shape.length - 1];
+  return [shape.slice(0, -2).reduce((a, b) => a * b, 1), h, w];
+}
+
+/** CleanRL's ppo_atari trunk: convolutions with ReLU, flatten, a ReLU layer of `cnnHidden` (orthogonal init, gain √2). */
+function buildTrunk(cfg: PpoConfig, image: [number, number, number], rng: Rng): Module {
+  const [c, h0, w0] = image;
+  if (cfg.cnnChannels.length < 1 || cfg.cnnChannels.length > CNN_LAYERS.length) throw new ConfigError(`ppo: cnnChannels must list 1 to ${CNN_LAYERS.length} channel counts, received [${cfg.cnnChannels.join(', ')}]`);
+  const layers: Module[] = [new ImageInput(image)];
+  let ch = c, h = h0, w = w0;
+  cfg.cnnChannels.forEach((out, i) => {
+    const { kernel, stride } = CNN_LAYERS[i];
+    h = Math.floor((h - kernel) / stride) + 1;
+    w = Math.floor((w - kernel) / stride) + 1;
+    if (h < 1 || w < 1) throw new ConfigError(`ppo: the ${h0}×${w0} image is too small for cnn layer ${i + 1} (${kernel}×${kernel}, stride ${stride}); use fewer cnnChannels or a bigger screen`);
+    layers.push(new Conv2d(ch, out, kernel, rng, { stride, gain: Math.SQRT2 }), new Activation('relu'));
+    ch = out;
+  });
+  layers.push(new Flatten(), new Linear(ch * h * w, cfg.cnnHidden, rng, { gain: Math.SQRT2 }), new Activation('relu'));
+  return new Sequential(...layers);
+}
+
 /** Builds CleanRL's networks for these spaces. */
-export function buildPpoNets(cfg: PpoConfig, obsDim: number, head: ActionHead, rng: Rng): PpoNets {
+export function buildPpoNets(cfg: PpoConfig, obsSpace: Space, head: ActionHead, rng: Rng): PpoNets {
+  const obsDim = flatDim(obsSpace);
   const logStd = head.kind === 'box' ? parameter(new Float32Array(head.actDim), [1, head.actDim], 'logStd') : null;
+  if (cfg.network === 'cnn') {
+    if (cfg.recurrent) throw new ConfigError('ppo: network "cnn" and recurrent policies do not combine; choose one');
+    const trunk = buildTrunk(cfg, imageShape(obsSpace), rng);
+    return {
+      trunk,
+      actor: new Linear(cfg.cnnHidden, head.outDim, rng, { gain: 0.01 }),
+      critic: new Linear(cfg.cnnHidden, 1, rng, { gain: 1 }),
+      logStd, encoder: null, lstm: null, criticEncoder: null, criticLstm: null,
+    };
+  }
   if (!cfg.recurrent) {
     return {
       actor: mlp([obsDim, ...cfg.hiddenSizes, head.outDim], cfg.activation, rng, { outputGain: 0.01 }),
       critic: mlp([obsDim, ...cfg.hiddenSizes, 1], cfg.activation, rng, { outputGain: 1 }),
-      logStd, encoder: null, lstm: null, criticEncoder: null, criticLstm: null,
+      logStd, encoder: null, lstm: null, criticEncoder: null, criticLstm: null, trunk: null,
     };
   }
   const h = cfg.hiddenSizes[0] ?? 64;
@@ -107,14 +173,14 @@ export function buildPpoNets(cfg: PpoConfig, obsDim: number, head: ActionHead, r
     criticLstm: new LSTM(h, cfg.lstmHidden, rng),
     actor: new Linear(cfg.lstmHidden, head.outDim, rng, { gain: 0.01 }),
     critic: new Linear(cfg.lstmHidden, 1, rng, { gain: 1 }),
-    logStd,
+    logStd, trunk: null,
   };
 }
 
 /** All trainable tensors of the nets (the encoder only when recurrent). */
 function netParams(nets: PpoNets): Tensor[] {
   const ps = [...parameters(nets.actor), ...parameters(nets.critic)];
-  for (const m of [nets.encoder, nets.lstm, nets.criticEncoder, nets.criticLstm]) if (m !== null) ps.push(...parameters(m));
+  for (const m of [nets.trunk, nets.encoder, nets.lstm, nets.criticEncoder, nets.criticLstm]) if (m !== null) ps.push(...parameters(m));
   if (nets.logStd !== null) ps.push(nets.logStd);
   return ps;
 }
@@ -122,6 +188,7 @@ function netParams(nets: PpoNets): Tensor[] {
 /** The modules that a checkpoint stores, by prefix. */
 function netModules(nets: PpoNets): Record<string, Module> {
   const out: Record<string, Module> = { actor: nets.actor, critic: nets.critic };
+  if (nets.trunk !== null) out.trunk = nets.trunk;
   if (nets.lstm !== null && nets.encoder !== null && nets.criticEncoder !== null && nets.criticLstm !== null) {
     out.encoder = nets.encoder;
     out.lstm = nets.lstm;
@@ -137,6 +204,10 @@ function netModules(nets: PpoNets): Record<string, Module> {
  * LSTM state before this step and the new state is returned.
  */
 function forward(nets: PpoNets, obs: Tensor, state: RecurrentState | null): { out: Tensor; value: Tensor; state: RecurrentState | null } {
+  if (nets.trunk !== null) {
+    const features = nets.trunk.forward(obs);
+    return { out: nets.actor.forward(features), value: reshape(nets.critic.forward(features), [obs.shape[0]]), state: null };
+  }
   if (nets.lstm === null || nets.encoder === null) {
     return { out: nets.actor.forward(obs), value: reshape(nets.critic.forward(obs), [obs.shape[0]]), state: null };
   }
@@ -225,7 +296,7 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
   const numIterations = Math.max(1, Math.floor(cfg.totalTimesteps / batchSize));
   // auto: a tenth of the run, but never closer than 1,000 steps per env, so episodes are rarely cut
   const ckptEvery = cfg.checkpointFrequency > 0 ? cfg.checkpointFrequency : Math.max(Math.round(numIterations / 10), Math.ceil(1000 / S));
-  const nets = buildPpoNets(cfg, obsDim, head, rng);
+  const nets = buildPpoNets(cfg, obsSpace, head, rng);
   const params = netParams(nets);
   const optimizer = new Adam(params, { lr: cfg.learningRate, eps: 1e-5 });
   const obsNorm = cfg.normObs ? new RunningMeanStd(obsDim) : null;
@@ -381,7 +452,8 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
           }
           optimizer.zeroGrad();
           loss.backward();
-          grads = layerGradNorms(netModules(nets));
+          // per-layer norms are reported once per iteration: measure them on the last minibatch only
+          if (start + mbRows >= rows && (epoch === cfg.updateEpochs - 1 || cfg.targetKl > 0)) grads = layerGradNorms(netModules(nets));
           clipGradNorm(params, cfg.maxGradNorm);
           optimizer.step();
           stats.pg += pgLoss.item();
@@ -463,10 +535,12 @@ function flatMinibatch(ro: Rollout, pick: Int32Array): Minibatch {
   const obs = new Float32Array(size * obsDim), actions = new Float32Array(size * head.actDim);
   const oldLogp = new Float32Array(size), adv = new Float32Array(size), ret = new Float32Array(size), oldValues = new Float32Array(size);
   const masks = maskBuf !== null ? new Uint8Array(size * (head as { n: number }).n) : null;
+  const actDim = head.actDim;
   for (let j = 0; j < size; j++) {
     const i = pick[j];
-    obs.set(obsBuf.subarray(i * obsDim, (i + 1) * obsDim), j * obsDim);
-    actions.set(actBuf.subarray(i * head.actDim, (i + 1) * head.actDim), j * head.actDim);
+    // element loops, not set(subarray): a subarray view costs more than copying a handful of numbers
+    for (let k = 0; k < obsDim; k++) obs[j * obsDim + k] = obsBuf[i * obsDim + k];
+    for (let k = 0; k < actDim; k++) actions[j * actDim + k] = actBuf[i * actDim + k];
     if (masks !== null && maskBuf !== null) {
       const n = (head as { n: number }).n;
       masks.set(maskBuf.subarray(i * n, (i + 1) * n), j * n);
@@ -531,7 +605,7 @@ function loadPolicy(ckpt: CheckpointPayload, obsSpace: Space, actSpace: Space): 
   const meta = readCheckpointMeta(ckpt);
   const cfg = resolveConfig('ppo', ppoSpec, meta.config);
   const head = actionHead('ppo', actSpace);
-  const nets = buildPpoNets(cfg, flatDim(obsSpace), head, new Rng(cfg.seed));
+  const nets = buildPpoNets(cfg, obsSpace, head, new Rng(cfg.seed));
   loadNets(ckpt, netModules(nets));
   const obsNorm = restoreRunningStats(meta.obsNorm, flatDim(obsSpace));
   return new PpoPolicy(meta.envId, nets, head, obsSpace, obsNorm, new Rng(cfg.seed + 1));

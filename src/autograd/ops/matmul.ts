@@ -75,12 +75,33 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
     // d/dx = G·W, d/dW = Gᵀ·x, d/db = Σ_rows G
     if (x.requiresGrad) gemm(false, false, rows, inF, outF, g, 0, weight.data, 0, x.gradBuffer(), 0, 1);
     if (weight.requiresGrad) gemm(true, false, outF, inF, rows, g, 0, x.data, 0, weight.gradBuffer(), 0, 1);
-    if (bias !== null && bias.requiresGrad) {
-      const gb = bias.gradBuffer();
-      for (let r = 0; r < rows; r++) {
-        const off = r * outF;
-        for (let j = 0; j < outF; j++) gb[j] += g[off + j];
-      }
-    }
+    if (bias !== null && bias.requiresGrad) sumRows(g, rows, outF, bias.gradBuffer());
   });
+}
+
+/**
+ * gb[j] += Σ_r g[r·cols + j]: the bias gradient. Four columns at a time, each summed in a register:
+ * adding row by row into gb chains every add through a float32 store (24 vs 7.8 µs for 256×64).
+ */
+function sumRows(g: Float32Array, rows: number, cols: number, gb: Float32Array): void {
+  const end = rows * cols;
+  let j = 0;
+  for (; j + 4 <= cols; j += 4) {
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (let off = j; off < end; off += cols) {
+      s0 += g[off];
+      s1 += g[off + 1];
+      s2 += g[off + 2];
+      s3 += g[off + 3];
+    }
+    gb[j] += s0;
+    gb[j + 1] += s1;
+    gb[j + 2] += s2;
+    gb[j + 3] += s3;
+  }
+  for (; j < cols; j++) {
+    let s = 0;
+    for (let off = j; off < end; off += cols) s += g[off];
+    gb[j] += s;
+  }
 }
