@@ -47,7 +47,8 @@ export const alphazeroSpec = {
   seed: int(1, 'seed of the experiment (network init, self-play, training, arena)'),
   numIterations: int(30, 'iterations of self-play → training → arena', 1),
   gamesPerIteration: int(60, 'self-play games per iteration', 1),
-  numSimulations: int(16, 'MCTS simulations per move (self-play, arena and the policy)', 1),
+  numSimulations: int(16, 'MCTS simulations per move in self-play and the candidate-vs-best arena', 1),
+  playSimulations: int(100, 'MCTS simulations per move when the trained net plays (dojo arena, eval, the browser); stored in checkpoints', 1),
   cPuct: num(1.5, 'PUCT exploration constant c in Q + c·P·√N/(1+n)', { min: 0 }),
   dirichletAlpha: num(0.6, 'Dirichlet noise α on the root priors in self-play (0: none; AlphaZero: 0.3 chess, 0.03 Go)', { min: 0 }),
   dirichletEps: num(0.25, 'weight of the root noise', { min: 0, max: 1 }),
@@ -330,7 +331,7 @@ function createRun(cfg: AlphaZeroConfig, ctx: RunContext): TrainRun {
     }
   }
 
-  const policy = new AlphaZeroPolicy(ctx.envId, game, best, cfg.numSimulations, cfg.cPuct, cfg.seed + 1);
+  const policy = new AlphaZeroPolicy(ctx.envId, game, best, cfg.playSimulations, cfg.cPuct, cfg.seed + 1);
   return {
     iterations: iterations(),
     policy,
@@ -475,17 +476,18 @@ export function loadAlphaZero(ckpt: CheckpointPayload): { game: Game<unknown>; n
 
 /**
  * A game player from a checkpoint (`dojo arena --a <file>.safetensors[:sims]`): MCTS over the best
- * network, greedy. The checkpoint's game must be the arena's game.
+ * network, greedy, with `sims` or else the checkpoint's `playSimulations`. The checkpoint's game must
+ * be the arena's game.
  */
 export function checkpointPlayer(ckpt: CheckpointPayload, game: Game<unknown>, simulations?: number): Player<unknown> {
   const az = loadAlphaZero(ckpt);
   if (az.game.id !== game.id || az.game.numActions !== game.numActions) throw new ConfigError(`checkpoint was trained on ${az.game.title} (${az.envId}), the arena plays ${game.title} (${game.id})`);
-  return networkPlayer(game, az.net, simulations ?? az.cfg.numSimulations, az.cfg.cPuct);
+  return networkPlayer(game, az.net, simulations ?? az.cfg.playSimulations, az.cfg.cPuct);
 }
 
 function loadPolicy(ckpt: CheckpointPayload): Policy {
   const az = loadAlphaZero(ckpt);
-  return new AlphaZeroPolicy(az.envId, az.game, az.net, az.cfg.numSimulations, az.cfg.cPuct, az.cfg.seed + 1);
+  return new AlphaZeroPolicy(az.envId, az.game, az.net, az.cfg.playSimulations, az.cfg.cPuct, az.cfg.seed + 1);
 }
 
 /**

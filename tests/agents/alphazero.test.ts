@@ -182,16 +182,18 @@ describe('AlphaZero training', () => {
 });
 
 describe('AlphaZero checkpoints and players', () => {
-  it('round-trips a checkpoint: the same moves from the loaded policy and the arena player', async () => {
-    const { ckpt, policy } = await collect(cfgOf(SMALL), ctxOf('TicTacToe-v0'));
+  it('round-trips a checkpoint: the same moves from the loaded policy and the arena player, with the stored play sims', async () => {
+    const { ckpt, policy } = await collect(cfgOf({ ...SMALL, playSimulations: 24 }), ctxOf('TicTacToe-v0'));
     const decoded = decodeSafetensors(encodeSafetensors(ckpt.tensors, ckpt.metadata));
     const loaded = alphazero.loadPolicy(decoded, box(0, 1, { shape: [2, 3, 3] }), discrete(9)) as AlphaZeroPolicy;
     const player = checkpointPlayer(decoded, ttt);
+    const player16 = checkpointPlayer(decoded, ttt, 16);
     for (const moves of [[], [4], [0, 4, 8], [0, 3, 1, 4]]) {
       const s = position(moves);
-      const want = networkPlayer(ttt, policy.net, 16, 1.5)(s, new Rng(12));
-      expect(networkPlayer(ttt, loaded.net, 16, 1.5)(s, new Rng(12))).toBe(want);
+      const want = networkPlayer(ttt, policy.net, 24, 1.5)(s, new Rng(12));
+      expect(networkPlayer(ttt, loaded.net, 24, 1.5)(s, new Rng(12))).toBe(want);
       expect(player(s, new Rng(12))).toBe(want);
+      expect(player16(s, new Rng(12))).toBe(networkPlayer(ttt, policy.net, 16, 1.5)(s, new Rng(12)));
     }
     expect(() => checkpointPlayer(decoded, getGame('ConnectFour-v0'))).toThrow(/trained on Tic-Tac-Toe/);
   });
