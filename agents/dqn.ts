@@ -49,6 +49,7 @@ import { Adam, clipGradNorm } from '../src/optim/index.ts';
 import type { AgentModule, CheckpointPayload, Policy, RunContext, TrainRun } from './common/agent.ts';
 import { buildCheckpoint, loadNets, loadOptimizers, readCheckpointMeta } from './common/checkpoint.ts';
 import { checkParamsFinite } from './common/health.ts';
+import { addEpisodeMetrics } from './common/metrics.ts';
 import { bool, choice, int, num, nums, resolveConfig, type ConfigOf } from './common/config.ts';
 import { ReplayBuffer } from './common/replay-buffer.ts';
 
@@ -380,12 +381,8 @@ function createRun(cfg: DqnConfig, ctx: RunContext): TrainRun {
         'charts/epsilon': epsilon,
         'charts/learning_rate': learningRate(),
         'charts/SPS': Math.round((globalStep - startStep) / Math.max(elapsed, 1e-9)),
-        'charts/episodes': episodes.length,
       };
-      if (episodes.length > 0) {
-        row['charts/episodic_return'] = episodes.reduce((s, e) => s + e.r, 0) / episodes.length;
-        row['charts/episodic_length'] = episodes.reduce((s, e) => s + e.l, 0) / episodes.length;
-      }
+      addEpisodeMetrics(row, episodes);
       if (stats.n > 0) {
         row['losses/td_loss'] = stats.loss / stats.n;
         row['losses/q_values'] = stats.q / stats.n;

@@ -37,6 +37,7 @@ import { computeGae } from './common/gae.ts';
 import { RunningMeanStd, restoreRunningStats } from './common/normalize.ts';
 import { actionHead, envAction, logProbEntropy, sampleActions, supportsFlat, type ActionHead } from './common/action-head.ts';
 import { checkParamsFinite, layerGradNorms } from './common/health.ts';
+import { addEpisodeMetrics } from './common/metrics.ts';
 import { toAsync, type AsyncVecEnv } from './common/vec.ts';
 
 // ── config ──
@@ -486,12 +487,8 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
         'losses/clipfrac': stats.clipfrac / stats.n,
         'losses/explained_variance': varY === 0 ? Number.NaN : 1 - varRes / varY,
         'charts/SPS': Math.round((globalStep - startIteration * batchSize) / Math.max(elapsed, 1e-9)),
-        'charts/episodes': episodes.length,
       };
-      if (episodes.length > 0) {
-        row['charts/episodic_return'] = episodes.reduce((s, e) => s + e.r, 0) / episodes.length;
-        row['charts/episodic_length'] = episodes.reduce((s, e) => s + e.l, 0) / episodes.length;
-      }
+      addEpisodeMetrics(row, episodes);
       for (const [k, v] of Object.entries(grads)) row[`grads/${k}`] = v;
       yield row;
     }

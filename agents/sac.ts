@@ -39,7 +39,7 @@
  * steps (target ≥ 90; SB3 RL Zoo 94.7). See bench/LEARNING.md.
  */
 import { Rng } from '../src/core/rng.ts';
-import { ConfigError, NonFiniteError } from '../src/core/errors.ts';
+import { ConfigError } from '../src/core/errors.ts';
 import type { Metrics } from '../src/core/metrics.ts';
 import type { Observation } from '../src/gym/env.ts';
 import { describeSpace, flatDim, flatten, type Space } from '../src/gym/spaces.ts';
@@ -48,7 +48,9 @@ import { Linear, loadStateDict, mlp, parameters, stateDict, type Module, type Se
 import { Adam } from '../src/optim/index.ts';
 import type { AgentModule, CheckpointPayload, Policy, RunContext, TrainRun } from './common/agent.ts';
 import { buildCheckpoint, loadNets, loadOptimizers, readCheckpointMeta } from './common/checkpoint.ts';
-import { checkParamsFinite, layerGradNorms } from './common/health.ts';
+import { checkLossFinite, checkParamsFinite, layerGradNorms } from './common/health.ts';
+import { addEpisodeMetrics, addTwinQMetrics } from './common/metrics.ts';
+import { supportsBoundedBox } from './common/action-head.ts';
 import { bool, int, num, nums, resolveConfig, type ConfigOf } from './common/config.ts';
 import { sampleSquashedGaussian } from './common/distributions.ts';
 import { ReplayBuffer } from './common/replay-buffer.ts';
@@ -351,7 +353,7 @@ function createRun(cfg: SacConfig, ctx: RunContext): TrainRun {
           const qf1AValues = qValue(nets.qf1, obsT, actT), qf2AValues = qValue(nets.qf2, obsT, actT);
           const qf1Loss = mse(qf1AValues, nextQValue), qf2Loss = mse(qf2AValues, nextQValue);
           const qfLoss = add(qf1Loss, qf2Loss);
-          checkFinite('losses/qf_loss', qfLoss.item(), globalStep, `qf1_loss ${qf1Loss.item()}, qf2_loss ${qf2Loss.item()}`);
+          checkLossFinite('sac', 'losses/qf_loss', qfLoss.item(), globalStep, `qf1_loss ${qf1Loss.item()}, qf2_loss ${qf2Loss.item()}`);
           qOptimizer.zeroGrad();
           qfLoss.backward();
           Object.assign(grads, layerGradNorms({ qf1: nets.qf1, qf2: nets.qf2 }));
@@ -371,7 +373,7 @@ function createRun(cfg: SacConfig, ctx: RunContext): TrainRun {
               const actorLoss = frozen(qParams, () => {
                 const minQfPi = minimum(qValue(nets.qf1, obsT, pi.action), qValue(nets.qf2, obsT, pi.action));
                 const loss = mean(sub(mul(pi.logProb, alpha), minQfPi));
-                checkFinite('losses/actor_loss', loss.item(), globalStep, `alpha ${alpha}`);
+                checkLossFinite('sac', 'losses/actor_loss', loss.item(), globalStep, `alpha ${alpha}`);
                 actorOptimizer.zeroGrad();
                 loss.backward();
                 return loss.item();
@@ -385,7 +387,7 @@ function createRun(cfg: SacConfig, ctx: RunContext): TrainRun {
                 const logPi = noGrad(() => getAction(nets.actor, obsT, head, rng).logProb);
                 // J(α) = E[−α (log π + H̄)] (Haarnoja et al. 2018b, eq. 18), through log α as CleanRL
                 const alphaLoss = mean(mul(neg(exp(nets.logAlpha)), add(logPi, targetEntropy)));
-                checkFinite('losses/alpha_loss', alphaLoss.item(), globalStep, `log_alpha ${nets.logAlpha.data[0]}`);
+                checkLossFinite('sac', 'losses/alpha_loss', alphaLoss.item(), globalStep, `log_alpha ${nets.logAlpha.data[0]}`);
                 aOptimizer.zeroGrad();
                 alphaLoss.backward();
                 aOptimizer.step();
@@ -405,18 +407,9 @@ function createRun(cfg: SacConfig, ctx: RunContext): TrainRun {
       checkParamsFinite('sac', netModules(nets), globalStep);
 
       const elapsed = (performance.now() - t0) / 1000;
-      const row: Metrics = { global_step: globalStep, iteration, 'charts/episodes': episodes.length };
-      if (episodes.length > 0) {
-        row['charts/episodic_return'] = episodes.reduce((s, e) => s + e.r, 0) / episodes.length;
-        row['charts/episodic_length'] = episodes.reduce((s, e) => s + e.l, 0) / episodes.length;
-      }
-      if (stats.n > 0) {
-        row['losses/qf1_values'] = stats.qf1Values / stats.n;
-        row['losses/qf2_values'] = stats.qf2Values / stats.n;
-        row['losses/qf1_loss'] = stats.qf1Loss / stats.n;
-        row['losses/qf2_loss'] = stats.qf2Loss / stats.n;
-        row['losses/qf_loss'] = stats.qfLoss / stats.n;
-      }
+      const row: Metrics = { global_step: globalStep, iteration };
+      addEpisodeMetrics(row, episodes);
+      addTwinQMetrics(row, stats);
       if (stats.nActor > 0) {
         row['losses/actor_loss'] = stats.actorLoss / stats.nActor;
         if (cfg.autotune) row['losses/alpha_loss'] = stats.alphaLoss / stats.nActor;
@@ -442,13 +435,6 @@ function createRun(cfg: SacConfig, ctx: RunContext): TrainRun {
   };
 }
 
-/** Stops training when a loss is NaN or infinite, naming the loss and the step. */
-function checkFinite(name: string, value: number, step: number, detail: string): void {
-  if (!Number.isFinite(value)) throw new NonFiniteError(`sac: ${name} is ${value} at global step ${step} (${detail})`);
-}
-
-
-
 /** Rebuilds the actor of a checkpoint as a policy. */
 function loadPolicy(ckpt: CheckpointPayload, obsSpace: Space, actSpace: Space): Policy {
   const meta = readCheckpointMeta(ckpt);
@@ -462,14 +448,7 @@ function loadPolicy(ckpt: CheckpointPayload, obsSpace: Space, actSpace: Space): 
 
 /** Which spaces SAC handles: flat observations, bounded Box actions. */
 function supports(obs: Space, act: Space): string | null {
-  if (!['box', 'discrete', 'multiDiscrete', 'multiBinary'].includes(obs.kind)) return `observation space ${describeSpace(obs)} is not flat (flatten it with FlattenObservation)`;
-  if (act.kind !== 'box') return `action space ${describeSpace(act)} is not a Box: sac handles continuous Box actions only (for discrete actions use ppo, a2c, reinforce or dqn)`;
-  for (let j = 0; j < act.low.length; j++) {
-    if (!Number.isFinite(act.low[j]) || !Number.isFinite(act.high[j]) || !(act.high[j] > act.low[j])) {
-      return `action space ${describeSpace(act)} needs finite bounds with low < high to rescale tanh into (element ${j} is [${act.low[j]}, ${act.high[j]}])`;
-    }
-  }
-  return null;
+  return supportsBoundedBox('sac', obs, act);
 }
 
 /** The SAC agent module. */

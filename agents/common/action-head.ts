@@ -5,7 +5,7 @@
  */
 import { ConfigError } from '../../src/core/errors.ts';
 import type { Rng } from '../../src/core/rng.ts';
-import type { Space } from '../../src/gym/spaces.ts';
+import { describeSpace, type Space } from '../../src/gym/spaces.ts';
 import { Tensor, add, broadcastTo, exp, mul, neg, slice, square, sub, sum } from '../../src/autograd/index.ts';
 import { argmaxRows, categoricalEntropy, categoricalLogProb, maskLogits, sampleCategorical } from './distributions.ts';
 
@@ -92,5 +92,20 @@ export function envAction(head: ActionHead, acts: Float32Array, r: number): numb
 export function supportsFlat(obs: Space, act: Space): string | null {
   if (!['box', 'discrete', 'multiDiscrete', 'multiBinary'].includes(obs.kind)) return `observation space ${obs.kind} is not flat (flatten it with FlattenObservation)`;
   if (!['discrete', 'multiDiscrete', 'box'].includes(act.kind)) return `action space ${act.kind} is not discrete, multiDiscrete or box`;
+  return null;
+}
+
+/**
+ * Which spaces the continuous-control agents (SAC, TD3) handle: flat observations and a Box of
+ * actions with finite bounds, low < high, that tanh's (−1, 1) is rescaled onto.
+ */
+export function supportsBoundedBox(algo: string, obs: Space, act: Space): string | null {
+  if (!['box', 'discrete', 'multiDiscrete', 'multiBinary'].includes(obs.kind)) return `observation space ${describeSpace(obs)} is not flat (flatten it with FlattenObservation)`;
+  if (act.kind !== 'box') return `action space ${describeSpace(act)} is not a Box: ${algo} handles continuous Box actions only (for discrete actions use ppo, a2c, reinforce or dqn)`;
+  for (let j = 0; j < act.low.length; j++) {
+    if (!Number.isFinite(act.low[j]) || !Number.isFinite(act.high[j]) || !(act.high[j] > act.low[j])) {
+      return `action space ${describeSpace(act)} needs finite bounds with low < high to rescale tanh into (element ${j} is [${act.low[j]}, ${act.high[j]}])`;
+    }
+  }
   return null;
 }

@@ -24,3 +24,8 @@ export function checkParamsFinite(algo: string, nets: Readonly<Record<string, Mo
     }
   }
 }
+
+/** Throws a NonFiniteError when a loss is NaN or infinite, naming the agent, the loss, the step and what it was made of. */
+export function checkLossFinite(algo: string, name: string, value: number, step: number, detail: string): void {
+  if (!Number.isFinite(value)) throw new NonFiniteError(`${algo}: ${name} is ${value} at global step ${step} (${detail})`);
+}

@@ -1,0 +1,34 @@
+/**
+ * Metric rows shared by the agents, under CleanRL's names: the episodes that finished in an
+ * iteration, and the twin-critic statistics of SAC and TD3.
+ */
+import type { Metrics } from '../../src/core/metrics.ts';
+import type { Episode } from './vec.ts';
+
+/** Adds `charts/episodes` and, when any finished, the mean `charts/episodic_return` and `charts/episodic_length`. */
+export function addEpisodeMetrics(row: Metrics, episodes: readonly Episode[]): void {
+  row['charts/episodes'] = episodes.length;
+  if (episodes.length === 0) return;
+  row['charts/episodic_return'] = episodes.reduce((s, e) => s + e.r, 0) / episodes.length;
+  row['charts/episodic_length'] = episodes.reduce((s, e) => s + e.l, 0) / episodes.length;
+}
+
+/** Sums over an iteration's critic updates (SAC, TD3), divided by `n` when reported. */
+export interface TwinQStats {
+  n: number;
+  qf1Values: number;
+  qf2Values: number;
+  qf1Loss: number;
+  qf2Loss: number;
+  qfLoss: number;
+}
+
+/** Adds the mean Q values and losses of both critics, when there were updates. */
+export function addTwinQMetrics(row: Metrics, stats: TwinQStats): void {
+  if (stats.n === 0) return;
+  row['losses/qf1_values'] = stats.qf1Values / stats.n;
+  row['losses/qf2_values'] = stats.qf2Values / stats.n;
+  row['losses/qf1_loss'] = stats.qf1Loss / stats.n;
+  row['losses/qf2_loss'] = stats.qf2Loss / stats.n;
+  row['losses/qf_loss'] = stats.qfLoss / stats.n;
+}
