@@ -120,7 +120,9 @@ export async function runSeed(row: Row, seed: number, overrides: Record<string, 
   const agent = getAgent(row.algo);
   const file = join(here, 'configs', `${rowName(row)}.json`);
   const fromFile = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
-  const cfg = resolveConfig(agent.name, agent.spec, { ...fromFile, totalTimesteps: row.steps, ...overrides, seed });
+  // the row's budget, or a smaller one the config was tuned for ("within 100k" is met by a 50k run)
+  const budget = typeof fromFile.totalTimesteps === 'number' && fromFile.totalTimesteps < row.steps ? fromFile.totalTimesteps : row.steps;
+  const cfg = resolveConfig(agent.name, agent.spec, { ...fromFile, totalTimesteps: budget, ...overrides, seed });
   const threshold = row.metric?.trainReturn ?? envSpec(row.env).rewardThreshold ?? row.target;
   const recent: number[] = [];
   let solvedStep: number | null = null, solvedS: number | null = null;
