@@ -67,7 +67,7 @@ export const ppoSpec = {
   normReward: bool(false, 'scale rewards by the running std of the discounted return'),
   recurrent: bool(false, 'use LSTM policies: encoder → LSTM → head, separate for actor and critic (as SB3 RecurrentPPO)'),
   lstmHidden: int(64, 'hidden size of the LSTM when recurrent', 1),
-  network: choice('mlp', 'mlp: actor and critic MLPs over the flat observation; cnn: a convolutional trunk shared by both heads, for image observations [C, H, W] or [k, C, H, W] (uint8, scaled by 1/255)', ['mlp', 'cnn']),
+  network: choice('mlp', 'mlp: actor and critic MLPs over the flat observation; cnn: a convolutional trunk shared by both heads, for image observations [H, W], [C, H, W] or [k, C, H, W] (uint8, scaled by 1/255)', ['mlp', 'cnn']),
   cnnChannels: nums([32, 64, 64], 'output channels of the cnn trunk\'s convolutions: 8×8 stride 4, 4×4 stride 2, then 3×3 stride 1 (Nature CNN); give 1 to 3 of them'),
   cnnHidden: int(512, 'size of the cnn trunk\'s fully connected layer', 1),
   checkpointFrequency: int(0, 'iterations between resumable checkpoints, where envs are re-seeded so a resumed run repeats exactly (0: a tenth of the run, at least 1,000 steps per env apart)'),
@@ -117,11 +117,11 @@ class ImageInput implements Module {
   }
 }
 
-/** The image shape [C, H, W] a CNN reads from an observation space of shape [C, H, W] or [k, C, H, W]. */
+/** The image shape [C, H, W] a CNN reads from an observation space of shape [H, W] (one channel), [C, H, W] or [k, C, H, W]. */
 export function imageShape(obsSpace: Space): [number, number, number] {
   const shape = obsSpace.kind === 'box' ? obsSpace.shape : [];
-  if (shape.length < 3 || shape.length > 4) {
-    throw new ConfigError(`ppo: network "cnn" needs image observations of shape [C, H, W] or [k, C, H, W], received ${obsSpace.kind === 'box' ? `Box of shape [${shape.join(', ')}]` : `a ${obsSpace.kind} space`}`);
+  if (shape.length < 2 || shape.length > 4) {
+    throw new ConfigError(`ppo: network "cnn" needs image observations of shape [H, W], [C, H, W] or [k, C, H, W], received ${obsSpace.kind === 'box' ? `Box of shape [${shape.join(', ')}]` : `a ${obsSpace.kind} space`}`);
   }
   const h = shape[shape.length - 2], w = shape[shape.length - 1];
   return [shape.slice(0, -2).reduce((a, b) => a * b, 1), h, w];

@@ -153,6 +153,34 @@ describe('PPO', () => {
     }
   });
 
+  it('cnn policies run on pixel observations, are deterministic and round-trip through a checkpoint', async () => {
+    const ctx = runContext('Catch-v0', { kwargs: { obs: 'pixels', screenWidth: 20, screenHeight: 36 } });
+    const cfg = { totalTimesteps: 256, numEnvs: 2, numSteps: 64, network: 'cnn', cnnChannels: [4, 8], cnnHidden: 16 };
+    const run = ppo.createRun(cfgOf(cfg), ctx);
+    const rows: Metrics[] = [];
+    for await (const row of run.iterations) rows.push(row);
+    await run.close();
+    expect(rows.every((r) => Number.isFinite(r['losses/value_loss']) && Number.isFinite(r['losses/policy_loss']))).toBe(true);
+    expect(Object.keys(rows[0]).some((k) => k.startsWith('grads/trunk.'))).toBe(true);
+    expect((await collect(cfg, ctx)).map(withoutTiming)).toEqual(rows.map(withoutTiming));
+    const back = decodeSafetensors(encodeSafetensors(run.checkpoint().tensors, run.checkpoint().metadata));
+    const env = ctx.makeEnv();
+    const policy = ppo.loadPolicy({ tensors: back.tensors, metadata: back.metadata }, env.observationSpace, env.actionSpace);
+    let obs = env.reset({ seed: 3 }).obs;
+    for (let i = 0; i < 30; i++) {
+      const a = run.policy.act(obs, { deterministic: true });
+      expect(policy.act(obs, { deterministic: true })).toBe(a);
+      const s = env.step(a);
+      obs = s.terminated || s.truncated ? env.reset().obs : s.obs;
+    }
+  });
+
+  it('refuses a cnn on flat observations and on images too small for its layers, saying why', () => {
+    expect(() => ppo.createRun(cfgOf({ network: 'cnn' }), runContext('CartPole-v1'))).toThrow(/image observations of shape \[H, W\].*\[4\]/);
+    const tiny = runContext('Catch-v0', { kwargs: { obs: 'pixels', screenWidth: 8, screenHeight: 8 } });
+    expect(() => ppo.createRun(cfgOf({ network: 'cnn' }), tiny)).toThrow(/8×8 image is too small for cnn layer 2/);
+  });
+
   it('a run resumed from a boundary checkpoint repeats the uninterrupted metrics', async () => {
     const cfg = { totalTimesteps: 4096, numSteps: 128, checkpointFrequency: 3, seed: 5 };
     const whole = (await collect(cfg, runContext('CartPole-v1'))).map(withoutTiming);
