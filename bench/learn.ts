@@ -4,11 +4,14 @@
  * evaluation episodes. Also records the wall clock and, from every training episode, the step and
  * time at which the mean of the last 20 training episodes first reached the env's threshold.
  *
- *   npm run bench:learn [-- --only ppo-CartPole-v1,dqn-CartPole-v1] [-- --seeds 5] [-- --no-write]
+ *   npm run bench:learn [-- --only ppo-CartPole-v1,dqn-CartPole-v1] [-- --seeds 5] [-- --no-write] [-- --save dir]
  *
- * The arcade rows of issue 7 (ARCADE_ROWS: Pong, Snake, Flappy from features) run only when named with
- * `--only ppo-Pong-v0,ppo-Snake-v0,ppo-Flappy-v0`; they score the game's own measure (score difference,
- * length, pipes) from the last `info` of each evaluation episode.
+ * `--save dir` also writes each seed's final checkpoint as dir/<row name>.seed<k>.safetensors.
+ *
+ * The arcade rows of issue 7 (ARCADE_ROWS: Pong, Snake, Flappy from features, Catch from pixels) run only
+ * when named, e.g. `--only ppo-Pong-v0,ppo-Snake-v0,ppo-Flappy-v0,ppo-Catch-v0-pixels`; they score the
+ * game's own measure (score difference, length, pipes, share caught) from the last `info` of each
+ * evaluation episode.
  *
  * Configs live in bench/configs/<algo>-<env>.json (or <row name>.json). Runs go one at a time (2-core machines).
  * Writes bench/LEARNING.md.
@@ -20,7 +23,7 @@ import { getAgent } from '../agents/index.ts';
 import { resolveConfig } from '../agents/common/config.ts';
 import type { RunContext } from '../agents/common/agent.ts';
 import type { AsyncVecEnv, Episode, VecEnv } from '../agents/common/vec.ts';
-import { runContext } from '../src/cli/run-context.ts';
+import { runContext, writeCheckpoint } from '../src/cli/run-context.ts';
 import { evaluatePolicy } from '../src/cli/eval.ts';
 import { spec as envSpec } from '../src/gym/registry.ts';
 import type { Env, Info } from '../src/gym/env.ts';
@@ -33,7 +36,7 @@ const here = dirname(fileURLToPath(import.meta.url));
  * its return), and the row's score is the mean over the episodes. `trainReturn` is the training-return
  * level that counts as reaching the target for the last-20 column (training episodes carry no info).
  */
-type Metric = { name: string; of: (info: Info, ret: number) => number; trainReturn: number };
+type Metric = { name: string; of: (info: Info, ret: number) => number; trainReturn: number; digits?: number };
 
 /**
  * One row of a table: `target` on the mean of `metric` (default: the return) over `episodes` (default
@@ -52,6 +55,8 @@ const rowName = (row: Row): string => row.name ?? `${row.algo}-${row.env}`;
 const snakeLength: Metric = { name: 'length', of: (info) => info.length as number, trainReturn: 11 };
 /** Flappy's pipes passed (info.score). */
 const flappyPipes: Metric = { name: 'pipes', of: (info) => info.score as number, trainReturn: 49 };
+/** Catch's share of balls caught (info.caught, info.missed). */
+const catchRate: Metric = { name: 'caught', of: (info) => (info.caught as number) / ((info.caught as number) + (info.missed as number)), trainReturn: 0.9, digits: 2 };
 /** Pong's final score difference, agent minus opponent (equal to the return). */
 const pongDifference: Metric = { name: 'score difference', of: (info) => (info.agentScore as number) - (info.opponentScore as number), trainReturn: 10 };
 
@@ -74,6 +79,8 @@ export const ARCADE_ROWS: readonly Row[] = [
   { algo: 'ppo', env: 'Pong-v0', target: 10, steps: 2_000_000, episodes: 20, metric: pongDifference, need: 'score difference ≥ +10 over 20 games' },
   { algo: 'ppo', env: 'Snake-v0', target: 15, steps: 2_000_000, metric: snakeLength, need: 'mean length ≥ 15 (10×10)' },
   { algo: 'ppo', env: 'Flappy-v0', target: 50, steps: 1_000_000, metric: flappyPipes, need: '≥ 50 pipes on average' },
+  // 84×84 grayscale pixels, one frame per observation: a falling ball's column and row, and the paddle, are all in one frame
+  { algo: 'ppo', env: 'Catch-v0', name: 'ppo-Catch-v0-pixels', kwargs: { obs: 'pixels', frameStack: 1 }, target: 0.95, steps: 200_000, metric: catchRate, need: '≥ 95% caught, CNN policy' },
 ];
 
 /** One seed's outcome. */
@@ -116,7 +123,7 @@ function watched(ctx: RunContext, onEpisodes: (eps: Episode[], steps: number) =>
 }
 
 /** Trains one seed of one row and scores it. */
-export async function runSeed(row: Row, seed: number, overrides: Record<string, unknown> = {}): Promise<SeedResult> {
+export async function runSeed(row: Row, seed: number, overrides: Record<string, unknown> = {}, saveDir: string | null = null): Promise<SeedResult> {
   const agent = getAgent(row.algo);
   const file = join(here, 'configs', `${rowName(row)}.json`);
   const fromFile = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
@@ -140,6 +147,7 @@ export async function runSeed(row: Row, seed: number, overrides: Record<string, 
   const run = agent.createRun(cfg, ctx);
   for await (const _ of run.iterations);
   const wallS = (performance.now() - t0) / 1000;
+  if (saveDir !== null) writeCheckpoint(join(saveDir, `${rowName(row)}.seed${seed}.safetensors`), run.checkpoint());
   await run.close();
   const ends: Info[] = [];
   const { returns } = evaluatePolicy(run.policy, () => recordEnds(ctx.makeEnv(), ends), row.episodes ?? 100, 10_000);
@@ -153,12 +161,13 @@ export async function runSeed(row: Row, seed: number, overrides: Record<string, 
 function fmtRow(row: Row, results: SeedResult[]): string {
   const passed = results.filter((r) => r.evalMean >= row.target).length;
   const mean = results.reduce((a, r) => a + r.evalMean, 0) / results.length;
-  const seeds = results.map((r) => `${r.seed}: ${r.evalMean.toFixed(1)}`).join(' · ');
+  const digits = row.metric?.digits ?? 1;
+  const seeds = results.map((r) => `${r.seed}: ${r.evalMean.toFixed(digits)}`).join(' · ');
   const wall = results.map((r) => r.wallS.toFixed(1)).join(', ');
   const solved = results.map((r) => (r.solvedStep === null ? '—' : `${(r.solvedStep / 1000).toFixed(0)}k/${(r.solvedS as number).toFixed(1)}s`)).join(', ');
   const env = row.kwargs === undefined ? row.env : `${row.env} ${JSON.stringify(row.kwargs)}`;
   const target = `${row.metric === undefined ? '' : `${row.metric.name} `}≥ ${row.target}${row.episodes === undefined ? '' : ` (${row.episodes} episodes)`} in ${row.steps >= 1e6 ? `${row.steps / 1e6}M` : `${row.steps / 1000}k`}`;
-  return `| ${row.algo.toUpperCase()} | ${env} | ${target} | ${mean.toFixed(1)} | ${passed}/${results.length} | ${seeds} | ${wall} | ${solved} | ${row.zoo ?? ''} |`;
+  return `| ${row.algo.toUpperCase()} | ${env} | ${target} | ${mean.toFixed(digits)} | ${passed}/${results.length} | ${seeds} | ${wall} | ${solved} | ${row.zoo ?? ''} |`;
 }
 
 async function main(): Promise<void> {
@@ -168,6 +177,8 @@ async function main(): Promise<void> {
   const seedsIdx = args.indexOf('--seeds');
   const numSeeds = seedsIdx >= 0 ? Number(args[seedsIdx + 1]) : 5;
   const write = !args.includes('--no-write');
+  const saveIdx = args.indexOf('--save');
+  const saveDir = saveIdx >= 0 ? args[saveIdx + 1] : null;
   const lines: string[] = [];
   const rows = only === null ? ROWS : [...ROWS, ...ARCADE_ROWS].filter((r) => only.has(rowName(r)));
   const header = [
@@ -189,9 +200,10 @@ async function main(): Promise<void> {
   for (const row of rows) {
     const results: SeedResult[] = [];
     for (let seed = 1; seed <= (row.seeds ?? numSeeds); seed++) {
-      const r = await runSeed(row, seed);
+      const r = await runSeed(row, seed, {}, saveDir);
       results.push(r);
-      console.error(`${rowName(row)} seed ${seed}: eval ${r.evalMean.toFixed(1)} ± ${r.evalStd.toFixed(1)}, ${r.wallS.toFixed(1)} s, last-20 threshold at ${r.solvedStep ?? '—'} steps${r.solvedS !== null ? ` (${(r.solvedS as number).toFixed(1)} s)` : ''}`);
+      const digits = row.metric?.digits ?? 1;
+      console.error(`${rowName(row)} seed ${seed}: eval ${r.evalMean.toFixed(digits)} ± ${r.evalStd.toFixed(digits)}, ${r.wallS.toFixed(1)} s, last-20 threshold at ${r.solvedStep ?? '—'} steps${r.solvedS !== null ? ` (${(r.solvedS as number).toFixed(1)} s)` : ''}`);
     }
     lines.push(fmtRow(row, results));
     console.log(lines[lines.length - 1]);
