@@ -13,7 +13,7 @@ import { box, dict, discrete, multiBinary, multiDiscrete, type Space } from '../
 import type { Scene } from '../../src/gym/scene.ts';
 import { runContext } from '../../src/cli/run-context.ts';
 import { evaluatePolicy } from '../../src/cli/eval.ts';
-import { IdentityEnv, IdentityBoxEnv, BanditEnv, toyContext } from './toy-envs.ts';
+import { IdentityEnv, IdentityBoxEnv, BanditEnv, toyContext, expectSameActions } from './toy-envs.ts';
 import type { CheckpointPayload, RunContext, TrainRun } from '../../agents/common/agent.ts';
 import '../../envs/index.ts';
 
@@ -200,13 +200,7 @@ describe('A2C', () => {
     const policy = a2c.loadPolicy({ tensors: back.tensors, metadata: back.metadata }, env.observationSpace, env.actionSpace);
     expect(policy.algo).toBe('a2c');
     expect(policy.envId).toBe('CartPole-v1');
-    let obs = env.reset({ seed: 3 }).obs;
-    for (let i = 0; i < 100; i++) {
-      const a = run.policy.act(obs, { deterministic: true });
-      expect(policy.act(obs, { deterministic: true })).toBe(a);
-      const s = env.step(a);
-      obs = s.terminated || s.truncated ? env.reset().obs : s.obs;
-    }
+    expectSameActions(run.policy, policy, env, 100);
   });
 
   it('a run resumed from a boundary checkpoint repeats the uninterrupted metrics', () => {

@@ -11,7 +11,7 @@ import { encodeSafetensors, decodeSafetensors } from '../../src/nn/safetensors.t
 import { box, discrete, multiDiscrete, dict } from '../../src/gym/spaces.ts';
 import { runContext } from '../../src/cli/run-context.ts';
 import { evaluatePolicy } from '../../src/cli/eval.ts';
-import { IdentityEnv, IdentityBoxEnv, BanditEnv, toyContext } from './toy-envs.ts';
+import { IdentityEnv, IdentityBoxEnv, BanditEnv, toyContext, expectSameActions } from './toy-envs.ts';
 import type { CheckpointPayload, RunContext } from '../../agents/common/agent.ts';
 import { LocalVecEnv } from '../../agents/common/vec.ts';
 import { transformObservation } from '../../src/gym/wrappers/observation.ts';
@@ -143,14 +143,7 @@ describe('PPO', () => {
     const back = decodeSafetensors(bytes);
     const env = ctx.makeEnv();
     const policy = ppo.loadPolicy({ tensors: back.tensors, metadata: back.metadata }, env.observationSpace, env.actionSpace);
-    let obs = env.reset({ seed: 3 }).obs;
-    for (let i = 0; i < 50; i++) {
-      const a = run.policy.act(obs, { deterministic: true });
-      expect(policy.act(obs, { deterministic: true })).toBe(a);
-      const s = env.step(a);
-      if (s.terminated || s.truncated) obs = env.reset().obs;
-      else obs = s.obs;
-    }
+    expectSameActions(run.policy, policy, env, 50);
   });
 
   it('cnn policies run on pixel observations, are deterministic and round-trip through a checkpoint', async () => {
@@ -166,13 +159,7 @@ describe('PPO', () => {
     const back = decodeSafetensors(encodeSafetensors(run.checkpoint().tensors, run.checkpoint().metadata));
     const env = ctx.makeEnv();
     const policy = ppo.loadPolicy({ tensors: back.tensors, metadata: back.metadata }, env.observationSpace, env.actionSpace);
-    let obs = env.reset({ seed: 3 }).obs;
-    for (let i = 0; i < 30; i++) {
-      const a = run.policy.act(obs, { deterministic: true });
-      expect(policy.act(obs, { deterministic: true })).toBe(a);
-      const s = env.step(a);
-      obs = s.terminated || s.truncated ? env.reset().obs : s.obs;
-    }
+    expectSameActions(run.policy, policy, env, 30);
   });
 
   it('refuses a cnn on flat observations and on images too small for its layers, saying why', () => {

@@ -8,7 +8,8 @@ import { box, discrete, type Space } from '../../src/gym/spaces.ts';
 import type { Scene } from '../../src/gym/scene.ts';
 import { timeLimit } from '../../src/gym/wrappers/time-limit.ts';
 import { LocalVecEnv } from '../../agents/common/vec.ts';
-import type { RunContext } from '../../agents/common/agent.ts';
+import { expect } from 'vitest';
+import type { Policy, RunContext } from '../../agents/common/agent.ts';
 
 const EMPTY_SCENE: Scene = { bounds: { xMin: 0, xMax: 1, yMin: 0, yMax: 1 }, shapes: [] };
 
@@ -136,4 +137,18 @@ export class BanditEnv implements Env<Float32Array, number> {
 export function toyContext(envId: string, factory: () => Env<unknown, unknown>, maxEpisodeSteps?: number): RunContext {
   const makeEnv = (): Env => (maxEpisodeSteps !== undefined ? timeLimit(factory(), { maxEpisodeSteps }) : factory()) as Env;
   return { envId, makeEnv, makeVec: (n) => new LocalVecEnv(Array.from({ length: n }, makeEnv)) };
+}
+
+/**
+ * Steps `env` from reset(seed 3) with `live`'s deterministic actions for `steps` steps, resetting when an
+ * episode ends, and expects `loaded` (the same policy back from a checkpoint) to pick each action too.
+ */
+export function expectSameActions(live: Policy, loaded: Policy, env: Env, steps: number): void {
+  let obs = env.reset({ seed: 3 }).obs;
+  for (let i = 0; i < steps; i++) {
+    const a = live.act(obs, { deterministic: true });
+    expect(loaded.act(obs, { deterministic: true })).toEqual(a);
+    const s = env.step(a);
+    obs = s.terminated || s.truncated ? env.reset().obs : s.obs;
+  }
 }

@@ -8,6 +8,7 @@ import { ConfigError, EnvError } from '../../../src/core/errors.ts';
 import { Rng } from '../../../src/core/rng.ts';
 import { checkEnv, formatReport } from '../../../src/gym/check-env.ts';
 import { make, spec } from '../../../src/gym/registry.ts';
+import { contains } from '../../../src/gym/spaces.ts';
 import type { Shape } from '../../../src/gym/scene.ts';
 import { ARCADE_IDS, arcade } from './helpers.ts';
 
@@ -121,6 +122,20 @@ describe('registration', () => {
       [[6], -1, 1],
       [[3], 0, 1],
     ]);
+  });
+
+  it('keeps every features observation inside its space over 5,000 random steps', () => {
+    for (const id of ARCADE_IDS) {
+      const env = make(id);
+      const rng = new Rng(5);
+      let obs = env.reset({ seed: 5 }).obs;
+      for (let t = 0; t < 5000; t++) {
+        expect(contains(env.observationSpace, obs), `${id} at step ${t}`).toBe(true);
+        const r = env.step(rng.int((env.actionSpace as { n: number }).n));
+        obs = r.terminated || r.truncated ? env.reset().obs : r.obs;
+      }
+      env.close();
+    }
   });
 
   it('builds directly from the env file without the registry', () => {
