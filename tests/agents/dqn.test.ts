@@ -18,7 +18,7 @@ import { buildQNetwork, dqn, dqnSpec, type DqnConfig } from '../../agents/dqn.ts
 import { resolveConfig } from '../../agents/common/config.ts';
 import { loadNets } from '../../agents/common/checkpoint.ts';
 import type { CheckpointPayload, Policy, RunContext, TrainRun } from '../../agents/common/agent.ts';
-import { BanditEnv, IdentityBoxEnv, IdentityEnv, toyContext } from './toy-envs.ts';
+import { BanditEnv, IdentityBoxEnv, IdentityEnv, toyContext, syncRows } from './toy-envs.ts';
 
 const EMPTY_SCENE: Scene = { bounds: { xMin: 0, xMax: 1, yMin: 0, yMax: 1 }, shapes: [] };
 
@@ -30,16 +30,9 @@ function config(over: Partial<DqnConfig> = {}): DqnConfig {
   });
 }
 
-/** The run's iterations: DQN steps its envs in-process, so the generator is synchronous. */
-function rowsOf(run: TrainRun): Generator<Metrics, void, void> {
-  const it = run.iterations;
-  if (!(Symbol.iterator in it)) throw new Error('dqn: expected a synchronous iterations generator');
-  return it;
-}
-
 function runAll(cfg: DqnConfig, ctx: RunContext): { rows: Metrics[]; run: TrainRun } {
   const run = dqn.createRun(cfg, ctx);
-  const rows = [...rowsOf(run)];
+  const rows = [...syncRows(run)];
   return { rows, run };
 }
 
@@ -279,7 +272,7 @@ describe('dqn', () => {
   it('round-trips a checkpoint through safetensors: same greedy actions; resume continues the run', () => {
     const cfg = config({ totalTimesteps: 1000, dueling: true, checkpointFrequency: 1 });
     const run = dqn.createRun(cfg, runContext('CartPole-v1'));
-    rowsOf(run).next();
+    syncRows(run).next();
     expect(run.checkpointDue()).toBe(true);
     const bytes = encodeSafetensors(run.checkpoint().tensors, run.checkpoint().metadata);
     const decoded = decodeSafetensors(bytes);
@@ -297,7 +290,7 @@ describe('dqn', () => {
     expect(differs).toBeGreaterThan(0); // the policy is not constant, so the comparison means something
     const resumed = dqn.createRun(cfg, { ...runContext('CartPole-v1'), resume: ckpt });
     expect(resumed.globalStep()).toBe(500);
-    const rows = [...rowsOf(resumed)];
+    const rows = [...syncRows(resumed)];
     expect(rows.map((r) => r.global_step)).toEqual([1000]);
     expect(() => dqn.createRun(cfg, { ...runContext('CartPole-v1'), resume: { ...ckpt, metadata: { ...ckpt.metadata, trainer: 'null' } } })).toThrow(/resume/);
   });
@@ -305,9 +298,9 @@ describe('dqn', () => {
   it('stops with a NonFiniteError naming the step when a reward is NaN', () => {
     const cfg = config({ totalTimesteps: 2000, learningStarts: 100 });
     const run = dqn.createRun(cfg, toyContext('Test/Poisoned-v0', () => new PoisonedEnv(300)));
-    expect(() => [...rowsOf(run)]).toThrow(NonFiniteError);
+    expect(() => [...syncRows(run)]).toThrow(NonFiniteError);
     const again = dqn.createRun(cfg, toyContext('Test/Poisoned-v0', () => new PoisonedEnv(300)));
-    expect(() => [...rowsOf(again)]).toThrow(/TD target is NaN at global step \d+ \(tensor td_target/);
+    expect(() => [...syncRows(again)]).toThrow(/TD target is NaN at global step \d+ \(tensor td_target/);
   });
 
   it('stops with a NonFiniteError naming the step and tensor when the learning rate explodes', () => {
@@ -315,7 +308,7 @@ describe('dqn', () => {
     const run = dqn.createRun(cfg, toyContext('Test/Identity-v0', () => new IdentityEnv(4, 10)));
     let message = '';
     try {
-      for (const _ of rowsOf(run)) { /* until it throws */ }
+      for (const _ of syncRows(run)) { /* until it throws */ }
     } catch (e) {
       expect(e).toBeInstanceOf(NonFiniteError);
       message = (e as Error).message;

@@ -8,89 +8,20 @@ import { Rng } from '../../src/core/rng.ts';
 import { Tensor } from '../../src/autograd/index.ts';
 import { mlp } from '../../src/nn/index.ts';
 import { encodeSafetensors, decodeSafetensors } from '../../src/nn/safetensors.ts';
-import { bareSpec, type Env, type EnvSpec, type ResetResult, type StepResult } from '../../src/gym/env.ts';
-import { box, dict, discrete, multiBinary, multiDiscrete, type Space } from '../../src/gym/spaces.ts';
-import type { Scene } from '../../src/gym/scene.ts';
+import { box, dict, discrete, multiBinary, multiDiscrete } from '../../src/gym/spaces.ts';
 import { runContext } from '../../src/cli/run-context.ts';
 import { evaluatePolicy } from '../../src/cli/eval.ts';
-import { IdentityEnv, IdentityBoxEnv, BanditEnv, toyContext, expectSameActions } from './toy-envs.ts';
-import type { CheckpointPayload, RunContext, TrainRun } from '../../agents/common/agent.ts';
+import { IdentityEnv, IdentityBoxEnv, BanditEnv, EndlessEnv, PairIdentityEnv, toyContext, expectSameActions, lastReturns, syncRows } from './toy-envs.ts';
+import type { CheckpointPayload, RunContext } from '../../agents/common/agent.ts';
 import '../../envs/index.ts';
 
 const cfgOf = (o: Record<string, unknown>) => resolveConfig('reinforce', reinforceSpec, o);
 
-/** The run's metrics generator; reinforce trains synchronously. */
-function rowsOf(run: TrainRun): Generator<Metrics, void, void> {
-  const gen = run.iterations;
-  if (!(Symbol.iterator in gen)) throw new Error('reinforce: expected a synchronous training generator');
-  return gen;
-}
-
 function collect(cfg: Record<string, unknown>, ctx: RunContext): Metrics[] {
   const run = reinforce.createRun(cfgOf(cfg), ctx);
-  const rows = [...rowsOf(run)];
+  const rows = [...syncRows(run)];
   run.close();
   return rows;
-}
-
-/** Mean episodic return over the last `k` rows that report one. */
-function lastReturns(rows: Metrics[], k: number): number {
-  const r = rows.filter((x) => x['charts/episodes'] > 0).slice(-k).map((x) => x['charts/episodic_return']);
-  return r.reduce((a, b) => a + b, 0) / r.length;
-}
-
-const EMPTY_SCENE: Scene = { bounds: { xMin: 0, xMax: 1, yMin: 0, yMax: 1 }, shapes: [] };
-
-/** Reward 1 on every step, forever: only the time limit cuts it, so V = 1/(1 − γ) when truncation bootstraps. */
-class EndlessEnv implements Env<Float32Array, number> {
-  readonly observationSpace: Space = box(0, 1, { shape: [1] });
-  readonly actionSpace: Space = discrete(2);
-  readonly spec: EnvSpec = bareSpec('Test/Endless-v0');
-  readonly actionRng = new Rng(1);
-  readonly unwrapped = this as unknown as Env<unknown, unknown>;
-  reset(): ResetResult<Float32Array> {
-    return { obs: Float32Array.of(1), info: {} };
-  }
-  step(): StepResult<Float32Array> {
-    return { obs: Float32Array.of(1), reward: 1, terminated: false, truncated: false, info: {} };
-  }
-  render(): Scene {
-    return EMPTY_SCENE;
-  }
-  close(): void {}
-}
-
-/** Two identity tasks at once: a pair of one-hot symbols in, a pair of names out; reward = number right. */
-class PairIdentityEnv implements Env<Float32Array, Int32Array> {
-  readonly observationSpace: Space = box(0, 1, { shape: [6] });
-  readonly actionSpace: Space = multiDiscrete([3, 3]);
-  readonly spec: EnvSpec = bareSpec('Test/PairIdentity-v0');
-  readonly actionRng = new Rng(1);
-  readonly unwrapped = this as unknown as Env<unknown, unknown>;
-  private readonly rng = new Rng(0);
-  private target = [0, 0];
-  private t = 0;
-  private obs(): Float32Array {
-    this.target = [this.rng.int(3), this.rng.int(3)];
-    const o = new Float32Array(6);
-    o[this.target[0]] = 1;
-    o[3 + this.target[1]] = 1;
-    return o;
-  }
-  reset(opts: { seed?: number } = {}): ResetResult<Float32Array> {
-    if (opts.seed !== undefined) this.rng.seed(opts.seed);
-    this.t = 0;
-    return { obs: this.obs(), info: {} };
-  }
-  step(a: Int32Array): StepResult<Float32Array> {
-    const reward = (a[0] === this.target[0] ? 1 : 0) + (a[1] === this.target[1] ? 1 : 0);
-    this.t += 1;
-    return { obs: this.obs(), reward, terminated: this.t >= 10, truncated: false, info: {} };
-  }
-  render(): Scene {
-    return EMPTY_SCENE;
-  }
-  close(): void {}
 }
 
 describe('REINFORCE with a baseline', () => {
@@ -127,7 +58,7 @@ describe('REINFORCE with a baseline', () => {
   it('learns the identity task (discrete)', () => {
     const ctx = toyContext('Test/Identity-v0', () => new IdentityEnv(4, 10));
     const run = reinforce.createRun(cfgOf({ totalTimesteps: 10_000, learningRate: 1e-2, vfLearningRate: 1e-2 }), ctx);
-    for (const _ of rowsOf(run));
+    for (const _ of syncRows(run));
     const { returns } = evaluatePolicy(run.policy, ctx.makeEnv, 10, 0);
     expect(Math.min(...returns)).toBeGreaterThanOrEqual(9);
   });
@@ -135,7 +66,7 @@ describe('REINFORCE with a baseline', () => {
   it('learns MultiDiscrete actions', () => {
     const ctx = toyContext('Test/PairIdentity-v0', () => new PairIdentityEnv());
     const run = reinforce.createRun(cfgOf({ totalTimesteps: 20_000, learningRate: 3e-3, vfLearningRate: 1e-2 }), ctx);
-    for (const _ of rowsOf(run));
+    for (const _ of syncRows(run));
     const { returns } = evaluatePolicy(run.policy, ctx.makeEnv, 10, 0);
     expect(Math.min(...returns)).toBeGreaterThanOrEqual(18);
   });
@@ -152,7 +83,7 @@ describe('REINFORCE with a baseline', () => {
     // reward 1 forever, cut at 5 steps: bootstrapping gives b = 10 at γ = 0.9; treating the cut as an end gives ≈ 2.6
     const ctx = toyContext('Test/Endless-v0', () => new EndlessEnv(), 5);
     const run = reinforce.createRun(cfgOf({ totalTimesteps: 8000, gamma: 0.9, vfLearningRate: 1e-2, trainVIters: 5, normAdv: false, hiddenSizes: [16] }), ctx);
-    for (const _ of rowsOf(run));
+    for (const _ of syncRows(run));
     const critic = mlp([1, 16, 1], 'tanh', new Rng(0));
     loadNets(run.checkpoint(), { critic });
     expect(critic.forward(new Tensor(Float32Array.of(1), [1, 1])).data[0]).toBeGreaterThan(8.5);
@@ -161,7 +92,7 @@ describe('REINFORCE with a baseline', () => {
   it('cuts an endless episode at maxRolloutSteps and bootstraps there too', () => {
     const ctx = toyContext('Test/Endless-v0', () => new EndlessEnv());
     const run = reinforce.createRun(cfgOf({ totalTimesteps: 8000, maxRolloutSteps: 5, gamma: 0.9, vfLearningRate: 1e-2, trainVIters: 5, normAdv: false, hiddenSizes: [16] }), ctx);
-    const rows = [...rowsOf(run)];
+    const rows = [...syncRows(run)];
     expect(rows[0]['charts/episodic_length']).toBe(5);
     const critic = mlp([1, 16, 1], 'tanh', new Rng(0));
     loadNets(run.checkpoint(), { critic });
@@ -192,7 +123,7 @@ describe('REINFORCE with a baseline', () => {
   it('checkpoints round-trip through safetensors bytes and act the same', () => {
     const ctx = runContext('CartPole-v1');
     const run = reinforce.createRun(cfgOf({ totalTimesteps: 2000, normObs: true }), ctx);
-    for (const _ of rowsOf(run));
+    for (const _ of syncRows(run));
     const ckpt = run.checkpoint();
     const back = decodeSafetensors(encodeSafetensors(ckpt.tensors, ckpt.metadata));
     const env = ctx.makeEnv();
@@ -207,7 +138,7 @@ describe('REINFORCE with a baseline', () => {
     const whole = collect(cfg, runContext('CartPole-v1')).map(withoutTiming);
     const first = reinforce.createRun(cfgOf(cfg), runContext('CartPole-v1'));
     let saved: CheckpointPayload | null = null;
-    for (const _ of rowsOf(first)) {
+    for (const _ of syncRows(first)) {
       if (first.checkpointDue()) {
         saved = first.checkpoint();
         break;
@@ -225,7 +156,7 @@ describe('REINFORCE with a baseline', () => {
   it('by default offers a checkpoint each time another tenth of the budget is done', () => {
     const run = reinforce.createRun(cfgOf({ totalTimesteps: 2000 }), runContext('CartPole-v1'));
     let due = 0;
-    for (const _ of rowsOf(run)) if (run.checkpointDue()) due += 1;
+    for (const _ of syncRows(run)) if (run.checkpointDue()) due += 1;
     expect(due).toBeGreaterThanOrEqual(5);
     expect(due).toBeLessThanOrEqual(9);
   });

@@ -9,23 +9,16 @@ import { box, dict, discrete } from '../../src/gym/spaces.ts';
 import type { StepResult } from '../../src/gym/env.ts';
 import { runContext } from '../../src/cli/run-context.ts';
 import { evaluatePolicy } from '../../src/cli/eval.ts';
-import { IdentityBoxEnv, IdentityEnv, toyContext } from './toy-envs.ts';
-import type { RunContext, TrainRun } from '../../agents/common/agent.ts';
+import { IdentityBoxEnv, IdentityEnv, toyContext, syncRows } from './toy-envs.ts';
+import type { RunContext } from '../../agents/common/agent.ts';
 
 const cfgOf = (o: Record<string, unknown>) => resolveConfig('td3', td3Spec, o);
 /** A small, fast Pendulum run: 2 iterations of 200 steps, training from step 100. */
 const SMALL = { totalTimesteps: 400, iterationSteps: 200, learningStarts: 100, batchSize: 32, hiddenSizes: [32, 32] };
 
-/** The run's iterations; off-policy agents step their envs in-process, so the generator is synchronous. */
-function rowsOf(run: TrainRun): Generator<Metrics, void, void> {
-  const it = run.iterations;
-  if (!(Symbol.iterator in it)) throw new Error('td3: expected a synchronous iterations generator');
-  return it;
-}
-
 function collect(cfg: Record<string, unknown>, ctx: RunContext): Metrics[] {
   const run = td3.createRun(cfgOf(cfg), ctx);
-  const rows = [...rowsOf(run)];
+  const rows = [...syncRows(run)];
   void run.close();
   return rows;
 }
@@ -56,7 +49,7 @@ describe('TD3', () => {
   it('learns the identity task with Box actions', () => {
     const ctx = toyContext('Test/IdentityBox-v0', () => new IdentityBoxEnv(1, 10));
     const run = td3.createRun(cfgOf({ totalTimesteps: 1500, iterationSteps: 500, learningStarts: 300, batchSize: 64, hiddenSizes: [32, 32], learningRate: 3e-3, gamma: 0.5, seed: 1 }), ctx);
-    for (const _ of rowsOf(run));
+    for (const _ of syncRows(run));
     void run.close();
     // a uniform random policy scores −6.7 per 10-step episode; the optimum is 0
     const { returns } = evaluatePolicy(run.policy, ctx.makeEnv, 20, 0);
@@ -91,7 +84,7 @@ describe('TD3', () => {
   it('checkpoints round-trip through safetensors bytes and act the same', () => {
     const ctx = runContext('Pendulum-v1');
     const run = td3.createRun(cfgOf(SMALL), ctx);
-    for (const _ of rowsOf(run));
+    for (const _ of syncRows(run));
     void run.close();
     const payload = run.checkpoint();
     const back = decodeSafetensors(encodeSafetensors(payload.tensors, payload.metadata));
@@ -111,7 +104,7 @@ describe('TD3', () => {
   it('resumes with the nets, targets, optimizers and RNG it saved', () => {
     const cfg = { ...SMALL, totalTimesteps: 800 };
     const first = td3.createRun(cfgOf(cfg), runContext('Pendulum-v1'));
-    const it1 = rowsOf(first);
+    const it1 = syncRows(first);
     it1.next();
     it1.next();
     const saved = first.checkpoint();
@@ -122,7 +115,7 @@ describe('TD3', () => {
     expect([...again.tensors.keys()]).toEqual([...saved.tensors.keys()]);
     for (const [k, t] of saved.tensors) expect(again.tensors.get(k)?.data, k).toEqual(t.data);
     expect([...saved.tensors.keys()]).toEqual(expect.arrayContaining(['qf1_target.0.weight', 'target_actor.4.bias', 'optim.q.m.0', 'optim.actor.v.0']));
-    const rows = [...rowsOf(resumed)];
+    const rows = [...syncRows(resumed)];
     void resumed.close();
     expect(rows.map((r) => r.global_step)).toEqual([600, 800]);
   });

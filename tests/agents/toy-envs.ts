@@ -4,12 +4,13 @@
  */
 import { Rng } from '../../src/core/rng.ts';
 import { bareSpec, type Env, type EnvSpec, type ResetResult, type StepResult } from '../../src/gym/env.ts';
-import { box, discrete, type Space } from '../../src/gym/spaces.ts';
+import { box, discrete, multiDiscrete, type Space } from '../../src/gym/spaces.ts';
 import type { Scene } from '../../src/gym/scene.ts';
 import { timeLimit } from '../../src/gym/wrappers/time-limit.ts';
 import { LocalVecEnv } from '../../agents/common/vec.ts';
 import { expect } from 'vitest';
-import type { Policy, RunContext } from '../../agents/common/agent.ts';
+import type { Policy, RunContext, TrainRun } from '../../agents/common/agent.ts';
+import type { Metrics } from '../../src/core/metrics.ts';
 
 const EMPTY_SCENE: Scene = { bounds: { xMin: 0, xMax: 1, yMin: 0, yMax: 1 }, shapes: [] };
 
@@ -151,4 +152,69 @@ export function expectSameActions(live: Policy, loaded: Policy, env: Env, steps:
     const s = env.step(a);
     obs = s.terminated || s.truncated ? env.reset().obs : s.obs;
   }
+}
+
+/** The metrics generator of an agent that trains synchronously (A2C, REINFORCE, DQN, SAC, TD3). */
+export function syncRows(run: TrainRun): Generator<Metrics, void, void> {
+  const gen = run.iterations;
+  if (!(Symbol.iterator in gen)) throw new Error('expected a synchronous training generator');
+  return gen;
+}
+
+/** Mean episodic return over the last `k` rows that report one. */
+export function lastReturns(rows: Metrics[], k: number): number {
+  const r = rows.filter((x) => x['charts/episodes'] > 0).slice(-k).map((x) => x['charts/episodic_return']);
+  return r.reduce((a, b) => a + b, 0) / r.length;
+}
+
+/** Reward 1 on every step, forever: only the time limit cuts it, so V = 1/(1 − γ) when truncation bootstraps. */
+export class EndlessEnv implements Env<Float32Array, number> {
+  readonly observationSpace: Space = box(0, 1, { shape: [1] });
+  readonly actionSpace: Space = discrete(2);
+  readonly spec: EnvSpec = bareSpec('Test/Endless-v0');
+  readonly actionRng = new Rng(1);
+  readonly unwrapped = this as unknown as Env<unknown, unknown>;
+  reset(): ResetResult<Float32Array> {
+    return { obs: Float32Array.of(1), info: {} };
+  }
+  step(): StepResult<Float32Array> {
+    return { obs: Float32Array.of(1), reward: 1, terminated: false, truncated: false, info: {} };
+  }
+  render(): Scene {
+    return EMPTY_SCENE;
+  }
+  close(): void {}
+}
+
+/** Two identity tasks at once: a pair of one-hot symbols in, a pair of names out; reward = number right. */
+export class PairIdentityEnv implements Env<Float32Array, Int32Array> {
+  readonly observationSpace: Space = box(0, 1, { shape: [6] });
+  readonly actionSpace: Space = multiDiscrete([3, 3]);
+  readonly spec: EnvSpec = bareSpec('Test/PairIdentity-v0');
+  readonly actionRng = new Rng(1);
+  readonly unwrapped = this as unknown as Env<unknown, unknown>;
+  private readonly rng = new Rng(0);
+  private target = [0, 0];
+  private t = 0;
+  private obs(): Float32Array {
+    this.target = [this.rng.int(3), this.rng.int(3)];
+    const o = new Float32Array(6);
+    o[this.target[0]] = 1;
+    o[3 + this.target[1]] = 1;
+    return o;
+  }
+  reset(opts: { seed?: number } = {}): ResetResult<Float32Array> {
+    if (opts.seed !== undefined) this.rng.seed(opts.seed);
+    this.t = 0;
+    return { obs: this.obs(), info: {} };
+  }
+  step(a: Int32Array): StepResult<Float32Array> {
+    const reward = (a[0] === this.target[0] ? 1 : 0) + (a[1] === this.target[1] ? 1 : 0);
+    this.t += 1;
+    return { obs: this.obs(), reward, terminated: this.t >= 10, truncated: false, info: {} };
+  }
+  render(): Scene {
+    return EMPTY_SCENE;
+  }
+  close(): void {}
 }
