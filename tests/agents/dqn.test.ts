@@ -18,7 +18,7 @@ import { buildQNetwork, dqn, dqnSpec, type DqnConfig } from '../../agents/dqn.ts
 import { resolveConfig } from '../../agents/common/config.ts';
 import { loadNets } from '../../agents/common/checkpoint.ts';
 import type { CheckpointPayload, Policy, RunContext, TrainRun } from '../../agents/common/agent.ts';
-import { BanditEnv, IdentityBoxEnv, IdentityEnv, toyContext, syncRows } from './toy-envs.ts';
+import { BanditEnv, IdentityBoxEnv, IdentityEnv, toyContext, syncRows, EndlessEnv } from './toy-envs.ts';
 
 const EMPTY_SCENE: Scene = { bounds: { xMin: 0, xMax: 1, yMin: 0, yMax: 1 }, shapes: [] };
 
@@ -57,25 +57,6 @@ function greedyReturn(policy: Policy, env: Env, episodes: number): number {
     }
   }
   return total / episodes;
-}
-
-/** Observation [1] forever; action 1 pays 1, action 0 pays 0.5. Never terminates (a time limit truncates). */
-class ConstEnv implements Env<Float32Array, number> {
-  readonly observationSpace: Space = box(0, 1, { shape: [1] });
-  readonly actionSpace: Space = discrete(2);
-  readonly spec: EnvSpec = bareSpec('Test/Const-v0');
-  readonly actionRng = new Rng(1);
-  readonly unwrapped = this as unknown as Env<unknown, unknown>;
-  reset(): ResetResult<Float32Array> {
-    return { obs: Float32Array.of(1), info: {} };
-  }
-  step(action: number): StepResult<Float32Array> {
-    return { obs: Float32Array.of(1), reward: action === 1 ? 1 : 0.5, terminated: false, truncated: false, info: {} };
-  }
-  render(): Scene {
-    return EMPTY_SCENE;
-  }
-  close(): void {}
 }
 
 /** Observation: one-hot of the step index t < L; reward 1 per step; terminates after L steps. */
@@ -215,7 +196,8 @@ describe('dqn', () => {
   it.each([1, 3])('bootstraps through truncation from the final observation (nStep %i)', (nStep) => {
     // Q(1) = 1 + γ·2 = 2 and Q(0) = 0.5 + γ·2 = 1.5 with γ = 0.5; treating the cut as an end gives less
     const cfg = config({ totalTimesteps: 3000, gamma: 0.5, nStep, tdLoss: 'mse', targetNetworkFrequency: 50 });
-    const ctx = toyContext('Test/Const-v0', () => new ConstEnv(), 4);
+    // observation [1] forever; action 1 pays 1, action 0 pays 0.5
+    const ctx = toyContext('Test/Const-v0', () => new EndlessEnv('Test/Const-v0', (a) => (a === 1 ? 1 : 0.5)), 4);
     const { run } = runAll(cfg, ctx);
     const q = qValues(run.checkpoint(), cfg, [[1]], 2)[0];
     expect(q[1]).toBeCloseTo(2, 1);

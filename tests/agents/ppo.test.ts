@@ -6,12 +6,11 @@ import { resolveConfig } from '../../agents/common/config.ts';
 import { computeGae } from '../../agents/common/gae.ts';
 import { withoutTiming, type Metrics } from '../../src/core/metrics.ts';
 import { NonFiniteError } from '../../src/core/errors.ts';
-import { Rng } from '../../src/core/rng.ts';
 import { encodeSafetensors, decodeSafetensors } from '../../src/nn/safetensors.ts';
-import { box, discrete, multiDiscrete, dict } from '../../src/gym/spaces.ts';
+import { box, discrete, dict } from '../../src/gym/spaces.ts';
 import { runContext } from '../../src/cli/run-context.ts';
 import { evaluatePolicy } from '../../src/cli/eval.ts';
-import { IdentityEnv, IdentityBoxEnv, BanditEnv, toyContext, expectSameActions } from './toy-envs.ts';
+import { IdentityEnv, IdentityBoxEnv, BanditEnv, PairIdentityEnv, toyContext, expectSameActions } from './toy-envs.ts';
 import type { CheckpointPayload, RunContext } from '../../agents/common/agent.ts';
 import { LocalVecEnv } from '../../agents/common/vec.ts';
 import { transformObservation } from '../../src/gym/wrappers/observation.ts';
@@ -86,32 +85,7 @@ describe('PPO', () => {
   });
 
   it('learns with MultiDiscrete actions (two identity tasks at once)', async () => {
-    class PairIdentity extends BanditEnv {
-      override readonly observationSpace = box(0, 1, { shape: [6] });
-      override readonly actionSpace = multiDiscrete([3, 3]);
-      private readonly r = new Rng(0);
-      private target = [0, 0];
-      private t = 0;
-      private obs(): Float32Array {
-        this.target = [this.r.int(3), this.r.int(3)];
-        const o = new Float32Array(6);
-        o[this.target[0]] = 1;
-        o[3 + this.target[1]] = 1;
-        return o;
-      }
-      override reset(opts: { seed?: number } = {}) {
-        if (opts.seed !== undefined) this.r.seed(opts.seed);
-        this.t = 0;
-        return { obs: this.obs(), info: {} };
-      }
-      override step(a: unknown) {
-        const act = a as Int32Array;
-        const reward = (act[0] === this.target[0] ? 1 : 0) + (act[1] === this.target[1] ? 1 : 0);
-        this.t += 1;
-        return { obs: this.obs(), reward, terminated: this.t >= 10, truncated: false, info: {} };
-      }
-    }
-    const ctx = toyContext('Test/PairIdentity-v0', () => new PairIdentity() as unknown as Env);
+    const ctx = toyContext('Test/PairIdentity-v0', () => new PairIdentityEnv() as unknown as Env);
     const run = ppo.createRun(cfgOf({ totalTimesteps: 20_000, numEnvs: 4, numSteps: 64, learningRate: 3e-3, entCoef: 0 }), ctx);
     for await (const _ of run.iterations);
     const { returns } = evaluatePolicy(run.policy, ctx.makeEnv, 10, 0);

@@ -167,18 +167,26 @@ export function lastReturns(rows: Metrics[], k: number): number {
   return r.reduce((a, b) => a + b, 0) / r.length;
 }
 
-/** Reward 1 on every step, forever: only the time limit cuts it, so V = 1/(1 − γ) when truncation bootstraps. */
+/**
+ * Observation [1] forever, never terminating: only the time limit cuts it. By default every step pays 1,
+ * so V = 1/(1 − γ) when truncation bootstraps; `reward` can make the pay depend on the action.
+ */
 export class EndlessEnv implements Env<Float32Array, number> {
   readonly observationSpace: Space = box(0, 1, { shape: [1] });
   readonly actionSpace: Space = discrete(2);
-  readonly spec: EnvSpec = bareSpec('Test/Endless-v0');
+  readonly spec: EnvSpec;
   readonly actionRng = new Rng(1);
   readonly unwrapped = this as unknown as Env<unknown, unknown>;
+  private readonly reward: (action: number) => number;
+  constructor(id = 'Test/Endless-v0', reward: (action: number) => number = () => 1) {
+    this.spec = bareSpec(id);
+    this.reward = reward;
+  }
   reset(): ResetResult<Float32Array> {
     return { obs: Float32Array.of(1), info: {} };
   }
-  step(): StepResult<Float32Array> {
-    return { obs: Float32Array.of(1), reward: 1, terminated: false, truncated: false, info: {} };
+  step(action: number): StepResult<Float32Array> {
+    return { obs: Float32Array.of(1), reward: this.reward(action), terminated: false, truncated: false, info: {} };
   }
   render(): Scene {
     return EMPTY_SCENE;
