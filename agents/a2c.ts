@@ -272,7 +272,7 @@ function createRun(cfg: A2cConfig, ctx: RunContext): TrainRun {
     globalStep: () => globalStep,
     checkpointDue: () => iteration % ckptEvery === 0 && iteration < numIterations,
     checkpoint: (): CheckpointPayload => buildCheckpoint({
-      algo: 'a2c', envId: ctx.envId, config: cfg, nets: netModules(nets), optimizers: { optimizer },
+      algo: 'a2c', envId: ctx.envId, envKwargs: ctx.envKwargs, config: cfg, nets: netModules(nets), optimizers: { optimizer },
       obsNorm: obsNorm?.state() ?? null,
       trainer: { iteration, globalStep, rng: rng.getState(), obsSpace: envs.obsSpace.kind, actSpace: envs.actSpace.kind },
     }),

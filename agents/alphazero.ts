@@ -340,7 +340,7 @@ function createRun(cfg: AlphaZeroConfig, ctx: RunContext): TrainRun {
     checkpointDue: () => iteration % cfg.checkpointFrequency === 0 && iteration < cfg.numIterations,
     checkpoint: (): CheckpointPayload => {
       const ckpt = buildCheckpoint({
-        algo: 'alphazero', envId: ctx.envId, config: cfg, nets: { best, net }, optimizers: { adam: optimizer },
+        algo: 'alphazero', envId: ctx.envId, envKwargs: ctx.envKwargs, config: cfg, nets: { best, net }, optimizers: { adam: optimizer },
         trainer: { iteration, globalStep, accepted, rng: rng.getState() },
       });
       packReplay(ckpt, replay, game);

@@ -401,7 +401,7 @@ function createRun(cfg: DqnConfig, ctx: RunContext): TrainRun {
     globalStep: () => globalStep,
     checkpointDue: () => iteration % ckptEvery === 0 && iteration < numIterations,
     checkpoint: (): CheckpointPayload => buildCheckpoint({
-      algo: 'dqn', envId: ctx.envId, config: cfg, nets: { q, target }, optimizers: { adam: optimizer }, obsNorm: null,
+      algo: 'dqn', envId: ctx.envId, envKwargs: ctx.envKwargs, config: cfg, nets: { q, target }, optimizers: { adam: optimizer }, obsNorm: null,
       trainer: { iteration, globalStep, trainCredit, targetCredit, rng: rng.getState(), obsSpace: envs.obsSpace.kind, actSpace: envs.actSpace.kind },
     }),
     close: () => envs.close(),

@@ -502,7 +502,7 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
     globalStep: () => globalStep,
     checkpointDue: () => iteration % ckptEvery === 0 && iteration < numIterations,
     checkpoint: (): CheckpointPayload => buildCheckpoint({
-      algo: 'ppo', envId: ctx.envId, config: cfg, nets: netModules(nets), optimizers: { adam: optimizer },
+      algo: 'ppo', envId: ctx.envId, envKwargs: ctx.envKwargs, config: cfg, nets: netModules(nets), optimizers: { adam: optimizer },
       obsNorm: obsNorm?.state() ?? null,
       trainer: { iteration, globalStep, rng: rng.getState(), retNorm: retNorm?.state() ?? null, obsSpace: obsSpace.kind, actSpace: actSpace.kind },
     }),

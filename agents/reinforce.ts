@@ -304,7 +304,7 @@ function createRun(cfg: ReinforceConfig, ctx: RunContext): TrainRun {
       return Math.floor((globalStep * 10) / cfg.totalTimesteps) > Math.floor((stepBefore * 10) / cfg.totalTimesteps);
     },
     checkpoint: (): CheckpointPayload => buildCheckpoint({
-      algo: 'reinforce', envId: ctx.envId, config: cfg, nets: netModules(nets), optimizers: { policy: piOptimizer, baseline: vOptimizer },
+      algo: 'reinforce', envId: ctx.envId, envKwargs: ctx.envKwargs, config: cfg, nets: netModules(nets), optimizers: { policy: piOptimizer, baseline: vOptimizer },
       obsNorm: obsNorm?.state() ?? null,
       trainer: { iteration, globalStep, rng: rng.getState(), obsSpace: envs.obsSpace.kind, actSpace: envs.actSpace.kind },
     }),

@@ -352,7 +352,7 @@ function createRun(cfg: Td3Config, ctx: RunContext): TrainRun {
     globalStep: () => globalStep,
     checkpointDue: () => iteration % ckptEvery === 0 && iteration < numIterations,
     checkpoint: (): CheckpointPayload => buildCheckpoint({
-      algo: 'td3', envId: ctx.envId, config: cfg, nets: netModules(nets), optimizers,
+      algo: 'td3', envId: ctx.envId, envKwargs: ctx.envKwargs, config: cfg, nets: netModules(nets), optimizers,
       trainer: { iteration, globalStep, updates, rng: rng.getState(), obsSpace: envs.obsSpace.kind, actSpace: envs.actSpace.kind },
     }),
     close: () => envs.close(),

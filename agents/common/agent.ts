@@ -28,6 +28,8 @@ export type CheckpointPayload = { tensors: Map<string, { data: Float32Array; sha
 /** How a run gets its environments. */
 export interface RunContext {
   readonly envId: string;
+  /** The kwargs the env was made with (`make(envId, { kwargs })`); saved in checkpoints so the policy meets the same env. */
+  readonly envKwargs?: Readonly<Record<string, unknown>>;
   /** `numEnvs` copies in this thread; seeded by the run. */
   makeVec(numEnvs: number): VecEnv;
   /**

@@ -17,6 +17,8 @@ export const FORMAT_VERSION = 'rl-dojo/1';
 export type CheckpointParts = {
   algo: string;
   envId: string;
+  /** The env's kwargs (e.g. `{ obs: 'pixels' }`); loaders make the env with them. */
+  envKwargs?: Readonly<Record<string, unknown>>;
   config: unknown;
   nets: Readonly<Record<string, Module>>;
   optimizers?: Readonly<Record<string, Optimizer>>;
@@ -42,6 +44,7 @@ export function buildCheckpoint(parts: CheckpointParts): CheckpointPayload {
     format: FORMAT_VERSION,
     algo: parts.algo,
     env_id: parts.envId,
+    env_kwargs: JSON.stringify(parts.envKwargs ?? {}),
     config: JSON.stringify(parts.config),
     obs_norm: JSON.stringify(parts.obsNorm ?? null),
     optimizers: JSON.stringify(optimMeta),
@@ -51,7 +54,9 @@ export function buildCheckpoint(parts: CheckpointParts): CheckpointPayload {
 }
 
 /** Reads and checks the metadata common to every agent checkpoint. */
-export function readCheckpointMeta(ckpt: CheckpointPayload): { algo: string; envId: string; config: Record<string, unknown>; obsNorm: RunningStats | null; trainer: unknown } {
+export function readCheckpointMeta(ckpt: CheckpointPayload): {
+  algo: string; envId: string; envKwargs: Record<string, unknown>; config: Record<string, unknown>; obsNorm: RunningStats | null; trainer: unknown;
+} {
   const m = ckpt.metadata;
   if (m.format !== FORMAT_VERSION) {
     throw new CheckpointError(`not an RL Dojo agent checkpoint: metadata "format" is ${JSON.stringify(m.format ?? null)}, expected "${FORMAT_VERSION}"`);
@@ -68,7 +73,12 @@ export function readCheckpointMeta(ckpt: CheckpointPayload): { algo: string; env
   };
   const config = parse('config');
   if (typeof config !== 'object' || config === null) throw new CheckpointError('checkpoint metadata "config" must be a JSON object');
-  return { algo: m.algo, envId: m.env_id, config: config as Record<string, unknown>, obsNorm: parse('obs_norm') as RunningStats | null, trainer: parse('trainer') };
+  // checkpoints written before env kwargs were saved have none: the env's defaults
+  const envKwargs = m.env_kwargs === undefined ? {} : parse('env_kwargs');
+  if (typeof envKwargs !== 'object' || envKwargs === null || Array.isArray(envKwargs)) {
+    throw new CheckpointError(`checkpoint metadata "env_kwargs" must be a JSON object, received ${m.env_kwargs}`);
+  }
+  return { algo: m.algo, envId: m.env_id, envKwargs: envKwargs as Record<string, unknown>, config: config as Record<string, unknown>, obsNorm: parse('obs_norm') as RunningStats | null, trainer: parse('trainer') };
 }
 
 /** Loads the nets saved under their prefixes; validates every net before changing any. */

@@ -15,7 +15,7 @@ import '../../envs/index.ts';
 import { existsSync } from 'node:fs';
 import { registerPlayerKind } from '../game/players.ts';
 import { checkpointPlayer } from '../../agents/alphazero.ts';
-import { readCheckpoint } from './run-context.ts';
+import { parseKwargsFlag, readCheckpoint } from './run-context.ts';
 
 /**
  * Checkpoint players: `<file>.safetensors` or `<file>.safetensors:<sims>` plays the AlphaZero checkpoint's
@@ -73,19 +73,6 @@ export function runArena(game: AnyGame, a: Player, b: Player, games: number, see
   };
 }
 
-/** Parses `--kwargs` (a JSON object of game parameters, e.g. `{"size":6}`). */
-function parseGameKwargs(text: string | undefined): Record<string, unknown> {
-  if (text === undefined) return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new ConfigError(`arena: --kwargs must be a JSON object like '{"size":6}', received ${text}`);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`arena: --kwargs must be a JSON object, received ${text}`);
-  return value as Record<string, unknown>;
-}
-
 interface ArenaFlags {
   game: string;
   a: string;
@@ -113,7 +100,7 @@ export function register(program: Command): void {
       const seed = Number(flags.seed);
       if (!Number.isInteger(games) || games < 2 || games % 2 !== 0) throw new ConfigError(`arena: --games must be a positive even integer (each player moves first in half), received ${JSON.stringify(flags.games)}`);
       if (!Number.isSafeInteger(seed) || seed < 0) throw new ConfigError(`arena: --seed must be a non-negative integer, received ${JSON.stringify(flags.seed)}`);
-      const game = getGame(flags.game, parseGameKwargs(flags.kwargs));
+      const game = getGame(flags.game, parseKwargsFlag('arena', '--kwargs', flags.kwargs, '{"size":6}'));
       const r = runArena(game, parsePlayer(flags.a, game), parsePlayer(flags.b, game), games, seed);
       if (flags.json) {
         process.stdout.write(JSON.stringify({ game: r.game, games: r.games, a_wins: r.a_wins, b_wins: r.b_wins, draws: r.draws }) + '\n');

@@ -45,7 +45,7 @@ export function evaluatePolicy(policy: Policy, makeEnv: () => Env, episodes: num
 export function evaluateCheckpoint(ckpt: CheckpointPayload, episodes: number, seed: number): EvalResult {
   const meta = readCheckpointMeta(ckpt);
   const agent = getAgent(meta.algo);
-  const ctx = runContext(meta.envId);
+  const ctx = runContext(meta.envId, { kwargs: meta.envKwargs });
   const probe = ctx.makeEnv();
   const policy = agent.loadPolicy(ckpt, probe.observationSpace, probe.actionSpace);
   probe.close();

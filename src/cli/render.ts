@@ -15,12 +15,13 @@ import { rasterize } from '../gym/raster.ts';
 import { make } from '../gym/registry.ts';
 import { getAgent } from '../../agents/index.ts';
 import { readCheckpointMeta } from '../../agents/common/checkpoint.ts';
-import { readCheckpoint } from './run-context.ts';
+import { parseKwargsFlag, readCheckpoint } from './run-context.ts';
 import type { Scene } from '../gym/scene.ts';
 import { sample, type SpaceValue } from '../gym/spaces.ts';
 
 /** Options of `dojo render`. */
 interface RenderFlags {
+  envKwargs?: string;
   out?: string;
   policy?: string;
   steps?: string;
@@ -60,8 +61,10 @@ function chooseAction(env: AnyEnv, policy: (typeof POLICIES)[number], mask: Uint
 export type Chooser = (env: AnyEnv, obs: unknown, mask: Uint8Array | undefined) => SpaceValue;
 
 /** Runs the env and collects scenes: after reset, then after each step. */
-export function collectScenes(id: string, policy: (typeof POLICIES)[number] | Chooser, steps: number, seed: number, untilDone: boolean): Scene[] {
-  const env = make<unknown, unknown>(id);
+export function collectScenes(
+  id: string, policy: (typeof POLICIES)[number] | Chooser, steps: number, seed: number, untilDone: boolean, kwargs: Readonly<Record<string, unknown>> = {},
+): Scene[] {
+  const env = make<unknown, unknown>(id, { kwargs });
   const choose: Chooser = typeof policy === 'function' ? policy : (e, _obs, m) => chooseAction(e, policy, m);
   const scenes: Scene[] = [];
   let { obs, mask } = env.reset({ seed });
@@ -135,6 +138,7 @@ export function register(program: Command): void {
     .command('render')
     .description('run an environment with a simple or a trained policy and save its frames as a GIF or PNG')
     .argument('[id]', 'environment id, e.g. CartPole-v1 (default: the checkpoint\'s env)')
+    .option('--env-kwargs <json>', 'env kwargs as a JSON object, e.g. \'{"obs":"pixels"}\' (default: the checkpoint\'s)')
     .option('--checkpoint <file>', 'act with the trained policy in this checkpoint (deterministic actions)')
     .requiredOption('--out <file>', 'output file, .gif (animation) or .png (one frame)')
     .option('--policy <name>', `policy: ${POLICIES.join(' | ')}`, 'random')
@@ -148,13 +152,18 @@ export function register(program: Command): void {
       const out = flags.out as string;
       let id = idArg;
       let trained: Chooser | null = null;
+      let kwargs = parseKwargsFlag('render', '--env-kwargs', flags.envKwargs, '{"obs":"pixels"}');
       if (flags.checkpoint !== undefined) {
         if (!existsSync(flags.checkpoint)) throw new ConfigError(`render: checkpoint not found: ${flags.checkpoint}`);
         const ckpt = readCheckpoint(flags.checkpoint);
         const meta = readCheckpointMeta(ckpt);
         if (id !== undefined && id !== meta.envId) throw new ConfigError(`render: the checkpoint was trained on ${meta.envId}, not ${id}`);
         id = meta.envId;
-        const probe = make<unknown, unknown>(id);
+        if (flags.envKwargs !== undefined && JSON.stringify(kwargs) !== JSON.stringify(meta.envKwargs)) {
+          throw new ConfigError(`render: the checkpoint was trained with --env-kwargs '${JSON.stringify(meta.envKwargs)}', not '${JSON.stringify(kwargs)}'`);
+        }
+        kwargs = meta.envKwargs;
+        const probe = make<unknown, unknown>(id, { kwargs });
         const policy = getAgent(meta.algo).loadPolicy(ckpt, probe.observationSpace, probe.actionSpace);
         probe.close();
         trained = (_env, obs, mask) => policy.act(obs as SpaceValue, { deterministic: true, mask });
@@ -168,7 +177,7 @@ export function register(program: Command): void {
       const seed = intFlag('seed', flags.seed, 0);
       const width = intFlag('width', flags.width, 600, 1);
       const supersample = intFlag('supersample', flags.supersample, 2, 1);
-      const scenes = collectScenes(id, trained ?? policy, steps, seed, kind === 'gif');
+      const scenes = collectScenes(id, trained ?? policy, steps, seed, kind === 'gif', kwargs);
       const b = scenes[0].bounds;
       const height = intFlag('height', flags.height, Math.max(1, Math.round((width * (b.yMax - b.yMin)) / (b.xMax - b.xMin))), 1);
       if (kind === 'png') {
@@ -176,7 +185,7 @@ export function register(program: Command): void {
         process.stdout.write(`wrote ${out} (${width}×${height}, after ${scenes.length - 1} steps)\n`);
         return;
       }
-      const fps = intFlag('fps', flags.fps, make<unknown, unknown>(id).spec.metadata.renderFps, 1);
+      const fps = intFlag('fps', flags.fps, make<unknown, unknown>(id, { kwargs }).spec.metadata.renderFps, 1);
       const frames = scenes.map((scene) => rasterize(scene, width, height, { supersample }));
       writeAtomic(out, await encodeGif(frames, width, height, fps));
       process.stdout.write(`wrote ${out} (${frames.length} frames, ${width}×${height}, ${fps} fps)\n`);

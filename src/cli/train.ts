@@ -1,5 +1,5 @@
 /**
- * `dojo train --env <id> --algo <name> [--seed n] [--total-timesteps n] [--num-envs n] [--workers n]
+ * `dojo train --env <id> [--env-kwargs json] --algo <name> [--seed n] [--total-timesteps n] [--num-envs n] [--workers n]
  *  [--config file.json] [--<any config field> value] [--out dir] [--resume checkpoint]`
  *
  * Prints the resolved config, shows a progress bar on stderr, and writes <out>/config.json,
@@ -17,11 +17,11 @@ import { AGENTS, getAgent } from '../../agents/index.ts';
 import { readCheckpointMeta } from '../../agents/common/checkpoint.ts';
 import { closest, parseField, resolveConfig, toCamel, toKebab, type ConfigSpec } from '../../agents/common/config.ts';
 import type { CheckpointPayload } from '../../agents/common/agent.ts';
-import { readCheckpoint, runContext, writeCheckpoint } from './run-context.ts';
+import { parseKwargsFlag, readCheckpoint, runContext, writeCheckpoint } from './run-context.ts';
 import { writeFileAtomic } from '../nn/safetensors-node.ts';
 
 /** Options the train command knows besides config fields. */
-type TrainFlags = { env?: string; algo?: string; config?: string; out?: string; resume?: string; workers?: string; quiet?: boolean };
+type TrainFlags = { env?: string; envKwargs?: string; algo?: string; config?: string; out?: string; resume?: string; workers?: string; quiet?: boolean };
 
 /** Parses `--kebab value` / `--kebab=value` pairs against an agent's spec. */
 export function parseConfigFlags(algo: string, spec: ConfigSpec, rest: readonly string[]): Record<string, unknown> {
@@ -63,12 +63,18 @@ export async function train(flags: TrainFlags, rest: readonly string[]): Promise
   let resume: CheckpointPayload | undefined;
   let algoName = flags.algo, envId = flags.env;
   let base: Record<string, unknown> = {};
+  let envKwargs = parseKwargsFlag('train', '--env-kwargs', flags.envKwargs, '{"obs":"pixels"}');
   if (flags.resume !== undefined) {
     if (!existsSync(flags.resume)) throw new ConfigError(`train: checkpoint not found: ${flags.resume}`);
     resume = readCheckpoint(flags.resume);
     const meta = readCheckpointMeta(resume);
     algoName ??= meta.algo;
-    envId ??= meta.envId;
+    if (flags.env !== undefined && flags.env !== meta.envId) throw new ConfigError(`train: the checkpoint was trained on ${meta.envId}, not ${flags.env}`);
+    envId = meta.envId;
+    if (flags.envKwargs !== undefined && JSON.stringify(envKwargs) !== JSON.stringify(meta.envKwargs)) {
+      throw new ConfigError(`train: the checkpoint was trained with --env-kwargs '${JSON.stringify(meta.envKwargs)}', not '${JSON.stringify(envKwargs)}'; a resumed run keeps its env`);
+    }
+    envKwargs = meta.envKwargs;
     base = meta.config;
   }
   if (envId === undefined) throw new ConfigError('train: --env <id> is required (see `dojo list`)');
@@ -78,7 +84,7 @@ export async function train(flags: TrainFlags, rest: readonly string[]): Promise
   const cfg = resolveConfig(agent.name, agent.spec, { ...base, ...fromFile, ...parseConfigFlags(agent.name, agent.spec, rest) });
   const workers = flags.workers !== undefined ? Number(flags.workers) : 0;
   if (!Number.isInteger(workers) || workers < 0) throw new ConfigError(`train: --workers expects a non-negative integer, received ${JSON.stringify(flags.workers)}`);
-  const ctx = runContext(envId, { workers, resume });
+  const ctx = runContext(envId, { workers, resume, kwargs: envKwargs });
   const probe = ctx.makeEnv();
   const why = agent.supports(probe.observationSpace, probe.actionSpace);
   const able = AGENTS.filter((a) => a.supports(probe.observationSpace, probe.actionSpace) === null).map((a) => a.name);
@@ -89,9 +95,9 @@ export async function train(flags: TrainFlags, rest: readonly string[]): Promise
   const seed = (cfg as { seed?: number }).seed ?? 0;
   const out = flags.out ?? join('runs', `${envId.replace(/\//g, '_')}__${agent.name}__${seed}__${Math.floor(Date.now() / 1000)}`);
   mkdirSync(join(out, 'checkpoints'), { recursive: true });
-  writeFileAtomic(join(out, 'config.json'), new TextEncoder().encode(JSON.stringify({ env: envId, algo: agent.name, ...cfg }, null, 2) + '\n'));
+  writeFileAtomic(join(out, 'config.json'), new TextEncoder().encode(JSON.stringify({ env: envId, env_kwargs: envKwargs, algo: agent.name, ...cfg }, null, 2) + '\n'));
   if (!flags.quiet) {
-    process.stdout.write(`dojo train ${agent.name} on ${envId} → ${out}\n`);
+    process.stdout.write(`dojo train ${agent.name} on ${envId}${Object.keys(envKwargs).length > 0 ? ` ${JSON.stringify(envKwargs)}` : ''} → ${out}\n`);
     for (const [k, v] of Object.entries(cfg)) process.stdout.write(`  ${toKebab(k).padEnd(24)} ${JSON.stringify(v)}\n`);
   }
 
@@ -153,6 +159,7 @@ export function register(program: Command): void {
     .command('train')
     .description('train an agent headless; any config field is a flag (e.g. --learning-rate 3e-4)')
     .option('--env <id>', 'environment id (dojo list)')
+    .option('--env-kwargs <json>', 'env kwargs as a JSON object, e.g. \'{"obs":"pixels"}\' (saved in checkpoints)')
     .option('--algo <name>', 'algorithm (dojo list)')
     .option('--config <file>', 'JSON file of config fields')
     .option('--out <dir>', 'output directory (default runs/<env>__<algo>__<seed>__<time>)')

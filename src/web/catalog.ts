@@ -22,12 +22,14 @@ import type { AgentInfo, Catalog, Category, EnvInfo } from './protocol.ts';
 const PRESET_FILES = import.meta.glob<Record<string, unknown>>('../../bench/configs/*.json', { eager: true, import: 'default' });
 
 /** The browser's RunContext for `envId`: every copy in this (worker) thread, as `dojo train` without `--workers`. */
-export function browserRunContext(envId: string, opts: { resume?: CheckpointPayload } = {}): RunContext {
-  const makeEnv = (): Env => make(envId) as Env;
+export function browserRunContext(envId: string, opts: { resume?: CheckpointPayload; kwargs?: Readonly<Record<string, unknown>> } = {}): RunContext {
+  const kwargs = opts.kwargs ?? {};
+  const makeEnv = (): Env => make(envId, { kwargs }) as Env;
   makeEnv().close(); // fail early, with the registry's message, on an unknown id
   const copies = (n: number): LocalVecEnv => new LocalVecEnv(Array.from({ length: n }, makeEnv));
   return {
     envId,
+    envKwargs: kwargs,
     makeEnv,
     makeVec: (numEnvs: number): VecEnv => copies(numEnvs),
     makeAsyncVec: async (numEnvs: number): Promise<AsyncVecEnv> => toAsync(copies(numEnvs)),

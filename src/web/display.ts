@@ -15,6 +15,8 @@ const OBS_WINDOW = 256;
 /** One env copy that plays for the view. */
 export class Display {
   readonly envId: string;
+  /** The kwargs the env was made with (a loaded checkpoint's, e.g. `{ obs: 'pixels' }`). */
+  readonly kwargs: Readonly<Record<string, unknown>>;
   readonly env: Env<unknown, unknown>;
   readonly obsDim: number;
   deterministic: boolean;
@@ -32,9 +34,10 @@ export class Display {
   private readonly recent: Float32Array;
   private recentCount = 0;
 
-  constructor(envId: string, seed: number) {
+  constructor(envId: string, seed: number, kwargs: Readonly<Record<string, unknown>> = {}) {
     this.envId = envId;
-    this.env = make<unknown, unknown>(envId);
+    this.kwargs = kwargs;
+    this.env = make<unknown, unknown>(envId, { kwargs });
     this.obsSpace = this.env.observationSpace;
     this.obsDim = flatDim(this.obsSpace);
     this.recent = new Float32Array(OBS_WINDOW * this.obsDim);

@@ -42,7 +42,7 @@ type Session = {
   finished: boolean;
 };
 
-type Loaded = { name: string; envId: string; algo: string; payload: CheckpointPayload; policy: Policy; bytes: ArrayBuffer };
+type Loaded = { name: string; envId: string; envKwargs: Record<string, unknown>; algo: string; payload: CheckpointPayload; policy: Policy; bytes: ArrayBuffer };
 
 let session: Session | null = null;
 let loaded: Loaded | null = null;
@@ -59,10 +59,10 @@ function currentPolicy(): Policy | null {
   return session?.run.policy ?? loaded?.policy ?? null;
 }
 
-function setDisplay(envId: string): void {
-  if (display?.envId === envId) return;
+function setDisplay(envId: string, kwargs: Readonly<Record<string, unknown>> = {}): void {
+  if (display?.envId === envId && JSON.stringify(display.kwargs) === JSON.stringify(kwargs)) return;
   display?.close();
-  display = new Display(envId, DISPLAY_SEED);
+  display = new Display(envId, DISPLAY_SEED, kwargs);
   display.deterministic = deterministic;
 }
 
@@ -87,7 +87,9 @@ function stepFrames(n: number): Frame[] {
 async function configure(runId: number, envId: string, algo: string, overrides: Readonly<Record<string, unknown>>, resume: CheckpointPayload | undefined): Promise<void> {
   const agent = getAgent(algo);
   const config = resolveConfig(agent.name, agent.spec, overrides);
-  const ctx = browserRunContext(envId, { resume });
+  // a run resumed from a loaded checkpoint keeps the env kwargs it was trained with
+  const kwargs = resume !== undefined ? readCheckpointMeta(resume).envKwargs : {};
+  const ctx = browserRunContext(envId, { resume, kwargs });
   const probe = ctx.makeEnv();
   const why = agent.supports(probe.observationSpace, probe.actionSpace);
   probe.close();
@@ -97,7 +99,7 @@ async function configure(runId: number, envId: string, algo: string, overrides: 
   session = { runId, envId, algo: agent.name, config: config as Record<string, unknown>, run, iterator: run.iterations, finished: false };
   loaded = null;
   board = null;
-  setDisplay(envId);
+  setDisplay(envId, kwargs);
   post({ type: 'configured', runId, envId, algo: agent.name, config, totalTimesteps: run.totalTimesteps, renderFps: renderFps(envId) });
 }
 
@@ -153,17 +155,17 @@ async function load(bytes: ArrayBuffer, name: string, source: LoadSource): Promi
   const meta = readCheckpointMeta(payload);
   const agent = getAgent(meta.algo);
   spec(meta.envId);
-  const probe = make<unknown, unknown>(meta.envId);
+  const probe = make<unknown, unknown>(meta.envId, { kwargs: meta.envKwargs });
   const obsSpace = probe.observationSpace, actSpace = probe.actionSpace;
   probe.close();
   const policy = agent.loadPolicy(payload, obsSpace, actSpace);
   // everything checked: switch
   await closeSession();
   board = null;
-  loaded = { name, envId: meta.envId, algo: agent.name, payload, policy, bytes };
+  loaded = { name, envId: meta.envId, envKwargs: meta.envKwargs, algo: agent.name, payload, policy, bytes };
   display?.close();
   display = null;
-  setDisplay(meta.envId);
+  setDisplay(meta.envId, meta.envKwargs);
   const copy = bytes.slice(0);
   post({ type: 'loaded', name, source, envId: meta.envId, algo: agent.name, config: meta.config, renderFps: renderFps(meta.envId), bytes: copy }, [copy]);
 }

@@ -87,6 +87,27 @@ describe('dojo train / eval', () => {
     expect(e.code, e.stderr).toBe(0);
   });
 
+  it('trains with --env-kwargs, saves them in the checkpoint, and eval, render and resume make the same env', () => {
+    const out = join(dir, 'kw');
+    // a 6×6 Snake observes a smaller grid: a policy loaded into the default 10×10 env fails its shape check
+    const r = dojo('train', '--env', 'Snake-v0', '--env-kwargs', '{"rows":6,"columns":6}', '--algo', 'ppo', '--total-timesteps', '1024', '--checkpoint-frequency', '1', '--out', out, '--quiet');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'))).toMatchObject({ env: 'Snake-v0', env_kwargs: { rows: 6, columns: 6 } });
+    const ckpt = join(out, 'final.safetensors');
+    const e = dojo('eval', '--checkpoint', ckpt, '--episodes', '2', '--json');
+    expect(e.code, e.stderr).toBe(0);
+    const png = join(dir, 'kw.png');
+    const g = dojo('render', '--checkpoint', ckpt, '--out', png, '--steps', '3', '--width', '60');
+    expect(g.code, g.stderr).toBe(0);
+    const step = readdirSync(join(out, 'checkpoints'))[0];
+    const same = dojo('train', '--resume', join(out, 'checkpoints', step), '--out', join(dir, 'kw2'), '--quiet');
+    expect(same.code, same.stderr).toBe(0);
+    expect(rows(join(dir, 'kw2'))).toEqual(rows(out).slice(-rows(join(dir, 'kw2')).length));
+    const other = dojo('train', '--resume', ckpt, '--env-kwargs', '{"rows":8}', '--out', join(dir, 'kw3'), '--quiet');
+    expect(other.code).toBe(1);
+    expect(other.stderr).toMatch(/trained with --env-kwargs '\{"rows":6,"columns":6\}', not '\{"rows":8\}'/);
+  });
+
   it('stops on a non-finite loss with the step, keeping the last good checkpoint', () => {
     const out = join(dir, 'nan');
     const r = dojo('train', '--env', 'CartPole-v1', '--algo', 'ppo', '--total-timesteps', '8192', '--learning-rate', '1e30', '--max-grad-norm', '1e30', '--out', out, '--quiet');
@@ -118,6 +139,8 @@ describe('dojo errors', () => {
     [['train', '--env', 'CartPole-v1', '--algo', 'ppo', '--config', '/nonexistent.json'], /config file not found/],
     [['eval', '--checkpoint', '/nonexistent.safetensors'], /checkpoint not found/],
     [['frobnicate'], /unknown command/],
+    [['train', '--env', 'Snake-v0', '--algo', 'ppo', '--env-kwargs', '{rows:6}'], /--env-kwargs must be a JSON object like '\{"obs":"pixels"\}', received \{rows:6\}/],
+    [['train', '--env', 'Snake-v0', '--algo', 'ppo', '--env-kwargs', '{"rows":-1}'], /rows/],
     [['train', '--env', 'Pendulum-v1', '--algo', 'dqn'], /dqn cannot train on Pendulum-v1: .*Box.*Agents that can: .*ppo.*sac.*td3/],
   ])('%j fails with a clear message', (args, pattern) => {
     const r = dojo(...(args as string[]));
