@@ -55,12 +55,12 @@ import { Rng } from '../../src/core/rng.ts';
 import { actionError, bareSpec, parseKwargs, resetNeededError, seedEnv, type Env, type EnvSpec, type Info, type ResetOptions, type ResetResult, type StepResult } from '../../src/gym/env.ts';
 import { box, type BoxSpace } from '../../src/gym/spaces.ts';
 import type { Scene } from '../../src/gym/scene.ts';
-import { AMP_FOOT_DEFAULTS, AMP_FOOT_PROSTHESIS_METADATA, OBS_SIZE, episodeInfo, isUnitAction, observe, robotParams, walkerObservationSpace } from './common.ts';
+import { AMP_FOOT_DEFAULTS, AMP_FOOT_PROSTHESIS_METADATA, FALL_REWARD, OBS_SIZE, episodeInfo, hasFallen, isUnitAction, observe, robotParams, walkerObservationSpace } from './common.ts';
 import { DEFAULT_GAIT_GAINS, advanceGait, createGait, gaitTorques, legPhase, referencePose, type GaitState } from './gait.ts';
 import { robotScene } from './render.ts';
 import { applyRig, createRig, type RigState } from './rig.ts';
 import { AmpFootSim, LIDAR_RAYS } from './sim.ts';
-import { DT, SUBSTEPS, bodyY, terrainHeight } from './world.ts';
+import { DT, SUBSTEPS } from './world.ts';
 
 /** The leg with the AMP-Foot. */
 export const PROSTHESIS_LEG = 0;
@@ -77,10 +77,6 @@ export const PUSH_OFF_REWARD_PER_J = 1;
  * 0.1 J/kg in controlled dorsiflexion at normal walking speed (Winter 2009, ch. 7).
  */
 export const PUSH_OFF_TARGET_J_PER_KG = 0.15;
-/** Reward of a fall. */
-export const FALL_REWARD = -100;
-/** Below this hull height above the ground (m) the walker has collapsed: a fall. */
-export const MIN_HULL_HEIGHT = 0.55;
 
 /** The prosthesis env. */
 export class AmpFootProsthesis implements Env<Float32Array, Float32Array> {
@@ -186,8 +182,7 @@ export class AmpFootProsthesis implements Env<Float32Array, Float32Array> {
     this.steps++;
     const motorEnergy = sim.ankleMetrics[PROSTHESIS_LEG].motorEnergy - motor0;
     let reward = PROGRESS_REWARD_PER_M * (sim.hullX() - x0) - TRACKING_WEIGHT * tracking - MOTOR_ENERGY_COST_PER_J * motorEnergy + pushOffReward;
-    const hullHeight = bodyY(sim.walker.hull) - terrainHeight(sim.terrain, sim.hullX());
-    const terminated = sim.hullContact || hullHeight < MIN_HULL_HEIGHT;
+    const terminated = hasFallen(sim);
     if (terminated) {
       reward = FALL_REWARD;
       this.phase = 'terminated';

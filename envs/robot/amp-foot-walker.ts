@@ -40,14 +40,15 @@
  * As BipedalWalker-v3: the change of the potential `10 · x − 5 · |hull angle|` (x in m: 10 per metre, so
  * the 36 m track is worth 360), minus 0.01 per joule of electrical energy of all six motors over the step
  * (hip and knee: positive mechanical power plus copper losses; ankles: motor power / 0.8), and −100 when
- * the hull touches the ground or the walker leaves the track backwards (x < 0). Threshold 300 (BipedalWalker-v3's).
+ * the walker falls (the hull touches the ground or its centre sinks below 0.55 m: standing it is at 1.01 m) or leaves
+ * the track backwards (x < 0). Threshold 300 (BipedalWalker-v3's).
  *
  * ## Start state
  * Standing straight with feet level, hips splayed by ±U(−0.1, 0.1) rad, a push of U(−0.1, 0.1) m/s, springs
  * relaxed and locks open. AmpFootWalkerRough-v0's ground is drawn from the seed.
  *
  * ## Episode end
- * Termination: the hull touches the ground or x < 0 (reward −100), or the hull crosses the finish at
+ * Termination: a fall (the hull touches the ground or sinks below 0.55 m) or x < 0 (reward −100), or the hull crosses the finish at
  * x = 37 m (success). Truncation: 1,600 steps (added by `make`).
  *
  * ## Info
@@ -62,14 +63,15 @@
  * 1; Rough-v0 registers 1), `renderLidar` (false).
  *
  * ## Version history
- * - v0: initial version.
+ * - v0: initial version (a fall includes the hull sinking below 0.55 m: sitting on folded legs was a safe
+ *   place to stay).
  */
 import { Rng } from '../../src/core/rng.ts';
 import { actionError, bareSpec, parseKwargs, resetNeededError, seedEnv, type Env, type EnvSpec, type ResetOptions, type ResetResult, type StepResult } from '../../src/gym/env.ts';
 import { box, type BoxSpace } from '../../src/gym/spaces.ts';
 import type { Scene } from '../../src/gym/scene.ts';
 import { jointMotorTorque, wrapAngle } from './actuators.ts';
-import { ACT_SIZE, AMP_FOOT_METADATA, AMP_FOOT_DEFAULTS, MAX_JOINT_TORQUE, isUnitAction, observe, robotParams, episodeInfo, walkerObservationSpace } from './common.ts';
+import { ACT_SIZE, AMP_FOOT_METADATA, AMP_FOOT_DEFAULTS, FALL_REWARD, MAX_JOINT_TORQUE, hasFallen, isUnitAction, observe, robotParams, episodeInfo, walkerObservationSpace } from './common.ts';
 import { robotScene } from './render.ts';
 import { AmpFootSim, LIDAR_RAYS } from './sim.ts';
 import { SUBSTEPS } from './world.ts';
@@ -80,8 +82,6 @@ export const PROGRESS_REWARD_PER_M = 10;
 export const UPRIGHT_WEIGHT = 5;
 /** Reward cost per joule of electrical energy. */
 export const ENERGY_COST_PER_J = 0.01;
-/** Reward of a fall. */
-export const FALL_REWARD = -100;
 
 /** The AMP-Foot walker env (flat or rough ground). */
 export class AmpFootWalker implements Env<Float32Array, Float32Array> {
@@ -155,7 +155,7 @@ export class AmpFootWalker implements Env<Float32Array, Float32Array> {
     this.prevShaping = shaping;
     const x = sim.hullX();
     let terminated = false;
-    if (sim.hullContact || x < 0) {
+    if (hasFallen(sim) || x < 0) {
       reward = FALL_REWARD;
       terminated = true;
     } else if (x > sim.terrain.finishX) {

@@ -7,7 +7,7 @@ import type { EnvMetadata, Info } from '../../src/gym/env.ts';
 import { box, type BoxSpace } from '../../src/gym/spaces.ts';
 import { M_MAX, pushOffDeflection, wrapAngle } from './actuators.ts';
 import { LIDAR_RAYS, type AmpFootSim, type RobotParams } from './sim.ts';
-import { GRAVITY, START_X } from './world.ts';
+import { GRAVITY, START_X, bodyY, terrainHeight } from './world.ts';
 
 /** Constructor arguments of the AMP-Foot envs. */
 export interface AmpFootKwargs {
@@ -43,6 +43,20 @@ export const AMP_FOOT_METADATA: EnvMetadata = { renderFps: 50, keymap: { keys: {
 
 /** Prosthesis metadata: hold Space (or ArrowDown) to load the spring with the lock closed; let go to release it. */
 export const AMP_FOOT_PROSTHESIS_METADATA: EnvMetadata = { renderFps: 50, keymap: { keys: { ' ': [1, 1], ArrowDown: [1, 1] }, noop: [-1, -1] } };
+
+/** Reward of a fall. */
+export const FALL_REWARD = -100;
+/**
+ * Below this height of the hull's centre above the ground (m; 1.01 m standing) the walker has collapsed:
+ * a fall, like the hull touching the ground. Without it, sitting on the ground on folded legs is a
+ * safe place to stay (MuJoCo's Walker2d ends its episodes by height for the same reason).
+ */
+export const MIN_HULL_HEIGHT = 0.55;
+
+/** True when the walker has fallen: the hull touches the ground or has sunk below `MIN_HULL_HEIGHT`. */
+export function hasFallen(sim: AmpFootSim): boolean {
+  return sim.hullContact || bodyY(sim.walker.hull) - terrainHeight(sim.terrain, sim.hullX()) < MIN_HULL_HEIGHT;
+}
 
 /** Stiffness of the foot spring K_PF (N·m/rad). */
 export const FOOT_STIFFNESS = 400;

@@ -4,7 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import '../../../envs/index.ts';
-import { AmpFootWalker, ENERGY_COST_PER_J, FALL_REWARD, PROGRESS_REWARD_PER_M, UPRIGHT_WEIGHT } from '../../../envs/robot/amp-foot-walker.ts';
+import { AmpFootWalker, ENERGY_COST_PER_J, PROGRESS_REWARD_PER_M, UPRIGHT_WEIGHT } from '../../../envs/robot/amp-foot-walker.ts';
+import { FALL_REWARD, MIN_HULL_HEIGHT } from '../../../envs/robot/common.ts';
+import { bodyY } from '../../../envs/robot/world.ts';
 import { AmpFootProsthesis } from '../../../envs/robot/amp-foot-prosthesis.ts';
 import { LIDAR_RANGE } from '../../../envs/robot/sim.ts';
 import { FINISH_X, START_PAD_M, START_X, flatTerrain, raycastTerrain, roughTerrain, terrainHeight } from '../../../envs/robot/world.ts';
@@ -92,6 +94,18 @@ describe('reward and termination', () => {
     expect(last?.truncated).toBe(false);
     expect(last?.reward).toBe(FALL_REWARD);
     expect(() => env.step(new Float32Array(8))).toThrow(EnvError);
+  });
+
+  it('sinking below the minimum hull height is a fall, before the hull lands: sitting on folded legs is not a place to stay', () => {
+    const env = make<Float32Array, Float32Array>('AmpFootWalker-v0');
+    env.reset({ seed: 0 });
+    const walker = env.unwrapped as AmpFootWalker;
+    let last = null;
+    for (let t = 0; t < 500 && last?.terminated !== true; t++) last = env.step(new Float32Array(8));
+    expect(last?.reward).toBe(FALL_REWARD);
+    expect(walker.sim.hullContact).toBe(false);
+    expect(bodyY(walker.sim.walker.hull)).toBeLessThan(MIN_HULL_HEIGHT);
+    expect(bodyY(walker.sim.walker.hull)).toBeGreaterThan(MIN_HULL_HEIGHT - 0.1);
   });
 
   it('reports the episode metrics in info', () => {
