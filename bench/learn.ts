@@ -8,6 +8,7 @@
  *
  * `--save dir` also writes each seed's final checkpoint as dir/<row name>.seed<k>.safetensors.
  *
+ * The board row of issue 6 (BOARD_ROWS: PPO with masks on Connect Four) also runs only with `--only`.
  * The arcade rows of issue 7 (ARCADE_ROWS: Pong, Snake, Flappy from features, Catch from pixels) run only
  * when named, e.g. `--only ppo-Pong-v0,ppo-Snake-v0,ppo-Flappy-v0,ppo-Catch-v0-pixels`; they score the
  * game's own measure (score difference, length, pipes, share caught) from the last `info` of each
@@ -81,6 +82,14 @@ export const ARCADE_ROWS: readonly Row[] = [
   { algo: 'ppo', env: 'Flappy-v0', target: 50, steps: 1_000_000, metric: flappyPipes, need: '≥ 50 pipes on average' },
   // 84×84 grayscale pixels, one frame per observation: a falling ball's column and row, and the paddle, are all in one frame
   { algo: 'ppo', env: 'Catch-v0', name: 'ppo-Catch-v0-pixels', kwargs: { obs: 'pixels', frameStack: 1 }, target: 0.95, steps: 200_000, metric: catchRate, need: '≥ 95% caught, CNN policy' },
+];
+
+/** A board game's share of games won by the agent (the return is +1, 0 or −1). */
+const winRate: Metric = { name: 'won', of: (_info, ret) => (ret > 0 ? 1 : 0), trainReturn: 0.9, digits: 3 };
+
+/** Issue 6 (board games): PPO with action masks against the random opponent, seats alternating; `--only` runs it. */
+export const BOARD_ROWS: readonly Row[] = [
+  { algo: 'ppo', env: 'ConnectFour-v0', target: 0.95, steps: 500_000, episodes: 400, metric: winRate, need: '≥ 95% won vs random, no illegal move' },
 ];
 
 /** One seed's outcome. */
@@ -180,7 +189,7 @@ async function main(): Promise<void> {
   const saveIdx = args.indexOf('--save');
   const saveDir = saveIdx >= 0 ? args[saveIdx + 1] : null;
   const lines: string[] = [];
-  const rows = only === null ? ROWS : [...ROWS, ...ARCADE_ROWS].filter((r) => only.has(rowName(r)));
+  const rows = only === null ? ROWS : [...ROWS, ...ARCADE_ROWS, ...BOARD_ROWS].filter((r) => only.has(rowName(r)));
   const header = [
     '# Learning results',
     '',
