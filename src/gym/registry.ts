@@ -143,6 +143,8 @@ export interface MakeVecOptions extends MakeOptions {
   readonly workers?: number;
   /** How to start a worker; defaults to Node `worker_threads` (pass a Web Worker spawner in the browser). */
   readonly spawn?: WorkerSpawner;
+  /** With workers: step through shared memory where available (default true); false steps by messages. */
+  readonly sharedMemory?: boolean;
 }
 
 /**
@@ -150,14 +152,14 @@ export interface MakeVecOptions extends MakeOptions {
  * threads. Worker copies are built from the modules declared with `declareRegistryModule`.
  */
 export async function makeVec(id: string, numEnvs: number, opts: MakeVecOptions = {}): Promise<VectorEnv> {
-  const { workers = 0, spawn, ...makeOptions } = opts;
+  const { workers = 0, spawn, sharedMemory, ...makeOptions } = opts;
   if (!Number.isInteger(workers) || workers < 0) throw new ConfigError(`makeVec: workers must be a non-negative integer, received ${workers}`);
   if (workers === 0) return makeSyncVec(id, numEnvs, makeOptions);
   spec(id);
   if (!Number.isInteger(numEnvs) || numEnvs < workers) throw new ConfigError(`makeVec: numEnvs (${numEnvs}) must be an integer ≥ workers (${workers})`);
   const { WorkerVectorEnv } = await import('./vector/worker-vector-env.ts');
   const spawner = spawn ?? (await defaultSpawner());
-  return WorkerVectorEnv.create({ envId: id, numEnvs, workers, makeOptions, spawn: spawner, modules: registryModules() });
+  return WorkerVectorEnv.create({ envId: id, numEnvs, workers, makeOptions, spawn: spawner, modules: registryModules(), sharedMemory });
 }
 
 async function defaultSpawner(): Promise<WorkerSpawner> {

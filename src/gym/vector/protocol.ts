@@ -6,9 +6,13 @@
  * worker carrying the actions of all its copies, and one reply carrying all their results. A failure
  * replies `error` with the global index of the copy that threw, so the main thread can reject with an
  * error naming it instead of waiting forever.
+ *
+ * When `init` carries a SharedArrayBuffer, steps go through it instead (`shared-step.ts`); only reset,
+ * close, errors and infos that shared memory cannot hold (`step-infos`) still travel as messages.
  */
 import type { Info } from '../env.ts';
 import type { MakeOptions } from '../registry.ts';
+import type { SharedStepDims, StepInfos } from './shared-step.ts';
 
 /** Main thread → worker. */
 export type MainToWorker =
@@ -21,6 +25,8 @@ export type MainToWorker =
       readonly count: number;
       /** Module URLs to import first so the worker's registry knows the env (see `declareRegistryModule`). */
       readonly modules: readonly string[];
+      /** The shared step channel and its sizes, or null to step by messages. */
+      readonly shared: { readonly buffer: SharedArrayBuffer; readonly dims: SharedStepDims } | null;
     }
   | { readonly type: 'reset'; readonly seeds: readonly (number | null)[]; readonly options: Readonly<Record<string, unknown>> | null }
   | { readonly type: 'step'; readonly actions: Float32Array }
@@ -28,7 +34,7 @@ export type MainToWorker =
 
 /** Worker → main thread. */
 export type WorkerToMain =
-  | { readonly type: 'ready'; readonly obsDim: number; readonly actionDim: number }
+  | { readonly type: 'ready'; readonly obsDim: number; readonly actionDim: number; /** Whether the worker took the shared step channel. */ readonly shared: boolean }
   | { readonly type: 'reset-done'; readonly obs: Float32Array; readonly infos: Info[]; readonly masks: Uint8Array | null }
   | {
       readonly type: 'step-done';
@@ -41,6 +47,7 @@ export type WorkerToMain =
       readonly finalInfos: (Info | null)[];
       readonly masks: Uint8Array | null;
     }
+  | (StepInfos & { readonly type: 'step-infos'; /** The command number of the shared step they belong to. */ readonly command: number })
   | { readonly type: 'closed' }
   | { readonly type: 'error'; readonly copyIndex: number | null; readonly name: string; readonly message: string };
 
@@ -51,7 +58,7 @@ export interface Endpoint {
 }
 
 const MAIN_TYPES = new Set(['init', 'reset', 'step', 'close']);
-const WORKER_TYPES = new Set(['ready', 'reset-done', 'step-done', 'closed', 'error']);
+const WORKER_TYPES = new Set(['ready', 'reset-done', 'step-done', 'step-infos', 'closed', 'error']);
 
 /** Narrows an incoming message on the worker side. */
 export function isMainToWorker(message: unknown): message is MainToWorker {

@@ -54,7 +54,7 @@ export interface VectorStepResult {
 }
 
 /** Actions for all copies: `numEnvs × actionDim` numbers. */
-export type VectorActions = Float32Array | Int32Array | readonly number[];
+export type VectorActions = Float32Array | Float64Array | Int32Array | readonly number[];
 
 /** N copies of one env stepped together. */
 export interface VectorEnv {
@@ -113,6 +113,11 @@ export function actionDimOf(space: Space): number {
     default:
       return assertNever(space);
   }
+}
+
+/** Width of the legal-action masks for actions of `space`: n for a discrete space, else 0 (no masks). */
+export function maskDimOf(space: Space): number {
+  return space.kind === 'discrete' ? space.n : 0;
 }
 
 /** Copy i's action decoded from a batch (a number for discrete, a fresh typed array otherwise). */
@@ -186,6 +191,26 @@ export function sampleActions(space: Space, numEnvs: number, rng: Rng, masks?: U
 }
 
 /**
+ * Where `CopyBlock.stepInto` writes one step of a block of `count` copies: flat arrays of fixed size (so they
+ * can be views on shared memory and reused step after step) plus the per-copy info objects.
+ */
+export interface BlockStepBuffers {
+  /** `count × obsDim`; a finished copy's row is already its reset observation. */
+  readonly obs: Float32Array;
+  readonly rewards: Float64Array;
+  readonly terminated: Uint8Array;
+  readonly truncated: Uint8Array;
+  /** `count × obsDim`; row i is copy i's last observation when it finished at this step (else untouched). */
+  readonly finalObs: Float32Array;
+  /** `count × maskDim` legal-action masks; when null, allocated (zeroed) as soon as a copy returns a mask. */
+  masks: Uint8Array | null;
+  /** Step info, or the reset info for copies that finished. */
+  readonly infos: Info[];
+  /** Last info of each copy that finished at this step, else null. */
+  readonly finalInfos: (Info | null)[];
+}
+
+/**
  * The per-copy stepping shared by the in-process vector env and the worker server: a contiguous block of
  * copies (global indices `firstIndex…`) with same-step autoreset, writing into flat batch buffers.
  */
@@ -201,6 +226,8 @@ export class CopyBlock {
   readonly maskDim: number;
   private readonly discreteActions: boolean;
   private readonly floatBoxObs: boolean;
+  /** `step`'s row buffer for final observations (sliced per finished copy), allocated at the first step. */
+  private finalObsScratch: Float32Array | null;
 
   constructor(envs: Env<Observation, Action>[], firstIndex: number) {
     if (envs.length === 0) throw new ConfigError('vector env: needs at least one copy');
@@ -212,9 +239,10 @@ export class CopyBlock {
     this.actionSpace = first.actionSpace;
     this.obsDim = flatDim(first.observationSpace);
     this.actionDim = actionDimOf(first.actionSpace);
-    this.maskDim = first.actionSpace.kind === 'discrete' ? first.actionSpace.n : 0;
+    this.maskDim = maskDimOf(first.actionSpace);
     this.discreteActions = first.actionSpace.kind === 'discrete';
     this.floatBoxObs = first.observationSpace.kind === 'box' && first.observationSpace.dtype === 'float32';
+    this.finalObsScratch = null;
   }
 
   /** Resets every copy (seeds per copy) and returns the block's batch. */
@@ -240,46 +268,66 @@ export class CopyBlock {
   /** Steps every copy with its slice of `actions` (block-local indexing), autoresetting finished copies. */
   step(actions: VectorActions): VectorStepResult {
     const n = this.envs.length;
+    const out: BlockStepBuffers = {
+      obs: new Float32Array(n * this.obsDim),
+      rewards: new Float64Array(n),
+      terminated: new Uint8Array(n),
+      truncated: new Uint8Array(n),
+      finalObs: (this.finalObsScratch ??= new Float32Array(n * this.obsDim)),
+      masks: null,
+      infos: new Array<Info>(n),
+      finalInfos: new Array<Info | null>(n),
+    };
+    this.stepInto(actions, out);
+    const finalObs: (Float32Array | null)[] = new Array<Float32Array | null>(n);
+    for (let i = 0; i < n; i++) finalObs[i] = out.terminated[i] === 0 && out.truncated[i] === 0 ? null : out.finalObs.slice(i * this.obsDim, (i + 1) * this.obsDim);
+    const result: VectorStepResult = { obs: out.obs, rewards: out.rewards, terminated: out.terminated, truncated: out.truncated, infos: out.infos, finalObs, finalInfos: out.finalInfos };
+    if (out.masks !== null) result.masks = out.masks;
+    return result;
+  }
+
+  /**
+   * `step`, writing into `out` in place (every entry of every copy is overwritten, except `finalObs` rows of
+   * copies that did not finish and `masks` rows of copies that return no mask), so the buffers can be
+   * reused across steps, e.g. views on a worker's shared memory. Returns whether any copy returned a mask.
+   */
+  stepInto(actions: VectorActions, out: BlockStepBuffers): boolean {
+    const n = this.envs.length;
     if (actions.length !== n * this.actionDim) {
       throw new VectorEnvError(this.envId, null, `expected ${n * this.actionDim} action numbers (${n} copies × ${this.actionDim}), received ${actions.length}`);
     }
     const obsDim = this.obsDim;
-    const obs = new Float32Array(n * obsDim);
-    const rewards = new Float64Array(n);
-    const terminated = new Uint8Array(n);
-    const truncated = new Uint8Array(n);
-    const infos: Info[] = new Array<Info>(n);
-    const finalObs: (Float32Array | null)[] = new Array<Float32Array | null>(n).fill(null);
-    const finalInfos: (Info | null)[] = new Array<Info | null>(n).fill(null);
-    let masks: Uint8Array | undefined;
+    let anyMask = false;
     let i = 0;
     try {
       for (; i < n; i++) {
         const env = this.envs[i];
         const r = env.step(this.discreteActions ? actions[i] : decodeAction(this.actionSpace, actions, i, this.actionDim));
-        rewards[i] = r.reward;
+        out.rewards[i] = r.reward;
+        out.terminated[i] = r.terminated ? 1 : 0;
+        out.truncated[i] = r.truncated ? 1 : 0;
         let mask = r.mask;
         if (r.terminated || r.truncated) {
-          terminated[i] = r.terminated ? 1 : 0;
-          truncated[i] = r.truncated ? 1 : 0;
-          finalObs[i] = flatten(this.observationSpace, r.obs as SpaceValue);
-          finalInfos[i] = r.info;
+          this.writeObs(r.obs, out.finalObs, i * obsDim);
+          out.finalInfos[i] = r.info;
           const reset = env.reset();
-          this.writeObs(reset.obs, obs, i * obsDim);
-          infos[i] = reset.info;
+          this.writeObs(reset.obs, out.obs, i * obsDim);
+          out.infos[i] = reset.info;
           mask = reset.mask;
         } else {
-          this.writeObs(r.obs, obs, i * obsDim);
-          infos[i] = r.info;
+          this.writeObs(r.obs, out.obs, i * obsDim);
+          out.infos[i] = r.info;
+          out.finalInfos[i] = null;
         }
-        if (mask !== undefined) (masks ??= new Uint8Array(n * this.maskDim)).set(mask, i * this.maskDim);
+        if (mask !== undefined) {
+          (out.masks ??= new Uint8Array(n * this.maskDim)).set(mask, i * this.maskDim);
+          anyMask = true;
+        }
       }
     } catch (err) {
       throw this.copyError(i, err);
     }
-    const out: VectorStepResult = { obs, rewards, terminated, truncated, infos, finalObs, finalInfos };
-    if (masks !== undefined) out.masks = masks;
-    return out;
+    return anyMask;
   }
 
   /** Writes one copy's observation into the batch (a plain copy for float32 boxes, else `flatten`). */

@@ -1,9 +1,15 @@
 /**
  * WorkerVectorEnv: the copies of a vector env spread over worker threads, contiguous blocks per worker
- * (Gymnasium's `AsyncVectorEnv`, with batched messages). Results equal `SyncVectorEnv`'s for the same seeds.
+ * (Gymnasium's `AsyncVectorEnv`, with batched steps). Results equal `SyncVectorEnv`'s for the same seeds.
  *
- * Every step sends one message per worker with the actions of all its copies and waits for one reply per
- * worker. An error in a copy rejects the step with a `VectorEnvError` naming the copy's index; a worker that
+ * Steps go through one SharedArrayBuffer per worker, signalled with `Atomics` (`shared-step.ts`): the main
+ * thread writes the actions and wakes the workers, each worker steps its copies straight into shared memory
+ * and wakes the main thread, which copies the results into fresh arrays. Where shared memory is not usable
+ * (a browser page that is not cross-origin isolated, or `sharedMemory: false`), each step is one message
+ * per worker with the actions of all its copies and one reply per worker. Reset and close are messages in
+ * both cases.
+ *
+ * An error in a copy rejects the step with a `VectorEnvError` naming the copy's index; a worker that
  * crashes or exits rejects the pending request too, so a caller never waits forever. After a failure every
  * call rejects with the first error; `close()` still tears the workers down. No Node imports: workers are
  * started through a `WorkerSpawner` (`node-worker.ts` in Node).
@@ -15,8 +21,29 @@ import { make, type MakeOptions } from '../registry.ts';
 import { flatDim, type Space } from '../spaces.ts';
 import { isWorkerToMain, type MainToWorker, type WorkerToMain } from './protocol.ts';
 import {
+  allocateSharedStep,
+  CTRL_COMMAND,
+  CTRL_HAS_MASKS,
+  CTRL_INFO_BYTES,
+  CTRL_OP,
+  CTRL_REPLY,
+  CTRL_STATUS,
+  decodeStepInfos,
+  OP_STEP,
+  OP_YIELD,
+  sharedMemoryAvailable,
+  sharedStepViews,
+  STATUS_INFOS,
+  STATUS_INFOS_MESSAGE,
+  STATUS_OK,
+  type SharedStepDims,
+  waitAsync,
+  type SharedStepViews,
+} from './shared-step.ts';
+import {
   actionDimOf,
   copySeeds,
+  maskDimOf,
   VectorEnvError,
   type VectorActions,
   type VectorEnv,
@@ -27,6 +54,20 @@ import {
   type WorkerSpawner,
 } from './vector-env.ts';
 
+/**
+ * How the main thread waits for the workers' shared-memory replies. `block`: asleep in `Atomics.wait` (no
+ * CPU; woken directly by the worker) for up to `BLOCK_MS`, which needs a thread allowed to block (Node, a
+ * Web Worker; not a browser page). `spin`: polls the reply words for up to `SPIN_MS`. `async`: only
+ * `Atomics.waitAsync`, whose wake-up is an event-loop turn. The first two fall back to `async` when time
+ * runs out, so a crashed worker is still noticed; both also wait only once the caller yields (at `await`).
+ */
+export type ReplyWait = 'block' | 'spin' | 'async';
+
+/** Longest the main thread sleeps per step with `replyWait: 'block'` before going back to its event loop. */
+const BLOCK_MS = 20;
+/** Longest the main thread spins per step with `replyWait: 'spin'`. */
+const SPIN_MS = 1;
+
 /** What `WorkerVectorEnv.create` needs. */
 export interface WorkerVectorEnvOptions {
   readonly envId: string;
@@ -36,6 +77,10 @@ export interface WorkerVectorEnvOptions {
   readonly spawn: WorkerSpawner;
   /** Registry modules each worker imports before `make` (see `declareRegistryModule`). */
   readonly modules: readonly string[];
+  /** Step through shared memory where available (default true); false steps by messages. */
+  readonly sharedMemory?: boolean;
+  /** How the main thread waits for shared-memory replies (default: `block` where this thread may block). */
+  readonly replyWait?: ReplyWait;
 }
 
 interface Pending {
@@ -43,19 +88,37 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
-/** One worker: its handle, its block of copies and its (single) pending request. */
+/** The reply of a shared step whose infos were all empty. */
+const NO_INFOS: WorkerToMain = { type: 'step-infos', command: 0, infos: [], finalInfos: [] };
+
+/** One worker: its handle, its block of copies, its (single) pending request and its shared channel. */
 class WorkerSlot {
   readonly handle: WorkerHandle;
   readonly index: number;
   readonly firstIndex: number;
   readonly count: number;
   pending: Pending | null;
+  /** Views on the worker's shared step buffer, once the worker took it. */
+  shared: SharedStepViews | null;
+  /** The last command number sent through `shared`. */
+  command: number;
+  /** The command number of the shared step in flight. */
+  stepCommand: number;
+  /** `CTRL_REPLY` before that step (the worker changes it when done). */
+  lastReply: number;
+  /** A `step-infos` message of the step in flight (it may arrive before or after the reply word). */
+  infoMessage: Extract<WorkerToMain, { type: 'step-infos' }> | null;
   constructor(handle: WorkerHandle, index: number, firstIndex: number, count: number) {
     this.handle = handle;
     this.index = index;
     this.firstIndex = firstIndex;
     this.count = count;
     this.pending = null;
+    this.shared = null;
+    this.command = 0;
+    this.stepCommand = 0;
+    this.lastReply = 0;
+    this.infoMessage = null;
   }
 }
 
@@ -68,7 +131,11 @@ export class WorkerVectorEnv implements VectorEnv {
   readonly obsDim: number;
   readonly actionDim: number;
   readonly actionRng: Rng;
+  private readonly maskDim: number;
+  private readonly replyWait: ReplyWait;
   private readonly slots: WorkerSlot[];
+  /** Whether steps go through shared memory (every worker took its channel). */
+  private stepsShared: boolean;
   private failure: Error | null;
   private closed: boolean;
 
@@ -80,6 +147,9 @@ export class WorkerVectorEnv implements VectorEnv {
     this.obsDim = spaces.obsDim;
     this.actionDim = spaces.actionDim;
     this.actionRng = new Rng(1);
+    this.stepsShared = false;
+    this.maskDim = maskDimOf(spaces.act);
+    this.replyWait = opts.replyWait ?? (canBlock() ? 'block' : 'async');
     this.slots = slots;
     this.failure = null;
     this.closed = false;
@@ -101,22 +171,31 @@ export class WorkerVectorEnv implements VectorEnv {
     }
     const vec = new WorkerVectorEnv(opts, slots, spaces);
     slots.forEach((slot) => vec.listen(slot));
+    const useShared = (opts.sharedMemory ?? true) && sharedMemoryAvailable();
     try {
-      const replies = await Promise.all(
-        slots.map((slot) =>
-          vec.request(slot, { type: 'init', envId: opts.envId, makeOptions: opts.makeOptions, firstIndex: slot.firstIndex, count: slot.count, modules: opts.modules }),
-        ),
+      await Promise.all(
+        slots.map(async (slot) => {
+          const dims: SharedStepDims = { count: slot.count, obsDim: spaces.obsDim, actionDim: spaces.actionDim, maskDim: vec.maskDim };
+          const buffer = useShared ? allocateSharedStep(dims) : null;
+          const shared = buffer === null ? null : { buffer, dims };
+          const reply = await vec.request(slot, { type: 'init', envId: opts.envId, makeOptions: opts.makeOptions, firstIndex: slot.firstIndex, count: slot.count, modules: opts.modules, shared });
+          if (reply.type !== 'ready' || reply.obsDim !== spaces.obsDim || reply.actionDim !== spaces.actionDim) {
+            throw new VectorEnvError(opts.envId, null, `worker ${slot.index} built copies whose spaces differ from the main thread's (is the env registered the same way in workers?)`);
+          }
+          if (reply.shared && buffer !== null) slot.shared = sharedStepViews(buffer, dims);
+        }),
       );
-      replies.forEach((reply, w) => {
-        if (reply.type !== 'ready' || reply.obsDim !== spaces.obsDim || reply.actionDim !== spaces.actionDim) {
-          throw new VectorEnvError(opts.envId, null, `worker ${w} built copies whose spaces differ from the main thread's (is the env registered the same way in workers?)`);
-        }
-      });
     } catch (err) {
       await vec.close();
       throw err;
     }
+    vec.stepsShared = slots.every((slot) => slot.shared !== null);
     return vec;
+  }
+
+  /** Whether steps go through shared memory (else one message per worker and step). */
+  get sharedSteps(): boolean {
+    return this.stepsShared;
   }
 
   /** Resets every copy (copy i gets `seed + i`); a seed also re-seeds `actionRng`. */
@@ -148,11 +227,150 @@ export class WorkerVectorEnv implements VectorEnv {
     return masks === undefined ? { obs, infos } : { obs, infos, masks };
   }
 
-  /** Steps every copy: one message per worker with its copies' actions, same-step autoreset. */
+  /** Steps every copy with same-step autoreset: through shared memory, else one message per worker. */
   async step(actions: VectorActions): Promise<VectorStepResult> {
     if (actions.length !== this.numEnvs * this.actionDim) {
       throw new VectorEnvError(this.spec.id, null, `expected ${this.numEnvs * this.actionDim} action numbers (${this.numEnvs} copies × ${this.actionDim}), received ${actions.length}`);
     }
+    if (!this.stepsShared) return this.stepByMessages(actions);
+    if (this.failure !== null) throw this.failure;
+    for (const slot of this.slots) if (slot.pending !== null) throw this.busy(slot);
+    const replies = this.slots.map((slot) => this.sendStep(slot, actions));
+    // Waiting may block this thread, so wait once the caller yields: code between `step()` and its
+    // `await` still overlaps with the workers.
+    await Promise.resolve();
+    this.waitForReplies();
+    return this.gather(await Promise.all(replies));
+  }
+
+  /** Closes every copy and terminates the workers; safe to call twice, also after a failure. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const bye = this.failure === null ? this.slots.map((slot) => this.request(slot, { type: 'close' }).catch(() => undefined)) : [];
+    await Promise.race([Promise.all(bye), new Promise((resolve) => setTimeout(resolve, 1000))]);
+    this.failure ??= new VectorEnvError(this.spec.id, null, 'the vector env is closed');
+    await Promise.all(this.slots.map((slot) => slot.handle.terminate().catch(() => undefined)));
+    // Release the main thread's `Atomics.waitAsync` of a step cut short (its pending request is rejected).
+    for (const slot of this.slots) if (slot.shared !== null) Atomics.notify(slot.shared.ctrl, CTRL_REPLY);
+  }
+
+  // ── shared-memory steps ──
+
+  /** Writes the slot's actions into its shared buffer and wakes the worker; resolves with the step's infos. */
+  private sendStep(slot: WorkerSlot, actions: VectorActions): Promise<WorkerToMain> {
+    const views = slot.shared as SharedStepViews;
+    const start = slot.firstIndex * this.actionDim;
+    for (let k = 0; k < views.actions.length; k++) views.actions[k] = actions[start + k];
+    slot.lastReply = Atomics.load(views.ctrl, CTRL_REPLY);
+    const reply = new Promise<WorkerToMain>((resolve, reject) => {
+      slot.pending = { resolve, reject };
+    });
+    slot.stepCommand = this.signal(slot, OP_STEP);
+    return reply;
+  }
+
+  /** Tells a worker with a shared channel to step (`OP_STEP`) or to read a message (`OP_YIELD`); returns the command number. */
+  private signal(slot: WorkerSlot, op: number): number {
+    const ctrl = (slot.shared as SharedStepViews).ctrl;
+    Atomics.store(ctrl, CTRL_OP, op);
+    Atomics.store(ctrl, CTRL_COMMAND, ++slot.command);
+    Atomics.notify(ctrl, CTRL_COMMAND);
+    return slot.command;
+  }
+
+  /** Waits for every step in flight as `replyWait` says, then hands what is left to `Atomics.waitAsync`. */
+  private waitForReplies(): void {
+    const budgetMs = this.replyWait === 'block' ? BLOCK_MS : this.replyWait === 'spin' ? SPIN_MS : 0;
+    const deadline = performance.now() + budgetMs;
+    for (const slot of this.slots) {
+      if (slot.pending === null || slot.shared === null) continue;
+      const ctrl = slot.shared.ctrl;
+      if (this.replyWait === 'block') {
+        Atomics.wait(ctrl, CTRL_REPLY, slot.lastReply, Math.max(0, deadline - performance.now()));
+      } else if (this.replyWait === 'spin') {
+        while (Atomics.load(ctrl, CTRL_REPLY) === slot.lastReply && performance.now() < deadline) {
+          // spin: the reply is expected within SPIN_MS
+        }
+      }
+      if (!this.takeReply(slot)) this.watchReply(slot);
+    }
+  }
+
+  /** Takes the slot's reply once the worker publishes it, from the event loop (`Atomics.waitAsync`). */
+  private watchReply(slot: WorkerSlot): void {
+    const command = slot.stepCommand;
+    const check = (): void => {
+      if (slot.pending !== null && slot.stepCommand === command && !this.takeReply(slot)) this.watchReply(slot);
+    };
+    const wait = waitAsync((slot.shared as SharedStepViews).ctrl, CTRL_REPLY, slot.lastReply);
+    if (wait.async) void wait.value.then(check);
+    else check();
+  }
+
+  /**
+   * Settles the step in flight if the worker has published its reply; returns false if not yet. With
+   * `STATUS_INFOS_MESSAGE` the step settles when that message is also here; with `STATUS_ERROR` the
+   * worker's `error` message rejects it.
+   */
+  private takeReply(slot: WorkerSlot): boolean {
+    const pending = slot.pending;
+    const views = slot.shared;
+    if (pending === null || views === null) return true;
+    const ctrl = views.ctrl;
+    if (Atomics.load(ctrl, CTRL_REPLY) !== slot.stepCommand) return false;
+    const status = Atomics.load(ctrl, CTRL_STATUS);
+    let reply: WorkerToMain | null = null;
+    if (status === STATUS_OK) reply = NO_INFOS;
+    else if (status === STATUS_INFOS) reply = { type: 'step-infos', command: slot.stepCommand, ...decodeStepInfos(views.infoText, Atomics.load(ctrl, CTRL_INFO_BYTES)) };
+    else if (status === STATUS_INFOS_MESSAGE && slot.infoMessage?.command === slot.stepCommand) reply = slot.infoMessage;
+    if (reply !== null) {
+      slot.pending = null;
+      slot.infoMessage = null;
+      pending.resolve(reply);
+    }
+    return true;
+  }
+
+  /** Copies the workers' shared results into a fresh step result (so callers may keep it). */
+  private gather(replies: WorkerToMain[]): VectorStepResult {
+    const n = this.numEnvs;
+    const d = this.obsDim;
+    const out: VectorStepResult = {
+      obs: new Float32Array(n * d),
+      rewards: new Float64Array(n),
+      terminated: new Uint8Array(n),
+      truncated: new Uint8Array(n),
+      infos: new Array<Info>(n),
+      finalObs: new Array<Float32Array | null>(n),
+      finalInfos: new Array<Info | null>(n),
+    };
+    replies.forEach((reply, w) => {
+      if (reply.type !== 'step-infos') throw this.unexpected(w, reply);
+      const slot = this.slots[w];
+      const v = slot.shared as SharedStepViews;
+      const first = slot.firstIndex;
+      out.obs.set(v.obs, first * d);
+      out.rewards.set(v.rewards, first);
+      out.terminated.set(v.terminated, first);
+      out.truncated.set(v.truncated, first);
+      if (Atomics.load(v.ctrl, CTRL_HAS_MASKS) === 1) (out.masks ??= new Uint8Array(n * this.maskDim)).set(v.masks, first * this.maskDim);
+      for (let i = 0; i < slot.count; i++) {
+        const finished = v.terminated[i] === 1 || v.truncated[i] === 1;
+        out.infos[first + i] = {};
+        out.finalObs[first + i] = finished ? v.finalObs.slice(i * d, (i + 1) * d) : null;
+        out.finalInfos[first + i] = finished ? {} : null;
+      }
+      for (const [i, info] of reply.infos) out.infos[first + i] = info;
+      for (const [i, info] of reply.finalInfos) out.finalInfos[first + i] = info;
+    });
+    return out;
+  }
+
+  // ── message steps (no shared memory) ──
+
+  /** One message per worker with its copies' actions, one reply per worker with their results. */
+  private async stepByMessages(actions: VectorActions): Promise<VectorStepResult> {
     const replies = await Promise.all(
       this.slots.map((slot) => {
         const part = new Float32Array(slot.count * this.actionDim);
@@ -188,18 +406,15 @@ export class WorkerVectorEnv implements VectorEnv {
     return out;
   }
 
-  /** Closes every copy and terminates the workers; safe to call twice, also after a failure. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    const bye = this.failure === null ? this.slots.map((slot) => this.request(slot, { type: 'close' }).catch(() => undefined)) : [];
-    await Promise.race([Promise.all(bye), new Promise((resolve) => setTimeout(resolve, 1000))]);
-    this.failure ??= new VectorEnvError(this.spec.id, null, 'the vector env is closed');
-    await Promise.all(this.slots.map((slot) => slot.handle.terminate().catch(() => undefined)));
-  }
+  // ── messages and failures ──
 
   private listen(slot: WorkerSlot): void {
     slot.handle.onMessage((message) => {
+      if (isWorkerToMain(message) && message.type === 'step-infos') {
+        slot.infoMessage = message; // part of a shared step: it settles once the reply word is set too
+        this.takeReply(slot);
+        return;
+      }
       const pending = slot.pending;
       slot.pending = null;
       if (!isWorkerToMain(message)) {
@@ -216,7 +431,8 @@ export class WorkerVectorEnv implements VectorEnv {
       const pending = slot.pending;
       slot.pending = null;
       if (this.closed && pending === null) return;
-      this.fail(new VectorEnvError(this.spec.id, null, `worker ${slot.index} (copies ${slot.firstIndex}–${slot.firstIndex + slot.count - 1}) failed: ${error.message}`), pending);
+      const message = this.closed ? 'the vector env was closed during this request' : `worker ${slot.index} (copies ${slot.firstIndex}–${slot.firstIndex + slot.count - 1}) failed: ${error.message}`;
+      this.fail(new VectorEnvError(this.spec.id, null, message), pending);
     });
   }
 
@@ -226,13 +442,16 @@ export class WorkerVectorEnv implements VectorEnv {
     // Other workers' requests of the same call are answered normally; later calls reject with `failure`.
   }
 
+  /** Posts a request and resolves with the worker's reply message (one request per worker at a time). */
   private request(slot: WorkerSlot, message: MainToWorker, transfer: ArrayBuffer[] = []): Promise<WorkerToMain> {
     if (this.failure !== null && message.type !== 'close') return Promise.reject(this.failure);
-    if (slot.pending !== null) return Promise.reject(new VectorEnvError(this.spec.id, null, `worker ${slot.index} is busy: await each reset/step before the next`));
+    if (slot.pending !== null) return Promise.reject(this.busy(slot));
     return new Promise<WorkerToMain>((resolve, reject) => {
       slot.pending = { resolve, reject };
       try {
         slot.handle.postMessage(message, transfer);
+        // A worker serving shared steps may be asleep on its command word: send it to its event loop.
+        if (slot.shared !== null) this.signal(slot, OP_YIELD);
       } catch (err) {
         slot.pending = null;
         reject(err instanceof Error ? err : new Error(String(err)));
@@ -240,7 +459,22 @@ export class WorkerVectorEnv implements VectorEnv {
     });
   }
 
+  private busy(slot: WorkerSlot): VectorEnvError {
+    return new VectorEnvError(this.spec.id, null, `worker ${slot.index} is busy: await each reset/step before the next`);
+  }
+
   private unexpected(w: number, reply: WorkerToMain): VectorEnvError {
     return new VectorEnvError(this.spec.id, null, `worker ${w} answered with an unexpected ${reply.type} message`);
+  }
+}
+
+/** Whether this thread may block in `Atomics.wait` (not a browser page's main thread). */
+function canBlock(): boolean {
+  if (typeof SharedArrayBuffer !== 'function') return false;
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
   }
 }

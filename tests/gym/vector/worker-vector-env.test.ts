@@ -1,14 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import '../../../envs/index.ts';
 import { ConfigError } from '../../../src/core/errors.ts';
-import { Rng } from '../../../src/core/rng.ts';
-import { makeSyncVec, makeVec, register, unregister } from '../../../src/gym/registry.ts';
+import type { Info } from '../../../src/gym/env.ts';
+import { makeSyncVec, makeVec, register, registryModules, unregister, type MakeOptions } from '../../../src/gym/registry.ts';
 import { DebugEnv } from '../../../src/gym/debug-env.ts';
 import { spawnNodeWorker } from '../../../src/gym/vector/node-worker.ts';
-import { sampleActions, VectorEnvError, type VectorEnv, type WorkerHandle } from '../../../src/gym/vector/vector-env.ts';
+import { sampleActions, VectorEnvError, type VectorEnv, type VectorStepResult, type WorkerHandle } from '../../../src/gym/vector/vector-env.ts';
+import { WorkerVectorEnv } from '../../../src/gym/vector/worker-vector-env.ts';
+import './info-env-fixture.ts';
 
 const open: VectorEnv[] = [];
-async function track(vec: Promise<VectorEnv>): Promise<VectorEnv> {
+async function track<V extends VectorEnv>(vec: Promise<V>): Promise<V> {
   const v = await vec;
   open.push(v);
   return v;
@@ -18,35 +20,136 @@ afterEach(async () => {
   unregister('Test/MainOnly-v0');
 });
 
-describe('WorkerVectorEnv', () => {
-  it('gives bit-identical results to SyncVectorEnv, autoresets and truncation included', async () => {
+/** Steps a worker vector env and the in-process one side by side and expects identical results. */
+async function expectSameAsSync(id: string, numEnvs: number, opts: MakeOptions, workerOpts: { sharedMemory: boolean }, steps = 40): Promise<{ finished: number; workers: VectorEnv }> {
+  const workers = await track(makeVec(id, numEnvs, { workers: 2, ...opts, ...workerOpts }));
+  const sync = makeSyncVec(id, numEnvs, opts);
+  expect((workers as WorkerVectorEnv).sharedSteps).toBe(workerOpts.sharedMemory);
+  expect([workers.obsDim, workers.actionDim]).toEqual([sync.obsDim, sync.actionDim]);
+  const rw = await workers.reset({ seed: 3 });
+  const rs = sync.resetSync({ seed: 3 });
+  expect(plain(rw)).toEqual(plain(rs));
+  let masks = rs.masks;
+  let finished = 0;
+  for (let t = 0; t < steps; t++) {
+    if (t === steps >> 1) {
+      // a reset in the middle of a run (a message while the workers serve shared steps)
+      const a = await workers.reset({ seed: 11 });
+      const b = sync.resetSync({ seed: 11 });
+      expect(plain(a)).toEqual(plain(b));
+      masks = b.masks;
+    }
+    const actions = sampleActions(sync.singleActionSpace, numEnvs, sync.actionRng, masks);
+    const w = await workers.step(actions);
+    const s = sync.stepSync(actions);
+    expect(plain(w)).toEqual(plain(s));
+    masks = s.masks;
+    finished += w.finalObs.filter((f) => f !== null).length;
+  }
+  return { finished, workers };
+}
+
+/** A step or reset result with typed arrays as plain arrays, and episode times (wall clock) left out. */
+function plain(r: Partial<VectorStepResult> & { obs: Float32Array; infos: Info[] }): unknown {
+  const untimed = (info: Info | null): unknown => (info !== null && typeof info.episode === 'object' ? { ...info, episode: { ...info.episode, t: 'wall clock' } } : info);
+  return {
+    ...r,
+    infos: r.infos.map(untimed),
+    finalInfos: r.finalInfos?.map(untimed),
+    obs: Array.from(r.obs),
+    rewards: r.rewards && Array.from(r.rewards),
+    terminated: r.terminated && Array.from(r.terminated),
+    truncated: r.truncated && Array.from(r.truncated),
+    masks: r.masks && Array.from(r.masks),
+    finalObs: r.finalObs?.map((f) => (f === null ? null : Array.from(f))),
+  };
+}
+
+describe.each([
+  { transport: 'shared memory', sharedMemory: true },
+  { transport: 'messages', sharedMemory: false },
+])('WorkerVectorEnv ($transport)', ({ sharedMemory }) => {
+  it('gives the same results as SyncVectorEnv: autoresets, truncation, box actions, resets mid-run', async () => {
     for (const [id, opts] of [
       ['CartPole-v1', { maxEpisodeSteps: 12 }],
       ['Pendulum-v1', { maxEpisodeSteps: 9 }],
     ] as const) {
-      const workers = await track(makeVec(id, 5, { workers: 2, ...opts }));
-      const sync = makeSyncVec(id, 5, opts);
-      expect([workers.obsDim, workers.actionDim]).toEqual([sync.obsDim, sync.actionDim]);
-      const rw = await workers.reset({ seed: 3 });
-      const rs = sync.resetSync({ seed: 3 });
-      expect(Array.from(rw.obs)).toEqual(Array.from(rs.obs));
-      const rng = new Rng(1);
-      let finished = 0;
-      for (let t = 0; t < 40; t++) {
-        const actions = sampleActions(sync.singleActionSpace, 5, rng);
-        const w = await workers.step(actions);
-        const s = sync.stepSync(actions);
-        expect(Array.from(w.obs)).toEqual(Array.from(s.obs));
-        expect(Array.from(w.rewards)).toEqual(Array.from(s.rewards));
-        expect(Array.from(w.terminated)).toEqual(Array.from(s.terminated));
-        expect(Array.from(w.truncated)).toEqual(Array.from(s.truncated));
-        expect(w.finalObs.map((f) => (f === null ? null : Array.from(f)))).toEqual(s.finalObs.map((f) => (f === null ? null : Array.from(f))));
-        expect(w.infos).toEqual(s.infos);
-        expect(w.finalInfos).toEqual(s.finalInfos);
-        finished += w.finalObs.filter((f) => f !== null).length;
-      }
+      const { finished } = await expectSameAsSync(id, 5, opts, { sharedMemory });
       expect(finished).toBeGreaterThan(5);
     }
+  });
+
+  it('gives the same infos, final infos and masks as SyncVectorEnv, whatever they hold', async () => {
+    // Catch: JSON infos every step, episode statistics in the final infos; TicTacToe: masks every step;
+    // InfoEnv: typed arrays, NaN, undefined, large infos, and masks from only some copies.
+    await expectSameAsSync('Catch-v0', 4, { recordEpisodeStatistics: true }, { sharedMemory }, 30);
+    await expectSameAsSync('TicTacToe-v0', 4, {}, { sharedMemory }, 20);
+    const { finished } = await expectSameAsSync('Test/InfoEnv-v0', 5, {}, { sharedMemory }, 30);
+    expect(finished).toBeGreaterThan(5);
+  });
+
+  it('returns fresh arrays each step (not views on shared memory), and keeps stepping after idle gaps', async () => {
+    const vec = await track(makeVec('CartPole-v1', 4, { workers: 2, sharedMemory }));
+    await vec.reset({ seed: 0 });
+    const first = await vec.step([0, 1, 0, 1]);
+    const kept = Array.from(first.obs);
+    expect(first.obs.buffer).toBeInstanceOf(ArrayBuffer);
+    for (let t = 0; t < 3; t++) {
+      await new Promise((resolve) => setTimeout(resolve, 30)); // long enough for the workers to go idle
+      const r = await vec.step([1, 0, 1, 0]);
+      expect(r.obs).not.toBe(first.obs);
+    }
+    expect(Array.from(first.obs)).toEqual(kept);
+  });
+
+  it('rejects with the copy index when an env throws mid-run, then closes cleanly', async () => {
+    const vec = await track(makeVec('Debug/SlowEnv-v0', 6, { workers: 2, sharedMemory, kwargs: { stepWork: 10, failOnSeed: 104, failAtStep: 5 } }));
+    await vec.reset({ seed: 100 });
+    for (let t = 0; t < 4; t++) await vec.step([1, 0, 1, 0, 1, 0]);
+    const err = await vec.step([1, 0, 1, 0, 1, 0]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(VectorEnvError);
+    expect((err as VectorEnvError).copyIndex).toBe(4);
+    expect((err as Error).message).toMatch(/copy 4: .*injected failure at step 5 \[in worker 1\]/);
+    await expect(vec.reset({ seed: 0 })).rejects.toBe(err);
+    await vec.close();
+  });
+
+  it('close() during a step settles the step and stops the workers; close() after steps too', async () => {
+    const vec = await track(makeVec('Debug/SlowEnv-v0', 4, { workers: 2, sharedMemory, kwargs: { stepCostUs: 20_000 } }));
+    await vec.reset({ seed: 0 });
+    await vec.step([0, 1, 0, 1]);
+    const inFlight = vec.step([0, 1, 0, 1]).then(
+      () => 'fulfilled',
+      (e: unknown) => e,
+    );
+    await vec.close();
+    const settled = await inFlight;
+    if (settled !== 'fulfilled') expect((settled as Error).message).toMatch(/closed/);
+    await expect(vec.step([0, 1, 0, 1])).rejects.toThrow(/closed/);
+
+    const after = await makeVec('CartPole-v1', 2, { workers: 2, sharedMemory });
+    await after.reset({ seed: 0 });
+    await after.step([0, 1]);
+    await after.close();
+    await expect(after.step([0, 1])).rejects.toThrow(/closed/);
+  });
+});
+
+describe('WorkerVectorEnv', () => {
+  it('uses shared memory by default in Node, and every way of waiting for replies gives the same numbers', async () => {
+    const results: number[][] = [];
+    for (const replyWait of ['block', 'spin', 'async'] as const) {
+      const vec = await track(
+        WorkerVectorEnv.create({ envId: 'Test/InfoEnv-v0', numEnvs: 4, workers: 2, makeOptions: {}, spawn: spawnNodeWorker, modules: registryModules(), replyWait }),
+      );
+      expect(vec.sharedSteps).toBe(true);
+      await vec.reset({ seed: 5 });
+      const rewards: number[] = [];
+      for (let t = 0; t < 12; t++) rewards.push(...(await vec.step([t % 3, 2, 1, 0])).rewards);
+      results.push(rewards);
+    }
+    expect(results[1]).toEqual(results[0]);
+    expect(results[2]).toEqual(results[0]);
   });
 
   it('rejects with an error naming the copy index when an env throws in a worker', async () => {

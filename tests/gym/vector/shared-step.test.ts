@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import {
+  allocateSharedStep,
+  collectStepInfos,
+  decodeStepInfos,
+  encodeStepInfos,
+  isEmptyInfo,
+  sharedMemoryAvailable,
+  sharedStepViews,
+  type StepInfos,
+} from '../../../src/gym/vector/shared-step.ts';
+
+const room = (): Uint8Array => new Uint8Array(new SharedArrayBuffer(4096));
+
+describe('shared step channel', () => {
+  it('is available in Node', () => {
+    expect(sharedMemoryAvailable()).toBe(true);
+  });
+
+  it('lays out aligned, non-overlapping views for any sizes', () => {
+    for (const dims of [
+      { count: 1, obsDim: 1, actionDim: 1, maskDim: 0 },
+      { count: 3, obsDim: 5, actionDim: 3, maskDim: 7 },
+      { count: 8, obsDim: 84 * 84, actionDim: 1, maskDim: 4 },
+    ]) {
+      const buffer = allocateSharedStep(dims);
+      const v = sharedStepViews(buffer, dims);
+      const regions = [v.ctrl, v.actions, v.rewards, v.obs, v.finalObs, v.terminated, v.truncated, v.masks, v.infoText].map((a) => [a.byteOffset, a.byteOffset + a.byteLength] as const);
+      for (let k = 1; k < regions.length; k++) expect(regions[k][0]).toBe(regions[k - 1][1]);
+      expect(regions.at(-1)?.[1]).toBe(buffer.byteLength);
+      expect([v.actions.length, v.obs.length, v.masks.length]).toEqual([dims.count * dims.actionDim, dims.count * dims.obsDim, dims.count * dims.maskDim]);
+    }
+  });
+
+  it('sends nothing for empty infos, and only the non-empty ones otherwise', () => {
+    expect(isEmptyInfo({})).toBe(true);
+    expect(isEmptyInfo(Object.create(null) as Record<string, unknown>)).toBe(true);
+    expect(isEmptyInfo({ a: undefined })).toBe(false);
+    expect(isEmptyInfo(new Map() as unknown as Record<string, unknown>)).toBe(false);
+    expect(collectStepInfos([{}, {}, {}], [null, {}, null])).toBeNull();
+    expect(collectStepInfos([{}, { score: 2 }, {}], [{ lives: 0 }, null, {}])).toEqual({ infos: [[1, { score: 2 }]], finalInfos: [[0, { lives: 0 }]] });
+  });
+
+  it('round-trips JSON-exact infos through shared memory', () => {
+    const infos: StepInfos = {
+      infos: [
+        [0, { score: 3, name: 'ünïcode ✓', nested: { list: [1, 2.5e-300, null, false], empty: {} } }],
+        [2, { seat: 1, opponentActions: [4, 7] }],
+      ],
+      finalInfos: [[2, { episode: { r: -1.25, l: 9, t: 0.001 } }]],
+    };
+    const text = room();
+    const bytes = encodeStepInfos(infos, text);
+    expect(bytes).toBeGreaterThan(0);
+    expect(decodeStepInfos(text, bytes)).toEqual(infos);
+  });
+
+  it('refuses (-1: send by message) what JSON would change, and what does not fit', () => {
+    const refuse = (info: Record<string, unknown>): number => encodeStepInfos({ infos: [[0, info]], finalInfos: [] }, room());
+    expect(refuse({ v: new Float32Array(2) })).toBe(-1);
+    expect(refuse({ v: NaN })).toBe(-1);
+    expect(refuse({ v: Infinity })).toBe(-1);
+    expect(refuse({ v: -0 })).toBe(-1);
+    expect(refuse({ v: undefined })).toBe(-1);
+    expect(refuse({ v: [1, , 3] })).toBe(-1);
+    expect(refuse({ v: new Date(0) })).toBe(-1);
+    expect(refuse({ v: new Map() })).toBe(-1);
+    expect(refuse({ v: 1n })).toBe(-1);
+    expect(refuse({ toJSON: 1 })).toBe(-1);
+    expect(refuse({ text: 'x'.repeat(5000) })).toBe(-1);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(refuse(cyclic)).toBe(-1);
+    expect(refuse({ v: 0, ok: [0.1, 'a'] })).toBeGreaterThan(0);
+  });
+});
