@@ -27,7 +27,7 @@ import type { AsyncVecEnv, Episode, VecEnv } from '../agents/common/vec.ts';
 import { runContext, writeCheckpoint } from '../src/cli/run-context.ts';
 import { evaluatePolicy } from '../src/cli/eval.ts';
 import { spec as envSpec } from '../src/gym/registry.ts';
-import type { Env, Info } from '../src/gym/env.ts';
+import type { Info } from '../src/gym/env.ts';
 import { commitId, machine } from './common.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -95,21 +95,6 @@ export const BOARD_ROWS: readonly Row[] = [
 /** One seed's outcome. */
 export type SeedResult = { seed: number; evalMean: number; evalStd: number; wallS: number; solvedStep: number | null; solvedS: number | null };
 
-/** `env`, also recording the `info` of every episode's last step into `ends`. */
-function recordEnds(env: Env, ends: Info[]): Env {
-  return {
-    observationSpace: env.observationSpace, actionSpace: env.actionSpace, spec: env.spec, actionRng: env.actionRng, unwrapped: env.unwrapped,
-    reset: (opts) => env.reset(opts),
-    step: (action) => {
-      const s = env.step(action);
-      if (s.terminated || s.truncated) ends.push(s.info);
-      return s;
-    },
-    render: () => env.render(),
-    close: () => env.close(),
-  };
-}
-
 /** Wraps a context so every finished training episode is seen (for the last-20 threshold). */
 function watched(ctx: RunContext, onEpisodes: (eps: Episode[], steps: number) => void): RunContext {
   let steps = 0;
@@ -158,8 +143,7 @@ export async function runSeed(row: Row, seed: number, overrides: Record<string, 
   const wallS = (performance.now() - t0) / 1000;
   if (saveDir !== null) writeCheckpoint(join(saveDir, `${rowName(row)}.seed${seed}.safetensors`), run.checkpoint());
   await run.close();
-  const ends: Info[] = [];
-  const { returns } = evaluatePolicy(run.policy, () => recordEnds(ctx.makeEnv(), ends), row.episodes ?? 100, 10_000);
+  const { returns, ends } = evaluatePolicy(run.policy, ctx.makeEnv, row.episodes ?? 100, 10_000);
   const metric = row.metric;
   const scores = metric === undefined ? returns : returns.map((r, i) => metric.of(ends[i], r));
   const mean = scores.reduce((a, b) => a + b, 0) / scores.length;

@@ -1,23 +1,34 @@
 /**
- * `dojo eval --checkpoint <file> [--episodes n] [--seed n] [--json]`: runs the saved policy
- * deterministically and reports the mean and std of the episodic return.
+ * `dojo eval --checkpoint <file> [--episodes n] [--seed n] [--json] [--info]`: runs the saved policy
+ * deterministically and reports the mean and std of the episodic return; `--info` adds how many episodes
+ * ended by termination (a fall, a loss) and the mean of every numeric field of the episodes' last `info`
+ * (the walker's distance and cost of transport, Snake's length, …).
  */
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ConfigError } from '../core/errors.ts';
-import type { Env } from '../gym/env.ts';
+import type { Env, Info } from '../gym/env.ts';
 import { getAgent } from '../../agents/index.ts';
 import type { CheckpointPayload, Policy } from '../../agents/common/agent.ts';
 import { readCheckpointMeta } from '../../agents/common/checkpoint.ts';
 import { readCheckpoint, runContext } from './run-context.ts';
 
 /** The result of an evaluation. */
-export type EvalResult = { env: string; algo: string; episodes: number; mean_return: number; std_return: number; returns: number[]; lengths: number[] };
+export type EvalResult = {
+  env: string; algo: string; episodes: number; mean_return: number; std_return: number; returns: number[]; lengths: number[];
+  /** Episodes that ended by termination rather than truncation. */
+  terminated: number;
+  /** Mean over episodes of each numeric field of the last step's info (fields missing in some episodes are left out). */
+  info: Record<string, number>;
+};
+
+/** What `evaluatePolicy` saw: per episode its return, length, last info and whether it terminated. */
+export type Episodes = { returns: number[]; lengths: number[]; ends: Info[]; terminated: boolean[] };
 
 /** Runs `episodes` episodes of `policy` in `env`, seeds seed, seed+1, …; deterministic actions by default. */
-export function evaluatePolicy(policy: Policy, makeEnv: () => Env, episodes: number, seed: number, deterministic = true): { returns: number[]; lengths: number[] } {
+export function evaluatePolicy(policy: Policy, makeEnv: () => Env, episodes: number, seed: number, deterministic = true): Episodes {
   const env = makeEnv();
-  const returns: number[] = [], lengths: number[] = [];
+  const returns: number[] = [], lengths: number[] = [], ends: Info[] = [], terminated: boolean[] = [];
   try {
     for (let e = 0; e < episodes; e++) {
       const r = env.reset({ seed: seed + e });
@@ -28,7 +39,11 @@ export function evaluatePolicy(policy: Policy, makeEnv: () => Env, episodes: num
         const s = env.step(policy.act(obs, { deterministic, mask }));
         total += s.reward;
         len += 1;
-        if (s.terminated || s.truncated) break;
+        if (s.terminated || s.truncated) {
+          ends.push(s.info);
+          terminated.push(s.terminated);
+          break;
+        }
         obs = s.obs;
         mask = s.mask;
       }
@@ -38,7 +53,17 @@ export function evaluatePolicy(policy: Policy, makeEnv: () => Env, episodes: num
   } finally {
     env.close();
   }
-  return { returns, lengths };
+  return { returns, lengths, ends, terminated };
+}
+
+/** Mean of each numeric field present in every one of `infos`. */
+export function infoMeans(infos: readonly Info[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (infos.length === 0) return out;
+  for (const key of Object.keys(infos[0])) {
+    if (infos.every((i) => typeof i[key] === 'number' && Number.isFinite(i[key]))) out[key] = infos.reduce((a, i) => a + (i[key] as number), 0) / infos.length;
+  }
+  return out;
 }
 
 /** Loads a checkpoint and evaluates it. */
@@ -49,10 +74,10 @@ export function evaluateCheckpoint(ckpt: CheckpointPayload, episodes: number, se
   const probe = ctx.makeEnv();
   const policy = agent.loadPolicy(ckpt, probe.observationSpace, probe.actionSpace);
   probe.close();
-  const { returns, lengths } = evaluatePolicy(policy, ctx.makeEnv, episodes, seed);
+  const { returns, lengths, ends, terminated } = evaluatePolicy(policy, ctx.makeEnv, episodes, seed);
   const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
   const std = Math.sqrt(returns.reduce((a, b) => a + (b - mean) ** 2, 0) / returns.length);
-  return { env: meta.envId, algo: meta.algo, episodes, mean_return: mean, std_return: std, returns, lengths };
+  return { env: meta.envId, algo: meta.algo, episodes, mean_return: mean, std_return: std, returns, lengths, terminated: terminated.filter(Boolean).length, info: infoMeans(ends) };
 }
 
 /** Adds `dojo eval`. */
@@ -64,16 +89,21 @@ export function register(program: Command): void {
     .option('--episodes <n>', 'number of episodes', '10')
     .option('--seed <n>', 'seed of the first episode', '0')
     .option('--json', 'print {"env","algo","episodes","mean_return","std_return"}')
-    .action((opts: { checkpoint: string; episodes: string; seed: string; json?: boolean }) => {
+    .option('--info', 'also report terminated episodes and the mean of each numeric field of the final info (JSON: "terminated", "info")')
+    .action((opts: { checkpoint: string; episodes: string; seed: string; json?: boolean; info?: boolean }) => {
       const episodes = Number(opts.episodes), seed = Number(opts.seed);
       if (!Number.isInteger(episodes) || episodes < 1) throw new ConfigError(`eval: --episodes expects a positive integer, received ${JSON.stringify(opts.episodes)}`);
       if (!Number.isInteger(seed) || seed < 0) throw new ConfigError(`eval: --seed expects a non-negative integer, received ${JSON.stringify(opts.seed)}`);
       if (!existsSync(opts.checkpoint)) throw new ConfigError(`eval: checkpoint not found: ${opts.checkpoint}`);
       const r = evaluateCheckpoint(readCheckpoint(opts.checkpoint), episodes, seed);
       if (opts.json) {
-        process.stdout.write(JSON.stringify({ env: r.env, algo: r.algo, episodes: r.episodes, mean_return: r.mean_return, std_return: r.std_return }) + '\n');
+        const extra = opts.info ? { terminated: r.terminated, info: r.info } : {};
+        process.stdout.write(JSON.stringify({ env: r.env, algo: r.algo, episodes: r.episodes, mean_return: r.mean_return, std_return: r.std_return, ...extra }) + '\n');
       } else {
         process.stdout.write(`${r.algo} on ${r.env}: mean return ${r.mean_return.toFixed(2)} ± ${r.std_return.toFixed(2)} over ${r.episodes} episodes (mean length ${(r.lengths.reduce((a, b) => a + b, 0) / r.lengths.length).toFixed(1)})\n`);
+        if (opts.info) {
+          process.stdout.write(`  terminated ${r.terminated} of ${r.episodes}; final info means: ${Object.entries(r.info).map(([k, v]) => `${k} ${Number(v.toPrecision(4))}`).join(', ') || '(no numeric fields)'}\n`);
+        }
       }
     });
 }

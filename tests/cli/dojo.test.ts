@@ -94,8 +94,13 @@ describe('dojo train / eval', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'))).toMatchObject({ env: 'Snake-v0', env_kwargs: { rows: 6, columns: 6 } });
     const ckpt = join(out, 'final.safetensors');
-    const e = dojo('eval', '--checkpoint', ckpt, '--episodes', '2', '--json');
+    const e = dojo('eval', '--checkpoint', ckpt, '--episodes', '2', '--json', '--info');
     expect(e.code, e.stderr).toBe(0);
+    // --info: terminated episodes and the mean of each numeric final-info field (Snake reports its length)
+    const j = JSON.parse(e.stdout) as { terminated: number; info: Record<string, number> };
+    expect(j.terminated).toBeGreaterThanOrEqual(0);
+    expect(j.terminated).toBeLessThanOrEqual(2);
+    expect(j.info.length).toBeGreaterThanOrEqual(3);
     const png = join(dir, 'kw.png');
     const g = dojo('render', '--checkpoint', ckpt, '--out', png, '--steps', '3', '--width', '60');
     expect(g.code, g.stderr).toBe(0);
