@@ -2,6 +2,7 @@
  * The page loads cleanly, the model zoo plays with one click, and a bad checkpoint upload shows a
  * readable error and changes nothing.
  */
+import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { E2E, dojo, launch, openSandbox } from './browser.ts';
@@ -40,6 +41,23 @@ describe.skipIf(!E2E)('sandbox page', () => {
     // the trained policy keeps the pole up: at 50 fps, 3 s of view is well over 100 steps of one episode
     expect(frame?.len).toBeGreaterThan(100);
     expect(await page.locator('.layer').count()).toBeGreaterThan(0); // network view of the loaded nets
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('plays every checkpoint of the model zoo with one click, each in the env it was trained on', async () => {
+    const files = readdirSync('zoo').filter((f) => f.endsWith('.safetensors')).sort();
+    expect(files.length).toBeGreaterThanOrEqual(7);
+    const { page, errors } = await openSandbox(browser, inject('baseUrl'));
+    for (const file of files) {
+      await page.click(`[data-zoo="${file}"]`);
+      await page.waitForFunction((f) => document.querySelector('#ckpt-status')?.textContent?.startsWith(`Playing ${f}`) === true, file, { timeout: 30_000 });
+      const state = await dojo(page, (d) => d.state());
+      expect(state.envId, file).toBe(file.split('.')[0]);
+      // frames keep coming: the view plays the loaded policy (Catch-v0 from pixels needs its env kwargs)
+      const before = state.framesDrawn;
+      await page.waitForFunction((n) => ((window as unknown as { dojo: { state(): { framesDrawn: number } } }).dojo.state().framesDrawn) > n + 5, before, { timeout: 30_000 });
+    }
     expect(errors).toEqual([]);
     await page.context().close();
   });
