@@ -42,6 +42,8 @@ export interface AnkleMetrics {
   pushOffWork: number;
   /** Negative work while the foot is on the ground (energy the ankle absorbed, J, as a positive number). */
   absorbedWork: number;
+  /** Net work of the ankle actuator on the foot, on the ground or not (J): its change over a control step, over the step's duration, is the step's mean ankle power. */
+  work: number;
   /** Electrical energy of the AMP-Foot motor (J; 0 for an intact ankle, whose drive counts as a joint). */
   motorEnergy: number;
   /** Largest |ankle actuator torque| (N·m). */
@@ -51,7 +53,7 @@ export interface AnkleMetrics {
 }
 
 function emptyAnkleMetrics(): AnkleMetrics {
-  return { pushOffWork: 0, absorbedWork: 0, motorEnergy: 0, peakTorque: 0, peakPower: 0 };
+  return { pushOffWork: 0, absorbedWork: 0, work: 0, motorEnergy: 0, peakTorque: 0, peakPower: 0 };
 }
 
 /** One robot in its own world. Rebuilt by `reset`. */
@@ -231,6 +233,7 @@ export class AmpFootSim {
       const tau = torque[3 * i + 2];
       const power = tau * qd[3 * i + 2];
       if (Math.abs(tau) > m.peakTorque) m.peakTorque = Math.abs(tau);
+      m.work += power * DT;
       if (this.footOnGround(i)) {
         if (power > 0) m.pushOffWork += power * DT;
         else m.absorbedWork -= power * DT;
