@@ -12,7 +12,7 @@ import '../../envs/index.ts';
 import { ConfigError } from '../core/errors.ts';
 import type { AnyEnv } from '../gym/env.ts';
 import { rasterize } from '../gym/raster.ts';
-import { make } from '../gym/registry.ts';
+import { make, spec } from '../gym/registry.ts';
 import { getAgent } from '../../agents/index.ts';
 import { readCheckpointMeta } from '../../agents/common/checkpoint.ts';
 import { parseKwargsFlag, readCheckpoint } from './run-context.ts';
@@ -185,7 +185,7 @@ export function register(program: Command): void {
         process.stdout.write(`wrote ${out} (${width}×${height}, after ${scenes.length - 1} steps)\n`);
         return;
       }
-      const fps = intFlag('fps', flags.fps, make<unknown, unknown>(id, { kwargs }).spec.metadata.renderFps, 1);
+      const fps = intFlag('fps', flags.fps, spec(id).metadata.renderFps, 1);
       const frames = scenes.map((scene) => rasterize(scene, width, height, { supersample }));
       writeAtomic(out, await encodeGif(frames, width, height, fps));
       process.stdout.write(`wrote ${out} (${frames.length} frames, ${width}×${height}, ${fps} fps)\n`);
