@@ -51,7 +51,11 @@ export function mul(a: TensorLike, b: TensorLike): Tensor {
   const { A, B, shape, ia, ib, n } = prepare('mul', a, b);
   const ad = A.data, bd = B.data, out = alloc(n);
   if (ia === null && ib === null) for (let i = 0; i < n; i++) out[i] = ad[i] * bd[i];
-  else for (let i = 0; i < n; i++) out[i] = ad[ia === null ? i : ia[i]] * bd[ib === null ? i : ib[i]];
+  else if (ia === null && bd.length === 1) {
+    // a scalar factor (e.g. images scaled by 1/255): no gather through the broadcast map
+    const b0 = bd[0];
+    for (let i = 0; i < n; i++) out[i] = ad[i] * b0;
+  } else for (let i = 0; i < n; i++) out[i] = ad[ia === null ? i : ia[i]] * bd[ib === null ? i : ib[i]];
   return result(out, shape, [A, B], (g) => {
     // d/da (a * b) = b, d/db (a * b) = a
     if (A.requiresGrad) {
