@@ -33,11 +33,12 @@ let nextId = 0;
 // Fresh memory, slab or not, costs about 1 ns per element to zero and fault in: as much as the op
 // that fills it. So `backward` hands the gradients of intermediate tensors, dead once their node has
 // run, to a pool that later allocations of the same length draw from (PyTorch's caching allocator
-// does the same with reference counts). The pool holds at most POOL_MAX_BYTES; tensor data is never
-// pooled, since nothing knows when it dies.
+// does the same with reference counts). Ops also return their own scratch buffers (conv2d's im2col
+// columns: 50 MB for a minibatch of 256 Atari frames). The pool holds at most POOL_MAX_BYTES; tensor
+// data is never pooled, since nothing knows when it dies.
 const SLAB_BYTES = 256 * 1024;
 const SLAB_MAX_FLOATS = 4096;
-const POOL_MAX_BYTES = 64 * 1024 * 1024;
+const POOL_MAX_BYTES = 256 * 1024 * 1024;
 let slab = new ArrayBuffer(SLAB_BYTES);
 let slabOffset = 0;
 const pool = new Map<number, Float32Array[]>();
@@ -62,8 +63,24 @@ export function alloc(n: number): Float32Array {
   return out;
 }
 
-/** Gives an array nobody references any more to the pool (tiny ones are left to the GC). */
-function release(a: Float32Array): void {
+/**
+ * An op's scratch buffer that the op overwrites completely before reading (im2col columns, a GEMM's
+ * beta = 0 output): like `alloc`, but a pooled array comes back as it was, not zeroed.
+ */
+export function allocScratch(n: number): Float32Array {
+  const reused = n > 16 ? pool.get(n)?.pop() : undefined;
+  if (reused !== undefined) {
+    pooledBytes -= n * 4;
+    return reused;
+  }
+  return alloc(n);
+}
+
+/**
+ * Gives an array nobody references any more to the pool (tiny ones are left to the GC). Ops call it
+ * for their own scratch buffers once dead; never for a tensor's data, whose lifetime nobody knows.
+ */
+export function release(a: Float32Array): void {
   const n = a.length;
   if (n <= 16 || pooledBytes + n * 4 > POOL_MAX_BYTES) return;
   const free = pool.get(n);

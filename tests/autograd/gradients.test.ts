@@ -180,7 +180,7 @@ describe('graph mechanics', () => {
 describe('gradient buffers of intermediates are recycled', () => {
   it('leaves keep their grads, intermediates drop them, and a second backward on a fresh graph is unaffected', () => {
     const rng = new Rng(11);
-    const n = 5000; // over the slab limit, so the buffers go to the pool
+    const n = 5000; // over 16 values, so the buffers go to the pool
     const x = T.randn([n], rng);
     x.requiresGrad = true;
     const y = T.mul(x, x);
@@ -193,5 +193,25 @@ describe('gradient buffers of intermediates are recycled', () => {
     x.grad = null;
     T.sum(T.mul(x, x)).backward();
     expect(Array.from(x.grad!)).toEqual(first);
+  });
+});
+
+describe('conv2d recycles its im2col columns', () => {
+  it('gives the same gradients on a second backward through the same graph, and after no-grad forwards reuse the pool', () => {
+    const rng = new Rng(5);
+    const x = T.randn([3, 2, 9, 9], rng);
+    const w = T.randn([4, 2, 3, 3], rng);
+    x.requiresGrad = true;
+    w.requiresGrad = true;
+    const loss = T.sum(T.mul(T.conv2d(x, w, null, 2, 1), T.randn([3, 4, 5, 5], rng)));
+    loss.backward();
+    const gw = Array.from(w.grad!), gx = Array.from(x.grad!);
+    // forwards without a graph take the released columns from the pool and overwrite them
+    noGrad(() => T.conv2d(T.randn([3, 2, 9, 9], rng), w, null, 2, 1));
+    w.grad = null;
+    x.grad = null;
+    loss.backward();
+    expect(Array.from(w.grad!)).toEqual(gw);
+    expect(Array.from(x.grad!)).toEqual(gx);
   });
 });

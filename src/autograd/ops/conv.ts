@@ -4,7 +4,7 @@
  */
 import { ShapeError } from '../../core/errors.ts';
 import { col2im, gemm, im2col, type Conv2dGeometry } from '../kernels/index.ts';
-import { alloc, result, type Tensor } from '../tensor.ts';
+import { alloc, allocScratch, isGradEnabled, release, result, type Tensor } from '../tensor.ts';
 
 function geometry(op: string, x: Tensor, kh: number, kw: number, stride: number, padding: number): Conv2dGeometry {
   if (x.ndim !== 4) throw new ShapeError(op, `expected input [N, C, H, W], received [${x.shape.join(', ')}]`);
@@ -27,9 +27,10 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, stride = 
   if (bias !== null && (bias.ndim !== 1 || bias.shape[0] !== o)) throw new ShapeError('conv2d', `bias must be [${o}], received [${bias.shape.join(', ')}]`);
   const g = geometry('conv2d', x, kh, kw, stride, padding);
   const ckk = g.c * kh * kw, p = g.oh * g.ow, np = g.n * p;
-  const col = alloc(ckk * np);
+  // im2col and a beta = 0 GEMM overwrite every element, so scratch buffers from the pool need no zeroing
+  let col: Float32Array | null = allocScratch(ckk * np);
   im2col(x.data, g, col);
-  const out2 = alloc(o * np); // [O, N·P]
+  const out2 = allocScratch(o * np); // [O, N·P]
   gemm(false, false, o, np, ckk, weight.data, 0, col, 0, out2, 0, 0);
   const out = alloc(g.n * o * p); // [N, O, P]
   for (let oc = 0; oc < o; oc++) {
@@ -39,13 +40,27 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, stride = 
       for (let i = 0; i < p; i++) out[dst + i] = out2[src + i] + bv;
     }
   }
+  release(out2);
   const parents = bias !== null ? [x, weight, bias] : [x, weight];
+  const recorded = isGradEnabled() && parents.some((t) => t.requiresGrad);
+  if (!recorded) {
+    // no backward will read the columns (acting, evaluation): back to the pool at once
+    release(col);
+    col = null;
+  }
   return result(out, [g.n, o, g.oh, g.ow], parents, (gOut) => {
     // d/dW = G·colᵀ, d/dcol = Wᵀ·G then col2im, d/db = Σ G over batch and pixels
-    const g2 = alloc(o * np);
+    const g2 = allocScratch(o * np);
     for (let oc = 0; oc < o; oc++)
       for (let b = 0; b < g.n; b++) g2.set(gOut.subarray((b * o + oc) * p, (b * o + oc + 1) * p), oc * np + b * p);
-    if (weight.requiresGrad) gemm(false, true, o, ckk, np, g2, 0, col, 0, weight.gradBuffer(), 0, 1);
+    if (weight.requiresGrad) {
+      if (col === null) {
+        // a second backward through this graph: the columns went back to the pool after the first
+        col = allocScratch(ckk * np);
+        im2col(x.data, g, col);
+      }
+      gemm(false, true, o, ckk, np, g2, 0, col, 0, weight.gradBuffer(), 0, 1);
+    }
     if (bias !== null && bias.requiresGrad) {
       const gb = bias.gradBuffer();
       for (let oc = 0; oc < o; oc++) {
@@ -55,9 +70,17 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, stride = 
       }
     }
     if (x.requiresGrad) {
-      const dcol = alloc(ckk * np);
+      const dcol = allocScratch(ckk * np);
       gemm(true, false, ckk, np, o, weight.data, 0, g2, 0, dcol, 0, 0);
       col2im(dcol, g, x.gradBuffer());
+      release(dcol);
+    }
+    release(g2);
+    if (col !== null) {
+      // the columns are dead once the weight gradient is taken (x.data never changes, so a rare second
+      // backward recomputes them)
+      release(col);
+      col = null;
     }
   });
 }
