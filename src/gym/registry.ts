@@ -51,6 +51,9 @@ export interface MakeOptions {
   readonly recordEpisodeStatistics?: boolean;
 }
 
+/** The keys `make` understands. */
+const MAKE_OPTIONS: ReadonlySet<string> = new Set(['kwargs', 'maxEpisodeSteps', 'disableEnvChecker', 'recordEpisodeStatistics']);
+
 const ID_PATTERN = /^(?:[\w.-]+\/)?[\w.:-]+-v\d+$/;
 
 const registry = new Map<string, { registration: EnvRegistration; spec: EnvSpec }>();
@@ -120,6 +123,13 @@ export function registeredIds(): string[] {
 export function make<O = Float32Array, A = number | Float32Array>(id: string, opts: MakeOptions = {}): Env<O, A> {
   const entry = registry.get(id);
   if (entry === undefined) throw unknownIdError(id);
+  for (const key of Object.keys(opts)) {
+    // Gymnasium's make(id, **kwargs) takes env kwargs directly; here they go under `kwargs`, so a stray
+    // `obs: 'pixels'` must not be dropped without a word
+    if (!MAKE_OPTIONS.has(key)) {
+      throw new ConfigError(`make(${JSON.stringify(id)}): unknown option ${JSON.stringify(key)}; expected ${[...MAKE_OPTIONS].join(', ')} (env kwargs go in { kwargs: { ${key}: … } })`);
+    }
+  }
   const kwargs = Object.freeze({ ...entry.spec.kwargs, ...(opts.kwargs ?? {}) });
   const maxEpisodeSteps = opts.maxEpisodeSteps === undefined ? entry.spec.maxEpisodeSteps : opts.maxEpisodeSteps;
   const disableEnvChecker = opts.disableEnvChecker ?? entry.spec.disableEnvChecker;

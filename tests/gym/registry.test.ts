@@ -57,6 +57,8 @@ describe('registry', () => {
     const sb = make('CartPole-v1', { kwargs: { suttonBartoReward: true } });
     sb.reset({ seed: 1 });
     expect(sb.step(0).reward).toBe(0);
+    // env kwargs passed Gymnasium-style, beside the options, are refused rather than dropped
+    expect(() => make('Pendulum-v1', { g: 9.81 } as never)).toThrow(/make\("Pendulum-v1"\): unknown option "g"; expected kwargs, maxEpisodeSteps, disableEnvChecker, recordEpisodeStatistics \(env kwargs go in \{ kwargs: \{ g: … \} \}\)/);
   });
 
   it('an unknown id names close matches or other versions', () => {
