@@ -222,14 +222,18 @@ export function noGrad<T>(fn: () => T): T {
   }
 }
 
+/** Whether an op over these inputs records a backward (grad mode on and an input needs a gradient). */
+export function recordsGraph(parents: readonly Tensor[]): boolean {
+  if (gradEnabled) for (const p of parents) if (p.requiresGrad) return true;
+  return false;
+}
+
 /**
  * Builds an op's output: records parents and the backward closure only when a parent needs a
  * gradient and grad mode is on. `backward` receives the output's gradient.
  */
 export function result(data: Float32Array, shape: Shape, parents: readonly Tensor[], backward: (g: Float32Array) => void): Tensor {
-  let needs = false;
-  if (gradEnabled) for (const p of parents) if (p.requiresGrad) needs = true;
-  if (!needs) return new Tensor(data, shape, false);
+  if (!recordsGraph(parents)) return new Tensor(data, shape, false);
   const out = new Tensor(data, shape, true, parents);
   out.backwardFn = () => {
     if (out.grad !== null) backward(out.grad);

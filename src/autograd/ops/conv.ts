@@ -4,7 +4,7 @@
  */
 import { ShapeError } from '../../core/errors.ts';
 import { col2im, gemm, im2col, type Conv2dGeometry } from '../kernels/index.ts';
-import { alloc, allocScratch, isGradEnabled, release, result, type Tensor } from '../tensor.ts';
+import { alloc, allocScratch, recordsGraph, release, result, type Tensor } from '../tensor.ts';
 
 function geometry(op: string, x: Tensor, kh: number, kw: number, stride: number, padding: number): Conv2dGeometry {
   if (x.ndim !== 4) throw new ShapeError(op, `expected input [N, C, H, W], received [${x.shape.join(', ')}]`);
@@ -42,8 +42,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, stride = 
   }
   release(out2);
   const parents = bias !== null ? [x, weight, bias] : [x, weight];
-  const recorded = isGradEnabled() && parents.some((t) => t.requiresGrad);
-  if (!recorded) {
+  if (!recordsGraph(parents)) {
     // no backward will read the columns (acting, evaluation): back to the pool at once
     release(col);
     col = null;
