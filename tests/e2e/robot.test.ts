@@ -26,6 +26,8 @@ describe.skipIf(!E2E || WALKER === undefined)('the robot', () => {
       const f = await dojo(page, (d) => d.lastFrame());
       return { x: f?.scene.shapes.find((s) => s.id === 'hull')?.x ?? NaN, len: f?.len ?? 0 };
     };
+    // the first frame of the loaded policy may still be on its way after the status line changes
+    await page.waitForFunction(() => (window as unknown as { dojo: { lastFrame(): { scene: { shapes: Array<{ id: string }> } } | null } }).dojo.lastFrame()?.scene.shapes.some((s) => s.id === 'hull') === true, null, { timeout: 30_000 });
     // follow one episode for a few seconds; the hull's x must advance within it
     let start = await hullX();
     let best = 0;
