@@ -47,11 +47,24 @@ let pooledBytes = 0;
 
 /** A zero-filled Float32Array of n values for an op's output or a gradient. */
 export function alloc(n: number): Float32Array {
+  return allocate(n, true);
+}
+
+/**
+ * An op's scratch buffer that the op overwrites completely before reading (im2col columns, a GEMM's
+ * beta = 0 output): like `alloc`, but a pooled array comes back as it was, not zeroed.
+ */
+export function allocScratch(n: number): Float32Array {
+  return allocate(n, false);
+}
+
+/** A pooled array of length n (zeroed when `zeroPooled`), else a fresh one from a slab or its own store. */
+function allocate(n: number, zeroPooled: boolean): Float32Array {
   if (n <= 16) return new Float32Array(n);
   const reused = pool.get(n)?.pop();
   if (reused !== undefined) {
     pooledBytes -= n * 4;
-    return reused.fill(0);
+    return zeroPooled ? reused.fill(0) : reused;
   }
   if (n > SLAB_MAX_FLOATS) return new Float32Array(n);
   const bytes = n * 4;
@@ -62,19 +75,6 @@ export function alloc(n: number): Float32Array {
   const out = new Float32Array(slab, slabOffset, n);
   slabOffset += bytes;
   return out;
-}
-
-/**
- * An op's scratch buffer that the op overwrites completely before reading (im2col columns, a GEMM's
- * beta = 0 output): like `alloc`, but a pooled array comes back as it was, not zeroed.
- */
-export function allocScratch(n: number): Float32Array {
-  const reused = n > 16 ? pool.get(n)?.pop() : undefined;
-  if (reused !== undefined) {
-    pooledBytes -= n * 4;
-    return reused;
-  }
-  return alloc(n);
 }
 
 /**

@@ -52,7 +52,7 @@ export interface MakeOptions {
 }
 
 /** The keys `make` understands. */
-const MAKE_OPTIONS: ReadonlySet<string> = new Set(['kwargs', 'maxEpisodeSteps', 'disableEnvChecker', 'recordEpisodeStatistics']);
+const MAKE_OPTIONS: ReadonlySet<string> = new Set<keyof MakeOptions>(['kwargs', 'maxEpisodeSteps', 'disableEnvChecker', 'recordEpisodeStatistics']);
 
 const ID_PATTERN = /^(?:[\w.-]+\/)?[\w.:-]+-v\d+$/;
 
