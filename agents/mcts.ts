@@ -39,6 +39,12 @@ export interface MctsOptions {
   readonly dirichletAlpha?: number;
   /** Weight of that noise (AlphaZero: 0.25). */
   readonly dirichletEps?: number;
+  /**
+   * A player modelled as moving uniformly at random: at its nodes the search visits the least visited
+   * child (the first in order on ties) instead of the best bound, so each of its moves gets an equal share
+   * and the values above average over its replies (expectimax) instead of assuming its best reply.
+   */
+  readonly randomPlayer?: PlayerId;
 }
 
 /** The outcome of a search. */
@@ -47,6 +53,8 @@ export interface MctsResult {
   readonly action: number;
   /** Root visit counts per action (length numActions): the AlphaZero policy target. */
   readonly visits: Float32Array;
+  /** Mean return of the root's player to move after each root action (length numActions; NaN where unvisited). */
+  readonly q: Float32Array;
   /** Mean return of the root's player to move over all simulations. */
   readonly value: number;
 }
@@ -106,6 +114,7 @@ export function mctsSearch<S>(game: Game<S>, root: S, evaluate: Evaluator<S>, rn
   const sims = opts.simulations;
   if (!Number.isInteger(sims) || sims < 1) throw new ConfigError(`mcts: simulations must be a positive integer, received ${sims}`);
   const c = opts.c ?? Math.SQRT2;
+  const randomPlayer = opts.randomPlayer ?? -1;
   const rootPlayer = game.currentPlayer(root);
   if (rootPlayer < 0) throw new ConfigError(`${game.id}: mcts asked to search a finished game`);
   const top = new Node(game, root, rootPlayer === 0 ? 1 : 0, -1);
@@ -116,7 +125,7 @@ export function mctsSearch<S>(game: Game<S>, root: S, evaluate: Evaluator<S>, rn
     path.push(node);
     // ── selection: descend through expanded nodes ──
     while (node.children !== null && node.terminalReturns === null) {
-      node = selectChild(game, node, c);
+      node = node.player === randomPlayer ? leastVisitedChild(game, node) : selectChild(game, node, c);
       path.push(node);
     }
     // ── expansion and evaluation ──
@@ -194,16 +203,40 @@ function selectChild<S>(game: Game<S>, node: Node<S>, c: number): Node<S> {
       }
     }
   }
-  let child = children[best];
+  return childAt(game, node, best);
+}
+
+/** The child for the node's i-th action, created on first use. */
+function childAt<S>(game: Game<S>, node: Node<S>, i: number): Node<S> {
+  const children = node.children as Array<Node<S> | null>;
+  let child = children[i];
   if (child === null) {
-    child = new Node(game, game.applyAction(node.state, actions[best]), node.player as PlayerId, actions[best]);
-    children[best] = child;
+    const action = (node.actions as Int32Array)[i];
+    child = new Node(game, game.applyAction(node.state, action), node.player as PlayerId, action);
+    children[i] = child;
   }
   return child;
 }
 
+/** The least visited child (unvisited first, in action order): uniform shares for a random mover. */
+function leastVisitedChild<S>(game: Game<S>, node: Node<S>): Node<S> {
+  const actions = node.actions as Int32Array;
+  const children = node.children as Array<Node<S> | null>;
+  let best = 0;
+  for (let i = 0; i < actions.length; i++) {
+    const n = children[i]?.visits ?? 0;
+    if (n === 0) {
+      best = i;
+      break;
+    }
+    if (n < (children[best] as Node<S>).visits) best = i;
+  }
+  return childAt(game, node, best);
+}
+
 function summarize<S>(game: Game<S>, top: Node<S>): MctsResult {
   const visits = new Float32Array(game.numActions);
+  const qs = new Float32Array(game.numActions).fill(NaN);
   let action = -1;
   let bestN = -1;
   let bestQ = -Infinity;
@@ -211,6 +244,7 @@ function summarize<S>(game: Game<S>, top: Node<S>): MctsResult {
     if (child === null) continue;
     visits[child.action] = child.visits;
     const q = child.visits > 0 ? child.total / child.visits : -Infinity;
+    if (child.visits > 0) qs[child.action] = q;
     if (child.visits > bestN || (child.visits === bestN && (q > bestQ || (q === bestQ && child.action < action)))) {
       bestN = child.visits;
       bestQ = q;
@@ -218,7 +252,7 @@ function summarize<S>(game: Game<S>, top: Node<S>): MctsResult {
     }
   }
   if (action < 0) action = (top.actions as Int32Array)[0];
-  return { action, visits, value: top.visits > 0 ? -top.total / top.visits : 0 };
+  return { action, visits, q: qs, value: top.visits > 0 ? -top.total / top.visits : 0 };
 }
 
 /** A player that runs UCT with random rollouts and plays the most visited move. */

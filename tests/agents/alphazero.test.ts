@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import '../../envs/index.ts';
 import {
-  alphazero, alphazeroSpec, arenaMatch, buildNet, checkpointPlayer, networkPlayer, ReplayWindow, sampleBatch, selfPlayGame,
+  alphazero, alphazeroSpec, arenaMatch, buildNet, checkpointPlayer, loadAlphaZero, networkPlayer, playOptions, ReplayWindow, sampleBatch, selfPlayGame,
   type AlphaZeroConfig, type AlphaZeroPolicy,
 } from '../../agents/alphazero.ts';
 import { netEvaluator } from '../../agents/alphazero-net.ts';
@@ -17,7 +17,9 @@ import { gameEnv } from '../../src/game/game-env.ts';
 import { box, discrete } from '../../src/gym/spaces.ts';
 import { decodeSafetensors, encodeSafetensors } from '../../src/nn/safetensors.ts';
 import { runArena } from '../../src/cli/arena.ts';
-import type { Game } from '../../src/game/game.ts';
+import type { Game, PlayerId } from '../../src/game/game.ts';
+import type { Player } from '../../src/game/players.ts';
+import { readCheckpoint } from '../../src/cli/run-context.ts';
 
 /** Rows without wall-clock fields (charts/SPS and the search speed). */
 const withoutTiming = (m: Metrics): Metrics => {
@@ -161,8 +163,8 @@ describe('AlphaZero training', () => {
     const { policy } = await collect(cfg, ctxOf('TicTacToe-v0'));
     const untrained = buildNet(ttt, cfg, new Rng(0));
     const rand = randomPlayer(ttt);
-    const trained = runArena(ttt, networkPlayer(ttt, policy.net, 32, 1.5), rand, 40, 11);
-    const before = runArena(ttt, networkPlayer(ttt, untrained, 32, 1.5), rand, 40, 11);
+    const trained = runArena(ttt, networkPlayer(ttt, policy.net, { simulations: 32, cPuct: 1.5, trapMargin: 0 }), rand, 40, 11);
+    const before = runArena(ttt, networkPlayer(ttt, untrained, { simulations: 32, cPuct: 1.5, trapMargin: 0 }), rand, 40, 11);
     expect(trained.a_wins).toBeGreaterThanOrEqual(34);
     expect(trained.b_wins).toBe(0);
     expect(trained.a_wins).toBeGreaterThan(before.a_wins);
@@ -190,10 +192,10 @@ describe('AlphaZero checkpoints and players', () => {
     const player16 = checkpointPlayer(decoded, ttt, 16);
     for (const moves of [[], [4], [0, 4, 8], [0, 3, 1, 4]]) {
       const s = position(moves);
-      const want = networkPlayer(ttt, policy.net, 24, 1.5)(s, new Rng(12));
-      expect(networkPlayer(ttt, loaded.net, 24, 1.5)(s, new Rng(12))).toBe(want);
+      const want = networkPlayer(ttt, policy.net, { simulations: 24, cPuct: 1.5, trapMargin: 0 })(s, new Rng(12));
+      expect(networkPlayer(ttt, loaded.net, { simulations: 24, cPuct: 1.5, trapMargin: 0 })(s, new Rng(12))).toBe(want);
       expect(player(s, new Rng(12))).toBe(want);
-      expect(player16(s, new Rng(12))).toBe(networkPlayer(ttt, policy.net, 16, 1.5)(s, new Rng(12)));
+      expect(player16(s, new Rng(12))).toBe(networkPlayer(ttt, policy.net, { simulations: 16, cPuct: 1.5, trapMargin: 0 })(s, new Rng(12)));
     }
     expect(() => checkpointPlayer(decoded, getGame('ConnectFour-v0'))).toThrow(/trained on Tic-Tac-Toe/);
   });
@@ -246,5 +248,53 @@ describe('supports()', () => {
     expect(alphazero.supports(box(0, 255, { shape: [3, 84, 84] }), discrete(4))).toMatch(/not 0\/1 board planes/);
     expect(() => alphazero.createRun(cfgOf(), ctxOf('CartPole-v1'))).toThrow(ConfigError);
     expect(() => alphazero.createRun(cfgOf(), ctxOf('CartPole-v1'))).toThrow(/not a registered game/);
+  });
+});
+
+/**
+ * The exact probabilities that a deterministic `player` in `seat` wins and loses against a uniformly random
+ * opponent: every random line is enumerated (each of its moves weighted 1/legal moves).
+ */
+function exactVsRandom<S>(game: Game<S>, player: Player<S>, seat: PlayerId): { win: number; loss: number } {
+  const chosen = new Map<string, number>();
+  const walk = (s: S): { win: number; loss: number } => {
+    if (game.isTerminal(s)) {
+      const r = game.returns(s)[seat];
+      return { win: r > 0 ? 1 : 0, loss: r < 0 ? 1 : 0 };
+    }
+    if (game.currentPlayer(s) === seat) {
+      const key = game.stateKey(s);
+      let a = chosen.get(key);
+      if (a === undefined) chosen.set(key, (a = player(s, new Rng(5))));
+      return walk(game.applyAction(s, a));
+    }
+    const replies = game.legalActions(s);
+    const out = { win: 0, loss: 0 };
+    for (const b of replies) {
+      const r = walk(game.applyAction(s, b));
+      out.win += r.win / replies.length;
+      out.loss += r.loss / replies.length;
+    }
+    return out;
+  };
+  return walk(game.initialState());
+}
+
+describe('the zoo Tic-Tac-Toe agent against a random opponent (exact)', () => {
+  // The best any player that never risks a loss can do against uniform random: 191/192 moving first and
+  // 0.9164 moving second, 95.56% on average (bench/LEARNING.md computes it by expectimax).
+  it('wins 95.56% with its trap margin and never loses on any line; 94% without traps', () => {
+    const az = loadAlphaZero(readCheckpoint('zoo/TicTacToe-v0.alphazero.safetensors'));
+    const play = playOptions(az.cfg);
+    expect(play.trapMargin).toBeGreaterThan(0);
+    const withTraps = networkPlayer(az.game, az.net, play);
+    const first = exactVsRandom(az.game, withTraps, 0);
+    const second = exactVsRandom(az.game, withTraps, 1);
+    expect(first.loss + second.loss).toBe(0); // no line of any opponent beats it: a random one plays every line
+    expect(first.win).toBeCloseTo(191 / 192, 6);
+    expect(second.win).toBeCloseTo(0.9164, 4);
+    const plain = networkPlayer(az.game, az.net, { ...play, trapMargin: 0 });
+    const plainMean = (exactVsRandom(az.game, plain, 0).win + exactVsRandom(az.game, plain, 1).win) / 2;
+    expect(plainMean).toBeLessThan(0.95);
   });
 });

@@ -111,6 +111,29 @@ describe('MCTS (UCT, random rollouts)', () => {
     expect(mctsPlayer(ttt, { simulations: 2000 })(fork, new Rng(0))).toBe(6);
   });
 
+  it('averages over the replies of a player modelled as random (randomPlayer) instead of assuming its best one', () => {
+    // O to move in X O X / . X . / . . O: only O at 6 stops X's diagonal, every other move loses.
+    const s = [0, 1, 4, 8, 2].reduce((st: MnkState, a) => ttt.applyAction(st, a), ttt.initialState());
+    // X's exact value with X playing its best and O moving uniformly at random
+    const exact = (st: MnkState): number => {
+      if (ttt.isTerminal(st)) return ttt.returns(st)[0];
+      const values = Array.from(ttt.legalActions(st), (a) => exact(ttt.applyAction(st, a)));
+      return ttt.currentPlayer(st) === 0 ? Math.max(...values) : values.reduce((x, y) => x + y, 0) / values.length;
+    };
+    expect(exact(s)).toBe(0.75);
+    const evaluate = rolloutEvaluator(ttt);
+    const vsRandom = mctsSearch(ttt, s, evaluate, new Rng(3), { simulations: 2000, randomPlayer: 1 });
+    const vsBest = mctsSearch(ttt, s, evaluate, new Rng(3), { simulations: 2000 });
+    // equal shares for O's four moves, and O's value ≈ −0.75 (the ordinary search finds 6 and values ≈ 0)
+    for (const a of ttt.legalActions(s)) {
+      expect(Math.abs(vsRandom.visits[a] - 500)).toBeLessThanOrEqual(1);
+      expect(Math.abs(-vsRandom.q[a] - exact(ttt.applyAction(s, a))), `move ${a}`).toBeLessThan(0.1);
+    }
+    expect(Math.abs(-vsRandom.value - 0.75)).toBeLessThan(0.1);
+    expect(vsBest.action).toBe(6);
+    expect(Math.abs(vsBest.value)).toBeLessThan(0.1);
+  });
+
   it('uses priors with PUCT and mixes Dirichlet noise at the root', () => {
     const uniformPriors = new Float32Array(7).fill(1 / 7);
     const greedyCentre = (): { value: number; priors: Float32Array } => {
