@@ -58,6 +58,7 @@ export const ppoSpec = {
   clipCoef: num(0.2, 'the surrogate clipping coefficient', { min: 0 }),
   clipVloss: bool(true, 'toggles whether or not to use a clipped loss for the value function'),
   entCoef: num(0.01, 'coefficient of the entropy', { min: 0 }),
+  logStdInit: num(0, 'initial log standard deviation of the Gaussian policy for continuous actions (SB3\'s log_std_init; 0: std 1)'),
   vfCoef: num(0.5, 'coefficient of the value function', { min: 0 }),
   maxGradNorm: num(0.5, 'the maximum norm for the gradient clipping', { min: 0 }),
   targetKl: num(0, 'the target KL divergence threshold for early stopping (0 disables)', { min: 0 }),
@@ -148,7 +149,7 @@ function buildTrunk(cfg: PpoConfig, image: [number, number, number], rng: Rng): 
 /** Builds CleanRL's networks for these spaces. */
 export function buildPpoNets(cfg: PpoConfig, obsSpace: Space, head: ActionHead, rng: Rng): PpoNets {
   const obsDim = flatDim(obsSpace);
-  const logStd = head.kind === 'box' ? parameter(new Float32Array(head.actDim), [1, head.actDim], 'logStd') : null;
+  const logStd = head.kind === 'box' ? parameter(new Float32Array(head.actDim).fill(cfg.logStdInit), [1, head.actDim], 'logStd') : null;
   if (cfg.network === 'cnn') {
     if (cfg.recurrent) throw new ConfigError('ppo: network "cnn" and recurrent policies do not combine; choose one');
     const trunk = buildTrunk(cfg, imageShape(obsSpace), rng);

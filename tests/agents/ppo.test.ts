@@ -84,6 +84,21 @@ describe('PPO', () => {
     expect(last).toBeGreaterThan(-2.5);
   });
 
+  it('starts the Gaussian policy at std exp(logStdInit), and its first entropy follows', async () => {
+    const ctx = toyContext('Test/IdentityBox-v0', () => new IdentityBoxEnv(1, 10));
+    const small = { totalTimesteps: 256, numEnvs: 4, numSteps: 64, learningRate: 1e-9, entCoef: 0 };
+    const run = ppo.createRun(cfgOf({ ...small, logStdInit: -1 }), ctx);
+    const logStd = [...run.checkpoint().tensors].filter(([name]) => name.endsWith('logStd'));
+    expect(logStd.length).toBe(1);
+    expect(Array.from(logStd[0][1].data)).toEqual([-1]);
+    await run.close();
+    // entropy of N(μ, σ²) is ½·ln(2πe) + ln σ per dimension
+    const [wide] = await collect(small, ctx);
+    const [narrow] = await collect({ ...small, logStdInit: -1 }, ctx);
+    expect(wide['losses/entropy']).toBeCloseTo(0.5 * Math.log(2 * Math.PI * Math.E), 4);
+    expect(narrow['losses/entropy']).toBeCloseTo(0.5 * Math.log(2 * Math.PI * Math.E) - 1, 4);
+  });
+
   it('learns with MultiDiscrete actions (two identity tasks at once)', async () => {
     const ctx = toyContext('Test/PairIdentity-v0', () => new PairIdentityEnv() as unknown as Env);
     const run = ppo.createRun(cfgOf({ totalTimesteps: 20_000, numEnvs: 4, numSteps: 64, learningRate: 3e-3, entCoef: 0 }), ctx);
