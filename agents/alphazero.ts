@@ -51,7 +51,7 @@ export const alphazeroSpec = {
   gamesPerIteration: int(60, 'self-play games per iteration', 1),
   numSimulations: int(16, 'MCTS simulations per move in self-play and the candidate-vs-best arena', 1),
   playSimulations: int(100, 'MCTS simulations per move when the trained net plays (dojo arena, eval, the browser); stored in checkpoints', 1),
-  trapMargin: num(0, 'when the trained net plays greedily: among the moves whose search value is within this margin of the most visited move\'s, play the one whose average value over the opponent\'s replies is best (sets traps for a fallible opponent; 0: off, the most visited move); stored in checkpoints', { min: 0, max: 2 }),
+  trapMargin: num(0, 'when the trained net plays greedily: among the moves whose search value is within this margin of the most visited move\'s, play the best one in a second search that models the opponent as moving at random (sets traps for a fallible opponent; 0: off, the most visited move); stored in checkpoints', { min: 0, max: 2 }),
   cPuct: num(1.5, 'PUCT exploration constant c in Q + c·P·√N/(1+n)', { min: 0 }),
   dirichletAlpha: num(0.6, 'Dirichlet noise α on the root priors in self-play (0: none; AlphaZero: 0.3 chess, 0.03 Go)', { min: 0 }),
   dirichletEps: num(0.25, 'weight of the root noise', { min: 0, max: 1 }),
