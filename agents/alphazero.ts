@@ -164,13 +164,13 @@ export function networkPlayer<S>(game: Game<S>, net: AzNet, play: PlayOptions, s
  * risks a loss (bench/LEARNING.md).
  */
 export function trapMove<S>(game: Game<S>, state: S, r: MctsResult, evaluate: Evaluator<S>, play: PlayOptions, rng: Rng): number {
-  const me = game.currentPlayer(state) as PlayerId;
   const floor = r.q[r.action] - play.trapMargin;
-  const vsRandom = mctsSearch(game, state, evaluate, rng, { simulations: play.simulations, c: play.cPuct, randomPlayer: opponentOf(me) });
+  const safe = game.legalActions(state).filter((a) => r.q[a] >= floor); // NaN (unvisited) never passes
+  if (safe.length < 2) return r.action;
+  const opponent = opponentOf(game.currentPlayer(state) as PlayerId);
+  const vsRandom = mctsSearch(game, state, evaluate, rng, { simulations: play.simulations, c: play.cPuct, randomPlayer: opponent });
   let best = r.action;
-  for (const a of game.legalActions(state)) {
-    if (r.q[a] >= floor && vsRandom.q[a] > vsRandom.q[best]) best = a; // NaN (unvisited) never passes
-  }
+  for (const a of safe) if (vsRandom.q[a] > vsRandom.q[best]) best = a;
   return best;
 }
 
