@@ -1,5 +1,5 @@
 /**
- * AmpFootProsthesis-v0: a learned prosthesis controller against the fixed-timing baseline, and the ankle
+ * AmpFootProsthesis (v1, or v0 with `--env`): a learned prosthesis controller against the fixed-timing baseline, and the ankle
  * power curve over a gait cycle (issue 5).
  *
  * Runs seeded full episodes with each controller: the fixed-timing baseline (`baselineProsthesisAction`),
@@ -27,7 +27,7 @@
  * strides that have the lock closed there. It is drawn as a Scene, rasterized by src/gym/raster.ts (its
  * 3×5 pixel font writes the labels) and encoded by `encodePng`.
  *
- *   npx tsx bench/prosthesis.ts [--checkpoint run/final.safetensors] [--episodes 5] [--seed 0]
+ *   npx tsx bench/prosthesis.ts [--checkpoint run/final.safetensors] [--env AmpFootProsthesis-v1] [--episodes 5] [--seed 0]
  *                               [--out envs/robot/power-curve.png] [--json]
  */
 import { existsSync, writeFileSync } from 'node:fs';
@@ -45,11 +45,15 @@ import { make } from '../src/gym/registry.ts';
 import type { Scene, Shape } from '../src/gym/scene.ts';
 import { commitId, machine } from './common.ts';
 
-const ENV_ID = 'AmpFootProsthesis-v0';
+/** The env every controller runs on: `--env`, else the checkpoint's env, else the current version. */
+let ENV_ID = 'AmpFootProsthesis-v1';
+const ENV_IDS = ['AmpFootProsthesis-v0', 'AmpFootProsthesis-v1'];
 /** Duration of one control step (s). */
 const CONTROL_DT = DT * SUBSTEPS;
 /** Observation index of leg 0's "lock closed" flag (4 + 12·leg + 10). */
 const LOCK_OBS = 4 + 12 * PROSTHESIS_LEG + 10;
+/** Where late stance begins as a fraction of the stride (the env's phase 0.4 comes at about 0.4 of the stride, before the jump to 0.5). */
+const LATE_RELEASE_FRACTION = 0.4;
 /** Points of the stride grid the power curves are resampled onto. */
 const GRID = 100;
 
@@ -80,6 +84,8 @@ interface StepRecord {
   readonly motorPower: number;
   /** Positive ankle work on the ground over the step (J). */
   readonly pushOffWork: number;
+  /** Net ankle work on the ground in late stance over the step (J; the env's `lateStanceWork`, which v1 pays for). */
+  readonly lateWork: number;
 }
 
 /** One episode of one controller. */
@@ -114,6 +120,7 @@ function runEpisode(ctrl: Controller, seed: number): Trace {
     const work0 = ankle.work;
     const motor0 = ankle.motorEnergy;
     const push0 = ankle.pushOffWork;
+    const late0 = info.lateStanceWork as number;
     const r = env.step(ctrl.act(obs));
     ret += r.reward;
     steps.push({
@@ -121,6 +128,7 @@ function runEpisode(ctrl: Controller, seed: number): Trace {
       anklePower: (ankle.work - work0) / CONTROL_DT,
       motorPower: (ankle.motorEnergy - motor0) / CONTROL_DT,
       pushOffWork: ankle.pushOffWork - push0,
+      lateWork: (r.info.lateStanceWork as number) - late0,
     });
     const next = phaseFromObservation(r.obs);
     if (next < phase - 0.5) heelStrikes.push(sim.time - next * GAIT_PERIOD);
@@ -237,6 +245,32 @@ function releases(s: Stride): Release[] {
   return out;
 }
 
+/**
+ * The catapult release of a stride: the end of its longest lock hold in stance (a run of steps ending
+ * locked, outside the swing run, that ends with a release in stance), as the fraction of the stride at which
+ * the releasing step began; null if no hold ends in stance. Short holds (a lock closed for a step or two
+ * around heel strike) and locks in swing do not count.
+ */
+function mainRelease(s: Stride): number | null {
+  const inSwing = (i: number): boolean => s.swing !== null && i >= s.swing[0] && i < s.swing[1];
+  let bestLength = 0;
+  let fraction: number | null = null;
+  let runStart = -1;
+  for (let i = 0; i < s.steps.length; i++) {
+    const r = s.steps[i];
+    if (r.lockAfter && !inSwing(i)) {
+      if (runStart < 0) runStart = i;
+      continue;
+    }
+    if (runStart >= 0 && r.lockBefore && !inSwing(i) && i - runStart > bestLength) {
+      bestLength = i - runStart;
+      fraction = (r.t - s.start) / (s.end - s.start);
+    }
+    runStart = -1;
+  }
+  return fraction;
+}
+
 const mean = (xs: readonly number[]): number => (xs.length === 0 ? NaN : xs.reduce((a, b) => a + b, 0) / xs.length);
 const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
 /** The q-quantile of `xs` (nearest rank; NaN when empty). */
@@ -254,6 +288,8 @@ interface Summary {
   readonly motorEnergyPerStride: number;
   readonly motorEnergyPerMetre: number;
   readonly pushOffWorkPerStride: number;
+  /** Net ankle work on the ground in late stance per stride (J): what v1's push-off term pays for, up to 0.15 J/kg. */
+  readonly lateWorkPerStride: number;
   /** Net ankle work per stride, on the ground or not (J); the reward pays for it up to 0.15 J/kg. */
   readonly netWorkPerStride: number;
   /** Mean over episodes of the env's per-sub-step peak ankle power on the ground (W). */
@@ -265,6 +301,12 @@ interface Summary {
   readonly releaseFraction: number;
   /** 10th and 90th percentile of the release fraction. */
   readonly releaseFractionRange: [number, number];
+  /** Strides whose stance has a lock hold that ends in a release, and that release's mean fraction and 10th–90th percentiles. */
+  readonly mainReleases: number;
+  readonly mainReleaseFraction: number;
+  readonly mainReleaseFractionRange: [number, number];
+  /** Share of counted strides whose catapult release comes in late stance (at ≥ 0.4 of the stride, before toe-off). */
+  readonly lateReleaseShare: number;
   readonly toeOffFraction: number;
   readonly touchDownFraction: number;
 }
@@ -284,6 +326,7 @@ function evaluate(ctrl: Controller, episodes: number, seed: number): Result {
   const traces = Array.from({ length: episodes }, (_, e) => runEpisode(ctrl, seed + e));
   const all = traces.flatMap(strides);
   const rel = all.flatMap(releases);
+  const main = all.map(mainRelease).filter((f): f is number => f !== null);
   const swings = all.filter((s) => s.swing !== null).map((s) => [fractionAt(s, s.swing![0]), fractionAt(s, s.swing![1])]);
   const curve = meanOverStrides(all, powerAt);
   const lockClosed = meanOverStrides(all, lockAt);
@@ -298,6 +341,7 @@ function evaluate(ctrl: Controller, episodes: number, seed: number): Result {
     motorEnergyPerStride: mean(all.map((s) => sum(s.steps.map((r) => r.motorPower * CONTROL_DT)))),
     motorEnergyPerMetre: sum(traces.map((t) => t.motorEnergy)) / sum(traces.map((t) => t.distance)),
     pushOffWorkPerStride: mean(all.map((s) => sum(s.steps.map((r) => r.pushOffWork)))),
+    lateWorkPerStride: mean(all.map((s) => sum(s.steps.map((r) => r.lateWork)))),
     netWorkPerStride: mean(all.map((s) => sum(s.steps.map((r) => r.anklePower * CONTROL_DT)))),
     peakAnklePower: mean(traces.map((t) => t.peakAnklePower)),
     peakMeanCurvePower: Math.max(...curve),
@@ -305,6 +349,10 @@ function evaluate(ctrl: Controller, episodes: number, seed: number): Result {
     releasePhase: mean(rel.map((r) => r.phase)),
     releaseFraction: mean(rel.map((r) => r.fraction)),
     releaseFractionRange: [quantile(rel.map((r) => r.fraction), 0.1), quantile(rel.map((r) => r.fraction), 0.9)],
+    mainReleases: main.length,
+    mainReleaseFraction: mean(main),
+    mainReleaseFractionRange: [quantile(main, 0.1), quantile(main, 0.9)],
+    lateReleaseShare: main.filter((f) => f >= LATE_RELEASE_FRACTION).length / Math.max(1, all.length),
     toeOffFraction: mean(swings.map((s) => s[0])),
     touchDownFraction: mean(swings.map((s) => s[1])),
   };
@@ -321,7 +369,7 @@ function learned(path: string): Controller {
   if (!existsSync(path)) throw new Error(`bench/prosthesis: checkpoint not found: ${path}`);
   const ckpt = readCheckpoint(path);
   const meta = readCheckpointMeta(ckpt);
-  if (meta.envId !== ENV_ID) throw new Error(`bench/prosthesis: the checkpoint was trained on ${meta.envId}, not ${ENV_ID}`);
+  if (meta.envId !== ENV_ID) throw new Error(`bench/prosthesis: the checkpoint was trained on ${meta.envId}, not ${ENV_ID} (drop --env or pass --env ${meta.envId})`);
   const probe = make<Float32Array, Float32Array>(ENV_ID, { kwargs: meta.envKwargs });
   const policy = getAgent(meta.algo).loadPolicy(ckpt, probe.observationSpace, probe.actionSpace);
   probe.close();
@@ -447,7 +495,7 @@ function plotScene(results: readonly Result[]): Scene {
     else shapes.push(segment(`legend-mark-${k}`, bx + 8, y, bx + 34, y, color, 3));
     shapes.push(text(`legend-label-${k}`, bx + 44, y - SMALL / 2, label));
   });
-  shapes.push(text('title', width / 2, top + 40, 'AMPFOOTPROSTHESIS-V0: ANKLE POWER OF THE PROSTHESIS OVER A GAIT CYCLE', { size: 15, align: 'center' }));
+  shapes.push(text('title', width / 2, top + 40, `${ENV_ID.toUpperCase()}: ANKLE POWER OF THE PROSTHESIS OVER A GAIT CYCLE`, { size: 15, align: 'center' }));
   shapes.push(text('subtitle', width / 2, top + 16, 'MEAN OVER STRIDES OF 20 MS STEP MEANS, POSITIVE: THE ANKLE DELIVERS ENERGY. STRIPS: SHARE OF STRIDES LOCKED', { align: 'center', fill: '#505050' }));
   shapes.push(text('x-label', (left + right) / 2, 16, 'FRACTION OF THE STRIDE OF LEG 0 (0 = GAIT PHASE 0, THE HEEL-STRIKE EVENT OF THE ENV)', { align: 'center' }));
   shapes.push(text('y-label', 30, (bottom + top) / 2, 'ANKLE POWER (W)', { align: 'center', angle: Math.PI / 2 }));
@@ -474,12 +522,16 @@ function table(summaries: readonly Summary[]): string {
     ['motor energy per metre (J/m)', (s) => f(s.motorEnergyPerMetre, 2)],
     ['push-off work per stride (J)', (s) => f(s.pushOffWorkPerStride, 2)],
     ['net ankle work per stride (J)', (s) => f(s.netWorkPerStride, 2)],
+    ['late-stance net work per stride (J; v1 pays up to 11.25)', (s) => f(s.lateWorkPerStride, 2)],
     ['peak ankle power, 2.5 ms (W)', (s) => f(s.peakAnklePower, 0)],
     ['peak of the mean curve, 20 ms (W)', (s) => f(s.peakMeanCurvePower, 0)],
     ['lock releases in stance per stride', (s) => f(s.releasesPerStride, 2)],
     ['release: env gait phase (mean)', (s) => f(s.releasePhase, 3)],
     ['release: fraction of the stride (mean)', (s) => f(s.releaseFraction, 3)],
     ['release: fraction of the stride (10th–90th percentile)', (s) => (s.releasesPerStride > 0 ? `${f(s.releaseFractionRange[0], 2)}–${f(s.releaseFractionRange[1], 2)}` : '–')],
+    ['catapult release (end of the longest lock hold in stance): strides', (s) => String(s.mainReleases)],
+    ['catapult release: fraction of the stride (mean; 10th–90th percentile)', (s) => (s.mainReleases > 0 ? `${f(s.mainReleaseFraction, 3)} (${f(s.mainReleaseFractionRange[0], 2)}–${f(s.mainReleaseFractionRange[1], 2)})` : '–')],
+    ['strides with the catapult release in late stance (≥ 0.4 of the stride)', (s) => f(s.lateReleaseShare, 2)],
     ['toe-off: fraction of the stride (mean)', (s) => f(s.toeOffFraction, 3)],
   ];
   const lines = [`| | ${summaries.map((s) => s.name).join(' | ')} |`, `|---|${summaries.map(() => '---:').join('|')}|`];
@@ -487,7 +539,7 @@ function table(summaries: readonly Summary[]): string {
   return lines.join('\n');
 }
 
-function parseArgs(argv: readonly string[]): { checkpoint?: string; episodes: number; seed: number; out: string; json: boolean } {
+function parseArgs(argv: readonly string[]): { checkpoint?: string; env?: string; episodes: number; seed: number; out: string; json: boolean } {
   const value = (flag: string): string | undefined => {
     const i = argv.indexOf(flag);
     return i >= 0 && i + 1 < argv.length ? argv[i + 1] : undefined;
@@ -498,11 +550,14 @@ function parseArgs(argv: readonly string[]): { checkpoint?: string; episodes: nu
     if (!Number.isInteger(n) || n < min) throw new Error(`bench/prosthesis: ${flag} must be an integer ≥ ${min}, received ${v}`);
     return n;
   };
-  return { checkpoint: value('--checkpoint'), episodes: int('--episodes', 5, 1), seed: int('--seed', 0, 0), out: value('--out') ?? 'envs/robot/power-curve.png', json: argv.includes('--json') };
+  const env = value('--env');
+  if (env !== undefined && !ENV_IDS.includes(env)) throw new Error(`bench/prosthesis: --env must be one of ${ENV_IDS.join(', ')}, received ${env}`);
+  return { checkpoint: value('--checkpoint'), env, episodes: int('--episodes', 5, 1), seed: int('--seed', 0, 0), out: value('--out') ?? 'envs/robot/power-curve.png', json: argv.includes('--json') };
 }
 
 function main(): void {
   const args = parseArgs(process.argv.slice(2));
+  ENV_ID = args.env ?? (args.checkpoint !== undefined && existsSync(args.checkpoint) ? readCheckpointMeta(readCheckpoint(args.checkpoint)).envId : ENV_ID);
   const controllers = [baseline, ...(args.checkpoint !== undefined ? [learned(args.checkpoint)] : []), passive];
   const results = controllers.map((c) => evaluate(c, args.episodes, args.seed));
   const scene = plotScene(results);

@@ -175,3 +175,10 @@ register({
   kwargs: AMP_FOOT_DEFAULTS,
   metadata: AMP_FOOT_PROSTHESIS_METADATA,
 });
+register({
+  id: 'AmpFootProsthesis-v1',
+  factory: (kwargs, spec) => new AmpFootProsthesis(kwargs, spec, 1),
+  maxEpisodeSteps: 1600,
+  kwargs: AMP_FOOT_DEFAULTS,
+  metadata: AMP_FOOT_PROSTHESIS_METADATA,
+});

@@ -1,5 +1,5 @@
 /**
- * AmpFootProsthesis-v0: only the prosthesis learns. A walker follows a reference gait; the agent controls
+ * AmpFootProsthesis-v1 (and v0): only the prosthesis learns. A walker follows a reference gait; the agent controls
  * the AMP-Foot of one leg (its motor rate and its lock) and should reproduce healthy push-off (positive
  * ankle work late in stance) with as little motor energy as it can.
  *
@@ -26,12 +26,22 @@
  * 0: the AMP-Foot motor rate (times 2 rad/s, cut by the motor power limit); 1: the lock (> 0: closed).
  *
  * ## Reward
- * Per step: `10 · Δx` (forward progress in m; the carriage pace gives about 0.2), minus
- * `0.5 · Σ (q − q_ref)²` over leg 0's hip, knee and ankle angles (gait tracking, rad²), minus `0.05` per joule
+ * v1, per step: `10 · Δx` (forward progress in m; the carriage pace gives about 0.2), minus
+ * `0.5 · Σ (q − q_ref)²` over leg 0's hip, knee and ankle angles (gait tracking, rad²), minus `0.35` per joule
  * of electrical energy of the AMP-Foot motor, plus push-off: `1` per joule of net ankle work done on the
- * ground since the prosthesis's last heel strike, counted up to the healthy 0.15 J/kg per stride (11 J at
- * 75 kg; the running total is clipped, so work absorbed early in stance must be returned before it pays).
- * −100 when the walker falls (the hull touches the ground or sinks below 0.55 m). No threshold.
+ * ground in late stance (leg 0's gait phase ≥ 0.4, `LATE_STANCE_PHASE`) since the prosthesis's last heel
+ * strike, counted up to the healthy 0.15 J/kg per stride (11.25 J at 75 kg; the running total is clipped,
+ * so work the ankle absorbs in late stance must be returned before it pays again). −100 when the walker
+ * falls (the hull touches the ground or sinks below 0.55 m). No threshold.
+ *
+ * v0 paid for net ankle work anywhere in the stride and charged `0.05` per motor joule. Net work can only
+ * come from the motor, at up to 0.8 J per joule, so under v0 buying push-off with the motor paid, and PPO
+ * learned to drive the foot through the springs at the motor's power limit with the lock open: three times
+ * the fixed-timing baseline's motor energy and no late-stance release (envs/robot/README.md). v1 counts the
+ * work only when the healthy ankle does it, which at a 60 W motor only a lock that holds energy until late
+ * stance can deliver (driving through the springs in late stance gives ~1 J per stride), and prices a motor
+ * joule at 0.35, below the ≈ 0.5 J of late-stance work it returns through the catapult, so loading pays up to
+ * the healthy target and no further.
  *
  * ## Start state
  * Leg 0 at heel strike and leg 1 half a cycle later in the reference pose, moving at U(0.9, 1.1) m/s.
@@ -42,13 +52,16 @@
  * ## Info
  * For the prosthesis (leg 0): `distance`, `pushOffWork`, `motorEnergy`, `peakAnkleTorque`, `peakAnklePower`,
  * `peakPowerRatio`, `costOfTransport` (as AmpFootWalker-v0); also `intactPushOffWork` (J, leg 1's ankle),
- * `trackingError` (mean squared error per step, rad²), `assistWork` (J, the carriage's positive work).
+ * `trackingError` (mean squared error per step, rad²), `assistWork` (J, the carriage's positive work),
+ * `lateStanceWork` (J, net ankle work on the ground in late stance: what v1's push-off term counts).
  *
  * ## Kwargs
  * As AmpFootWalker-v0 (`bodyMass`, `maxAnkleTorque`, `motorPowerLimit`, `springStiffness`, `lockEnabled`,
  * `terrainDifficulty`, `renderLidar`).
  *
  * ## Version history
+ * - v1: push-off pays only for late-stance ankle work; motor energy costs 0.35 per joule (was 0.05). Same
+ *   dynamics, observations and info (`lateStanceWork` added to both).
  * - v0: initial version.
  */
 import { Rng } from '../../src/core/rng.ts';
@@ -68,9 +81,9 @@ export const PROSTHESIS_LEG = 0;
 export const PROGRESS_REWARD_PER_M = 10;
 /** Reward cost per rad² of squared tracking error of the prosthetic leg's joints. */
 export const TRACKING_WEIGHT = 0.5;
-/** Reward cost per joule of AMP-Foot motor energy. */
+/** v0: reward cost per joule of AMP-Foot motor energy. */
 export const MOTOR_ENERGY_COST_PER_J = 0.05;
-/** Reward per joule of net ankle work on the ground within a stride, up to the healthy target. */
+/** Reward per joule of net ankle work on the ground within a stride (v1: in late stance), up to the healthy target. */
 export const PUSH_OFF_REWARD_PER_J = 1;
 /**
  * Healthy net ankle work per stride (J/kg): the ankle gives about 0.25 J/kg in push-off and takes about
@@ -78,7 +91,21 @@ export const PUSH_OFF_REWARD_PER_J = 1;
  */
 export const PUSH_OFF_TARGET_J_PER_KG = 0.15;
 
-/** The prosthesis env. */
+/**
+ * v1: where late stance begins (leg 0's gait phase). Push-off pays only for ankle work done on the ground
+ * from here to toe-off (near 0.6): the other foot has landed (the phase reaches 0.5 at its heel strike, see
+ * `gait.ts`) or is about to, which is when the healthy ankle's push-off burst comes (Winter 2009, ch. 7).
+ */
+export const LATE_STANCE_PHASE = 0.4;
+/**
+ * v1: reward cost per joule of AMP-Foot motor energy (v0: `MOTOR_ENERGY_COST_PER_J`). Scripted loads show a
+ * motor joule returning ≈ 0.5 J of late-stance work through the lock; PPO (seed 1, 2M steps) at 0.25 spent
+ * as much as the fixed-timing baseline, at 0.35 41 % less for 97 % of its late-stance work, at 0.5 90 % less
+ * for half of it (envs/robot/README.md).
+ */
+export const MOTOR_ENERGY_COST_PER_J_V1 = 0.35;
+
+/** The prosthesis env (`version` 0 or 1: the reward; everything else is the same). */
 export class AmpFootProsthesis implements Env<Float32Array, Float32Array> {
   readonly observationSpace: BoxSpace;
   readonly actionSpace: BoxSpace;
@@ -102,10 +129,17 @@ export class AmpFootProsthesis implements Env<Float32Array, Float32Array> {
   private steps: number;
   /** Net ankle work on the ground since the prosthesis's last heel strike (J). */
   private strideWork: number;
+  /** v1's push-off measure: net ankle work on the ground in late stance, this episode (J). */
+  private lateStanceWork: number;
   private readonly pushOffTarget: number;
   private phase: 'needs-reset' | 'running' | 'terminated';
+  /** The reward's version: 0 (net work anywhere in the stride, cheap motor) or 1 (late-stance work, motor priced). */
+  readonly version: 0 | 1;
+  private readonly motorCost: number;
 
-  constructor(kwargs: Readonly<Record<string, unknown>> = {}, spec: EnvSpec = bareSpec('AmpFootProsthesis-v0', { metadata: AMP_FOOT_PROSTHESIS_METADATA })) {
+  constructor(kwargs: Readonly<Record<string, unknown>> = {}, spec?: EnvSpec, version: 0 | 1 = 0) {
+    this.version = version;
+    spec ??= bareSpec(`AmpFootProsthesis-v${version}`, { metadata: AMP_FOOT_PROSTHESIS_METADATA });
     const args = parseKwargs(spec.id, kwargs, AMP_FOOT_DEFAULTS);
     const obsSpace = walkerObservationSpace();
     const low = new Float32Array(OBS_SIZE + 2);
@@ -131,7 +165,9 @@ export class AmpFootProsthesis implements Env<Float32Array, Float32Array> {
     this.trackingSum = 0;
     this.steps = 0;
     this.strideWork = 0;
+    this.lateStanceWork = 0;
     this.pushOffTarget = PUSH_OFF_TARGET_J_PER_KG * args.bodyMass;
+    this.motorCost = version === 0 ? MOTOR_ENERGY_COST_PER_J : MOTOR_ENERGY_COST_PER_J_V1;
     this.phase = 'needs-reset';
   }
 
@@ -145,6 +181,7 @@ export class AmpFootProsthesis implements Env<Float32Array, Float32Array> {
     this.trackingSum = 0;
     this.steps = 0;
     this.strideWork = 0;
+    this.lateStanceWork = 0;
     this.phase = 'running';
     return { obs: this.observe(), info: this.info() };
   }
@@ -166,7 +203,10 @@ export class AmpFootProsthesis implements Env<Float32Array, Float32Array> {
       const net0 = ankle.pushOffWork - ankle.absorbedWork;
       sim.substep(this.drive, this.ankleRate, this.ankleLock);
       const before = Math.min(this.strideWork, this.pushOffTarget);
-      this.strideWork += ankle.pushOffWork - ankle.absorbedWork - net0;
+      const net = ankle.pushOffWork - ankle.absorbedWork - net0;
+      const late = legPhase(this.gait, PROSTHESIS_LEG) >= LATE_STANCE_PHASE;
+      if (late) this.lateStanceWork += net;
+      if (this.version === 0 || late) this.strideWork += net;
       pushOffReward += PUSH_OFF_REWARD_PER_J * (Math.min(this.strideWork, this.pushOffTarget) - before);
       const stance = this.gait.stance;
       advanceGait(this.gait, sim, DT);
@@ -181,7 +221,7 @@ export class AmpFootProsthesis implements Env<Float32Array, Float32Array> {
     this.trackingSum += tracking;
     this.steps++;
     const motorEnergy = sim.ankleMetrics[PROSTHESIS_LEG].motorEnergy - motor0;
-    let reward = PROGRESS_REWARD_PER_M * (sim.hullX() - x0) - TRACKING_WEIGHT * tracking - MOTOR_ENERGY_COST_PER_J * motorEnergy + pushOffReward;
+    let reward = PROGRESS_REWARD_PER_M * (sim.hullX() - x0) - TRACKING_WEIGHT * tracking - this.motorCost * motorEnergy + pushOffReward;
     const terminated = hasFallen(sim);
     if (terminated) {
       reward = FALL_REWARD;
@@ -204,6 +244,7 @@ export class AmpFootProsthesis implements Env<Float32Array, Float32Array> {
     return {
       ...episodeInfo(this.sim, [PROSTHESIS_LEG]),
       intactPushOffWork: this.sim.ankleMetrics[1 - PROSTHESIS_LEG].pushOffWork,
+      lateStanceWork: this.lateStanceWork,
       trackingError: this.steps > 0 ? this.trackingSum / this.steps : 0,
       assistWork: this.rig.assistWork,
     };

@@ -46,6 +46,7 @@ describe('AMP-Foot determinism', () => {
     ['AmpFootWalker-v0', 8],
     ['AmpFootWalkerRough-v0', 8],
     ['AmpFootProsthesis-v0', 2],
+    ['AmpFootProsthesis-v1', 2],
   ] as const)('%s: same seed and actions, same trajectory bit for bit (fresh env and reused env)', (id, dim) => {
     const actions = randomActions(400, dim, 5);
     const a = make<Float32Array, Float32Array>(id);

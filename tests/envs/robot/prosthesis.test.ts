@@ -4,7 +4,7 @@
  * power, and the open-loop walker gait shows the same in AmpFootWalker-v0.
  */
 import { describe, expect, it } from 'vitest';
-import { AmpFootProsthesis, PROSTHESIS_LEG } from '../../../envs/robot/amp-foot-prosthesis.ts';
+import { AmpFootProsthesis, LATE_STANCE_PHASE, MOTOR_ENERGY_COST_PER_J, MOTOR_ENERGY_COST_PER_J_V1, PROSTHESIS_LEG, PUSH_OFF_TARGET_J_PER_KG } from '../../../envs/robot/amp-foot-prosthesis.ts';
 import { AmpFootWalker } from '../../../envs/robot/amp-foot-walker.ts';
 import { RELEASE_PHASE, baselineProsthesisAction, fixedTimingCommands, phaseFromObservation, scriptedWalkerAction } from '../../../envs/robot/baseline.ts';
 import { GAIT_PERIOD, legPhase, referencePose } from '../../../envs/robot/gait.ts';
@@ -87,6 +87,78 @@ describe('AmpFootProsthesis-v0 with the fixed-timing baseline', () => {
     expect(fixedTimingCommands(0.3)).toEqual([1, 1]);
     expect(fixedTimingCommands(RELEASE_PHASE + 0.01)).toEqual([0, -1]);
     expect(fixedTimingCommands(0.8)).toEqual([-1, -1]);
+  });
+});
+
+describe('AmpFootProsthesis-v1: push-off pays only in late stance, and motor energy is priced', () => {
+  /** Runs `steps` steps of v0 and v1 side by side under one policy; returns both traces. */
+  function runBoth(policy: (obs: Float32Array) => Float32Array, steps: number, seed = 0) {
+    const envs = [new AmpFootProsthesis({}, undefined, 0), new AmpFootProsthesis({}, undefined, 1)];
+    const obs = envs.map((env) => env.reset({ seed }).obs);
+    const out = envs.map(() => ({ rewards: [] as number[], motor: [] as number[], info: {} as Record<string, unknown>, fell: false }));
+    for (let t = 0; t < steps && !out.some((o) => o.fell); t++) {
+      envs.forEach((env, k) => {
+        const motor0 = env.sim.ankleMetrics[PROSTHESIS_LEG].motorEnergy;
+        const r = env.step(policy(obs[k]));
+        obs[k] = r.obs;
+        out[k].rewards.push(r.reward);
+        out[k].motor.push(env.sim.ankleMetrics[PROSTHESIS_LEG].motorEnergy - motor0);
+        out[k].info = r.info;
+        out[k].fell ||= r.terminated;
+      });
+    }
+    return { v0: out[0], v1: out[1], envs };
+  }
+  const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+  /** The fixed-timing cycle with the lock released at `release`. */
+  const releasingAt = (release: number) => (obs: Float32Array): Float32Array => baselineProsthesisAction(obs, release);
+
+  it('v1 changes only the reward: same dynamics and info as v0 under the same actions', () => {
+    const { v0, v1 } = runBoth((obs) => baselineProsthesisAction(obs), 300);
+    expect(v1.info).toEqual(v0.info);
+    expect(v1.motor).toEqual(v0.motor);
+    expect(v1.rewards).not.toEqual(v0.rewards);
+  });
+
+  it('motor energy costs what the constants say: with no push-off paid, the two rewards differ by the price gap times the energy', () => {
+    // the motor loads with the lock closed all stride long and never releases: no late-stance work to pay
+    // in either version within the first stance (v0 pays net work; with the lock shut the foot spring
+    // returns no more than it took, so both pay ≈ 0 until the first release)
+    const hold = (): Float32Array => Float32Array.of(1, 1);
+    const { v0, v1 } = runBoth(hold, 12);
+    const diff = sum(v0.rewards) - sum(v1.rewards);
+    const expected = (MOTOR_ENERGY_COST_PER_J_V1 - MOTOR_ENERGY_COST_PER_J) * sum(v1.motor);
+    expect(sum(v1.motor)).toBeGreaterThan(5);
+    expect(diff).toBeGreaterThan(0.8 * expected);
+  });
+
+  it('late-stance work comes from the lock: a late release earns it, an open lock or a passive foot almost none', () => {
+    const lateWork = (policy: (obs: Float32Array) => Float32Array, kwargs: Record<string, unknown> = {}): number => {
+      const env = new AmpFootProsthesis(kwargs, undefined, 1);
+      let { obs } = env.reset({ seed: 0 });
+      let info: Record<string, unknown> = {};
+      for (let t = 0; t < 400; t++) {
+        const r = env.step(policy(obs));
+        if (r.terminated) return Number.NaN;
+        obs = r.obs;
+        info = r.info;
+      }
+      return info.lateStanceWork as number;
+    };
+    const late = lateWork(releasingAt(0.5));
+    const open = lateWork(() => Float32Array.of(0, -1));
+    const passive = lateWork(() => Float32Array.of(0, -1), { lockEnabled: false });
+    // a spring returns what it took; with the lock open it returns it in early and mid stance
+    expect(late).toBeGreaterThan(10 * Math.max(open, passive, 1));
+    expect(LATE_STANCE_PHASE).toBeGreaterThan(0.3);
+  });
+
+  it('pays at most the healthy push-off per stride', () => {
+    const { v1, envs } = runBoth((obs) => baselineProsthesisAction(obs), 400);
+    const strides = Math.ceil((envs[1].sim.time) / GAIT_PERIOD) + 1;
+    const progressAndTracking = 10 * (v1.info.distance as number); // an upper bound: tracking only subtracts
+    const paid = sum(v1.rewards) + MOTOR_ENERGY_COST_PER_J_V1 * sum(v1.motor);
+    expect(paid).toBeLessThanOrEqual(progressAndTracking + strides * PUSH_OFF_TARGET_J_PER_KG * 75 + 1e-6);
   });
 });
 

@@ -17,10 +17,10 @@ import { bareSpec } from '../../../src/gym/env.ts';
 import { make } from '../../../src/gym/registry.ts';
 import { explainInvalidScene, type Shape } from '../../../src/gym/scene.ts';
 
-const IDS = ['AmpFootWalker-v0', 'AmpFootWalkerRough-v0', 'AmpFootProsthesis-v0'] as const;
+const IDS = ['AmpFootWalker-v0', 'AmpFootWalkerRough-v0', 'AmpFootProsthesis-v0', 'AmpFootProsthesis-v1'] as const;
 
 describe('registration', () => {
-  it('registers the three ids with BipedalWalker-v3 episode length', () => {
+  it('registers the ids with BipedalWalker-v3 episode length', () => {
     const walker = make<Float32Array, Float32Array>('AmpFootWalker-v0');
     const rough = make<Float32Array, Float32Array>('AmpFootWalkerRough-v0');
     const prosthesis = make<Float32Array, Float32Array>('AmpFootProsthesis-v0');
@@ -31,6 +31,8 @@ describe('registration', () => {
     expect(walker.actionSpace.kind === 'box' && walker.actionSpace.shape).toEqual([8]);
     expect(prosthesis.observationSpace.kind === 'box' && prosthesis.observationSpace.shape).toEqual([40]);
     expect(prosthesis.actionSpace.kind === 'box' && prosthesis.actionSpace.shape).toEqual([2]);
+    const v1 = make<Float32Array, Float32Array>('AmpFootProsthesis-v1');
+    expect([v1.spec.maxEpisodeSteps, v1.spec.rewardThreshold, (v1.unwrapped as AmpFootProsthesis).version, (prosthesis.unwrapped as AmpFootProsthesis).version]).toEqual([1600, null, 1, 0]);
   });
 });
 
@@ -54,7 +56,7 @@ describe('bad use', () => {
     const env = make<unknown, unknown>(id, { disableEnvChecker: true });
     expect(() => env.step(new Float32Array(8))).toThrow(EnvError);
     env.reset({ seed: 0 });
-    const n = id === 'AmpFootProsthesis-v0' ? 2 : 8;
+    const n = id.startsWith('AmpFootProsthesis') ? 2 : 8;
     const bad = [Float32Array.of(...new Array<number>(n).fill(Number.NaN)), new Float32Array(n + 1), Float32Array.from({ length: n }, (_, i) => (i === 0 ? 1.5 : 0)), new Array<number>(n).fill(0), 0];
     for (const action of bad) {
       expect(() => env.step(action)).toThrow(EnvError);
