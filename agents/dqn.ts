@@ -20,6 +20,9 @@
  *   priorities |δ| + ε, importance-sampling weights in the loss, β annealed linearly to 1;
  * - a Huber (smooth L1, SB3's default) or squared (CleanRL's) TD loss, global gradient clipping, and
  *   optional linear learning-rate annealing (as CleanRL's PPO), which keeps the final policy from drifting;
+ * - `network: 'cnn'` for image observations, as CleanRL's dqn_atari.py: the convolutional trunk of
+ *   `common/cnn.ts` (shared with PPO) under the Q head, and observations stored in the replay buffer as
+ *   bytes (a quarter of the memory of floats);
  * - action masks: illegal actions are never chosen, neither by exploration (uniform over the legal
  *   ones) nor by argmax, and the target maxes over the next state's legal actions (kept in a side
  *   array next to the buffer). The vector env reports no mask for a truncated episode's final
@@ -52,6 +55,7 @@ import { checkParamsFinite } from './common/health.ts';
 import { addEpisodeMetrics } from './common/metrics.ts';
 import { bool, choice, int, num, nums, resolveConfig, type ConfigOf } from './common/config.ts';
 import { ReplayBuffer } from './common/replay-buffer.ts';
+import { buildCnnTrunk, imageShape } from './common/cnn.ts';
 
 // ── config ──
 
@@ -82,6 +86,9 @@ export const dqnSpec = {
   prioritizedReplayEps: num(1e-6, 'added to |TD error| so no priority is 0', { min: 0 }),
   tdLoss: choice('mse', 'the TD loss: squared error (CleanRL) or Huber / smooth L1 (SB3)', ['mse', 'huber']),
   maxGradNorm: num(10, 'the maximum norm for the gradient clipping (0 disables)', { min: 0 }),
+  network: choice('mlp', 'mlp: an MLP over the flat observation; cnn: a convolutional trunk for image observations [H, W], [C, H, W] or [k, C, H, W] (uint8, scaled by 1/255; CleanRL\'s dqn_atari.py), with replay stored as bytes', ['mlp', 'cnn']),
+  cnnChannels: nums([32, 64, 64], 'output channels of the cnn trunk\'s convolutions: 8×8 stride 4, 4×4 stride 2, then 3×3 stride 1 (Nature CNN); give 1 to 3 of them'),
+  cnnHidden: int(512, 'size of the cnn trunk\'s fully connected layer', 1),
   hiddenSizes: nums([120, 84], 'hidden layer sizes of the Q-network MLP'),
   activation: choice('relu', 'activation of the hidden layers', ['relu', 'tanh']),
   iterationSteps: int(1000, 'env steps (over all copies) per iteration, i.e. per metrics row', 1),
@@ -117,9 +124,19 @@ class DuelingQNetwork implements Module {
   }
 }
 
-/** CleanRL's QNetwork (PyTorch's default Linear init), or its dueling variant: obs [B, obsDim] → Q [B, n]. */
-export function buildQNetwork(cfg: DqnConfig, obsDim: number, nActions: number, rng: Rng): Module {
+/**
+ * CleanRL's QNetwork (PyTorch's default Linear init), or its dueling variant: obs [B, obsDim] → Q [B, n].
+ * With `network: 'cnn'`, dqn_atari.py's: the convolutional trunk (`common/cnn.ts`) and a linear head (or the
+ * dueling heads on the trunk).
+ */
+export function buildQNetwork(cfg: DqnConfig, obsSpace: Space, nActions: number, rng: Rng): Module {
   const init = { init: 'pytorch', hiddenGain: 1, outputGain: 1 } as const;
+  if (cfg.network === 'cnn') {
+    const trunk = buildCnnTrunk('dqn', cfg.cnnChannels, cfg.cnnHidden, imageShape('dqn', obsSpace), rng);
+    if (!cfg.dueling) return new Sequential(trunk, new Linear(cfg.cnnHidden, nActions, rng, { init: 'pytorch', gain: 1 }));
+    return new DuelingQNetwork(trunk, new Linear(cfg.cnnHidden, 1, rng, { init: 'pytorch', gain: 1 }), new Linear(cfg.cnnHidden, nActions, rng, { init: 'pytorch', gain: 1 }));
+  }
+  const obsDim = flatDim(obsSpace);
   if (!cfg.dueling) return mlp([obsDim, ...cfg.hiddenSizes, nActions], cfg.activation, rng, init);
   const h = cfg.hiddenSizes.length > 0 ? cfg.hiddenSizes[cfg.hiddenSizes.length - 1] : obsDim;
   const trunk = cfg.hiddenSizes.length > 0 ? mlp([obsDim, ...cfg.hiddenSizes], cfg.activation, rng, { ...init, outputActivation: cfg.activation }) : new Sequential();
@@ -237,12 +254,13 @@ function createRun(cfg: DqnConfig, ctx: RunContext): TrainRun {
   const numIterations = Math.ceil(totalVecSteps / stepsPerIteration);
   const ckptEvery = cfg.checkpointFrequency > 0 ? cfg.checkpointFrequency : Math.max(1, Math.round(numIterations / 10));
   const gradientSteps = cfg.gradientSteps >= 0 ? cfg.gradientSteps : cfg.trainFrequency;
-  const q = buildQNetwork(cfg, obsDim, nActions, rng);
-  const target = buildQNetwork(cfg, obsDim, nActions, rng);
+  const q = buildQNetwork(cfg, envs.obsSpace, nActions, rng);
+  const target = buildQNetwork(cfg, envs.obsSpace, nActions, rng);
   updateTarget(target, q, 1);
   const params = parameters(q);
   const optimizer = new Adam(params, { lr: cfg.learningRate });
-  const rb = new ReplayBuffer(cfg.bufferSize, obsDim, 1, { prioritized: cfg.prioritizedReplay, alpha: cfg.prioritizedReplayAlpha, eps: cfg.prioritizedReplayEps });
+  const obsType = cfg.network === 'cnn' ? 'uint8' : 'float32';
+  const rb = new ReplayBuffer(cfg.bufferSize, obsDim, 1, { prioritized: cfg.prioritizedReplay, alpha: cfg.prioritizedReplayAlpha, eps: cfg.prioritizedReplayEps, obsType });
   let nextMaskBuf: Uint8Array | null = null; // legal actions of each stored transition's next obs, by buffer slot
   let added = 0; // transitions ever added: the buffer writes slot added % bufferSize
   let iteration = 0, globalStep = 0, trainCredit = 0, targetCredit = 0, warmup = 0;
@@ -429,7 +447,7 @@ function loadPolicy(ckpt: CheckpointPayload, obsSpace: Space, actSpace: Space): 
   const why = supports(obsSpace, actSpace);
   if (why !== null) throw new ConfigError(`dqn: cannot load a policy for ${meta.envId}: ${why}`);
   const cfg = resolveConfig('dqn', dqnSpec, meta.config);
-  const q = buildQNetwork(cfg, flatDim(obsSpace), (actSpace as { n: number }).n, new Rng(cfg.seed));
+  const q = buildQNetwork(cfg, obsSpace, (actSpace as { n: number }).n, new Rng(cfg.seed));
   loadNets(ckpt, { q });
   return new DqnPolicy(meta.envId, q, actSpace, obsSpace, new Rng(cfg.seed + 1), cfg.endE);
 }

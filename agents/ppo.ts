@@ -27,7 +27,7 @@ import { flatDim, flatten, type Space } from '../src/gym/spaces.ts';
 import {
   Tensor, add, clamp, concat, exp, maximum, mean, mul, neg, noGrad, parameter, reshape, slice, square, sub, 
 } from '../src/autograd/index.ts';
-import { Activation, Conv2d, Flatten, LSTM, Linear, Sequential, mlp, parameters, type Module, type RecurrentState } from '../src/nn/index.ts';
+import { LSTM, Linear, mlp, parameters, type Module, type RecurrentState } from '../src/nn/index.ts';
 import { Adam, clipGradNorm } from '../src/optim/index.ts';
 import type { AgentModule, CheckpointPayload, Policy, RunContext, TrainRun } from './common/agent.ts';
 import { buildCheckpoint, loadNets, loadOptimizers, readCheckpointMeta } from './common/checkpoint.ts';
@@ -39,6 +39,7 @@ import { actionHead, envAction, logProbEntropy, sampleActions, supportsFlat, typ
 import { checkParamsFinite, layerGradNorms } from './common/health.ts';
 import { addEpisodeMetrics } from './common/metrics.ts';
 import { toAsync, type AsyncVecEnv } from './common/vec.ts';
+import { buildCnnTrunk, imageShape } from './common/cnn.ts';
 
 // ── config ──
 
@@ -98,61 +99,13 @@ export type PpoNets = {
   trunk: Module | null;
 };
 
-/** The Nature CNN's kernels and strides, layer by layer (Mnih et al. 2015). */
-const CNN_LAYERS = [{ kernel: 8, stride: 4 }, { kernel: 4, stride: 2 }, { kernel: 3, stride: 1 }] as const;
-
-/** Reshapes flat uint8-valued rows into [B, C, H, W] images scaled to [0, 1]; frame stacks of colour frames fold into C. */
-class ImageInput implements Module {
-  readonly params = {};
-  readonly buffers = {};
-  readonly children = {};
-  training = true;
-  readonly shape: readonly [number, number, number];
-
-  constructor(shape: readonly [number, number, number]) {
-    this.shape = shape;
-  }
-
-  forward(x: Tensor): Tensor {
-    return mul(reshape(x, [x.shape[0], ...this.shape]), 1 / 255);
-  }
-}
-
-/** The image shape [C, H, W] a CNN reads from an observation space of shape [H, W] (one channel), [C, H, W] or [k, C, H, W]. */
-export function imageShape(obsSpace: Space): [number, number, number] {
-  const shape = obsSpace.kind === 'box' ? obsSpace.shape : [];
-  if (shape.length < 2 || shape.length > 4) {
-    throw new ConfigError(`ppo: network "cnn" needs image observations of shape [H, W], [C, H, W] or [k, C, H, W], received ${obsSpace.kind === 'box' ? `Box of shape [${shape.join(', ')}]` : `a ${obsSpace.kind} space`}`);
-  }
-  const h = shape[shape.length - 2], w = shape[shape.length - 1];
-  return [shape.slice(0, -2).reduce((a, b) => a * b, 1), h, w];
-}
-
-/** CleanRL's ppo_atari trunk: convolutions with ReLU, flatten, a ReLU layer of `cnnHidden` (orthogonal init, gain √2). */
-function buildTrunk(cfg: PpoConfig, image: [number, number, number], rng: Rng): Module {
-  const [c, h0, w0] = image;
-  if (cfg.cnnChannels.length < 1 || cfg.cnnChannels.length > CNN_LAYERS.length) throw new ConfigError(`ppo: cnnChannels must list 1 to ${CNN_LAYERS.length} channel counts, received [${cfg.cnnChannels.join(', ')}]`);
-  const layers: Module[] = [new ImageInput(image)];
-  let ch = c, h = h0, w = w0;
-  cfg.cnnChannels.forEach((out, i) => {
-    const { kernel, stride } = CNN_LAYERS[i];
-    h = Math.floor((h - kernel) / stride) + 1;
-    w = Math.floor((w - kernel) / stride) + 1;
-    if (h < 1 || w < 1) throw new ConfigError(`ppo: the ${h0}×${w0} image is too small for cnn layer ${i + 1} (${kernel}×${kernel}, stride ${stride}); use fewer cnnChannels or a bigger screen`);
-    layers.push(new Conv2d(ch, out, kernel, rng, { stride, gain: Math.SQRT2 }), new Activation('relu'));
-    ch = out;
-  });
-  layers.push(new Flatten(), new Linear(ch * h * w, cfg.cnnHidden, rng, { gain: Math.SQRT2 }), new Activation('relu'));
-  return new Sequential(...layers);
-}
-
 /** Builds CleanRL's networks for these spaces. */
 export function buildPpoNets(cfg: PpoConfig, obsSpace: Space, head: ActionHead, rng: Rng): PpoNets {
   const obsDim = flatDim(obsSpace);
   const logStd = head.kind === 'box' ? parameter(new Float32Array(head.actDim).fill(cfg.logStdInit), [1, head.actDim], 'logStd') : null;
   if (cfg.network === 'cnn') {
     if (cfg.recurrent) throw new ConfigError('ppo: network "cnn" and recurrent policies do not combine; choose one');
-    const trunk = buildTrunk(cfg, imageShape(obsSpace), rng);
+    const trunk = buildCnnTrunk('ppo', cfg.cnnChannels, cfg.cnnHidden, imageShape('ppo', obsSpace), rng);
     return {
       trunk,
       actor: new Linear(cfg.cnnHidden, head.outDim, rng, { gain: 0.01 }),

@@ -19,8 +19,12 @@ export type ReplaySample = {
   weights: Float32Array;
 };
 
-/** Options for the buffer. */
-export type ReplayOptions = { prioritized?: boolean; alpha?: number; eps?: number };
+/**
+ * Options for the buffer. `obsType: 'uint8'` stores observations as bytes (a quarter of the memory, for
+ * pixel frames whose values are whole numbers in [0, 255]; `add` rejects anything else) and samples them
+ * back as floats: a 100k-transition buffer of 2×48×48 frames takes 0.9 GB instead of 3.7 GB.
+ */
+export type ReplayOptions = { prioritized?: boolean; alpha?: number; eps?: number; obsType?: 'float32' | 'uint8' };
 
 /** A fixed-capacity transition store. */
 export class ReplayBuffer {
@@ -29,8 +33,8 @@ export class ReplayBuffer {
   readonly actDim: number;
   size = 0;
   private pos = 0;
-  readonly obs: Float32Array;
-  readonly nextObs: Float32Array;
+  readonly obs: Float32Array | Uint8Array;
+  readonly nextObs: Float32Array | Uint8Array;
   readonly actions: Float32Array;
   readonly rewards: Float32Array;
   readonly terminated: Float32Array;
@@ -44,8 +48,9 @@ export class ReplayBuffer {
     this.capacity = capacity;
     this.obsDim = obsDim;
     this.actDim = actDim;
-    this.obs = new Float32Array(capacity * obsDim);
-    this.nextObs = new Float32Array(capacity * obsDim);
+    const bytes = opts.obsType === 'uint8';
+    this.obs = bytes ? new Uint8Array(capacity * obsDim) : new Float32Array(capacity * obsDim);
+    this.nextObs = bytes ? new Uint8Array(capacity * obsDim) : new Float32Array(capacity * obsDim);
     this.actions = new Float32Array(capacity * actDim);
     this.rewards = new Float32Array(capacity);
     this.terminated = new Float32Array(capacity);
@@ -58,6 +63,10 @@ export class ReplayBuffer {
   /** Stores one transition; overwrites the oldest when full. */
   add(obs: ArrayLike<number>, action: ArrayLike<number>, reward: number, nextObs: ArrayLike<number>, terminated: boolean, discount: number): void {
     const i = this.pos;
+    if (this.obs instanceof Uint8Array) {
+      checkBytes(obs, 'obs');
+      checkBytes(nextObs, 'nextObs');
+    }
     this.obs.set(obs, i * this.obsDim);
     this.nextObs.set(nextObs, i * this.obsDim);
     this.actions.set(action, i * this.actDim);
@@ -90,7 +99,7 @@ export class ReplayBuffer {
       }
       for (let b = 0; b < batch; b++) weights[b] /= maxW;
     }
-    const take = (src: Float32Array, dim: number): Float32Array => {
+    const take = (src: Float32Array | Uint8Array, dim: number): Float32Array => {
       const out = new Float32Array(batch * dim);
       for (let b = 0; b < batch; b++) out.set(src.subarray(indices[b] * dim, (indices[b] + 1) * dim), b * dim);
       return out;
@@ -109,6 +118,15 @@ export class ReplayBuffer {
       this.maxPriority = Math.max(this.maxPriority, p);
       this.tree.set(indices[b], p ** this.alpha);
     }
+  }
+}
+
+/** Throws unless every value is a whole number in [0, 255] (what a uint8 buffer can hold exactly). */
+function checkBytes(values: ArrayLike<number>, name: string): void {
+  if (values instanceof Uint8Array) return;
+  for (let k = 0; k < values.length; k++) {
+    const v = values[k];
+    if (!(v >= 0 && v <= 255 && Math.round(v) === v)) throw new RangeError(`ReplayBuffer.add: ${name}[${k}] is ${v}, but this buffer stores observations as uint8 (expected whole numbers in [0, 255]; use obsType 'float32' for other observations)`);
   }
 }
 

@@ -38,10 +38,52 @@ function runAll(cfg: DqnConfig, ctx: RunContext): { rows: Metrics[]; run: TrainR
 
 /** Greedy Q-values of a run's checkpoint for some observations [rows, obsDim]. */
 function qValues(ckpt: CheckpointPayload, cfg: DqnConfig, obs: number[][], nActions: number): number[][] {
-  const q = buildQNetwork(cfg, obs[0].length, nActions, new Rng(0));
+  const q = buildQNetwork(cfg, box(-Infinity, Infinity, { shape: [obs[0].length] }), nActions, new Rng(0));
   loadNets(ckpt, { q });
   const out = noGrad(() => q.forward(new Tensor(Float32Array.from(obs.flat()), [obs.length, obs[0].length])).data);
   return obs.map((_, r) => Array.from(out.subarray(r * nActions, (r + 1) * nActions)));
+}
+
+/**
+ * A pixel task: a 12×12 one-channel uint8 frame with a bright 3×3 block at a random place in its left or
+ * right half; action 0 or 1 names the half (reward 1 when right). Ten frames per episode.
+ */
+class PixelSideEnv implements Env<Uint8Array, number> {
+  readonly observationSpace = box(0, 255, { shape: [1, 12, 12], dtype: 'uint8' });
+  readonly actionSpace = discrete(2);
+  readonly spec: EnvSpec = bareSpec('Test/PixelSide-v0');
+  readonly actionRng = new Rng(1);
+  readonly unwrapped = this as unknown as Env<unknown, unknown>;
+  private readonly rng = new Rng(0);
+  private side = 0;
+  private frame = new Uint8Array(144);
+  private t = 0;
+
+  private draw(): Uint8Array {
+    this.side = this.rng.int(2);
+    const x = this.side * 6 + this.rng.int(4), y = this.rng.int(10);
+    this.frame = new Uint8Array(144).fill(30);
+    for (let dy = 0; dy < 3; dy++) for (let dx = 0; dx < 3; dx++) this.frame[(y + dy) * 12 + x + dx] = 230;
+    return this.frame;
+  }
+
+  reset(opts: { seed?: number } = {}): ResetResult<Uint8Array> {
+    if (opts.seed !== undefined) this.rng.seed(opts.seed);
+    this.t = 0;
+    return { obs: this.draw(), info: {} };
+  }
+
+  step(action: number): StepResult<Uint8Array> {
+    const reward = action === this.side ? 1 : 0;
+    this.t += 1;
+    return { obs: this.draw(), reward, terminated: this.t >= 10, truncated: false, info: {} };
+  }
+
+  render(): Scene {
+    return EMPTY_SCENE;
+  }
+
+  close(): void {}
 }
 
 /** Mean return of `episodes` greedy episodes. */
@@ -241,6 +283,40 @@ describe('dqn', () => {
       if (mask[3] === 1) expect(run.policy.act(obs, { deterministic: true, mask })).toBe(3);
     }
     expect(() => run.policy.act(Float32Array.of(0, 0, 0, 0), { mask: new Uint8Array(4) })).toThrow(/allows no action/);
+  });
+
+  it.each([false, true])('learns a pixel task with the cnn network (dueling %s), storing replay as bytes, and round-trips its checkpoint', (dueling) => {
+    const cfg = config({ network: 'cnn', cnnChannels: [8], cnnHidden: 32, totalTimesteps: 3000, gamma: 0.5, dueling });
+    const ctx = toyContext('Test/PixelSide-v0', () => new PixelSideEnv());
+    const { run } = runAll(cfg, ctx);
+    const env = ctx.makeEnv();
+    expect(greedyReturn(run.policy, env, 20)).toBeGreaterThanOrEqual(9.5);
+    expect([...run.checkpoint().tensors.values()].some((t) => t.shape.length === 4)).toBe(true); // a conv kernel
+    const bytes = encodeSafetensors(run.checkpoint().tensors, run.checkpoint().metadata);
+    const decoded = decodeSafetensors(bytes);
+    const loaded = dqn.loadPolicy({ tensors: decoded.tensors, metadata: decoded.metadata }, env.observationSpace, env.actionSpace);
+    const source = new PixelSideEnv();
+    let obs = source.reset({ seed: 7 }).obs;
+    for (let i = 0; i < 50; i++) {
+      expect(loaded.act(obs, { deterministic: true })).toBe(run.policy.act(obs, { deterministic: true }));
+      obs = source.step(0).obs;
+    }
+  });
+
+  it('the cnn network stores replay as bytes: frames scaled to [0, 1] are refused with the fix named', () => {
+    class ScaledPixelEnv extends PixelSideEnv {
+      override reset(opts: { seed?: number } = {}): ResetResult<Uint8Array> {
+        const r = super.reset(opts);
+        return { ...r, obs: Float32Array.from(r.obs, (v) => v / 255) as unknown as Uint8Array };
+      }
+    }
+    const ctx = toyContext('Test/PixelSide-v0', () => new ScaledPixelEnv());
+    expect(() => runAll(config({ network: 'cnn', cnnChannels: [8], cnnHidden: 32, totalTimesteps: 300 }), ctx)).toThrow(/stores observations as uint8/);
+  });
+
+  it('refuses the cnn network for flat observations, naming the shape', () => {
+    const ctx = toyContext('Test/Identity-v0', () => new IdentityEnv(4, 10));
+    expect(() => dqn.createRun(config({ network: 'cnn' }), ctx)).toThrow(/dqn: network "cnn" needs image observations.*Box of shape \[4\]/);
   });
 
   it('refuses non-discrete action spaces, naming the space', () => {
