@@ -12,10 +12,10 @@ import { mul, reshape, type Tensor } from '../../src/autograd/index.ts';
 import { Activation, Conv2d, Flatten, Linear, Sequential, type Module } from '../../src/nn/index.ts';
 
 /** The Nature CNN's kernels and strides, layer by layer (Mnih et al. 2015). */
-export const CNN_LAYERS = [{ kernel: 8, stride: 4 }, { kernel: 4, stride: 2 }, { kernel: 3, stride: 1 }] as const;
+const CNN_LAYERS = [{ kernel: 8, stride: 4 }, { kernel: 4, stride: 2 }, { kernel: 3, stride: 1 }] as const;
 
 /** Reshapes flat uint8-valued rows into [B, C, H, W] images scaled to [0, 1]; frame stacks of colour frames fold into C. */
-export class ImageInput implements Module {
+class ImageInput implements Module {
   readonly params = {};
   readonly buffers = {};
   readonly children = {};

@@ -127,7 +127,7 @@ export class AmpFootProsthesis implements Env<Float32Array, Float32Array> {
   private readonly ankleLock: boolean[];
   private trackingSum: number;
   private steps: number;
-  /** Net ankle work on the ground since the prosthesis's last heel strike (J). */
+  /** The push-off term's running total since the prosthesis's last heel strike (J): net ankle work on the ground (v1: in late stance only). */
   private strideWork: number;
   /** v1's push-off measure: net ankle work on the ground in late stance, this episode (J). */
   private lateStanceWork: number;
