@@ -8,6 +8,8 @@
  * - `obs: 'pixels'`: the game's Scene rasterized at `screenWidth×screenHeight` (84×84 grayscale by default;
  *   `rgb: true` for colour), the Atari preprocessing of Mnih et al. (2015) and Machado et al. (2018):
  *   frame skip with max-pooling over the last two frames, sticky actions, and a stack of the last 4 frames.
+ *   `supersample: f` renders at f× the size and shrinks each f×f block (`downscale`: mean or max), as
+ *   Atari's preprocessing area-resizes its screen; a small screen then still shows a sub-pixel ball.
  *
  * Every game advances in fixed frames (no wall clock). One env step runs `frameSkip` frames under the same
  * action and sums their rewards, in both modes, so a game plays the same whatever it is observed through.
@@ -85,7 +87,19 @@ export interface ArcadeOptions {
   screenHeight: number;
   /** Three colour planes instead of one luma plane (default false). */
   rgb: boolean;
+  /**
+   * Render at `supersample`× the screen size and shrink each `supersample`² block to one pixel (default 1:
+   * render at the screen size, one sample per pixel centre). Atari's preprocessing shrinks the 210×160 screen
+   * the same way (`cv2.INTER_AREA`), so a sprite smaller than a pixel still shows instead of flickering
+   * between being sampled and missed.
+   */
+  supersample: number;
+  /** How a supersampled block becomes one pixel: `'area'` (its mean, rounded; the default) or `'max'` (its brightest sample). */
+  downscale: ArcadeDownscale;
 }
+
+/** How `supersample` blocks are reduced. */
+export type ArcadeDownscale = 'area' | 'max';
 
 /** Per-game defaults that depend on the game's clock. */
 export interface ArcadeModeDefaults {
@@ -105,6 +119,8 @@ export function arcadeDefaults(obs: ArcadeObs, game: ArcadeModeDefaults): Arcade
     screenWidth: 84,
     screenHeight: 84,
     rgb: false,
+    supersample: 1,
+    downscale: 'area',
   };
 }
 
@@ -130,8 +146,10 @@ export function parseArcadeKwargs<T extends Record<string, number | boolean | st
     screenWidth: all.screenWidth,
     screenHeight: all.screenHeight,
     rgb: all.rgb,
+    supersample: all.supersample,
+    downscale: all.downscale as ArcadeDownscale,
   };
-  const positiveInt = (key: 'frameSkip' | 'frameStack' | 'screenWidth' | 'screenHeight', max: number): void => {
+  const positiveInt = (key: 'frameSkip' | 'frameStack' | 'screenWidth' | 'screenHeight' | 'supersample', max: number): void => {
     const v = arcade[key];
     if (!Number.isInteger(v) || v < 1 || v > max) throw new ConfigError(`${envId}: kwarg "${key}" must be an integer in [1, ${max}], received ${v}`);
   };
@@ -139,6 +157,11 @@ export function parseArcadeKwargs<T extends Record<string, number | boolean | st
   positiveInt('frameStack', 64);
   positiveInt('screenWidth', 1024);
   positiveInt('screenHeight', 1024);
+  positiveInt('supersample', 8);
+  if (arcade.screenWidth * arcade.supersample > 4096 || arcade.screenHeight * arcade.supersample > 4096) {
+    throw new ConfigError(`${envId}: kwarg "supersample" renders at most 4096 pixels a side, received ${arcade.supersample}× ${arcade.screenWidth}×${arcade.screenHeight}`);
+  }
+  if (arcade.downscale !== 'area' && arcade.downscale !== 'max') throw new ConfigError(`${envId}: kwarg "downscale" must be "area" or "max", received ${describe(arcade.downscale)}`);
   const p = arcade.repeatActionProbability;
   if (!(p >= 0 && p < 1)) throw new ConfigError(`${envId}: kwarg "repeatActionProbability" must be in [0, 1), received ${p}`);
   const game = { ...gameDefaults };
@@ -171,6 +194,8 @@ export class ArcadeEnv<G extends ArcadeGame> implements Env<Float32Array | Uint8
   private readonly latest: Float32Array | Uint8Array;
   /** Scratch frame for max-pooling (pixels mode). */
   private readonly previous: Uint8Array;
+  /** The supersampled render (pixels mode with `supersample` > 1), shrunk into each frame. */
+  private readonly big: Uint8Array | null;
   private readonly pool: ObsPool;
   private lastAction: number;
   private phase: Phase;
@@ -187,8 +212,8 @@ export class ArcadeEnv<G extends ArcadeGame> implements Env<Float32Array | Uint8
     const k = options.frameStack;
     let frameSpace: BoxSpace;
     if (options.obs === 'pixels') {
-      const { screenWidth: w, screenHeight: h, rgb } = options;
-      this.raster = new FrameRasterizer(w, h, rgb);
+      const { screenWidth: w, screenHeight: h, rgb, supersample: f } = options;
+      this.raster = new FrameRasterizer(w * f, h * f, rgb);
       frameSpace = box(0, 255, { shape: rgb ? [3, h, w] : [h, w], dtype: 'uint8' });
     } else {
       this.raster = null;
@@ -200,6 +225,7 @@ export class ArcadeEnv<G extends ArcadeGame> implements Env<Float32Array | Uint8
     this.history = pixels ? new Uint8Array(k > 1 ? k * this.frameSize : 0) : new Float32Array(k > 1 ? k * this.frameSize : 0);
     this.latest = this.history.subarray((k - 1) * this.frameSize);
     this.previous = new Uint8Array(pixels ? this.frameSize : 0);
+    this.big = pixels && options.supersample > 1 ? new Uint8Array(this.frameSize * options.supersample ** 2) : null;
     this.pool = new ObsPool(this.observationSpace.low.length);
     this.lastAction = 0;
     this.phase = 'needs-reset';
@@ -240,7 +266,7 @@ export class ArcadeEnv<G extends ArcadeGame> implements Env<Float32Array | Uint8
       reward += game.tick(a, this.rng);
       if (game.over) break;
       if (raster !== null && i === skip - 2) {
-        raster.draw(game.render(), this.previous);
+        this.draw(this.previous);
         pooled = true;
       }
     }
@@ -263,9 +289,21 @@ export class ArcadeEnv<G extends ArcadeGame> implements Env<Float32Array | Uint8
       this.game.writeFeatures(out as Float32Array);
       return out;
     }
-    this.raster.draw(this.game.render(), out as Uint8Array);
+    this.draw(out as Uint8Array);
     if (pooled) maxInto(out as Uint8Array, this.previous);
     return out;
+  }
+
+  /** Rasterizes the current frame into `out` (one frame of the observation), through the supersampled render if there is one. */
+  private draw(out: Uint8Array): void {
+    const raster = this.raster as FrameRasterizer;
+    if (this.big === null) {
+      raster.draw(this.game.render(), out);
+      return;
+    }
+    raster.draw(this.game.render(), this.big);
+    const { screenWidth: w, supersample: f, downscale } = this.options;
+    shrink(this.big, out, w, out.length / w, f, downscale);
   }
 
   /** A fresh zeroed observation array of the observation space's size. */
@@ -361,6 +399,30 @@ function maxInto(out: Uint8Array, other: Uint8Array): void {
     return;
   }
   for (let i = 0; i < n; i++) if (other[i] > out[i]) out[i] = other[i];
+}
+
+/**
+ * Shrinks `big` (`rows·f` rows of `w·f` bytes) into `out` (`rows` rows of `w`), one output pixel per f×f
+ * block: the block's mean rounded half up (`'area'`) or its maximum (`'max'`). Colour planes are stacked
+ * rows, and a plane's height is a multiple of f, so blocks never straddle two planes.
+ */
+export function shrink(big: Uint8Array, out: Uint8Array, w: number, rows: number, f: number, mode: ArcadeDownscale): void {
+  const bw = w * f;
+  const half = (f * f) >> 1;
+  const area = f * f;
+  for (let r = 0; r < rows; r++) {
+    const top = r * f * bw;
+    for (let c = 0; c < w; c++) {
+      const left = top + c * f;
+      let acc = 0;
+      for (let dy = 0; dy < f; dy++) {
+        const row = left + dy * bw;
+        if (mode === 'max') for (let dx = 0; dx < f; dx++) acc = Math.max(acc, big[row + dx]);
+        else for (let dx = 0; dx < f; dx++) acc += big[row + dx];
+      }
+      out[r * w + c] = mode === 'max' ? acc : ((acc + half) / area) | 0;
+    }
+  }
 }
 
 /** Builds the env for a game; `make` then adds the time limit and the passive checker. */

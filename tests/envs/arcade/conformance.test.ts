@@ -12,7 +12,7 @@ import { contains } from '../../../src/gym/spaces.ts';
 import type { Shape } from '../../../src/gym/scene.ts';
 import { ARCADE_IDS, arcade } from './helpers.ts';
 
-const MODES = [{ obs: 'features' }, { obs: 'pixels' }, { obs: 'pixels', rgb: true, screenWidth: 32, screenHeight: 24, frameStack: 2 }] as const;
+const MODES = [{ obs: 'features' }, { obs: 'pixels' }, { obs: 'pixels', rgb: true, screenWidth: 32, screenHeight: 24, frameStack: 2 }, { obs: 'pixels', screenWidth: 48, screenHeight: 48, supersample: 2, downscale: 'max' }] as const;
 
 describe.each(ARCADE_IDS)('%s', (id) => {
   it.each(MODES)('passes checkEnv with kwargs %o', (kwargs) => {
@@ -52,7 +52,7 @@ describe.each(ARCADE_IDS)('%s', (id) => {
   });
 
   it('rejects unknown and out-of-range kwargs with a ConfigError', () => {
-    for (const kwargs of [{ speed: 2 }, { obs: 'rgb' }, { frameSkip: 0 }, { frameStack: 1.5 }, { repeatActionProbability: 1 }, { screenWidth: 0 }, { rgb: 'yes' }]) {
+    for (const kwargs of [{ speed: 2 }, { obs: 'rgb' }, { frameSkip: 0 }, { frameStack: 1.5 }, { repeatActionProbability: 1 }, { screenWidth: 0 }, { rgb: 'yes' }, { supersample: 0 }, { supersample: 2.5 }, { downscale: 'mean' }, { screenWidth: 1024, supersample: 8 }]) {
       expect(() => make(id, { kwargs }), JSON.stringify(kwargs)).toThrow(ConfigError);
     }
     expect(() => make(id, { kwargs: { speed: 2 } })).toThrow(/accepted: .*frameSkip/);

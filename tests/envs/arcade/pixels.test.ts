@@ -4,7 +4,7 @@
  * are never overwritten.
  */
 import { describe, expect, it } from 'vitest';
-import type { ArcadeEnv, ArcadeGame } from '../../../envs/arcade/arcade-env.ts';
+import { shrink, type ArcadeEnv, type ArcadeGame } from '../../../envs/arcade/arcade-env.ts';
 import { FrameRasterizer } from '../../../envs/arcade/pixels.ts';
 import { Rng } from '../../../src/core/rng.ts';
 import { parseColor, rasterize, rasterizeGray } from '../../../src/gym/raster.ts';
@@ -169,5 +169,64 @@ describe('pixels mode', () => {
     const { env, base } = arcade<ArcadeGame>('Breakout-v0', { obs: 'pixels' });
     env.reset({ seed: 0 });
     expect(env.render()).toEqual((base as ArcadeEnv<ArcadeGame>).render());
+  });
+});
+
+describe('supersampling', () => {
+  it('shrinks blocks to their rounded mean or their maximum', () => {
+    // Two rows of 4 in, f = 2 → one row of 2 out; two planes stacked as rows.
+    const big = Uint8Array.from([0, 1, 10, 20, 2, 2, 30, 41, /* plane 2 */ 255, 0, 7, 7, 0, 0, 7, 8]);
+    const area = new Uint8Array(4);
+    const max = new Uint8Array(4);
+    shrink(big, area, 2, 2, 2, 'area');
+    shrink(big, max, 2, 2, 2, 'max');
+    expect(Array.from(area)).toEqual([1, 25, 64, 7]); // 5/4 = 1.25 → 1, 101/4 = 25.25 → 25, 255/4 = 63.75 → 64, 29/4 = 7.25 → 7
+    expect(Array.from(max)).toEqual([2, 41, 255, 8]);
+  });
+
+  it.each(['area', 'max'] as const)('%s: a frame is the shrunk full-size render, in grayscale and RGB', (downscale) => {
+    for (const rgb of [false, true]) {
+      const kwargs = { obs: 'pixels', frameStack: 1, frameSkip: 1, screenWidth: 30, screenHeight: 20, rgb };
+      const { env } = arcade<ArcadeGame>('Breakout-v0', { ...kwargs, supersample: 3, downscale });
+      const full = new FrameRasterizer(90, 60, rgb);
+      const rng = new Rng(3);
+      let obs = env.reset({ seed: 2 }).obs as Uint8Array;
+      for (let t = 0; t < 40; t++) {
+        const big = full.draw(env.render(), new Uint8Array(full.frameSize));
+        const want = new Uint8Array(obs.length);
+        shrink(big, want, 30, obs.length / 30, 3, downscale);
+        expect(diff(obs, want), `step ${t}`).toBe('');
+        obs = env.step(rng.int(3)).obs as Uint8Array;
+      }
+    }
+  });
+
+  it('keeps a ball smaller than a pixel visible in every frame, where point sampling misses it', () => {
+    // Pong's 4-unit ball at 24×24 covers ~0.6 pixel: point sampling drops it in some frames.
+    const frames = (extra: Record<string, unknown>): { seen: number; inPlay: number } => {
+      const { env, game } = arcade<ArcadeGame & { serveIn: number; ballX: number; ballY: number }>('Pong-v0', { obs: 'pixels', frameStack: 1, frameSkip: 1, repeatActionProbability: 0, screenWidth: 24, screenHeight: 24, ...extra });
+      const background = (env.reset({ seed: 1 }).obs as Uint8Array)[12 * 24 + 12];
+      let seen = 0;
+      let inPlay = 0;
+      for (let t = 0; t < 300; t++) {
+        const f = env.step(0).obs as Uint8Array;
+        // No ball is drawn while it waits to be served; look only while it is between the paddles.
+        if (game.serveIn !== 0 || game.ballX < 32 || game.ballX > 128 || game.ballY < 8 || game.ballY > 136) continue;
+        inPlay++;
+        // The ball is the only thing between the paddles, below the score and above the bottom wall.
+        let found = false;
+        for (let y = 4; y < 23; y++) for (let x = 4; x < 20; x++) if (f[y * 24 + x] !== background) found = true;
+        if (found) seen++;
+      }
+      return { seen, inPlay };
+    };
+    const point = frames({});
+    expect(point.inPlay).toBeGreaterThan(100);
+    expect(point.seen).toBeLessThan(point.inPlay);
+    for (const downscale of ['max', 'area']) {
+      const s = frames({ supersample: 4, downscale });
+      expect(s.inPlay).toBe(point.inPlay);
+      expect(s.seen, downscale).toBe(s.inPlay);
+    }
   });
 });
