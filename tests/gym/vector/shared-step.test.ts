@@ -56,7 +56,8 @@ describe('shared step channel', () => {
   });
 
   it('refuses (-1: send by message) what JSON would change, and what does not fit', () => {
-    const refuse = (info: Record<string, unknown>): number => encodeStepInfos({ infos: [[0, info]], finalInfos: [] }, room());
+    // `s` keeps each info off the number table (strings are not numbers), so JSON has to judge it.
+    const refuse = (info: Record<string, unknown>): number => encodeStepInfos({ infos: [[0, { s: '', ...info }]], finalInfos: [] }, room());
     expect(refuse({ v: new Float32Array(2) })).toBe(-1);
     expect(refuse({ v: NaN })).toBe(-1);
     expect(refuse({ v: Infinity })).toBe(-1);
@@ -72,5 +73,55 @@ describe('shared step channel', () => {
     cyclic.self = cyclic;
     expect(refuse(cyclic)).toBe(-1);
     expect(refuse({ v: 0, ok: [0.1, 'a'] })).toBeGreaterThan(0);
+  });
+
+  it('sends flat number records with shared keys as a number table, exactly (NaN, ±Infinity, -0, null included)', () => {
+    const walker = (x: number): Record<string, number | null> => ({ distance: x, pushOffWork: 0.1 * x, motorEnergy: 1 / 3, costOfTransport: x > 1 ? 0.5 : null });
+    const infos: StepInfos = {
+      infos: [[0, walker(0.25)], [3, walker(7)], [5, { distance: NaN, pushOffWork: -0, motorEnergy: Infinity, costOfTransport: -Infinity }]],
+      finalInfos: [[3, walker(36.5)]],
+    };
+    const text = room();
+    const bytes = encodeStepInfos(infos, text);
+    expect(text[0]).toBe(1); // the table, not JSON ('{')
+    const back = decodeStepInfos(text, bytes);
+    expect(back).toEqual(infos);
+    expect(Object.is(back.infos[2][1].pushOffWork, -0)).toBe(true);
+    expect(Object.keys(back.infos[0][1])).toEqual(['distance', 'pushOffWork', 'motorEnergy', 'costOfTransport']);
+    // The next step reuses the cached keys on both sides; a new key order is a new table.
+    const next: StepInfos = { infos: [[1, walker(2)]], finalInfos: [] };
+    expect(decodeStepInfos(text, encodeStepInfos(next, text))).toEqual(next);
+    const swapped: StepInfos = { infos: [[1, { motorEnergy: 2, distance: 1 }]], finalInfos: [] };
+    const again = decodeStepInfos(text, encodeStepInfos(swapped, text));
+    expect(again).toEqual(swapped);
+    expect(Object.keys(again.infos[0][1])).toEqual(['motorEnergy', 'distance']);
+  });
+
+  it('keeps JSON for infos that are not one shape of number records', () => {
+    const text = room();
+    for (const infos of [
+      { infos: [[0, { a: 1 }], [1, { b: 1 }]], finalInfos: [] }, // different keys
+      { infos: [[0, { a: 1, b: 2 }], [1, { b: 2, a: 1 }]], finalInfos: [] }, // different order
+      { infos: [[0, { a: 1 }]], finalInfos: [[0, { a: 1, episode: { r: 1 } }]] }, // nested
+      { infos: [[0, { a: true }]], finalInfos: [] }, // not a number
+    ] as StepInfos[]) {
+      const bytes = encodeStepInfos(infos, text);
+      expect(text[0], JSON.stringify(infos)).toBe('{'.charCodeAt(0));
+      expect(decodeStepInfos(text, bytes)).toEqual(infos);
+    }
+    const own = JSON.parse('{"__proto__": 1}') as Record<string, number>;
+    const bytes = encodeStepInfos({ infos: [[0, own]], finalInfos: [] }, text);
+    expect(text[0]).toBe('{'.charCodeAt(0));
+    expect(Object.hasOwn(decodeStepInfos(text, bytes).infos[0][1], '__proto__')).toBe(true);
+  });
+
+  it('falls back to JSON, then to a message, when a table does not fit', () => {
+    const wide = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`k${i}`, i]));
+    const text = new Uint8Array(2048); // 300 numbers take 2,400 bytes as a table, ~2,900 as JSON
+    expect(encodeStepInfos({ infos: [[0, wide]], finalInfos: [] }, text)).toBe(-1);
+    const small = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`k${i}`, 1]));
+    const bytes = encodeStepInfos({ infos: [[0, small]], finalInfos: [] }, text); // 1,800 + keys > 2,048: JSON (~1,600) fits
+    expect(text[0]).toBe('{'.charCodeAt(0));
+    expect(decodeStepInfos(text, bytes).infos[0][1]).toEqual(small);
   });
 });
