@@ -10,7 +10,7 @@
  *
  * The board row of issue 6 (BOARD_ROWS: PPO with masks on Connect Four) also runs only with `--only`.
  * The arcade rows of issue 7 (ARCADE_ROWS: Pong, Snake, Flappy from features, Catch and Pong from pixels) run only
- * when named, e.g. `--only ppo-Pong-v0,ppo-Snake-v0,ppo-Flappy-v0,ppo-Catch-v0-pixels,ppo-Pong-v0-pixels`; they score the
+ * when named, e.g. `--only ppo-Pong-v0,ppo-Snake-v0,ppo-Flappy-v0,ppo-Catch-v0-pixels,dqn-Pong-v0-pixels`; they score the
  * game's own measure (score difference, length, pipes, share caught) from the last `info` of each
  * evaluation episode.
  *
@@ -85,6 +85,9 @@ export const ARCADE_ROWS: readonly Row[] = [
   // 64×64 grayscale pixels (half the CNN work of 84×84), two stacked frames (the ball's velocity), ALE's sticky actions;
   // 2.1M steps fit the issue's 60 minutes on one core here (bench/LEARNING.md)
   { algo: 'ppo', env: 'Pong-v0', name: 'ppo-Pong-v0-pixels', kwargs: { obs: 'pixels', frameStack: 2, screenWidth: 64, screenHeight: 64 }, target: 0, steps: 2_100_000, episodes: 20, metric: pongDifference, need: 'score difference ≥ 0 over 20 games, CNN policy, ≤ 60 min' },
+  // DQN with the CNN on 48×48 frames rendered at 96×96 and max-pooled 2×2 (the 4-unit ball never drops out), two
+  // stacked; 1.25M steps take 59.4 minutes on one core here (bench/LEARNING.md, run 11)
+  { algo: 'dqn', env: 'Pong-v0', name: 'dqn-Pong-v0-pixels', kwargs: { obs: 'pixels', frameStack: 2, screenWidth: 48, screenHeight: 48, supersample: 2, downscale: 'max' }, target: 0, steps: 1_250_000, episodes: 20, metric: pongDifference, need: 'score difference ≥ 0 over 20 games, CNN Q-network, ≤ 60 min' },
 ];
 
 /** A board game's share of games won by the agent (the return is +1, 0 or −1). */
