@@ -26,7 +26,7 @@ describe.skipIf(!E2E)('training CartPole with PPO', () => {
 
   it('learns past 400 within 2 minutes, draws the cart moving, and pauses and resumes', async () => {
     const { page, errors } = await openSandbox(browser, inject('baseUrl'));
-    // A budget well past what 400 takes (~100k steps), so the run is still live when the test pauses it: with
+    // A budget well past what 400 takes (~55k steps, ~220 iterations of 256), so the run is still live when the test pauses it: with
     // 100k, a slow machine finished the run between the return check and the click, and Pause was disabled.
     await setUp(page, 'CartPole-v1', 'ppo', { totalTimesteps: '300000' }, 'fast');
     await page.click('#start-btn');
