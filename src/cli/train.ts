@@ -4,7 +4,9 @@
  *
  * Prints the resolved config, shows a progress bar on stderr, and writes <out>/config.json,
  * <out>/metrics.jsonl (one CleanRL-keyed row per iteration), periodic checkpoints and
- * <out>/final.safetensors. Ctrl-C finishes the current iteration, saves a checkpoint and exits.
+ * <out>/final.safetensors; with `--eval-episodes n`, n deterministic episodes of every checkpoint and of
+ * the final policy in <out>/evaluations.jsonl, the best of them kept as <out>/best.safetensors (SB3's
+ * EvalCallback). Ctrl-C finishes the current iteration, saves a checkpoint and exits.
  * A non-finite loss stops the run with a message; the last good checkpoint stays on disk.
  */
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
@@ -19,9 +21,36 @@ import { closest, parseField, resolveConfig, toCamel, toKebab, type ConfigSpec }
 import type { CheckpointPayload } from '../../agents/common/agent.ts';
 import { parseKwargsFlag, readCheckpoint, runContext, writeCheckpoint } from './run-context.ts';
 import { writeFileAtomic } from '../nn/safetensors-node.ts';
+import { evaluateCheckpoint } from './eval.ts';
 
 /** Options the train command knows besides config fields. */
-type TrainFlags = { env?: string; envKwargs?: string; algo?: string; config?: string; out?: string; resume?: string; workers?: string; quiet?: boolean };
+type TrainFlags = { env?: string; envKwargs?: string; algo?: string; config?: string; out?: string; resume?: string; workers?: string; quiet?: boolean; evalEpisodes?: string; evalSeed?: string };
+
+/** First episode seed of the evaluations during training: apart from `dojo eval`'s default 0, so the best checkpoint is chosen on other episodes than those it is reported on. */
+export const TRAIN_EVAL_SEED = 1_000_000;
+
+/** One evaluation during training, as `<out>/evaluations.jsonl` holds it. */
+export interface EvaluationRow {
+  global_step: number;
+  checkpoint: string;
+  mean_return: number;
+  std_return: number;
+  mean_length: number;
+  /** Whether this evaluation is the best so far (and `best.safetensors` now holds its checkpoint). */
+  best: boolean;
+}
+
+/** The best mean return in an evaluations.jsonl (−∞ when there is none yet). */
+function bestSoFar(file: string): number {
+  if (!existsSync(file)) return -Infinity;
+  let best = -Infinity;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    const r = JSON.parse(line) as Partial<EvaluationRow>;
+    if (typeof r.mean_return === 'number' && r.mean_return > best) best = r.mean_return;
+  }
+  return best;
+}
 
 /** Parses `--kebab value` / `--kebab=value` pairs against an agent's spec. */
 export function parseConfigFlags(algo: string, spec: ConfigSpec, rest: readonly string[]): Record<string, unknown> {
@@ -84,6 +113,10 @@ export async function train(flags: TrainFlags, rest: readonly string[]): Promise
   const cfg = resolveConfig(agent.name, agent.spec, { ...base, ...fromFile, ...parseConfigFlags(agent.name, agent.spec, rest) });
   const workers = flags.workers !== undefined ? Number(flags.workers) : 0;
   if (!Number.isInteger(workers) || workers < 0) throw new ConfigError(`train: --workers expects a non-negative integer, received ${JSON.stringify(flags.workers)}`);
+  const evalEpisodes = flags.evalEpisodes !== undefined ? Number(flags.evalEpisodes) : 0;
+  if (!Number.isInteger(evalEpisodes) || evalEpisodes < 0) throw new ConfigError(`train: --eval-episodes expects a non-negative integer, received ${JSON.stringify(flags.evalEpisodes)}`);
+  const evalSeed = flags.evalSeed !== undefined ? Number(flags.evalSeed) : TRAIN_EVAL_SEED;
+  if (!Number.isInteger(evalSeed) || evalSeed < 0) throw new ConfigError(`train: --eval-seed expects a non-negative integer, received ${JSON.stringify(flags.evalSeed)}`);
   const ctx = runContext(envId, { workers, resume, kwargs: envKwargs });
   const probe = ctx.makeEnv();
   const why = agent.supports(probe.observationSpace, probe.actionSpace);
@@ -115,6 +148,20 @@ export async function train(flags: TrainFlags, rest: readonly string[]): Promise
   process.on('SIGINT', onSigint);
   const recent = new RecentMean(20);
   let last = '';
+  // SB3's EvalCallback: deterministic episodes at every checkpoint and at the end; the best is kept as best.safetensors
+  const evaluationsFile = join(out, 'evaluations.jsonl');
+  let best = evalEpisodes > 0 && resume !== undefined ? bestSoFar(evaluationsFile) : -Infinity;
+  const evalFd = evalEpisodes > 0 ? openSync(evaluationsFile, resume !== undefined ? 'a' : 'w') : -1;
+  const evaluate = (payload: CheckpointPayload, step: number, file: string): void => {
+    const r = evaluateCheckpoint(payload, evalEpisodes, evalSeed);
+    const isBest = r.mean_return > best;
+    if (isBest) {
+      best = r.mean_return;
+      writeCheckpoint(join(out, 'best.safetensors'), payload);
+    }
+    const row: EvaluationRow = { global_step: step, checkpoint: file, mean_return: r.mean_return, std_return: r.std_return, mean_length: r.lengths.reduce((a, b) => a + b, 0) / r.lengths.length, best: isBest };
+    writeSync(evalFd, metricsLine({ ...row }) + '\n');
+  };
   try {
     for await (const row of run.iterations) {
       writeSync(metricsFd, metricsLine(row) + '\n');
@@ -122,7 +169,9 @@ export async function train(flags: TrainFlags, rest: readonly string[]): Promise
       if (!flags.quiet) bar.update(row.global_step, { sps: row['charts/SPS'], ret: Number.isNaN(recent.mean()) ? '—' : recent.mean().toFixed(1) });
       if (run.checkpointDue()) {
         last = join(out, 'checkpoints', `step-${row.global_step}.safetensors`);
-        writeCheckpoint(last, run.checkpoint());
+        const payload = run.checkpoint();
+        writeCheckpoint(last, payload);
+        if (evalEpisodes > 0) evaluate(payload, row.global_step, last);
       }
       // let signal handlers run: the loop itself only ever waits on already-settled promises
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -134,10 +183,13 @@ export async function train(flags: TrainFlags, rest: readonly string[]): Promise
         return out;
       }
     }
-    writeCheckpoint(join(out, 'final.safetensors'), run.checkpoint());
+    const final = run.checkpoint();
+    writeCheckpoint(join(out, 'final.safetensors'), final);
+    if (evalEpisodes > 0) evaluate(final, run.globalStep(), join(out, 'final.safetensors'));
     if (!flags.quiet) {
       bar.stop();
       process.stdout.write(`done: ${run.globalStep()} steps; final checkpoint ${join(out, 'final.safetensors')}\n`);
+      if (evalEpisodes > 0) process.stdout.write(`best evaluation: mean return ${best.toFixed(2)} over ${evalEpisodes} episodes; ${join(out, 'best.safetensors')}\n`);
     }
     return out;
   } catch (err) {
@@ -149,6 +201,7 @@ export async function train(flags: TrainFlags, rest: readonly string[]): Promise
   } finally {
     process.off('SIGINT', onSigint);
     closeSync(metricsFd);
+    if (evalFd >= 0) closeSync(evalFd);
     await run.close();
   }
 }
@@ -166,6 +219,8 @@ export function register(program: Command): void {
     .option('--resume <checkpoint>', 'continue the run saved in this checkpoint')
     .option('--workers <n>', 'step the env copies on n worker threads (0: in-process)')
     .option('--quiet', 'no config print-out or progress bar')
+    .option('--eval-episodes <n>', 'evaluate every checkpoint and the final policy on n deterministic episodes, log them in evaluations.jsonl and keep the best as best.safetensors (0: off)')
+    .option('--eval-seed <n>', `seed of the first evaluation episode (default ${TRAIN_EVAL_SEED}, apart from dojo eval's 0)`)
     .allowUnknownOption()
     .allowExcessArguments()
     .action(async (opts: TrainFlags, cmd: Command) => {

@@ -17,7 +17,7 @@ export function withoutTiming(m: Metrics): Metrics {
 }
 
 /** One JSONL line; non-finite numbers become null so the line stays valid JSON. */
-export function metricsLine(m: Metrics): string {
+export function metricsLine(m: Readonly<Record<string, unknown>>): string {
   return JSON.stringify(m, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v));
 }
 

@@ -48,6 +48,29 @@ describe('dojo train / eval', () => {
     expect(j).toMatchObject({ env: 'CartPole-v1', algo: 'ppo', episodes: 3 });
   });
 
+  it('evaluates every checkpoint with --eval-episodes and keeps the best as best.safetensors', () => {
+    const out = join(dir, 'ev');
+    const r = dojo('train', '--env', 'CartPole-v1', '--algo', 'ppo', '--total-timesteps', '1536', '--seed', '2', '--checkpoint-frequency', '1', '--eval-episodes', '2', '--out', out, '--quiet');
+    expect(r.code, r.stderr).toBe(0);
+    const evals = readFileSync(join(out, 'evaluations.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { global_step: number; checkpoint: string; mean_return: number; best: boolean });
+    // 512 steps per iteration: checkpoints after iterations 1 and 2 (not 3: the run ends there), then the final policy
+    expect(evals.map((e) => e.global_step)).toEqual([512, 1024, 1536]);
+    expect(evals.map((e) => e.checkpoint)).toEqual([join(out, 'checkpoints', 'step-512.safetensors'), join(out, 'checkpoints', 'step-1024.safetensors'), join(out, 'final.safetensors')]);
+    let best = -Infinity, bestFile = '';
+    for (const e of evals) {
+      expect(e.best).toBe(e.mean_return > best);
+      if (e.best) [best, bestFile] = [e.mean_return, e.checkpoint];
+    }
+    expect(readFileSync(join(out, 'best.safetensors'))).toEqual(readFileSync(bestFile));
+    // the same episodes from dojo eval: evaluations start at seed 1,000,000
+    const e = dojo('eval', '--checkpoint', join(out, 'best.safetensors'), '--episodes', '2', '--seed', '1000000', '--json');
+    expect(e.code, e.stderr).toBe(0);
+    expect((JSON.parse(e.stdout) as { mean_return: number }).mean_return).toBe(best);
+    const bad = dojo('train', '--env', 'CartPole-v1', '--algo', 'ppo', '--eval-episodes', 'two', '--out', join(dir, 'ev-bad'));
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/--eval-episodes expects a non-negative integer, received "two"/);
+  });
+
   it('gives identical metrics for the same command, timing aside, in-process or on 2 workers', () => {
     const args = ['train', '--env', 'CartPole-v1', '--algo', 'ppo', '--total-timesteps', '1536', '--quiet'];
     expect(dojo(...args, '--out', join(dir, 'd1')).code).toBe(0);
