@@ -38,6 +38,7 @@ import { RunningMeanStd, restoreRunningStats } from './common/normalize.ts';
 import { actionHead, envAction, logProbEntropy, sampleActions, supportsFlat, type ActionHead } from './common/action-head.ts';
 import { checkParamsFinite, layerGradNorms } from './common/health.ts';
 import { addEpisodeMetrics } from './common/metrics.ts';
+import type { Episode } from './common/vec.ts';
 
 // ── config ──
 
@@ -186,7 +187,7 @@ function createRun(cfg: A2cConfig, ctx: RunContext): TrainRun {
       iteration += 1;
       const lr = cfg.annealLr ? (1 - (iteration - 1) / numIterations) * cfg.learningRate : cfg.learningRate;
       optimizer.lr = lr;
-      const episodes: Array<{ r: number; l: number }> = [];
+      const episodes: Episode[] = [];
 
       // ── rollout ──
       for (let t = 0; t < S; t++) {

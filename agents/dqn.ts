@@ -53,6 +53,7 @@ import type { AgentModule, CheckpointPayload, Policy, RunContext, TrainRun } fro
 import { buildCheckpoint, loadNets, loadOptimizers, readCheckpointMeta } from './common/checkpoint.ts';
 import { checkParamsFinite } from './common/health.ts';
 import { addEpisodeMetrics } from './common/metrics.ts';
+import type { Episode } from './common/vec.ts';
 import { bool, choice, int, num, nums, resolveConfig, type ConfigOf } from './common/config.ts';
 import { ReplayBuffer } from './common/replay-buffer.ts';
 import { buildCnnTrunk, imageShape } from './common/cnn.ts';
@@ -342,7 +343,7 @@ function createRun(cfg: DqnConfig, ctx: RunContext): TrainRun {
     const t0 = performance.now();
     while (iteration < numIterations) {
       iteration += 1;
-      const episodes: Array<{ r: number; l: number }> = [];
+      const episodes: Episode[] = [];
       stats.loss = 0;
       stats.q = 0;
       stats.n = 0;

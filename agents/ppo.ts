@@ -38,7 +38,7 @@ import { RunningMeanStd, restoreRunningStats } from './common/normalize.ts';
 import { actionHead, envAction, logProbEntropy, sampleActions, supportsFlat, type ActionHead } from './common/action-head.ts';
 import { checkParamsFinite, layerGradNorms } from './common/health.ts';
 import { addEpisodeMetrics } from './common/metrics.ts';
-import { toAsync, type AsyncVecEnv } from './common/vec.ts';
+import { toAsync, type AsyncVecEnv, type Episode } from './common/vec.ts';
 import { buildCnnTrunk, imageShape } from './common/cnn.ts';
 
 // ── config ──
@@ -305,7 +305,7 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
       const lr = cfg.annealLr ? (1 - (iteration - 1) / numIterations) * cfg.learningRate : cfg.learningRate;
       optimizer.lr = lr;
       const initialState = lstmState;
-      const episodes: Array<{ r: number; l: number }> = [];
+      const episodes: Episode[] = [];
 
       // ── rollout ──
       for (let t = 0; t < S; t++) {

@@ -50,6 +50,7 @@ import type { AgentModule, CheckpointPayload, Policy, RunContext, TrainRun } fro
 import { buildCheckpoint, loadNets, loadOptimizers, readCheckpointMeta } from './common/checkpoint.ts';
 import { checkLossFinite, checkParamsFinite, layerGradNorms } from './common/health.ts';
 import { addEpisodeMetrics, addTwinQMetrics } from './common/metrics.ts';
+import type { Episode } from './common/vec.ts';
 import { supportsBoundedBox } from './common/action-head.ts';
 import { bool, int, num, nums, resolveConfig, type ConfigOf } from './common/config.ts';
 import { sampleSquashedGaussian } from './common/distributions.ts';
@@ -304,7 +305,7 @@ function createRun(cfg: SacConfig, ctx: RunContext): TrainRun {
     let wasWarmup = true;
     while (iteration < numIterations) {
       iteration += 1;
-      const episodes: Array<{ r: number; l: number }> = [];
+      const episodes: Episode[] = [];
       const stats = { qf1Values: 0, qf2Values: 0, qf1Loss: 0, qf2Loss: 0, qfLoss: 0, n: 0, actorLoss: 0, alphaLoss: 0, nActor: 0 };
       const grads: Record<string, number> = {};
       const end = Math.min(totalVecSteps, iteration * stepsPerIteration);

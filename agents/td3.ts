@@ -39,6 +39,7 @@ import type { AgentModule, CheckpointPayload, Policy, RunContext, TrainRun } fro
 import { buildCheckpoint, loadNets, loadOptimizers, readCheckpointMeta } from './common/checkpoint.ts';
 import { checkLossFinite, checkParamsFinite, layerGradNorms } from './common/health.ts';
 import { addEpisodeMetrics, addTwinQMetrics } from './common/metrics.ts';
+import type { Episode } from './common/vec.ts';
 import { supportsBoundedBox } from './common/action-head.ts';
 import { int, num, nums, resolveConfig, type ConfigOf } from './common/config.ts';
 import { ReplayBuffer } from './common/replay-buffer.ts';
@@ -250,7 +251,7 @@ function createRun(cfg: Td3Config, ctx: RunContext): TrainRun {
     let vecStep = Math.round(globalStep / N);
     while (iteration < numIterations) {
       iteration += 1;
-      const episodes: Array<{ r: number; l: number }> = [];
+      const episodes: Episode[] = [];
       const stats = { qf1Values: 0, qf2Values: 0, qf1Loss: 0, qf2Loss: 0, qfLoss: 0, n: 0, actorLoss: 0, nActor: 0 };
       const grads: Record<string, number> = {};
       const end = Math.min(totalVecSteps, iteration * stepsPerIteration);

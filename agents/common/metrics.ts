@@ -5,12 +5,29 @@
 import type { Metrics } from '../../src/core/metrics.ts';
 import type { Episode } from './vec.ts';
 
-/** Adds `charts/episodes` and, when any finished, the mean `charts/episodic_return` and `charts/episodic_length`. */
+/**
+ * Adds `charts/episodes` and, when any finished, the mean `charts/episodic_return` and
+ * `charts/episodic_length`, and for each number in the episodes' final infos its mean as `env/<key>`
+ * (over the episodes where it is a finite number; SB3's Monitor `info_keywords`, for every key).
+ */
 export function addEpisodeMetrics(row: Metrics, episodes: readonly Episode[]): void {
   row['charts/episodes'] = episodes.length;
   if (episodes.length === 0) return;
   row['charts/episodic_return'] = episodes.reduce((s, e) => s + e.r, 0) / episodes.length;
   row['charts/episodic_length'] = episodes.reduce((s, e) => s + e.l, 0) / episodes.length;
+  const sums = new Map<string, { sum: number; n: number }>();
+  for (const e of episodes) {
+    for (const [key, v] of Object.entries(e.info)) {
+      if (typeof v !== 'number' || !Number.isFinite(v)) continue;
+      const acc = sums.get(key);
+      if (acc === undefined) sums.set(key, { sum: v, n: 1 });
+      else {
+        acc.sum += v;
+        acc.n += 1;
+      }
+    }
+  }
+  for (const [key, { sum, n }] of sums) row[`env/${key}`] = sum / n;
 }
 
 /** Sums over an iteration's critic updates (SAC, TD3), divided by `n` when reported. */

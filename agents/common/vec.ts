@@ -2,14 +2,15 @@
  * The agents' view of N environment copies: flat Float32Array observations [N·obsDim], raw
  * rewards, `terminated`/`truncated` flags, the final observation of every copy that finished
  * (same-step autoreset, DESIGN.md), action masks, and the episodes that ended this step
- * (return and length of the raw rewards, so normalisation never distorts reported returns).
+ * (return and length of the raw rewards, so normalisation never distorts reported returns, and
+ * the final info, whose numbers the trainers log as `env/<key>`).
  */
-import type { Env } from '../../src/gym/env.ts';
+import type { Env, Info } from '../../src/gym/env.ts';
 import type { VectorEnv } from '../../src/gym/vector/vector-env.ts';
 import { flatDim, flatten, type Space } from '../../src/gym/spaces.ts';
 
-/** A finished episode. */
-export type Episode = { r: number; l: number };
+/** A finished episode: its return, length and final info. */
+export type Episode = { r: number; l: number; info: Info };
 
 /** What one vector step returns. */
 export type VecStep = {
@@ -91,7 +92,7 @@ export class LocalVecEnv implements VecEnv {
       let mask = r.mask;
       if (r.terminated || r.truncated) {
         finalObs[i] = flatten(this.obsSpace, r.obs);
-        episodes.push({ r: this.returns[i], l: this.lengths[i] });
+        episodes.push({ r: this.returns[i], l: this.lengths[i], info: r.info });
         this.returns[i] = 0;
         this.lengths[i] = 0;
         const rr = env.reset();
@@ -158,7 +159,7 @@ export function fromVectorEnv(v: VectorEnv): AsyncVecEnv {
         returns[i] += r.rewards[i];
         lengths[i] += 1;
         if (r.terminated[i] || r.truncated[i]) {
-          episodes.push({ r: returns[i], l: lengths[i] });
+          episodes.push({ r: returns[i], l: lengths[i], info: r.finalInfos[i] ?? {} });
           returns[i] = 0;
           lengths[i] = 0;
         }

@@ -6,7 +6,8 @@
  *   of magnitude and may be negative;
  * - the other `losses/*` diagnostics: entropy, approx KL, clip fraction, explained variance, Q values;
  * - throughput (`charts/SPS`);
- * - per-layer gradient norms (`grads/<net>.<layer>`) on a log scale: the vanishing-gradient picture.
+ * - per-layer gradient norms (`grads/<net>.<layer>`) on a log scale: the vanishing-gradient picture;
+ * - the numbers of the env's final info (`env/<key>`, e.g. the robot's push-off work and motor energy), arcsinh scale.
  *
  * Series appear as the agent reports new keys, so every agent's metrics draw without configuration.
  * Redraws are batched to one per animation frame at most.
@@ -33,7 +34,7 @@ type Panel = {
 
 /** Short legend label of a metric key. */
 function label(key: string): string {
-  return key.replace(/^(losses|charts|grads)\//, '');
+  return key.replace(/^(losses|charts|grads|env)\//, '');
 }
 
 /** The chart grid. */
@@ -72,6 +73,7 @@ export class MetricCharts {
       mk('diagnostics', 'Entropy · KL · clip fraction · …', (k) => k.startsWith('losses/') && !k.endsWith('loss'), 4),
       mk('sps', 'Steps per second', (k) => k === 'charts/SPS', 1),
       mk('grads', 'Gradient norm per layer (log scale)', (k) => k.startsWith('grads/'), 3),
+      mk('env', 'Env metrics at episode end (arcsinh scale)', (k) => k.startsWith('env/'), 4),
     ];
     const ro = new ResizeObserver(() => {
       const w = Math.max(240, Math.floor(this.panels[0].el.clientWidth));
