@@ -37,8 +37,12 @@
  */
 import Matter from 'matter-js';
 import type { Rng } from '../../src/core/rng.ts';
+import { installConstraintSolve } from './constraint-solve.ts';
 
-const { Bodies, Body, Composite, Engine, Vertices } = Matter;
+// matter's constraint solver, without its temporary vectors (bit-identical; see constraint-solve.ts).
+installConstraintSolve();
+
+const { Bodies, Body, Composite, Detector, Engine, Vertices } = Matter;
 
 
 /** matter-js length units per metre. */
@@ -70,6 +74,9 @@ export const ROBOT_GROUP = -1;
 
 /** Solver settings of every robot engine (matter defaults: 6 / 4 / 2; no contacts, so only the constraint count matters). */
 export const ENGINE_ITERATIONS = { positionIterations: 6, velocityIterations: 4, constraintIterations: 4 } as const;
+
+/** `Composite.setModified` (matter-js API, not in @types/matter-js). */
+type ModifiableComposite = typeof Composite & { setModified(composite: Matter.Composite, isModified: boolean, updateParents?: boolean, updateChildren?: boolean): void };
 
 /** matter's global seeded-random state (not in @types/matter-js). */
 type SeededCommon = typeof Matter.Common & { _seed: number };
@@ -315,7 +322,18 @@ export function raycastTerrain(terrain: Terrain, x0: number, y0: number, x1: num
   return best;
 }
 
-/** Adds bodies and constraints to the engine's world. */
+/**
+ * Adds robot bodies and constraints to the engine's world, and leaves matter's broadphase without bodies:
+ * robot bodies share `ROBOT_GROUP` and never collide, yet at every update matter would sort them all by
+ * their bounds (allocating as it goes) only to find no pair. Matter refills its detector from the world
+ * when the world is next modified, so this holds until something else is added.
+ */
 export function addToWorld(engine: Matter.Engine, items: readonly (Matter.Body | Matter.Constraint | Matter.Composite)[]): void {
-  Composite.add(engine.world, items as (Matter.Body | Matter.Constraint | Matter.Composite)[]);
+  const world = engine.world;
+  Composite.add(world, items as (Matter.Body | Matter.Constraint | Matter.Composite)[]);
+  for (const body of Composite.allBodies(world)) {
+    if (body.collisionFilter.group !== ROBOT_GROUP) throw new Error(`addToWorld: body '${body.label}' has collision group ${body.collisionFilter.group}; robot bodies must be in ROBOT_GROUP (${ROBOT_GROUP})`);
+  }
+  Detector.setBodies(engine.detector, []);
+  (Composite as ModifiableComposite).setModified(world, false, false, true);
 }

@@ -1,0 +1,128 @@
+/**
+ * An allocation-free `Matter.Constraint.solve`, installed in place of matter-js's own when the robot's world
+ * module loads.
+ *
+ * Why. matter 0.20's `Constraint.solve` builds four to seven fresh `{x, y}` vectors per call (`Vector.add`,
+ * `Vector.sub`, `Vector.mult`, ...). The walker solves 6 pin joints 4 times per 2.5 ms sub-step, 8 sub-steps
+ * per control step: about 68 KB of garbage per env step, three quarters of everything a step allocates,
+ * so a young-generation collection every ~20 ms of stepping. Those pauses are the long tail of a block of
+ * walkers on a worker thread, and the slower of two workers sets the pace of every vector step.
+ *
+ * What. The same arithmetic on plain numbers: every floating-point operation of matter's version, in the
+ * same order and with the same operands, so a trajectory is bit for bit the one matter's own solver gives
+ * (tests/envs/robot/constraint-solve.test.ts steps walkers under both and compares every number). Only the
+ * temporary vectors are gone. matter calls `Constraint.solve` through its module object, so replacing the
+ * property is all it takes; it applies to every matter engine in the process, which is why it must stay
+ * exact rather than merely close.
+ */
+import Matter from 'matter-js';
+
+/** The constraint fields `solve` reads that @types/matter-js does not declare. */
+type SolvableConstraint = Matter.Constraint & { angleA: number; angleB: number; angularStiffness: number };
+/** The body fields `solve` touches that @types/matter-js does not declare. */
+type SolvableBody = Matter.Body & { positionPrev: Matter.Vector; constraintImpulse: { x: number; y: number; angle: number } };
+/** matter's solver tunables (module properties, not in @types/matter-js). */
+type ConstraintModule = typeof Matter.Constraint & {
+  solve: (constraint: Matter.Constraint, timeScale: number) => void;
+  _minLength: number;
+  _torqueDampen: number;
+};
+
+const Constraint = Matter.Constraint as ConstraintModule;
+
+/** matter-js's own `Constraint.solve`, kept for the equivalence test. */
+export const matterConstraintSolve = Constraint.solve;
+
+/** One Gauss-Seidel pass over `constraint`, exactly as matter-js 0.20 does it, without allocating. */
+export function solveConstraint(constraint: Matter.Constraint, timeScale: number): void {
+  const c = constraint as SolvableConstraint;
+  const bodyA = c.bodyA as SolvableBody | null | undefined;
+  const bodyB = c.bodyB as SolvableBody | null | undefined;
+  const pointA = c.pointA;
+  const pointB = c.pointB;
+  if (!bodyA && !bodyB) return;
+
+  // update the reference angles (matter: Vector.rotate(point, angle, point))
+  if (bodyA && !bodyA.isStatic) {
+    const angle = bodyA.angle - c.angleA;
+    const cos = Math.cos(angle), sin = Math.sin(angle);
+    const x = pointA.x * cos - pointA.y * sin;
+    pointA.y = pointA.x * sin + pointA.y * cos;
+    pointA.x = x;
+    c.angleA = bodyA.angle;
+  }
+  if (bodyB && !bodyB.isStatic) {
+    const angle = bodyB.angle - c.angleB;
+    const cos = Math.cos(angle), sin = Math.sin(angle);
+    const x = pointB.x * cos - pointB.y * sin;
+    pointB.y = pointB.x * sin + pointB.y * cos;
+    pointB.x = x;
+    c.angleB = bodyB.angle;
+  }
+
+  if (!pointA || !pointB) return;
+  const ax = bodyA ? bodyA.position.x + pointA.x : pointA.x;
+  const ay = bodyA ? bodyA.position.y + pointA.y : pointA.y;
+  const bx = bodyB ? bodyB.position.x + pointB.x : pointB.x;
+  const by = bodyB ? bodyB.position.y + pointB.y : pointB.y;
+  const dx = ax - bx;
+  const dy = ay - by;
+  let currentLength = Math.sqrt(dx * dx + dy * dy);
+  if (currentLength < Constraint._minLength) currentLength = Constraint._minLength; // prevent singularity
+
+  const difference = (currentLength - c.length) / currentLength;
+  const isRigid = c.stiffness >= 1 || c.length === 0;
+  const stiffness = isRigid ? c.stiffness * timeScale : c.stiffness * timeScale * timeScale;
+  const damping = c.damping * timeScale;
+  const scale = difference * stiffness;
+  const fx = dx * scale;
+  const fy = dy * scale;
+  const massTotal = (bodyA ? bodyA.inverseMass : 0) + (bodyB ? bodyB.inverseMass : 0);
+  const inertiaTotal = (bodyA ? bodyA.inverseInertia : 0) + (bodyB ? bodyB.inverseInertia : 0);
+  const resistanceTotal = massTotal + inertiaTotal;
+
+  let nx = 0, ny = 0, normalVelocity = 0;
+  if (damping > 0) {
+    nx = dx / currentLength;
+    ny = dy / currentLength;
+    // matter: sub(bodyB ? B.position − B.positionPrev : zero, bodyA ? A.position − A.positionPrev : zero)
+    const rvx = (bodyB ? bodyB.position.x - bodyB.positionPrev.x : 0) - (bodyA ? bodyA.position.x - bodyA.positionPrev.x : 0);
+    const rvy = (bodyB ? bodyB.position.y - bodyB.positionPrev.y : 0) - (bodyA ? bodyA.position.y - bodyA.positionPrev.y : 0);
+    normalVelocity = nx * rvx + ny * rvy;
+  }
+
+  if (bodyA && !bodyA.isStatic) {
+    const share = bodyA.inverseMass / massTotal;
+    bodyA.constraintImpulse.x -= fx * share;
+    bodyA.constraintImpulse.y -= fy * share;
+    bodyA.position.x -= fx * share;
+    bodyA.position.y -= fy * share;
+    if (damping > 0) {
+      bodyA.positionPrev.x -= damping * nx * normalVelocity * share;
+      bodyA.positionPrev.y -= damping * ny * normalVelocity * share;
+    }
+    const torque = ((pointA.x * fy - pointA.y * fx) / resistanceTotal) * Constraint._torqueDampen * bodyA.inverseInertia * (1 - c.angularStiffness);
+    bodyA.constraintImpulse.angle -= torque;
+    bodyA.angle -= torque;
+  }
+
+  if (bodyB && !bodyB.isStatic) {
+    const share = bodyB.inverseMass / massTotal;
+    bodyB.constraintImpulse.x += fx * share;
+    bodyB.constraintImpulse.y += fy * share;
+    bodyB.position.x += fx * share;
+    bodyB.position.y += fy * share;
+    if (damping > 0) {
+      bodyB.positionPrev.x += damping * nx * normalVelocity * share;
+      bodyB.positionPrev.y += damping * ny * normalVelocity * share;
+    }
+    const torque = ((pointB.x * fy - pointB.y * fx) / resistanceTotal) * Constraint._torqueDampen * bodyB.inverseInertia * (1 - c.angularStiffness);
+    bodyB.constraintImpulse.angle += torque;
+    bodyB.angle += torque;
+  }
+}
+
+/** Makes matter-js solve constraints with `solveConstraint` (idempotent). */
+export function installConstraintSolve(): void {
+  Constraint.solve = solveConstraint;
+}
