@@ -42,21 +42,13 @@ export function solveConstraint(constraint: Matter.Constraint, timeScale: number
   const pointB = c.pointB;
   if (!bodyA && !bodyB) return;
 
-  // update the reference angles (matter: Vector.rotate(point, angle, point))
+  // update the reference angles
   if (bodyA && !bodyA.isStatic) {
-    const angle = bodyA.angle - c.angleA;
-    const cos = Math.cos(angle), sin = Math.sin(angle);
-    const x = pointA.x * cos - pointA.y * sin;
-    pointA.y = pointA.x * sin + pointA.y * cos;
-    pointA.x = x;
+    rotateInPlace(pointA, bodyA.angle - c.angleA);
     c.angleA = bodyA.angle;
   }
   if (bodyB && !bodyB.isStatic) {
-    const angle = bodyB.angle - c.angleB;
-    const cos = Math.cos(angle), sin = Math.sin(angle);
-    const x = pointB.x * cos - pointB.y * sin;
-    pointB.y = pointB.x * sin + pointB.y * cos;
-    pointB.x = x;
+    rotateInPlace(pointB, bodyB.angle - c.angleB);
     c.angleB = bodyB.angle;
   }
 
@@ -120,6 +112,14 @@ export function solveConstraint(constraint: Matter.Constraint, timeScale: number
     bodyB.constraintImpulse.angle += torque;
     bodyB.angle += torque;
   }
+}
+
+/** matter's `Vector.rotate(point, angle, point)`. */
+function rotateInPlace(point: Matter.Vector, angle: number): void {
+  const cos = Math.cos(angle), sin = Math.sin(angle);
+  const x = point.x * cos - point.y * sin;
+  point.y = point.x * sin + point.y * cos;
+  point.x = x;
 }
 
 /** Makes matter-js solve constraints with `solveConstraint` (idempotent). */
