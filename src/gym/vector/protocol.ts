@@ -26,11 +26,26 @@ export type MainToWorker =
       /** Module URLs to import first so the worker's registry knows the env (see `declareRegistryModule`). */
       readonly modules: readonly string[];
       /** The shared step channel and its sizes, or null to step by messages. */
-      readonly shared: { readonly buffer: SharedArrayBuffer; readonly dims: SharedStepDims } | null;
+      readonly shared: { readonly buffer: SharedArrayBuffer; readonly dims: SharedStepDims; readonly team: SharedTeam } | null;
     }
   | { readonly type: 'reset'; readonly seeds: readonly (number | null)[]; readonly options: Readonly<Record<string, unknown>> | null }
   | { readonly type: 'step'; readonly actions: Float32Array }
   | { readonly type: 'close' };
+
+/** What the workers of one vector env share besides their own channels (see `TEAM_DONE`). */
+export interface SharedTeam {
+  /** The buffer of `allocateTeam`, the same for every worker. */
+  readonly buffer: SharedArrayBuffer;
+  /** Workers stepping together (the last of them to finish wakes the main thread). */
+  readonly workers: number;
+  /**
+   * How long a worker that is not the last to finish polls for the next command before it sleeps (ms; 0
+   * never). Sleeping costs more than the wake-up: an idle CPU is handed to other work (on a virtual machine,
+   * the host's) and the worker comes back to cold caches. The last worker sleeps at once, leaving its CPU to
+   * the main thread, so with workers ≤ CPUs no thread waits for a CPU.
+   */
+  readonly spinMs: number;
+}
 
 /** Worker → main thread. */
 export type WorkerToMain =

@@ -37,6 +37,36 @@ export const CTRL_HAS_MASKS = 4;
 export const CTRL_INFO_BYTES = 5;
 const CTRL_WORDS = 8;
 
+/**
+ * The team word, in a small buffer all of a vector env's workers share: how many workers have finished the
+ * step in flight. The main thread zeroes it before it signals a step and sleeps on it; each worker adds one
+ * after its reply, and the last one (it reads `workers`) wakes the main thread.
+ */
+export const TEAM_DONE = 0;
+const TEAM_WORDS = 16; // a cache line of its own
+
+/** A fresh team buffer (see `TEAM_DONE`). */
+export function allocateTeam(): SharedArrayBuffer {
+  return new SharedArrayBuffer(4 * TEAM_WORDS);
+}
+
+/** The team word's view on a buffer from `allocateTeam`. */
+export function teamView(buffer: SharedArrayBuffer): Int32Array {
+  return new Int32Array(buffer, 0, TEAM_WORDS);
+}
+
+/**
+ * Logical CPUs of this machine (`navigator.hardwareConcurrency`, or Node's `os.availableParallelism()`),
+ * or 0 when neither is known.
+ */
+export function hardwareThreads(): number {
+  const g = globalThis as { navigator?: { hardwareConcurrency?: number }; process?: { getBuiltinModule?: (id: string) => unknown } };
+  const fromNavigator = g.navigator?.hardwareConcurrency;
+  if (typeof fromNavigator === 'number' && fromNavigator > 0) return fromNavigator;
+  const os = g.process?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number } | undefined;
+  return os?.availableParallelism?.() ?? 0;
+}
+
 /** Command: step every copy with the actions in shared memory. */
 export const OP_STEP = 1;
 /** Command: leave the step loop and read the message waiting on the port. */
@@ -207,9 +237,10 @@ const TABLE_HEADER = 20;
 /** The last key list encoded on this thread and its JSON bytes (consecutive steps almost always share it). */
 let encodedKeys: string[] = [];
 let encodedKeyBytes = new Uint8Array(0);
-/** The last key list decoded on this thread and the bytes it came from. */
+/** The last key list decoded on this thread, the bytes it came from, and an info with those keys to copy. */
 let decodedKeys: string[] = [];
 let decodedKeyBytes = new Uint8Array(0);
+let decodedTemplate: Record<string, number | null> = {};
 
 /** The own enumerable keys of `info` if it is a plain object whose values are all numbers or null, else null. */
 function numberRecordKeys(info: Info): string[] | null {
@@ -293,7 +324,10 @@ function decodeNumberTable(text: Uint8Array, bytes: number): StepInfos {
   if (!cached) {
     decodedKeyBytes = keyText.slice();
     decodedKeys = JSON.parse(decoder.decode(decodedKeyBytes)) as string[];
+    decodedTemplate = {};
+    for (const key of decodedKeys) decodedTemplate[key] = null;
   }
+  const template = decodedTemplate;
   const keys = decodedKeys;
   const valuesAt = (TABLE_HEADER + keyBytes + 7) & ~7;
   let at = valuesAt;
@@ -303,7 +337,8 @@ function decodeNumberTable(text: Uint8Array, bytes: number): StepInfos {
     for (let e = 0; e < counts[l]; e++) {
       const index = view.getFloat64(at, true);
       at += 8;
-      const info: Record<string, number | null> = {};
+      // A copy of the template has every key already, in order, so the stores below add no properties.
+      const info: Record<string, number | null> = { ...template };
       for (let j = 0; j < k; j++) {
         info[keys[j]] = text[flag++] === 1 ? null : view.getFloat64(at, true);
         at += 8;

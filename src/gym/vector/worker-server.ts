@@ -3,15 +3,16 @@
  * registry modules it was told about) and answers reset/step/close requests. No Node imports; the Node
  * entry (`node-worker-main.ts`) and a future Web Worker entry only adapt their message port to `Endpoint`.
  *
- * With a shared step channel (`shared-step.ts`) the worker spends the time between steps asleep in
- * `Atomics.wait` on the command word, so a step wakes it directly, with no event-loop turn. After `IDLE_MS`
+ * With a shared step channel (`shared-step.ts`) the worker spends the time between steps polling the command
+ * word (for `SharedTeam.spinMs`, unless it finished last) and then asleep in `Atomics.wait` on it, so a step
+ * wakes it directly, with no event-loop turn. After `IDLE_MS`
  * without a command, or when told to yield for a message, it goes back to its event loop (messages, timers)
  * and arms `Atomics.waitAsync` on the same word, so the next step still wakes it.
  */
 import { make } from '../registry.ts';
 import type { Action, Env, Info, Observation } from '../env.ts';
 import { CopyBlock, VectorEnvError, type BlockStepBuffers } from './vector-env.ts';
-import { isMainToWorker, stepTransferList, type Endpoint, type MainToWorker, type WorkerToMain } from './protocol.ts';
+import { isMainToWorker, stepTransferList, type Endpoint, type MainToWorker, type SharedTeam, type WorkerToMain } from './protocol.ts';
 import {
   collectStepInfos,
   CTRL_COMMAND,
@@ -25,6 +26,8 @@ import {
   sharedMemoryAvailable,
   sharedStepViews,
   STATUS_ERROR,
+  TEAM_DONE,
+  teamView,
   STATUS_INFOS,
   STATUS_INFOS_MESSAGE,
   STATUS_OK,
@@ -67,7 +70,7 @@ export function serveVectorWorker(endpoint: Endpoint): void {
         block = new CopyBlock(envs, message.firstIndex);
         const shared = message.shared;
         if (shared !== null && sharedMemoryAvailable() && fitsBlock(shared.dims, block)) {
-          server = new SharedStepServer(block, sharedStepViews(shared.buffer, shared.dims), reply, fail);
+          server = new SharedStepServer(block, sharedStepViews(shared.buffer, shared.dims), shared.team, reply, fail);
         }
         reply({ type: 'ready', obsDim: block.obsDim, actionDim: block.actionDim, shared: server !== null });
         server?.serve();
@@ -118,6 +121,12 @@ function fitsBlock(dims: SharedStepDims, block: CopyBlock): boolean {
 class SharedStepServer {
   private readonly block: CopyBlock;
   private readonly views: SharedStepViews;
+  /** The team word (`TEAM_DONE`), the number of workers and the poll time of a worker that is not last. */
+  private readonly team: Int32Array;
+  private readonly workers: number;
+  private readonly spinMs: number;
+  /** Whether to poll for the next command before sleeping (set by a step that did not finish last). */
+  private spinNext: boolean;
   /** The block's step buffers: views on the shared memory, plus info arrays reused every step. */
   private readonly out: BlockStepBuffers;
   private readonly post: (message: WorkerToMain) => void;
@@ -130,10 +139,14 @@ class SharedStepServer {
   private masksDirty: boolean;
   private stopped: boolean;
 
-  constructor(block: CopyBlock, views: SharedStepViews, post: (message: WorkerToMain) => void, fail: (err: unknown) => void) {
+  constructor(block: CopyBlock, views: SharedStepViews, team: SharedTeam, post: (message: WorkerToMain) => void, fail: (err: unknown) => void) {
     const n = block.envs.length;
     this.block = block;
     this.views = views;
+    this.team = teamView(team.buffer);
+    this.workers = team.workers;
+    this.spinMs = team.spinMs;
+    this.spinNext = false;
     this.out = {
       obs: views.obs,
       rewards: views.rewards,
@@ -161,6 +174,7 @@ class SharedStepServer {
     while (!this.stopped) {
       const command = Atomics.load(ctrl, CTRL_COMMAND);
       if (command === this.handled) {
+        if (this.spinNext && this.poll(command)) continue;
         if (Atomics.wait(ctrl, CTRL_COMMAND, command, IDLE_MS) === 'timed-out') break;
         continue;
       }
@@ -169,6 +183,15 @@ class SharedStepServer {
       this.step(command);
     }
     this.arm();
+  }
+
+  /** Polls the command word for up to `spinMs` (see `SharedTeam.spinMs`); true once it moved on from `command`. */
+  private poll(command: number): boolean {
+    this.spinNext = false;
+    const ctrl = this.views.ctrl;
+    const end = performance.now() + this.spinMs;
+    while (Atomics.load(ctrl, CTRL_COMMAND) === command) if (performance.now() >= end) return false;
+    return true;
   }
 
   /** Stops serving (at close); a pending wake-up then does nothing. */
@@ -216,6 +239,10 @@ class SharedStepServer {
     Atomics.store(ctrl, CTRL_STATUS, status);
     Atomics.store(ctrl, CTRL_REPLY, command);
     Atomics.notify(ctrl, CTRL_REPLY);
+    // The last worker to finish wakes the main thread and then sleeps, leaving it this CPU; the others poll.
+    const last = Atomics.add(this.team, TEAM_DONE, 1) + 1 === this.workers;
+    if (last) Atomics.notify(this.team, TEAM_DONE);
+    this.spinNext = !last && this.spinMs > 0;
   }
 }
 

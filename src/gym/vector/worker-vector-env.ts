@@ -28,7 +28,9 @@ import {
   CTRL_OP,
   CTRL_REPLY,
   CTRL_STATUS,
+  allocateTeam,
   decodeStepInfos,
+  hardwareThreads,
   OP_STEP,
   OP_YIELD,
   sharedMemoryAvailable,
@@ -36,6 +38,8 @@ import {
   STATUS_INFOS,
   STATUS_INFOS_MESSAGE,
   STATUS_OK,
+  TEAM_DONE,
+  teamView,
   type SharedStepDims,
   waitAsync,
   type SharedStepViews,
@@ -67,6 +71,11 @@ export type ReplyWait = 'block' | 'spin' | 'async';
 const BLOCK_MS = 20;
 /** Longest the main thread spins per step with `replyWait: 'spin'`. */
 const SPIN_MS = 1;
+/**
+ * How long a worker that finished a step before the others polls for the next command (`SharedTeam.spinMs`)
+ * when the workers fit the CPUs: longer than the main thread's turn between steps of a rollout.
+ */
+const WORKER_SPIN_MS = 2;
 
 /** What `WorkerVectorEnv.create` needs. */
 export interface WorkerVectorEnvOptions {
@@ -81,6 +90,11 @@ export interface WorkerVectorEnvOptions {
   readonly sharedMemory?: boolean;
   /** How the main thread waits for shared-memory replies (default: `block` where this thread may block). */
   readonly replyWait?: ReplyWait;
+  /**
+   * How long a worker done before the others polls for the next step (ms, see `SharedTeam.spinMs`); default
+   * `WORKER_SPIN_MS` when the workers are no more than the CPUs, else 0 (sleep at once).
+   */
+  readonly workerSpinMs?: number;
 }
 
 interface Pending {
@@ -134,12 +148,16 @@ export class WorkerVectorEnv implements VectorEnv {
   private readonly maskDim: number;
   private readonly replyWait: ReplyWait;
   private readonly slots: WorkerSlot[];
+  /** The workers' team word (`TEAM_DONE`): how many finished the shared step in flight. */
+  private readonly team: Int32Array | null;
   /** Whether steps go through shared memory (every worker took its channel). */
   private stepsShared: boolean;
+  /** Shared steps the main thread stopped waiting for before the last worker woke it (see `lateSteps`). */
+  private late: number;
   private failure: Error | null;
   private closed: boolean;
 
-  private constructor(opts: WorkerVectorEnvOptions, slots: WorkerSlot[], spaces: { obs: Space; act: Space; obsDim: number; actionDim: number; spec: EnvSpec }) {
+  private constructor(opts: WorkerVectorEnvOptions, slots: WorkerSlot[], team: Int32Array | null, spaces: { obs: Space; act: Space; obsDim: number; actionDim: number; spec: EnvSpec }) {
     this.numEnvs = opts.numEnvs;
     this.spec = spaces.spec;
     this.singleObservationSpace = spaces.obs;
@@ -151,6 +169,8 @@ export class WorkerVectorEnv implements VectorEnv {
     this.maskDim = maskDimOf(spaces.act);
     this.replyWait = opts.replyWait ?? (canBlock() ? 'block' : 'async');
     this.slots = slots;
+    this.team = team;
+    this.late = 0;
     this.failure = null;
     this.closed = false;
   }
@@ -159,6 +179,8 @@ export class WorkerVectorEnv implements VectorEnv {
   static async create(opts: WorkerVectorEnvOptions): Promise<WorkerVectorEnv> {
     const { numEnvs, workers } = opts;
     if (!Number.isInteger(workers) || workers < 1 || workers > numEnvs) throw new ConfigError(`WorkerVectorEnv: workers must be in [1, numEnvs], received ${workers} for ${numEnvs} copies`);
+    const spinMs = opts.workerSpinMs ?? (workers <= hardwareThreads() ? WORKER_SPIN_MS : 0);
+    if (!(spinMs >= 0)) throw new ConfigError(`WorkerVectorEnv: workerSpinMs must be ≥ 0, received ${spinMs}`);
     // The main thread's registry describes the copies' spaces; the workers must agree (checked below).
     const probe = make(opts.envId, opts.makeOptions);
     const spaces = { obs: probe.observationSpace, act: probe.actionSpace, spec: probe.spec, obsDim: flatDim(probe.observationSpace), actionDim: actionDimOf(probe.actionSpace) };
@@ -169,15 +191,16 @@ export class WorkerVectorEnv implements VectorEnv {
       const next = Math.floor(((w + 1) * numEnvs) / workers);
       slots.push(new WorkerSlot(opts.spawn(w), w, first, next - first));
     }
-    const vec = new WorkerVectorEnv(opts, slots, spaces);
-    slots.forEach((slot) => vec.listen(slot));
     const useShared = (opts.sharedMemory ?? true) && sharedMemoryAvailable();
+    const team = useShared ? { buffer: allocateTeam(), workers, spinMs } : null;
+    const vec = new WorkerVectorEnv(opts, slots, team === null ? null : teamView(team.buffer), spaces);
+    slots.forEach((slot) => vec.listen(slot));
     try {
       await Promise.all(
         slots.map(async (slot) => {
           const dims: SharedStepDims = { count: slot.count, obsDim: spaces.obsDim, actionDim: spaces.actionDim, maskDim: vec.maskDim };
           const buffer = useShared ? allocateSharedStep(dims) : null;
-          const shared = buffer === null ? null : { buffer, dims };
+          const shared = buffer === null || team === null ? null : { buffer, dims, team };
           const reply = await vec.request(slot, { type: 'init', envId: opts.envId, makeOptions: opts.makeOptions, firstIndex: slot.firstIndex, count: slot.count, modules: opts.modules, shared });
           if (reply.type !== 'ready' || reply.obsDim !== spaces.obsDim || reply.actionDim !== spaces.actionDim) {
             throw new VectorEnvError(opts.envId, null, `worker ${slot.index} built copies whose spaces differ from the main thread's (is the env registered the same way in workers?)`);
@@ -196,6 +219,15 @@ export class WorkerVectorEnv implements VectorEnv {
   /** Whether steps go through shared memory (else one message per worker and step). */
   get sharedSteps(): boolean {
     return this.stepsShared;
+  }
+
+  /**
+   * Shared steps the main thread stopped blocking or spinning for (`BLOCK_MS`, `SPIN_MS`) before the last
+   * worker woke it, so their replies were taken from the event loop: steps slower than that, or a wake-up
+   * that never came.
+   */
+  get lateSteps(): number {
+    return this.late;
   }
 
   /** Resets every copy (copy i gets `seed + i`); a seed also re-seeds `actionRng`. */
@@ -235,6 +267,7 @@ export class WorkerVectorEnv implements VectorEnv {
     if (!this.stepsShared) return this.stepByMessages(actions);
     if (this.failure !== null) throw this.failure;
     for (const slot of this.slots) if (slot.pending !== null) throw this.busy(slot);
+    Atomics.store(this.team as Int32Array, TEAM_DONE, 0);
     const replies = this.slots.map((slot) => this.sendStep(slot, actions));
     // Waiting may block this thread, so wait once the caller yields: code between `step()` and its
     // `await` still overlaps with the workers.
@@ -279,22 +312,23 @@ export class WorkerVectorEnv implements VectorEnv {
     return slot.command;
   }
 
-  /** Waits for every step in flight as `replyWait` says, then hands what is left to `Atomics.waitAsync`. */
+  /**
+   * Waits for every step in flight as `replyWait` says, on the team word (one wake-up, from the last worker),
+   * then takes the replies and hands any still missing to `Atomics.waitAsync`.
+   */
   private waitForReplies(): void {
-    const budgetMs = this.replyWait === 'block' ? BLOCK_MS : this.replyWait === 'spin' ? SPIN_MS : 0;
-    const deadline = performance.now() + budgetMs;
-    for (const slot of this.slots) {
-      if (slot.pending === null || slot.shared === null) continue;
-      const ctrl = slot.shared.ctrl;
-      if (this.replyWait === 'block') {
-        Atomics.wait(ctrl, CTRL_REPLY, slot.lastReply, Math.max(0, deadline - performance.now()));
-      } else if (this.replyWait === 'spin') {
-        while (Atomics.load(ctrl, CTRL_REPLY) === slot.lastReply && performance.now() < deadline) {
-          // spin: the reply is expected within SPIN_MS
+    if (this.replyWait !== 'async') {
+      const team = this.team as Int32Array;
+      const deadline = performance.now() + (this.replyWait === 'block' ? BLOCK_MS : SPIN_MS);
+      for (let done = Atomics.load(team, TEAM_DONE); done < this.slots.length; done = Atomics.load(team, TEAM_DONE)) {
+        const left = deadline - performance.now();
+        if (left <= 0 || (this.replyWait === 'block' && Atomics.wait(team, TEAM_DONE, done, left) === 'timed-out')) {
+          this.late++;
+          break;
         }
       }
-      if (!this.takeReply(slot)) this.watchReply(slot);
     }
+    for (const slot of this.slots) if (slot.pending !== null && slot.shared !== null && !this.takeReply(slot)) this.watchReply(slot);
   }
 
   /** Takes the slot's reply once the worker publishes it, from the event loop (`Atomics.waitAsync`). */

@@ -138,18 +138,37 @@ describe.each([
 describe('WorkerVectorEnv', () => {
   it('uses shared memory by default in Node, and every way of waiting for replies gives the same numbers', async () => {
     const results: number[][] = [];
-    for (const replyWait of ['block', 'spin', 'async'] as const) {
-      const vec = await track(
-        WorkerVectorEnv.create({ envId: 'Test/InfoEnv-v0', numEnvs: 4, workers: 2, makeOptions: {}, spawn: spawnNodeWorker, modules: registryModules(), replyWait }),
-      );
+    const ways = [
+      { replyWait: 'block', workers: 2 },
+      { replyWait: 'spin', workers: 2 },
+      { replyWait: 'async', workers: 2 },
+      { replyWait: 'block', workers: 2, workerSpinMs: 0 }, // every worker sleeps between steps
+      { replyWait: 'block', workers: 3, workerSpinMs: 50 }, // two poll, the last of three wakes the main thread
+    ] as const;
+    for (const way of ways) {
+      const vec = await track(WorkerVectorEnv.create({ envId: 'Test/InfoEnv-v0', numEnvs: 4, makeOptions: {}, spawn: spawnNodeWorker, modules: registryModules(), ...way }));
       expect(vec.sharedSteps).toBe(true);
       await vec.reset({ seed: 5 });
       const rewards: number[] = [];
       for (let t = 0; t < 12; t++) rewards.push(...(await vec.step([t % 3, 2, 1, 0])).rewards);
       results.push(rewards);
     }
-    expect(results[1]).toEqual(results[0]);
-    expect(results[2]).toEqual(results[0]);
+    for (const r of results.slice(1)) expect(r).toEqual(results[0]);
+  });
+
+  it('wakes the blocked main thread once the last worker is done (replies never wait for the event loop)', async () => {
+    // A worker that failed to count itself, or a last worker that failed to notify, leaves the main thread
+    // blocked for BLOCK_MS (20 ms) and then `lateSteps` counts the step; CartPole steps take microseconds.
+    for (const workers of [2, 3]) {
+      const vec = await track(WorkerVectorEnv.create({ envId: 'CartPole-v1', numEnvs: 6, workers, makeOptions: {}, spawn: spawnNodeWorker, modules: registryModules(), replyWait: 'block' }));
+      await vec.reset({ seed: 0 });
+      const steps = 60;
+      for (let t = 0; t < steps; t++) await vec.step([0, 1, 0, 1, 1, 0]);
+      expect(vec.lateSteps).toBeLessThan(steps / 4); // a loaded machine may deschedule a worker now and then
+    }
+    await expect(WorkerVectorEnv.create({ envId: 'CartPole-v1', numEnvs: 2, workers: 2, makeOptions: {}, spawn: spawnNodeWorker, modules: registryModules(), workerSpinMs: -1 })).rejects.toThrow(
+      /workerSpinMs must be ≥ 0, received -1/,
+    );
   });
 
   it('rejects with an error naming the copy index when an env throws in a worker', async () => {
