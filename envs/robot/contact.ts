@@ -74,10 +74,12 @@ const ROTATION_STEPS = 6;
 const p = { x: 0, y: 0 };
 
 /**
- * Computes and applies the contact force of one point on `body` (velocity vx, vy in m/s and ω in rad/s over
- * the last step) for a step of `dt` seconds. Updates the point's depth, normal force and friction anchor.
+ * Computes and applies the contact force of one point on `body` for a step of `dt` seconds, with the body's
+ * velocity over the last step at `c.body` in `vxs`, `vys` (m/s) and `omegas` (rad/s). Updates the point's
+ * depth, normal force and friction anchor. (The velocities come as arrays, not numbers: a number passed to a
+ * call the JIT does not inline is boxed, three allocations per point and sub-step.)
  */
-export function applyContact(c: ContactPoint, terrain: Terrain, body: Matter.Body, vx: number, vy: number, omega: number, dt: number): void {
+export function applyContact(c: ContactPoint, terrain: Terrain, body: Matter.Body, vxs: Float64Array, vys: Float64Array, omegas: Float64Array, dt: number): void {
   localToWorld(body, c.local[0], c.local[1], p);
   const slope = terrainSlope(terrain, p.x);
   const norm = 1 / Math.sqrt(1 + slope * slope);
@@ -91,6 +93,9 @@ export function applyContact(c: ContactPoint, terrain: Terrain, body: Matter.Bod
     c.normalForce = 0;
     return;
   }
+  const vx = vxs[c.body];
+  const vy = vys[c.body];
+  const omega = omegas[c.body];
   const tx = ny;
   const ty = -nx;
   const inertia = inertiaOf(body);

@@ -195,7 +195,7 @@ export class AmpFootSim {
       const passive = jointLimitTorque(q[j], qd[j], joint.low, joint.high, joint.inertia, DT) + stableSpringDamper(0, qd[j], 0, damping, joint.inertia, DT);
       applyJointTorque(joint.bodyA, joint.bodyB, torque[j] + passive);
     }
-    for (const c of this.contactPoints) applyContact(c, this.terrain, bodies[c.body], this.vx[c.body], this.vy[c.body], this.omega[c.body], DT);
+    for (const c of this.contactPoints) applyContact(c, this.terrain, bodies[c.body], this.vx, this.vy, this.omega, DT);
     for (let b = 0; b < BODY_COUNT; b++) {
       this.prevX[b] = bodies[b].position.x;
       this.prevY[b] = bodies[b].position.y;
