@@ -257,6 +257,26 @@ function numberRecordKeys(info: Info): string[] | null {
   return keys;
 }
 
+/**
+ * Whether `info` is a plain object whose own enumerable keys are exactly `keys`, in order, each holding a
+ * number or null: `numberRecordKeys(info)` equals `keys`, without listing the keys into a new array.
+ */
+function hasNumberKeys(info: Info, keys: readonly string[]): boolean {
+  if (typeof info !== 'object' || info === null || Array.isArray(info)) return false;
+  const proto: unknown = Object.getPrototypeOf(info);
+  if (proto !== Object.prototype && proto !== null) return false;
+  const record = info as Record<string, unknown>;
+  let j = 0;
+  for (const key in record) {
+    // for-in also lists inherited enumerable keys (none on a clean Object.prototype): they fail the match
+    if (key !== keys[j] || !Object.hasOwn(record, key)) return false;
+    const v = record[key];
+    if (typeof v !== 'number' && v !== null) return false;
+    j++;
+  }
+  return j === keys.length;
+}
+
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -271,13 +291,12 @@ function sameKeys(a: readonly string[], b: readonly string[]): boolean {
 function encodeNumberTable(infos: StepInfos, out: Uint8Array): number {
   const entries = infos.infos.length + infos.finalInfos.length;
   if (entries === 0) return 0;
-  const first = numberRecordKeys((infos.infos[0] ?? infos.finalInfos[0])[1]);
+  const firstInfo = (infos.infos[0] ?? infos.finalInfos[0])[1];
+  // consecutive steps almost always share the last key list: check against it before listing keys anew
+  const first = encodedKeys.length > 0 && hasNumberKeys(firstInfo, encodedKeys) ? encodedKeys : numberRecordKeys(firstInfo);
   if (first === null || first.length === 0) return 0;
   for (const list of [infos.infos, infos.finalInfos]) {
-    for (const [, info] of list) {
-      const keys = numberRecordKeys(info);
-      if (keys === null || !sameKeys(keys, first)) return 0;
-    }
+    for (const [, info] of list) if (!hasNumberKeys(info, first)) return 0;
   }
   if (!sameKeys(first, encodedKeys)) {
     encodedKeys = first;
@@ -302,8 +321,9 @@ function encodeNumberTable(infos: StepInfos, out: Uint8Array): number {
       const record = info as Record<string, number | null>;
       view.setFloat64(at, index, true);
       at += 8;
-      for (let j = 0; j < k; j++) {
-        const v = record[first[j]];
+      // the keys are `first`, in this order (checked above); for-in reads them through the enum cache
+      for (const key in record) {
+        const v = record[key];
         view.setFloat64(at, v ?? 0, true);
         out[flag++] = v === null ? 1 : 0;
         at += 8;
@@ -339,8 +359,8 @@ function decodeNumberTable(text: Uint8Array, bytes: number): StepInfos {
       at += 8;
       // A copy of the template has every key already, in order, so the stores below add no properties.
       const info: Record<string, number | null> = { ...template };
-      for (let j = 0; j < k; j++) {
-        info[keys[j]] = text[flag++] === 1 ? null : view.getFloat64(at, true);
+      for (const key in info) {
+        info[key] = text[flag++] === 1 ? null : view.getFloat64(at, true);
         at += 8;
       }
       lists[l].push([index, info]);

@@ -99,7 +99,12 @@ describe('shared step channel', () => {
 
   it('keeps JSON for infos that are not one shape of number records', () => {
     const text = room();
+    encodeStepInfos({ infos: [[0, { a: 1, b: 2 }]], finalInfos: [] }, text); // a table: keys [a, b] cached
+    expect(text[0]).toBe(1);
     for (const infos of [
+      { infos: [[0, { a: 1, b: 2 }], [1, { a: 1, b: 2, c: 3 }]], finalInfos: [] }, // the cached keys, then more
+      { infos: [[0, { a: 1, b: 2 }], [1, { a: 1 }]], finalInfos: [] }, // the cached keys, then fewer
+      { infos: [[0, { a: 1 }], [1, { a: 1, b: 2 }]], finalInfos: [] }, // a prefix of the cached keys first
       { infos: [[0, { a: 1 }], [1, { b: 1 }]], finalInfos: [] }, // different keys
       { infos: [[0, { a: 1, b: 2 }], [1, { b: 2, a: 1 }]], finalInfos: [] }, // different order
       { infos: [[0, { a: 1 }]], finalInfos: [[0, { a: 1, episode: { r: 1 } }]] }, // nested
