@@ -237,8 +237,7 @@ const TABLE_HEADER = 20;
 /** The last key list encoded on this thread and its JSON bytes (consecutive steps almost always share it). */
 let encodedKeys: string[] = [];
 let encodedKeyBytes = new Uint8Array(0);
-/** The last key list decoded on this thread, the bytes it came from, and an info with those keys to copy. */
-let decodedKeys: string[] = [];
+/** The bytes of the last key list decoded on this thread, and an info with those keys (in order) to copy. */
 let decodedKeyBytes = new Uint8Array(0);
 let decodedTemplate: Record<string, number | null> = {};
 
@@ -343,12 +342,10 @@ function decodeNumberTable(text: Uint8Array, bytes: number): StepInfos {
   for (let i = 0; cached && i < keyBytes; i++) cached = keyText[i] === decodedKeyBytes[i];
   if (!cached) {
     decodedKeyBytes = keyText.slice();
-    decodedKeys = JSON.parse(decoder.decode(decodedKeyBytes)) as string[];
     decodedTemplate = {};
-    for (const key of decodedKeys) decodedTemplate[key] = null;
+    for (const key of JSON.parse(decoder.decode(decodedKeyBytes)) as string[]) decodedTemplate[key] = null;
   }
   const template = decodedTemplate;
-  const keys = decodedKeys;
   const valuesAt = (TABLE_HEADER + keyBytes + 7) & ~7;
   let at = valuesAt;
   let flag = valuesAt + 8 * (counts[0] + counts[1]) * (k + 1);

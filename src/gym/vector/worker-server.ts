@@ -5,9 +5,9 @@
  *
  * With a shared step channel (`shared-step.ts`) the worker spends the time between steps polling the command
  * word (for `SharedTeam.spinMs`, unless it finished last) and then asleep in `Atomics.wait` on it, so a step
- * wakes it directly, with no event-loop turn. After `IDLE_MS`
- * without a command, or when told to yield for a message, it goes back to its event loop (messages, timers)
- * and arms `Atomics.waitAsync` on the same word, so the next step still wakes it.
+ * wakes it directly, with no event-loop turn. After `IDLE_MS` without a command, or when told to yield for a
+ * message, it goes back to its event loop (messages, timers) and arms `Atomics.waitAsync` on the same word,
+ * so the next step still wakes it.
  */
 import { make } from '../registry.ts';
 import type { Action, Env, Info, Observation } from '../env.ts';
@@ -26,11 +26,11 @@ import {
   sharedMemoryAvailable,
   sharedStepViews,
   STATUS_ERROR,
-  TEAM_DONE,
-  teamView,
   STATUS_INFOS,
   STATUS_INFOS_MESSAGE,
   STATUS_OK,
+  TEAM_DONE,
+  teamView,
   type SharedStepDims,
   waitAsync,
   type SharedStepViews,
