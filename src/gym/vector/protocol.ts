@@ -41,8 +41,9 @@ export interface SharedTeam {
   /**
    * How long a worker that is not the last to finish polls for the next command before it sleeps (ms; 0
    * never). Sleeping costs more than the wake-up: an idle CPU is handed to other work (on a virtual machine,
-   * the host's) and the worker comes back to cold caches. The last worker sleeps at once, leaving its CPU to
-   * the main thread, so with workers ≤ CPUs no thread waits for a CPU.
+   * the host's) and the worker comes back to cold caches. The last worker polls only briefly
+   * (`LAST_POLL_MS`) before it sleeps, leaving its CPU to the main thread, so with workers ≤ CPUs no thread
+   * waits long for a CPU.
    */
   readonly spinMs: number;
 }

@@ -3,11 +3,11 @@
  * registry modules it was told about) and answers reset/step/close requests. No Node imports; the Node
  * entry (`node-worker-main.ts`) and a future Web Worker entry only adapt their message port to `Endpoint`.
  *
- * With a shared step channel (`shared-step.ts`) the worker spends the time between steps polling the command
- * word (for `SharedTeam.spinMs`, unless it finished last) and then asleep in `Atomics.wait` on it, so a step
- * wakes it directly, with no event-loop turn. After `IDLE_MS` without a command, or when told to yield for a
- * message, it goes back to its event loop (messages, timers) and arms `Atomics.waitAsync` on the same word,
- * so the next step still wakes it.
+ * With a shared step channel (`shared-step.ts`) the worker spends the time between steps polling the
+ * command word (for `SharedTeam.spinMs`, briefly if it finished last) and then asleep in `Atomics.wait` on
+ * it, so a step wakes it directly, with no event-loop turn. After `IDLE_MS` without a command, or when told
+ * to yield for a message, it goes back to its event loop (messages, timers) and arms `Atomics.waitAsync` on
+ * the same word, so the next step still wakes it.
  */
 import { make } from '../registry.ts';
 import type { Action, Env, Info, Observation } from '../env.ts';
@@ -41,6 +41,14 @@ import {
  * between two steps of a rollout (a policy forward pass), short enough that the worker's timers still run.
  */
 const IDLE_MS = 5;
+
+/**
+ * How long the worker that finished a step last polls before it sleeps (ms; at most `SharedTeam.spinMs`).
+ * The main thread, which it has just woken, often runs on the other CPU: then the next command comes within
+ * ~50–100 µs and this worker takes it hot instead of idling its CPU. When the main thread instead waits for
+ * this CPU, it waits at most this long.
+ */
+const LAST_POLL_MS = 0.1;
 
 /** Serves vector-env requests arriving on `endpoint` until a `close` request. */
 export function serveVectorWorker(endpoint: Endpoint): void {
@@ -125,8 +133,8 @@ class SharedStepServer {
   private readonly team: Int32Array;
   private readonly workers: number;
   private readonly spinMs: number;
-  /** Whether to poll for the next command before sleeping (set by a step that did not finish last). */
-  private spinNext: boolean;
+  /** How long to poll for the next command before sleeping (ms), set by each step. */
+  private pollMs: number;
   /** The block's step buffers: views on the shared memory, plus info arrays reused every step. */
   private readonly out: BlockStepBuffers;
   private readonly post: (message: WorkerToMain) => void;
@@ -146,7 +154,7 @@ class SharedStepServer {
     this.team = teamView(team.buffer);
     this.workers = team.workers;
     this.spinMs = team.spinMs;
-    this.spinNext = false;
+    this.pollMs = 0;
     this.out = {
       obs: views.obs,
       rewards: views.rewards,
@@ -174,7 +182,7 @@ class SharedStepServer {
     while (!this.stopped) {
       const command = Atomics.load(ctrl, CTRL_COMMAND);
       if (command === this.handled) {
-        if (this.spinNext && this.poll(command)) continue;
+        if (this.pollMs > 0 && this.poll(command)) continue;
         if (Atomics.wait(ctrl, CTRL_COMMAND, command, IDLE_MS) === 'timed-out') break;
         continue;
       }
@@ -185,11 +193,11 @@ class SharedStepServer {
     this.arm();
   }
 
-  /** Polls the command word for up to `spinMs` (see `SharedTeam.spinMs`); true once it moved on from `command`. */
+  /** Polls the command word for up to `pollMs` (see `SharedTeam.spinMs`); true once it moved on from `command`. */
   private poll(command: number): boolean {
-    this.spinNext = false;
     const ctrl = this.views.ctrl;
-    const end = performance.now() + this.spinMs;
+    const end = performance.now() + this.pollMs;
+    this.pollMs = 0;
     while (Atomics.load(ctrl, CTRL_COMMAND) === command) if (performance.now() >= end) return false;
     return true;
   }
@@ -239,10 +247,11 @@ class SharedStepServer {
     Atomics.store(ctrl, CTRL_STATUS, status);
     Atomics.store(ctrl, CTRL_REPLY, command);
     Atomics.notify(ctrl, CTRL_REPLY);
-    // The last worker to finish wakes the main thread and then sleeps, leaving it this CPU; the others poll.
+    // The last worker to finish wakes the main thread and soon sleeps (LAST_POLL_MS), leaving it this CPU if
+    // it needs one; the others poll for the next command.
     const last = Atomics.add(this.team, TEAM_DONE, 1) + 1 === this.workers;
     if (last) Atomics.notify(this.team, TEAM_DONE);
-    this.spinNext = !last && this.spinMs > 0;
+    this.pollMs = last ? Math.min(LAST_POLL_MS, this.spinMs) : this.spinMs;
   }
 }
 
