@@ -51,7 +51,7 @@ export interface EnvBenchRow {
 /** Options of `runEnvBench`. */
 export interface EnvBenchOptions {
   readonly json?: boolean;
-  /** Measuring time per env and mode (after a warm-up of a quarter of it). */
+  /** Measuring time per env and mode (single mode warms up for a quarter of it; the vector modes until their rate stops rising). */
   readonly seconds?: number;
   readonly only?: readonly string[];
 }
