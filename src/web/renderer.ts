@@ -50,10 +50,25 @@ export class SceneRenderer {
     const app = new Application();
     // no ticker: the page renders only when a frame arrives (or the canvas resizes), which leaves the CPU to
     // the training worker (a software-WebGL canvas redrawn 60 times a second costs a core)
-    await app.init({ resizeTo: host, background: '#ffffff', antialias: true, resolution: Math.min(2, window.devicePixelRatio || 1), autoDensity: true, preference: 'webgl', autoStart: false, sharedTicker: false });
+    // drawn at the device's resolution (sharp on HiDPI screens and phones); autoDensity keeps the CSS size
+    await app.init({ resizeTo: host, background: '#ffffff', antialias: true, resolution: deviceResolution(), autoDensity: true, preference: 'webgl', autoStart: false, sharedTicker: false });
     app.canvas.setAttribute('aria-label', 'environment view');
     host.appendChild(app.canvas);
-    return new SceneRenderer(app);
+    const renderer = new SceneRenderer(app);
+    renderer.followDeviceResolution();
+    return renderer;
+  }
+
+  /** Re-renders at the new device pixel ratio when the page is zoomed or moved to another screen. */
+  private followDeviceResolution(): void {
+    const dpr = window.devicePixelRatio || 1;
+    window.matchMedia(`(resolution: ${dpr}dppx)`).addEventListener('change', () => {
+      this.app.renderer.resolution = deviceResolution();
+      this.app.resize();
+      this.fit();
+      this.app.render();
+      this.followDeviceResolution();
+    }, { once: true });
   }
 
   /** The canvas element (for screenshots and tests). */
@@ -180,7 +195,8 @@ export class SceneRenderer {
   private fit(): void {
     const b = this.bounds;
     if (b === null) return;
-    const w = this.app.renderer.width / this.app.renderer.resolution, h = this.app.renderer.height / this.app.renderer.resolution;
+    // the fit is in CSS pixels (pixi's `screen`), whatever the resolution: `renderer.width` is not device pixels in pixi v8
+    const w = this.app.screen.width, h = this.app.screen.height;
     const scale = Math.min(w / (b.xMax - b.xMin), h / (b.yMax - b.yMin));
     this.root.scale.set(scale, -scale);
     this.root.position.set(w / 2 - ((b.xMin + b.xMax) / 2) * scale, h / 2 + ((b.yMin + b.yMax) / 2) * scale);
@@ -189,6 +205,11 @@ export class SceneRenderer {
       for (const d of this.objects.values()) if (d.shape.kind !== 'text') this.redraw(d.obj, d.shape);
     }
   }
+}
+
+/** The device pixel ratio, capped at 3 (a larger backing store costs memory and shows nothing more). */
+function deviceResolution(): number {
+  return Math.min(3, Math.max(1, window.devicePixelRatio || 1));
 }
 
 function sameBounds(a: SceneBounds, b: SceneBounds): boolean {

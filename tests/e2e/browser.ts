@@ -27,9 +27,16 @@ export interface DojoApi {
   shapePoint(id: string): { x: number; y: number } | null;
 }
 
+/** Screens the page is tested on: a desktop monitor, a HiDPI laptop and a phone. */
+export const SCREENS = {
+  desktop: { viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 },
+  hidpi: { viewport: { width: 1440, height: 900 }, deviceScaleFactor: 2 },
+  phone: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true },
+} as const;
+
 /** A page on the sandbox with console errors and page errors collected in `errors`. */
-export async function openSandbox(browser: Browser, baseUrl: string): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+export async function openSandbox(browser: Browser, baseUrl: string, screen: (typeof SCREENS)[keyof typeof SCREENS] = SCREENS.desktop): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext({ ...screen });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (m) => {
