@@ -21,6 +21,39 @@ export function metricsLine(m: Readonly<Record<string, unknown>>): string {
   return JSON.stringify(m, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v));
 }
 
+/**
+ * Reads a metrics.jsonl back (the page's Load with a checkpoint, the run list): one JSON object per
+ * line with numeric values (null, as written for non-finite numbers, is dropped) and a numeric
+ * `global_step`. A bad line throws an Error naming the file, the line, what was expected and what
+ * was received. Blank lines are skipped.
+ */
+export function parseMetricsJsonl(text: string, name: string): Metrics[] {
+  const rows: Metrics[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (line === '') continue;
+    const where = `${name} line ${i + 1}`;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      throw new Error(`${where}: expected one JSON object per line (a metrics.jsonl of dojo train or the page), received ${JSON.stringify(line.slice(0, 60))}`);
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${where}: expected a JSON object of metric numbers, received ${JSON.stringify(line.slice(0, 60))}`);
+    const row: Metrics = {};
+    for (const [key, v] of Object.entries(value)) {
+      if (v === null) continue;
+      if (key === '__proto__') throw new Error(`${where}: expected metric names, received the key "__proto__"`);
+      if (typeof v !== 'number') throw new Error(`${where}: expected numbers as metric values, received ${key}: ${JSON.stringify(v).slice(0, 40)}`);
+      row[key] = v;
+    }
+    if (typeof row.global_step !== 'number') throw new Error(`${where}: expected a numeric "global_step" in every row, received none`);
+    rows.push(row);
+  }
+  return rows;
+}
+
 /** Keeps the last `size` values and reports their mean (e.g. the last 20 episodic returns). */
 export class RecentMean {
   private readonly values: number[] = [];

@@ -10,7 +10,7 @@ import type { AnyGame, PlayerId } from '../game/game.ts';
 import { parsePlayer, type Player } from '../game/players.ts';
 import { gameRegistration, getGame } from '../game/registry.ts';
 import { spec } from '../gym/registry.ts';
-import type { Frame } from './protocol.ts';
+import type { BareFrame as Frame } from './protocol.ts';
 
 /** A game in progress between the page's user and an opponent. */
 export class BoardSession {

@@ -21,12 +21,27 @@ import type { AgentInfo, Catalog, Category, EnvInfo } from './protocol.ts';
 /** Tuned configs shipped in bench/configs (`<algo>-<envId>.json`), bundled by vite. */
 const PRESET_FILES = import.meta.glob<Record<string, unknown>>('../../bench/configs/*.json', { eager: true, import: 'default' });
 
-/** The browser's RunContext for `envId`: every copy in this (worker) thread, as `dojo train` without `--workers`. */
-export function browserRunContext(envId: string, opts: { resume?: CheckpointPayload; kwargs?: Readonly<Record<string, unknown>> } = {}): RunContext {
+/** Calls `onSteps(numEnvs)` after every vector step of `v` (the page's rollout progress); returns `v`. */
+function counted<V extends { readonly numEnvs: number; step(actions: never): unknown }>(v: V, onSteps: ((n: number) => void) | undefined): V {
+  if (onSteps === undefined) return v;
+  const step = v.step.bind(v) as (actions: never) => unknown;
+  (v as { step: (actions: never) => unknown }).step = (actions: never) => {
+    const r = step(actions);
+    onSteps(v.numEnvs);
+    return r;
+  };
+  return v;
+}
+
+/**
+ * The browser's RunContext for `envId`: every copy in this (worker) thread, as `dojo train` without `--workers`.
+ * `onSteps` hears of every vector step (how many env steps it took), for progress inside long iterations.
+ */
+export function browserRunContext(envId: string, opts: { resume?: CheckpointPayload; kwargs?: Readonly<Record<string, unknown>>; onSteps?: (n: number) => void } = {}): RunContext {
   const kwargs = opts.kwargs ?? {};
   const makeEnv = (): Env => make(envId, { kwargs }) as Env;
   makeEnv().close(); // fail early, with the registry's message, on an unknown id
-  const copies = (n: number): LocalVecEnv => new LocalVecEnv(Array.from({ length: n }, makeEnv));
+  const copies = (n: number): LocalVecEnv => counted(new LocalVecEnv(Array.from({ length: n }, makeEnv)), opts.onSteps);
   return {
     envId,
     envKwargs: kwargs,

@@ -10,7 +10,8 @@
  * - the numbers of the env's final info (`env/<key>`, e.g. the robot's push-off work and motor energy), arcsinh scale.
  *
  * Series appear as the agent reports new keys, so every agent's metrics draw without configuration.
- * Redraws are batched to one per animation frame at most.
+ * Other runs of the run list can be overlaid on the return chart (their mean-of-10 curves), on the
+ * union of all runs' steps. Redraws are batched to one per animation frame at most.
  */
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
@@ -20,6 +21,14 @@ const PALETTE = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#db2777
 const HEIGHT = 170;
 /** Episodes in the running mean of the return chart. */
 const MEAN_WINDOW = 10;
+
+/** Another run's return curve drawn over the current one. */
+export interface Overlay {
+  readonly label: string;
+  readonly colour: string;
+  /** [global_step, mean return] points, ascending steps. */
+  readonly points: ReadonlyArray<readonly [number, number]>;
+}
 
 type Panel = {
   readonly id: string;
@@ -50,6 +59,8 @@ export class MetricCharts {
   private readonly note: HTMLElement;
   private scheduled = false;
   private lastFlush = 0;
+  private overlays: readonly Overlay[] = [];
+  private colour = '#111827';
 
   constructor(host: HTMLElement) {
     this.host = host;
@@ -100,6 +111,21 @@ export class MetricCharts {
     this.schedule();
   }
 
+  /** Draws these runs over the return chart (replacing the previous overlays). */
+  setOverlays(overlays: readonly Overlay[]): void {
+    this.overlays = overlays;
+    this.dirty = true;
+    this.schedule();
+  }
+
+  /** The colour of the current run's mean return (its colour in the run list). */
+  setColour(colour: string): void {
+    if (colour === this.colour) return;
+    this.colour = colour;
+    const p = this.panels[0];
+    if (p.plot !== null) this.rebuild(p, p.keys);
+  }
+
   /** Appends one metrics row. */
   push(row: Metrics): void {
     const n = this.xs.length;
@@ -141,20 +167,32 @@ export class MetricCharts {
   private flush(): void {
     if (!this.dirty) return;
     this.dirty = false;
-    this.note.hidden = this.xs.length > 0;
+    this.note.hidden = this.xs.length > 0 || this.overlays.length > 0;
     for (const p of this.panels) {
       const keys = [...this.columns.keys()].filter(p.accepts).sort(order);
+      if (p.id === 'return') keys.push(...this.overlays.map((o, i) => `overlay:${i}:${o.label}`));
       if (p.plot === null || keys.join('|') !== p.keys.join('|')) this.rebuild(p, keys);
       p.plot?.setData(this.data(p));
     }
   }
 
   private data(p: Panel): uPlot.AlignedData {
-    const cols = p.keys.map((k) => {
+    const own = p.keys.filter((k) => !k.startsWith('overlay:'));
+    const cols = own.map((k) => {
       const c = this.columns.get(k) ?? [];
       return p.distr === 3 ? c.map((v) => (v !== null && v > 0 ? v : null)) : c;
     });
-    return [this.xs, ...cols] as uPlot.AlignedData;
+    if (p.id !== 'return' || this.overlays.length === 0) return [this.xs, ...cols] as uPlot.AlignedData;
+    // overlays: every run on the union of the steps, null where a run has no point
+    const xs = [...new Set([...this.xs, ...this.overlays.flatMap((o) => o.points.map((q) => q[0]))])].sort((a, b) => a - b);
+    const at = new Map(xs.map((x, i) => [x, i]));
+    const spread = (pairs: Iterable<readonly [number, number | null]>): Array<number | null> => {
+      const out = new Array<number | null>(xs.length).fill(null);
+      for (const [x, v] of pairs) out[at.get(x) ?? 0] = v;
+      return out;
+    };
+    const ownCols = cols.map((c) => spread(this.xs.map((x, i) => [x, c[i]] as const)));
+    return [xs, ...ownCols, ...this.overlays.map((o) => spread(o.points))] as uPlot.AlignedData;
   }
 
   private rebuild(p: Panel, keys: string[]): void {
@@ -167,8 +205,12 @@ export class MetricCharts {
     }
     const series: uPlot.Series[] = [{ label: 'step' }];
     keys.forEach((k, i) => {
-      if (k === 'threshold') series.push({ label: 'threshold', stroke: '#dc2626', dash: [6, 4], width: 1.5, points: { show: false } });
-      else if (k === 'mean_return') series.push({ label: `mean of last ${MEAN_WINDOW}`, stroke: '#111827', width: 2, points: { show: false } });
+      if (k === 'threshold') series.push({ label: 'threshold', stroke: '#dc2626', dash: [6, 4], width: 1.5, spanGaps: true, points: { show: false } });
+      else if (k === 'mean_return') series.push({ label: `mean of last ${MEAN_WINDOW}`, stroke: this.colour, width: 2, spanGaps: true, points: { show: false } });
+      else if (k.startsWith('overlay:')) {
+        const o = this.overlays[Number(k.split(':')[1])];
+        series.push({ label: o?.label ?? 'run', stroke: o?.colour ?? '#9ca3af', width: 1.5, dash: [4, 3], spanGaps: true, points: { show: false } });
+      }
       else series.push({ label: label(k), stroke: p.id === 'return' ? '#93c5fd' : PALETTE[i % PALETTE.length], width: 1.5, spanGaps: true, points: { show: false } });
     });
     const opts: uPlot.Options = {

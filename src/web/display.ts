@@ -7,7 +7,7 @@ import type { Policy } from '../../agents/common/agent.ts';
 import type { Env } from '../gym/env.ts';
 import { make } from '../gym/registry.ts';
 import { flatDim, flatten, sample, type Space } from '../gym/spaces.ts';
-import type { Frame, HumanAction } from './protocol.ts';
+import type { BareFrame as Frame, HumanAction } from './protocol.ts';
 
 /** Recent observations kept for the activation histograms. */
 const OBS_WINDOW = 256;

@@ -1,27 +1,34 @@
 /**
  * The browser sandbox: pick an env and an algorithm, press Start, watch the agent learn.
  *
- * This page is only the clock and the glass. Every env step, network and training run lives in the
- * worker (worker.ts); the page asks for one training iteration per message (training.ts) or a few
- * view frames, so Pause is "stop asking", Step is "ask once", and the page never freezes. Frames come
- * back as Scenes and are played here at the env's `renderFps` by the pixi renderer; metrics rows go to
- * the uPlot charts; weight and activation histograms to the network panel.
+ * This page is only the glass. The training worker (worker.ts) trains on its own clock and sends a
+ * metrics row per iteration (training.ts starts, pauses and steps it); the view worker
+ * (view-worker.ts) plays the latest policy snapshot, and this page asks it for frames on its
+ * animation clock and plays them at the env's `renderFps` with the pixi renderer. So the view moves
+ * during a long iteration, and a hidden tab (no animation frames) still trains. Metrics rows go to
+ * the uPlot charts and the run list (runs.ts); weight and activation histograms to the network panel.
  *
- * This file: the pickers, the worker's messages, the frame clock, and the wiring.
+ * This file: the pickers, the workers' messages, the frame clock, and the wiring.
  */
 import './style.css';
 import type { Metrics } from '../core/metrics.ts';
-import { metricsLine } from '../core/metrics.ts';
+import { metricsLine, parseMetricsJsonl } from '../core/metrics.ts';
 import type { Scene } from '../gym/scene.ts';
 import { clearError, download, el, showError } from './dom.ts';
 import { algoSelect, charts, envInfo, envSelect, form, greedy, keyboard, link, network, persist, state, status, syncButtons } from './page.ts';
 import { fillAlgoSelect, fillEnvSelect, showEnvDoc } from './panels/pickers.ts';
 import { leavePlay, wirePlay } from './play-mode.ts';
 import { lastCheckpoint, saveSettings, storeCheckpoint } from './persist.ts';
-import type { Catalog, Frame, FromWorker, LoadSource, Speed } from './protocol.ts';
+import type { Catalog, Frame, FromView, FromWorker, LoadSource, Speed } from './protocol.ts';
 import { SceneRenderer } from './renderer.ts';
-import { autosave, goIdle, pump, requestNetwork, wireControls } from './training.ts';
+import { addLiveRun, allRuns, autosaved, finished, keepRun, onSnapshot, restoreRuns, rowsChanged, type RunEntry } from './runs.ts';
+import { autosave, goIdle, requestNetwork, wireControls } from './training.ts';
 import { fillZooList } from './zoo.ts';
+
+/** Longest sample episode drawn in turbo. */
+const EPISODE_CAP = 1500;
+/** Turbo shows a fresh sample episode at most this often. */
+const TURBO_EPISODE_EVERY_MS = 3000;
 
 // ── pickers and form ──
 
@@ -55,14 +62,31 @@ function onEnvPicked(opts: { idle: boolean }): void {
 
 function setSpeed(s: Speed): void {
   state.speed = s;
+  link.send({ type: 'speed', speed: s });
   for (const r of document.querySelectorAll<HTMLInputElement>('input[name="speed"]')) r.checked = r.value === s;
 }
 
-function loadBytes(bytes: ArrayBuffer, name: string, source: LoadSource): void {
+/** Rows to show with the checkpoint being loaded (its metrics.jsonl, or a re-opened run's), and that run's id. */
+let pendingCurve: { name: string; rows: Metrics[]; runId: string | null } | null = null;
+
+function loadBytes(bytes: ArrayBuffer, name: string, source: LoadSource, curve: { rows: Metrics[]; runId: string | null } | null = null): void {
   clearError();
+  keepRun(); // the run being trained stays in the run list
+  pendingCurve = curve !== null ? { name, ...curve } : null;
   el('ckpt-status').textContent = `Loading ${name}…`;
   link.send({ type: 'load', bytes, name, source }, [bytes]);
 }
+
+/** Re-opens a run of the run list: its checkpoint plays and its curve returns (Start with "continue" resumes it). */
+function openRun(run: RunEntry): void {
+  if (run.checkpoint === null) {
+    showError(`The run ${run.algo.toUpperCase()} on ${run.envId} has no checkpoint yet; its curve is in the run list's overlay.`);
+    return;
+  }
+  state.running = false;
+  loadBytes(run.checkpoint.slice(0), `${run.envId}.${run.algo}.step-${run.rows[run.rows.length - 1]?.global_step ?? 0}.safetensors`, 'run', { rows: run.rows.slice(), runId: run.id });
+}
+
 
 // ── worker messages ──
 
@@ -73,8 +97,13 @@ function onMessage(msg: FromWorker): void {
       return;
     case 'configured': {
       if (msg.runId !== state.runId) return;
-      Object.assign(state, { runState: 'live', trainSeconds: 0, rows: [], queue: [], fps: msg.renderFps, totalTimesteps: msg.totalTimesteps, loadedName: null, lastAutosaveAt: performance.now() });
+      const continued = state.loadedName !== null && pendingRows !== null ? pendingRows : [];
+      pendingRows = null;
+      Object.assign(state, { runState: 'live', trainSeconds: 0, rows: continued, totalTimesteps: msg.totalTimesteps, loadedName: null, openedRunId: null, lastAutosaveAt: performance.now(), startStep: msg.globalStep, progress: null });
       charts.reset(envInfo(msg.envId)?.rewardThreshold ?? null);
+      for (const row of continued) charts.push(row);
+      const run = addLiveRun(msg.envId, msg.algo, msg.config, msg.envKwargs, state.rows);
+      charts.setColour(run.colour);
       network.clear();
       el('ckpt-status').textContent = '';
       status(`Training ${msg.algo.toUpperCase()} on ${msg.envId}…`);
@@ -85,85 +114,138 @@ function onMessage(msg: FromWorker): void {
       return;
     }
     case 'idled':
-      Object.assign(state, { runState: 'none', rows: [], queue: [], fps: msg.renderFps });
-      state.renderer?.clear();
+      Object.assign(state, { runState: 'none', rows: [], openedRunId: null, progress: null });
       charts.reset(envInfo(msg.envId)?.rewardThreshold ?? null);
       network.clear();
       el('ckpt-status').textContent = '';
       status('Random actions. Press Start to train.');
+      link.idle();
       syncButtons();
       return;
     case 'iteration':
       return onIteration(msg);
-    case 'frames':
-      state.framesInflight = false;
-      if (state.view === 'keys' && msg.frames.length > 0) draw(msg.frames[msg.frames.length - 1]);
-      else if (state.view === 'agent') state.queue.push(...msg.frames);
+    case 'progress':
+      if (msg.runId !== state.runId) return;
+      state.progress = { phase: msg.phase, collected: msg.collected, rolloutSteps: msg.rolloutSteps, seconds: msg.seconds };
+      status();
       return;
-    case 'board':
-      state.queue.push(...msg.frames);
-      el('board-status').textContent = msg.status;
+    case 'stopped':
+      if (msg.runId !== state.runId) return;
+      state.running = false;
+      state.progress = null;
+      if (msg.finished) state.runState = 'finished';
+      link.idle();
+      requestNetwork(true);
+      autosave(true);
+      status();
+      syncButtons();
       return;
     case 'checkpoint':
       if (msg.bytes.byteLength === 0) return; // an autosave with nothing to save
       if (msg.reason === 'download') download(msg.name, msg.bytes, 'application/octet-stream');
-      else void storeCheckpoint({ name: msg.name, envId: envSelect.value, bytes: msg.bytes, savedAt: Date.now() });
+      else if (msg.globalStep >= 0) {
+        autosaved(msg.bytes.slice(0));
+        void storeCheckpoint({ name: msg.name, envId: envSelect.value, bytes: msg.bytes, savedAt: Date.now() });
+      }
       return;
     case 'loaded':
       return onLoaded(msg);
-    case 'network':
-      network.update(msg.layers);
-      return;
     case 'error':
-      if (msg.context === 'train') Object.assign(state, { inflight: Math.max(0, state.inflight - 1), running: false, runState: 'finished' });
-      if (msg.context === 'view') state.framesInflight = false;
+      if (msg.context === 'train') Object.assign(state, { running: false, runState: 'finished', progress: null });
       if (msg.context === 'configure') state.afterConfigure = null;
-      if (msg.context === 'load') el('ckpt-status').textContent = msg.message;
+      if (msg.context === 'load') {
+        el('ckpt-status').textContent = msg.message;
+        pendingCurve = null;
+      }
+      if (msg.context !== 'view') link.idle();
       showError(msg.context === 'load' ? msg.message : `${msg.context}: ${msg.message}`);
       syncButtons();
       return;
   }
 }
 
+/** Rows a continued run starts with (the re-opened run's curve). */
+let pendingRows: Metrics[] | null = null;
+
+function onView(msg: FromView): void {
+  switch (msg.type) {
+    case 'display':
+      state.display = msg.display;
+      state.fps = msg.renderFps;
+      state.queue = [];
+      state.framesInflight = false;
+      state.renderer?.clear();
+      return;
+    case 'frames': {
+      state.framesInflight = false;
+      const frames = msg.frames.filter((f) => f.display === state.display);
+      if (state.view === 'keys' && frames.length > 0) draw(frames[frames.length - 1]);
+      else if (state.view === 'agent') state.queue.push(...frames);
+      return;
+    }
+    case 'board':
+      state.queue.push(...msg.frames.filter((f) => f.display === state.display));
+      el('board-status').textContent = msg.status;
+      return;
+    case 'network':
+      network.update(msg.layers);
+      return;
+    case 'snapshot':
+      onSnapshot(msg.runId, msg.bytes);
+      return;
+    case 'error':
+      state.framesInflight = false;
+      showError(`${msg.context}: ${msg.message}`);
+      return;
+  }
+}
+
 function onIteration(msg: Extract<FromWorker, { type: 'iteration' }>): void {
-  state.inflight = Math.max(0, state.inflight - 1);
   if (msg.runId !== state.runId) return; // a reply about a run that was reset or replaced
-  state.lastIterSeconds = msg.seconds;
   state.trainSeconds += msg.seconds;
-  if (state.view === 'agent') state.queue.push(...msg.frames);
+  state.progress = null;
   if (msg.row !== null) {
     state.rows.push(msg.row);
     charts.push(msg.row);
+    rowsChanged();
   }
   if (msg.done) {
     state.running = false;
     state.runState = 'finished';
+    finished();
   }
   requestNetwork(msg.done);
   autosave(msg.done);
   status();
   syncButtons();
-  pump();
 }
 
 function onLoaded(msg: Extract<FromWorker, { type: 'loaded' }>): void {
-  if (envSelect.value !== msg.envId) {
-    envSelect.value = msg.envId;
-    state.renderer?.clear();
-  }
+  if (envSelect.value !== msg.envId) envSelect.value = msg.envId;
   state.settings.algo = msg.algo;
   onEnvPicked({ idle: false });
+  showEnvDoc(el('env-doc'), { ...(envInfo(msg.envId) ?? fallbackInfo(msg.envId)), observation: msg.observation, action: msg.action });
   algoSelect.value = msg.algo;
   buildForm(msg.config);
   state.runId++; // the worker closed the run: replies still in flight are stale
-  Object.assign(state, { runState: 'none', running: false, loadedName: msg.name, rows: [], queue: [], fps: msg.renderFps });
+  const curve = pendingCurve !== null && pendingCurve.name === msg.name ? pendingCurve : null;
+  pendingCurve = null;
+  pendingRows = curve?.rows ?? null;
+  Object.assign(state, { runState: 'none', running: false, loadedName: msg.name, rows: curve?.rows ?? [], openedRunId: curve?.runId ?? null, fps: msg.renderFps, progress: null });
   charts.reset(envInfo(msg.envId)?.rewardThreshold ?? null);
+  for (const row of state.rows) charts.push(row);
   requestNetwork(true);
-  el('ckpt-status').textContent = `Playing ${msg.name} (${msg.algo.toUpperCase()} on ${msg.envId}).`;
-  status(`Playing ${msg.name}. Press Start to train a new run.`);
-  if (msg.source !== 'restore') void storeCheckpoint({ name: msg.name, envId: msg.envId, bytes: msg.bytes, savedAt: Date.now() });
+  el('ckpt-status').textContent = `Playing ${msg.name} (${msg.algo.toUpperCase()} on ${msg.envId}${Object.keys(msg.envKwargs).length > 0 ? `, ${JSON.stringify(msg.envKwargs)}` : ''}).`;
+  status(`Playing ${msg.name}. Press Start to train a new run${state.rows.length > 0 ? ' (tick "continue" to resume this one)' : ''}.`);
+  if (msg.source !== 'restore' && msg.source !== 'run') void storeCheckpoint({ name: msg.name, envId: msg.envId, bytes: msg.bytes, savedAt: Date.now() });
+  link.idle();
   persist();
   syncButtons();
+}
+
+/** The env info the pickers know, or a minimal one for an id the catalog does not list. */
+function fallbackInfo(id: string): NonNullable<ReturnType<typeof envInfo>> {
+  return { id, category: 'other', observation: '', action: '', rewardThreshold: null, maxEpisodeSteps: null, renderFps: 30, keymap: null, game: null, support: {} };
 }
 
 async function onCatalog(catalog: Catalog): Promise<void> {
@@ -175,8 +257,10 @@ async function onCatalog(catalog: Catalog): Promise<void> {
   else if (catalog.envs.some((e) => e.id === 'CartPole-v1')) envSelect.value = 'CartPole-v1';
   if (state.settings.speed === 'realtime' || state.settings.speed === 'fast' || state.settings.speed === 'turbo') setSpeed(state.settings.speed);
   if (state.settings.deterministic === false) el<HTMLInputElement>('greedy-check').checked = false;
-  link.send({ type: 'display', deterministic: greedy() });
+  link.view({ type: 'display', deterministic: greedy() });
+  link.send({ type: 'speed', speed: state.speed });
   onEnvPicked({ idle: false });
+  await restoreRuns(openRun);
   const stored = await lastCheckpoint();
   if (stored !== null && stored.envId === envSelect.value) loadBytes(stored.bytes, stored.name, 'restore');
   else goIdle();
@@ -193,24 +277,29 @@ function draw(frame: Frame): void {
 
 let acc = 0;
 let lastTick = performance.now();
+let lastEpisodeAt = -Infinity;
 let lastBusyNote = 0;
 let busyNoteShown = false;
 
-/** Says so when the worker is busy for long (a slow iteration or search), and restores the status after. */
+/** Says so when the training worker has been silent for long (a long iteration without rollout progress). */
 function busyNote(now: number): void {
   const waited = link.busySeconds();
-  if (waited > 1.5 && now - lastBusyNote > 500) {
+  if (waited > 3 && state.progress === null && now - lastBusyNote > 500) {
     lastBusyNote = now;
     busyNoteShown = true;
-    status(`Working… the worker has been busy for ${waited.toFixed(0)} s (a long iteration or search). Reset stops it at once.`);
-  } else if (busyNoteShown && waited === 0) {
+    status(`Working… the training worker has been busy for ${waited.toFixed(0)} s (a long iteration or search). Reset stops it at once; the view plays on.`);
+  } else if (busyNoteShown && (waited === 0 || state.progress !== null)) {
     busyNoteShown = false;
-    if (state.rows.length > 0) status();
+    if (state.rows.length > 0 || state.progress !== null) status();
     else status(state.loadedName !== null ? `Playing ${state.loadedName}.` : 'Ready.');
   }
 }
 
-/** Every animation frame: show the frames that are due at the env's fps, and ask for more when needed. */
+/**
+ * Every animation frame: show the frames that are due at the env's fps, and ask the view worker for
+ * more when the queue runs low (in turbo: a fresh sample episode every few seconds). Training does
+ * not depend on this clock: in a hidden tab it stops, and only the view waits.
+ */
 function tick(now: number): void {
   busyNote(now);
   const dt = Math.min(250, now - lastTick);
@@ -221,7 +310,7 @@ function tick(now: number): void {
     if (acc >= interval && !state.framesInflight) {
       acc = 0;
       state.framesInflight = true;
-      link.send({ type: 'frames', n: 1, human: keyboard.action() });
+      link.view({ type: 'frames', n: 1, human: keyboard.action() });
     }
   } else {
     let frame: Frame | undefined;
@@ -231,12 +320,19 @@ function tick(now: number): void {
     }
     if (state.queue.length === 0) acc = Math.min(acc, interval);
     if (frame !== undefined) draw(frame);
-    // not training: the view keeps playing the current policy (or random actions)
-    if (state.view === 'agent' && !state.running && state.inflight === 0 && !state.framesInflight && state.queue.length < state.fps / 4 && state.catalog !== null) {
-      state.framesInflight = true;
-      link.send({ type: 'frames', n: Math.ceil(state.fps / 2), human: null });
+    if (state.view === 'agent' && !state.framesInflight && state.catalog !== null) {
+      if (state.speed === 'turbo' && state.running) {
+        if (state.queue.length === 0 && now - lastEpisodeAt > TURBO_EPISODE_EVERY_MS) {
+          lastEpisodeAt = now;
+          state.framesInflight = true;
+          link.view({ type: 'episode', cap: EPISODE_CAP });
+        }
+      } else if (state.queue.length < state.fps / 4) {
+        state.framesInflight = true;
+        link.view({ type: 'frames', n: Math.max(1, Math.ceil(state.fps / 4)), human: null });
+      }
     }
-    if (state.running) pump();
+    if (state.loadedName !== null || state.running) requestNetwork();
   }
   requestAnimationFrame(tick);
 }
@@ -245,6 +341,7 @@ function tick(now: number): void {
 
 function wire(): void {
   link.onMessage = onMessage;
+  link.onView = onView;
   link.onError = showError;
   envSelect.addEventListener('change', () => {
     onEnvPicked({ idle: true });
@@ -287,14 +384,29 @@ function wire(): void {
   el('greedy-check').addEventListener('change', () => {
     state.settings.deterministic = greedy();
     saveSettings(state.settings);
-    link.send({ type: 'display', deterministic: greedy() });
+    link.view({ type: 'display', deterministic: greedy() });
   });
   el('save-btn').addEventListener('click', () => link.send({ type: 'save', reason: 'download' }));
   el<HTMLInputElement>('load-input').addEventListener('change', async (e) => {
     const input = e.target as HTMLInputElement;
-    const file = input.files?.[0];
+    const files = [...(input.files ?? [])];
     input.value = '';
-    if (file !== undefined) loadBytes(await file.arrayBuffer(), file.name, 'upload');
+    const ckpt = files.find((f) => !f.name.endsWith('.jsonl'));
+    const metrics = files.find((f) => f.name.endsWith('.jsonl'));
+    if (ckpt === undefined) {
+      showError(metrics !== undefined ? `Load a .safetensors checkpoint together with ${metrics.name} (select both files).` : 'No file selected.');
+      return;
+    }
+    let rows: Metrics[] | null = null;
+    if (metrics !== undefined) {
+      try {
+        rows = parseMetricsJsonl(await metrics.text(), metrics.name);
+      } catch (err) {
+        showError(err instanceof Error ? err.message : String(err));
+        return;
+      }
+    }
+    loadBytes(await ckpt.arrayBuffer(), ckpt.name, 'upload', rows !== null ? { rows, runId: null } : null);
   });
   el('error-close').addEventListener('click', clearError);
   el('metrics-btn').addEventListener('click', () => {
@@ -306,7 +418,9 @@ function wire(): void {
 /** What tests and curious people can read from the console (`dojo.rows()`). */
 const api = {
   rows: (): Metrics[] => state.rows.slice(),
-  state: () => ({ runState: state.runState, running: state.running, envId: envSelect.value, algo: algoSelect.value, view: state.view, framesDrawn: state.renderer?.frames ?? 0, loaded: state.loadedName, queue: state.queue.length, trainSeconds: state.trainSeconds }),
+  state: () => ({ runState: state.runState, running: state.running, envId: envSelect.value, algo: algoSelect.value, view: state.view, framesDrawn: state.renderer?.frames ?? 0, loaded: state.loadedName, queue: state.queue.length, trainSeconds: state.trainSeconds, progress: state.progress }),
+  /** The run list: one entry per run, the current one included. */
+  runs: () => allRuns().map((r) => ({ id: r.id, envId: r.envId, algo: r.algo, status: r.status, rows: r.rows.length, checkpoint: r.checkpoint !== null, current: r.id === state.currentRunId, overlay: r.overlay })),
   lastScene: (): Scene | null => state.lastScene,
   lastFrame: (): Frame | null => state.lastFrame,
   /** Page coordinates of a shape of the last drawn scene (its centre). */
@@ -322,7 +436,7 @@ async function main(): Promise<void> {
   try {
     state.renderer = await SceneRenderer.create(el('view'));
     state.renderer.onClick((id) => {
-      if (state.view === 'board') link.send({ type: 'board-click', shapeId: id });
+      if (state.view === 'board') link.view({ type: 'board-click', shapeId: id });
     });
   } catch (err) {
     showError(`The view could not start (WebGL unavailable?): ${err instanceof Error ? err.message : String(err)}. Training and charts still work.`);

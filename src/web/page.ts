@@ -33,18 +33,26 @@ export const state = {
   runState: 'none' as 'none' | 'live' | 'finished',
   /** Counts configure requests; replies about an older run are stale. */
   runId: 0,
+  /** The training worker was told to run (and has not said it stopped). */
   running: false,
-  /** `iterate` requests in flight (turbo keeps two, so the worker never waits for the page). */
-  inflight: 0,
+  /** A `frames` or `episode` request to the view worker is unanswered. */
   framesInflight: false,
+  /** The view worker's current display: frames of an older one are dropped. */
+  display: 0,
   afterConfigure: null as (() => void) | null,
   /** Frames waiting to be shown at `fps`. */
   queue: [] as Frame[],
   fps: 30,
   speed: 'fast' as Speed,
-  lastIterSeconds: 0.05,
-  /** Seconds the worker spent inside the training generator this run (the rest is view and messaging). */
+  /** Seconds the worker spent inside the training generator this run. */
   trainSeconds: 0,
+  /** The global step the current run started from (0, or a continued checkpoint's), for the ETA. */
+  startStep: 0,
+  /** Progress inside the iteration in flight, or null between iterations. */
+  progress: null as { phase: 'rollout' | 'update'; collected: number; rolloutSteps: number | null; seconds: number } | null,
+  /** The run list's id of the run being trained, and of a re-opened run being played. */
+  currentRunId: null as string | null,
+  openedRunId: null as string | null,
   lastEpisodeAt: 0,
   lastNetworkAt: 0,
   lastAutosaveAt: 0,
@@ -94,7 +102,10 @@ export function status(text?: string): void {
     return;
   }
   const last = state.rows[state.rows.length - 1];
-  if (last === undefined) return;
+  if (last === undefined) {
+    if (state.running && state.progress !== null) el('status-line').textContent = progressText();
+    return;
+  }
   let ret: number | undefined;
   for (let i = state.rows.length - 1; i >= 0 && ret === undefined; i--) ret = state.rows[i]['charts/episodic_return'];
   const parts = [
@@ -102,9 +113,28 @@ export function status(text?: string): void {
     `${(last.global_step ?? 0).toLocaleString('en')} / ${state.totalTimesteps.toLocaleString('en')} steps`,
     `return ${ret === undefined ? '—' : ret.toFixed(1)}`,
     last['charts/SPS'] !== undefined ? `${last['charts/SPS'].toLocaleString('en')} steps/s` : '',
+    state.running ? eta(last.global_step ?? 0) : '',
+    state.running && state.progress !== null ? progressText() : '',
   ].filter((p) => p !== '');
   const prefix = state.runState === 'finished' ? 'Finished. ' : state.running ? '' : 'Paused. ';
   el('status-line').textContent = prefix + parts.join(' · ');
+}
+
+/** "collecting 12,288 / 32,768 steps" or "updating the networks (4 s)". */
+function progressText(): string {
+  const p = state.progress;
+  if (p === null) return '';
+  if (p.phase === 'update') return `updating the networks (${p.seconds.toFixed(0)} s into the iteration)`;
+  return p.rolloutSteps !== null ? `collecting ${p.collected.toLocaleString('en')} / ${p.rolloutSteps.toLocaleString('en')} steps` : `collecting: ${p.collected.toLocaleString('en')} steps this iteration`;
+}
+
+/** Time left for the whole run at the rate so far ("about 12 min left"). */
+function eta(step: number): string {
+  const seconds = state.trainSeconds;
+  const done = step - state.startStep;
+  if (done <= 0 || seconds < 2 || state.totalTimesteps <= step) return '';
+  const left = ((state.totalTimesteps - step) * seconds) / done;
+  return `about ${left < 90 ? `${Math.ceil(left)} s` : left < 5400 ? `${Math.round(left / 60)} min` : `${(left / 3600).toFixed(1)} h`} left`;
 }
 
 /** The view's greedy-actions switch. */

@@ -1,13 +1,17 @@
 /**
  * What survives a reload: the last settings (env, algorithm, config per algorithm, speed) in
- * localStorage, and the last checkpoint (its .safetensors bytes) in IndexedDB, since checkpoints
- * outgrow localStorage's few megabytes. Both fail soft: private windows and full disks only lose
- * the memory, never the page.
+ * localStorage; in IndexedDB, since checkpoints outgrow localStorage's few megabytes, the last
+ * checkpoint played (its .safetensors bytes) and every run of the run list (its metrics rows and its
+ * latest checkpoint). All of it fails soft: private windows and full disks only lose the memory,
+ * never the page, and the run list says when a run could not be stored.
  */
+import type { Metrics } from '../core/metrics.ts';
 
 const SETTINGS_KEY = 'rl-dojo/settings/v1';
 const DB_NAME = 'rl-dojo';
+const DB_VERSION = 2;
 const STORE = 'checkpoints';
+const RUNS = 'runs';
 const LAST = 'last';
 
 /** The remembered settings. */
@@ -49,8 +53,12 @@ export interface StoredCheckpoint {
 
 function openDb(): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
-    const req = indexedDB.open(DB_NAME, 1);
-    req.onupgradeneeded = () => req.result.createObjectStore(STORE);
+    const req = indexedDB.open(DB_NAME, DB_VERSION);
+    req.onupgradeneeded = () => {
+      const db = req.result;
+      if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE);
+      if (!db.objectStoreNames.contains(RUNS)) db.createObjectStore(RUNS);
+    };
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error ?? new Error('IndexedDB unavailable'));
   });
@@ -89,18 +97,70 @@ export async function lastCheckpoint(): Promise<StoredCheckpoint | null> {
   }
 }
 
-/** Forgets the stored checkpoint. */
-export async function clearCheckpoint(): Promise<void> {
+/** A run of the page's run list, as stored: everything needed to chart it, play it and resume it. */
+export interface StoredRun {
+  readonly id: string;
+  readonly envId: string;
+  readonly algo: string;
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly envKwargs: Readonly<Record<string, unknown>>;
+  readonly rows: readonly Metrics[];
+  /** 'finished' (its budget), 'stopped' (left, or the page closed while it trained), or 'loaded' (a file). */
+  readonly status: 'finished' | 'stopped' | 'loaded';
+  readonly colour: string;
+  readonly overlay: boolean;
+  /** The latest checkpoint of the run (.safetensors bytes), or null when none was taken yet. */
+  readonly checkpoint: ArrayBuffer | null;
+  readonly startedAt: number;
+  readonly savedAt: number;
+}
+
+/** Runs one request on the runs store. */
+async function onRuns<T>(mode: IDBTransactionMode, fn: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> {
+  const db = await openDb();
   try {
-    const db = await openDb();
-    await new Promise<void>((resolve) => {
-      const tx = db.transaction(STORE, 'readwrite');
-      tx.objectStore(STORE).delete(LAST);
-      tx.oncomplete = () => resolve();
-      tx.onerror = () => resolve();
+    return await new Promise<T>((resolve, reject) => {
+      const tx = db.transaction(RUNS, mode);
+      const req = fn(tx.objectStore(RUNS));
+      tx.oncomplete = () => resolve(req.result);
+      tx.onerror = () => reject(tx.error ?? new Error('IndexedDB request failed'));
+      tx.onabort = () => reject(tx.error ?? new Error('IndexedDB request aborted'));
     });
+  } finally {
     db.close();
-  } catch {
-    // ignore
   }
+}
+
+/** Stores (or replaces) one run; false when storage is unavailable or full. */
+export async function putRun(run: StoredRun): Promise<boolean> {
+  try {
+    await onRuns('readwrite', (s) => s.put(run, run.id));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Every stored run, oldest first; entries that do not have the stored shape are skipped. */
+export async function listRuns(): Promise<StoredRun[]> {
+  try {
+    const all = await onRuns<unknown[]>('readonly', (s) => s.getAll());
+    return all.filter(isStoredRun).sort((a, b) => a.startedAt - b.startedAt);
+  } catch {
+    return [];
+  }
+}
+
+/** Forgets one run. */
+export async function deleteRun(id: string): Promise<void> {
+  try {
+    await onRuns('readwrite', (s) => s.delete(id));
+  } catch {
+    // nothing stored, nothing to forget
+  }
+}
+
+function isStoredRun(v: unknown): v is StoredRun {
+  const r = v as Partial<StoredRun> | null;
+  return typeof r === 'object' && r !== null && typeof r.id === 'string' && typeof r.envId === 'string' && typeof r.algo === 'string' && Array.isArray(r.rows) && (r.checkpoint === null || r.checkpoint instanceof ArrayBuffer) && typeof r.startedAt === 'number';
 }

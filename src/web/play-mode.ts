@@ -54,7 +54,7 @@ let boardGames = 0;
 
 export function newBoardGame(): void {
   state.queue = [];
-  link.send({ type: 'board-new', envId: envSelect.value, opponent: el<HTMLSelectElement>('opponent-select').value, humanSeat: el<HTMLSelectElement>('seat-select').value === '1' ? 1 : 0, seed: ++boardGames });
+  link.view({ type: 'board-new', envId: envSelect.value, opponent: el<HTMLSelectElement>('opponent-select').value, humanSeat: el<HTMLSelectElement>('seat-select').value === '1' ? 1 : 0, seed: ++boardGames });
 }
 
 /** Wires the play buttons. */
@@ -65,6 +65,6 @@ export function wirePlay(): void {
   el('board-new').addEventListener('click', newBoardGame);
   el('board-stop').addEventListener('click', () => {
     leavePlay();
-    link.send({ type: 'frames', n: 1, human: null });
+    link.view({ type: 'frames', n: 1, human: null });
   });
 }

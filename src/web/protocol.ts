@@ -1,9 +1,17 @@
 /**
- * The messages between the page (main.ts) and the training worker (worker.ts): plain, cloneable data
- * (STYLE.md §0.3). The page is the clock: it asks for one training iteration or a few display frames
- * per message, so pause, single-step and speed control need nothing from the agents (DESIGN.md, "one
- * loop, two drivers"). Every simulation step, env and network lives in the worker.
+ * The messages between the page (main.ts) and its two workers: plain, cloneable data.
+ *
+ * - The training worker (worker.ts) owns the run and trains on its own clock: the page says `run`,
+ *   `pause` or `step`, and gets a metrics row per iteration. It never waits for the view, so a hidden
+ *   tab (no animation frames) keeps training.
+ * - The view worker (view-worker.ts) owns the display env and plays the latest policy snapshot, which
+ *   the training worker sends it straight through a MessagePort. The page asks it for frames on the
+ *   page's animation clock, so the view keeps moving while a long iteration runs, and stops costing
+ *   anything when the tab is hidden.
+ *
+ * Every simulation step, env and network lives in a worker; the page only draws and charts.
  */
+import type { CheckpointPayload } from '../../agents/common/agent.ts';
 import type { ConfigSpec } from '../../agents/common/config.ts';
 import type { KeyMap } from '../gym/env.ts';
 import type { Scene } from '../gym/scene.ts';
@@ -58,48 +66,102 @@ export interface Catalog {
   readonly broken: Readonly<Record<string, string>>;
 }
 
-/** View speed: real time (training paced to the view), fast (training at full speed, live view), turbo (sample episodes only). */
+/**
+ * Training speed. Real time: at most one iteration per second, so each update can be watched; fast:
+ * training at full speed while the view plays the latest policy live; turbo: training at full speed
+ * and the view shows a fresh sample episode every few seconds. Training never waits for the view,
+ * so a hidden tab trains on in every speed.
+ */
 export type Speed = 'realtime' | 'fast' | 'turbo';
 
 /** A human's action: a discrete index or a box vector. */
 export type HumanAction = number | readonly number[];
 
-/** Page → worker. */
+/**
+ * Page → training worker. The worker trains on its own clock once told to `run`: it pulls one
+ * iteration after another, yielding between them so that `pause`, `speed`, `save` and the rest are
+ * answered at the next iteration boundary.
+ */
 export type ToWorker =
   | { readonly type: 'catalog' }
+  /** The port to the view worker: policy snapshots go there (sent once per training worker). */
+  | { readonly type: 'connect'; readonly port: MessagePort }
   /** Builds a new run for this env, algo and config (`resume`: continue from the loaded checkpoint); the display env restarts. */
   | { readonly type: 'configure'; readonly runId: number; readonly envId: string; readonly algo: string; readonly config: Readonly<Record<string, unknown>>; readonly resume: boolean }
   /** Discards the run and any loaded policy; the display plays random actions on `envId`. */
   | { readonly type: 'idle'; readonly envId: string }
-  /**
-   * Pulls one iteration of the training generator, then steps the display `frames` times with the
-   * current policy; `episode` asks for one whole sample episode instead (turbo).
-   */
-  | { readonly type: 'iterate'; readonly frames: number; readonly episode: boolean }
-  /** Steps the display `n` times without training (the policy plays; or the human's action). */
-  | { readonly type: 'frames'; readonly n: number; readonly human: HumanAction | null }
-  /** Display options. */
-  | { readonly type: 'display'; readonly deterministic: boolean }
+  /** Trains iteration after iteration until paused or finished. */
+  | { readonly type: 'run'; readonly speed: Speed }
+  /** Stops after the iteration in progress; answered with `paused`. */
+  | { readonly type: 'pause' }
+  /** One iteration, then stop. */
+  | { readonly type: 'step' }
+  | { readonly type: 'speed'; readonly speed: Speed }
   /** Asks for a checkpoint of the run (or the loaded file) as .safetensors bytes. */
   | { readonly type: 'save'; readonly reason: 'download' | 'autosave' }
   /** Loads a checkpoint; validates everything before changing anything. */
-  | { readonly type: 'load'; readonly bytes: ArrayBuffer; readonly name: string; readonly source: LoadSource }
-  /** Asks for weight and activation histograms of the current policy. */
+  | { readonly type: 'load'; readonly bytes: ArrayBuffer; readonly name: string; readonly source: LoadSource };
+
+/** Where a checkpoint came from (for messages and persistence). */
+export type LoadSource = 'upload' | 'zoo' | 'restore' | 'run';
+
+/** One displayed frame: the scene and the display episode's return so far; `display` names the display env it came from. */
+export interface Frame {
+  readonly scene: Scene;
+  readonly ret: number;
+  readonly len: number;
+  readonly display: number;
+}
+
+/** A frame before the view worker stamps it with its display id. */
+export type BareFrame = Omit<Frame, 'display'>;
+
+/**
+ * Training worker → view worker (through the port): what the view plays. Sent when a run starts, at
+ * most once a second while it trains (and after its last iteration), when a checkpoint is loaded, and
+ * when the page goes idle (no policy: random actions). `payload` is a full checkpoint (`TrainRun.checkpoint()`),
+ * so the view worker always holds the latest resumable state of the run, too.
+ */
+export interface PolicySnapshot {
+  readonly type: 'policy';
+  readonly envId: string;
+  readonly envKwargs: Readonly<Record<string, unknown>>;
+  readonly algo: string | null;
+  readonly payload: CheckpointPayload | null;
+  readonly source: 'run' | 'checkpoint' | 'none';
+  /** The run's id, or -1. */
+  readonly runId: number;
+  readonly globalStep: number;
+}
+
+/** Page → view worker. */
+export type ToView =
+  /** The port from the training worker (replaces the previous one when the training worker is restarted). */
+  | { readonly type: 'connect'; readonly port: MessagePort }
+  /** Steps the display `n` times (the policy plays; or the human's action). */
+  | { readonly type: 'frames'; readonly n: number; readonly human: HumanAction | null }
+  /** One whole sample episode of the current policy from a fresh start (turbo). */
+  | { readonly type: 'episode'; readonly cap: number }
+  /** Display options. */
+  | { readonly type: 'display'; readonly deterministic: boolean }
+  /** Asks for weight and activation histograms of the policy being played. */
   | { readonly type: 'network' }
+  /** The latest snapshot of the run as .safetensors bytes (to keep a run the page is about to leave). */
+  | { readonly type: 'snapshot'; readonly runId: number }
   /** Starts a board game against `opponent` ('random', 'greedy', 'minimax:4', 'mcts:200' or 'agent'); the human plays `humanSeat`. */
   | { readonly type: 'board-new'; readonly envId: string; readonly opponent: string; readonly humanSeat: 0 | 1; readonly seed: number }
   /** A click on a scene shape during a board game. */
   | { readonly type: 'board-click'; readonly shapeId: string };
 
-/** Where a checkpoint came from (for messages and persistence). */
-export type LoadSource = 'upload' | 'zoo' | 'restore';
-
-/** One displayed frame: the scene and the display episode's return so far. */
-export interface Frame {
-  readonly scene: Scene;
-  readonly ret: number;
-  readonly len: number;
-}
+/** View worker → page. */
+export type FromView =
+  | { readonly type: 'frames'; readonly frames: readonly Frame[] }
+  /** The display env changed (a new run, a loaded checkpoint, idle): the renderer starts afresh. */
+  | { readonly type: 'display'; readonly display: number; readonly envId: string; readonly renderFps: number; readonly source: PolicySnapshot['source']; readonly runId: number }
+  | { readonly type: 'network'; readonly layers: readonly LayerView[]; readonly source: string }
+  | { readonly type: 'snapshot'; readonly runId: number; readonly bytes: ArrayBuffer | null; readonly globalStep: number }
+  | { readonly type: 'board'; readonly frames: readonly Frame[]; readonly status: string; readonly over: boolean }
+  | { readonly type: 'error'; readonly context: string; readonly message: string };
 
 /** One layer of the network view. */
 export interface LayerView {
@@ -123,17 +185,24 @@ export interface Histogram {
   readonly std: number;
 }
 
-/** Worker → page. */
+/** Training worker → page. */
 export type FromWorker =
   | { readonly type: 'catalog'; readonly catalog: Catalog }
-  | { readonly type: 'configured'; readonly runId: number; readonly envId: string; readonly algo: string; readonly config: Readonly<Record<string, unknown>>; readonly totalTimesteps: number; readonly renderFps: number }
+  /** A run was built; `globalStep` is where it starts (0, or the step of the checkpoint it continues). */
+  | { readonly type: 'configured'; readonly runId: number; readonly envId: string; readonly algo: string; readonly config: Readonly<Record<string, unknown>>; readonly envKwargs: Readonly<Record<string, unknown>>; readonly totalTimesteps: number; readonly renderFps: number; readonly globalStep: number }
   | { readonly type: 'idled'; readonly envId: string; readonly renderFps: number }
   /** `runId` echoes the configure request, so a reply that lands after a reset is recognised as stale. */
-  | { readonly type: 'iteration'; readonly runId: number; readonly row: Metrics | null; readonly done: boolean; readonly frames: readonly Frame[]; readonly seconds: number; readonly globalStep: number }
-  | { readonly type: 'frames'; readonly frames: readonly Frame[] }
+  | { readonly type: 'iteration'; readonly runId: number; readonly row: Metrics | null; readonly done: boolean; readonly seconds: number; readonly globalStep: number }
+  /**
+   * Progress inside a long iteration (at most ~8 a second): env steps collected so far in this iteration,
+   * of `rolloutSteps` when the config says how many an iteration collects (on-policy agents), else null.
+   * `phase` turns to 'update' once the rollout is complete (its size known) and the networks update.
+   */
+  | { readonly type: 'progress'; readonly runId: number; readonly phase: 'rollout' | 'update'; readonly collected: number; readonly rolloutSteps: number | null; readonly seconds: number }
+  /** The worker stopped training (a `pause` or `step` was answered, or the run finished). */
+  | { readonly type: 'stopped'; readonly runId: number; readonly finished: boolean }
   | { readonly type: 'checkpoint'; readonly reason: 'download' | 'autosave'; readonly bytes: ArrayBuffer; readonly name: string; readonly globalStep: number }
-  | { readonly type: 'loaded'; readonly name: string; readonly source: LoadSource; readonly envId: string; readonly algo: string; readonly config: Readonly<Record<string, unknown>>; readonly renderFps: number; readonly bytes: ArrayBuffer }
-  | { readonly type: 'network'; readonly layers: readonly LayerView[]; readonly source: string }
-  | { readonly type: 'board'; readonly frames: readonly Frame[]; readonly status: string; readonly over: boolean }
+  /** A checkpoint was loaded; `observation` and `action` describe the spaces of the env as the policy sees it (its kwargs: pixels or features). */
+  | { readonly type: 'loaded'; readonly name: string; readonly source: LoadSource; readonly envId: string; readonly algo: string; readonly config: Readonly<Record<string, unknown>>; readonly renderFps: number; readonly bytes: ArrayBuffer; readonly observation: string; readonly action: string; readonly envKwargs: Readonly<Record<string, unknown>> }
   /** A readable error; `context` says what was being done ('load', 'configure', 'train', …). Nothing changed. */
   | { readonly type: 'error'; readonly context: string; readonly message: string };

@@ -1,30 +1,30 @@
 /**
- * Runs, seen from the page: Start configures a run in the worker and then asks for one iteration at a
- * time (`pump`), Pause stops asking, Step asks once, Reset discards the run. The speed decides how many
- * view frames come with each iteration and how far ahead the page asks.
+ * Runs, seen from the page: Start configures a run in the training worker and tells it to `run`; the
+ * worker then trains on its own clock and sends a row per iteration. Pause and Step are one message
+ * each; the speed is the worker's pacing. Nothing here depends on animation frames, so a run goes on
+ * in a hidden tab.
  */
 import { clearError, el } from './dom.ts';
 import { buttons, envSelect, algoSelect, form, greedy, link, persist, state, status, syncButtons } from './page.ts';
+import { keepRun } from './runs.ts';
 
 const NETWORK_EVERY_MS = 2000;
 const AUTOSAVE_EVERY_MS = 20_000;
-const TURBO_EPISODE_EVERY_MS = 3000;
 
 /**
- * Discards the run (and any loaded checkpoint); the view plays random actions. A worker busy with a
- * long iteration is replaced rather than waited for.
+ * Leaves the run (and any loaded checkpoint); the view plays random actions. The run is kept in the
+ * run list first (its rows and the view worker's latest snapshot of its weights). A worker busy with
+ * a long iteration is replaced rather than waited for.
  */
 export function goIdle(): void {
-  if (link.restartIfBusy(0.3)) {
-    state.inflight = 0;
-    state.framesInflight = false;
-    link.send({ type: 'display', deterministic: greedy() });
-  }
+  keepRun();
+  if (link.restartIfBusy(0.3)) link.view({ type: 'display', deterministic: greedy() });
   state.running = false;
   state.runState = 'none';
   state.runId++;
   state.rows = [];
   state.loadedName = null;
+  state.progress = null;
   link.send({ type: 'idle', envId: envSelect.value });
 }
 
@@ -32,40 +32,27 @@ export function goIdle(): void {
 function configure(then: () => void): void {
   clearError();
   persist();
+  keepRun();
   state.afterConfigure = then;
   const resume = state.loadedName !== null && el<HTMLInputElement>('resume-check').checked;
   link.send({ type: 'configure', runId: ++state.runId, envId: envSelect.value, algo: algoSelect.value, config: form.values(), resume });
 }
 
-/** Asks for the next iteration(s) when running and the view can take more frames. */
-export function pump(): void {
-  const depth = state.speed === 'turbo' ? 2 : 1;
-  if (!state.running || state.inflight >= depth || state.runState !== 'live' || state.view !== 'agent') return;
-  const q = state.queue.length, fps = state.fps;
-  if (state.speed === 'realtime' && q > fps / 2) return;
-  if (state.speed === 'fast' && q > fps * 2) return;
-  const now = performance.now();
-  const episode = state.speed === 'turbo' && q === 0 && now - state.lastEpisodeAt > TURBO_EPISODE_EVERY_MS;
-  if (episode) state.lastEpisodeAt = now;
-  // real time: a second of view per iteration; fast: as many frames as the iteration took in real time
-  const frames = state.speed === 'realtime' ? fps : state.speed === 'fast' ? Math.max(1, Math.min(fps, Math.round(fps * state.lastIterSeconds))) : 0;
-  state.inflight++;
-  link.send({ type: 'iterate', frames, episode });
-  if (state.inflight < depth) pump();
-}
-
 export function start(): void {
   const go = (): void => {
     state.running = true;
+    link.send({ type: 'run', speed: state.speed });
     syncButtons();
-    pump();
+    status();
   };
   if (state.runState === 'live') go();
   else configure(go);
 }
 
 export function pause(): void {
+  if (!state.running) return;
   state.running = false;
+  link.send({ type: 'pause' });
   syncButtons();
   status();
   requestNetwork(true);
@@ -74,20 +61,19 @@ export function pause(): void {
 
 export function stepOnce(): void {
   const go = (): void => {
-    if (state.inflight > 0) return;
-    state.inflight++;
-    link.send({ type: 'iterate', frames: Math.ceil(state.fps / 2), episode: false });
+    state.running = false;
+    link.send({ type: 'step' });
   };
   if (state.runState === 'live') go();
   else configure(go);
 }
 
-/** Asks for the network view's histograms (at most every two seconds unless forced). */
+/** Asks the view worker for the network view's histograms (at most every two seconds unless forced). */
 export function requestNetwork(force = false): void {
   const now = performance.now();
   if (!force && now - state.lastNetworkAt < NETWORK_EVERY_MS) return;
   state.lastNetworkAt = now;
-  link.send({ type: 'network' });
+  link.view({ type: 'network' });
 }
 
 /** Asks for a checkpoint to keep in IndexedDB (every 20 s of training, and on pause and finish). */

@@ -1,47 +1,62 @@
 /**
- * The page's end of the worker: starts the training worker (an ES module Worker, bundled by vite),
- * sends requests, and tracks how long the oldest unanswered request has waited, so the page can say
- * "busy" and Reset can replace a worker stuck in a long iteration instead of waiting for it.
+ * The page's end of its two workers (an ES module Worker each, bundled by vite):
+ *
+ * - the training worker, which can be replaced when it is stuck in a long iteration (Reset, a new
+ *   env): its run is lost, which is why the page keeps the view worker's latest snapshot of it first;
+ * - the view worker, which lives as long as the page.
+ *
+ * A MessageChannel joins them, so policy snapshots go from training to view without the page; a new
+ * training worker gets a new channel. The link also tracks how long the training worker has been on
+ * its current request or iteration, for the status line.
  */
-import type { FromWorker, ToWorker } from './protocol.ts';
-
-/** Requests that get exactly one answer (a reply or an error). */
-const ANSWERED: ReadonlySet<ToWorker['type']> = new Set(['catalog', 'configure', 'idle', 'iterate', 'frames', 'save', 'load', 'network', 'board-new']);
+import type { FromView, FromWorker, ToView, ToWorker } from './protocol.ts';
 
 export class WorkerLink {
-  /** Receives every message of the current worker. */
+  /** Receives every message of the current training worker. */
   onMessage: (msg: FromWorker) => void = () => {};
-  /** Called when the worker fails to load or throws outside a request. */
+  /** Receives every message of the view worker. */
+  onView: (msg: FromView) => void = () => {};
+  /** Called when a worker fails to load or throws outside a request. */
   onError: (text: string) => void = () => {};
   private worker: Worker;
-  private outstanding = 0;
-  private since = 0;
+  private readonly viewWorker: Worker;
+  /** When the training worker last said anything (it talks at least once per iteration). */
+  private lastHeard = performance.now();
+  private working = false;
 
   constructor() {
+    this.viewWorker = new Worker(new URL('./view-worker.ts', import.meta.url), { type: 'module' });
+    this.viewWorker.addEventListener('message', (ev: MessageEvent<FromView>) => this.onView(ev.data));
+    this.viewWorker.addEventListener('error', (ev) => this.onError(`The view worker failed: ${ev.message || 'see the browser console'}`));
     this.worker = this.spawn();
   }
 
   send(msg: ToWorker, transfer: Transferable[] = []): void {
-    if (ANSWERED.has(msg.type)) {
-      if (this.outstanding === 0) this.since = performance.now();
-      this.outstanding++;
-    }
+    if (msg.type !== 'speed' && msg.type !== 'pause') this.working = true;
     this.worker.postMessage(msg, transfer);
   }
 
-  /** Seconds the worker has been working on the oldest unanswered request (0 when idle). */
+  view(msg: ToView, transfer: Transferable[] = []): void {
+    this.viewWorker.postMessage(msg, transfer);
+  }
+
+  /** Seconds since the training worker last answered while it has work (0 when idle). */
   busySeconds(): number {
-    return this.outstanding > 0 ? (performance.now() - this.since) / 1000 : 0;
+    return this.working ? (performance.now() - this.lastHeard) / 1000 : 0;
+  }
+
+  /** The training worker is idle (nothing asked, or its run stopped). */
+  idle(): void {
+    this.working = false;
   }
 
   /**
-   * Replaces the worker when it has been busy for `minSeconds` (an off-policy agent's iteration can
-   * run for many seconds): its run is lost, and the page gets an answer at once. Returns whether it did.
+   * Replaces the training worker when it has been silent for `minSeconds` (an off-policy agent's
+   * iteration can run for many seconds). Returns whether it did.
    */
   restartIfBusy(minSeconds: number): boolean {
     if (this.busySeconds() < minSeconds) return false;
     this.worker.terminate();
-    this.outstanding = 0;
     this.worker = this.spawn();
     return true;
   }
@@ -50,11 +65,15 @@ export class WorkerLink {
     const w = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
     w.addEventListener('message', (ev: MessageEvent<FromWorker>) => {
       if (w !== this.worker) return;
-      this.outstanding = Math.max(0, this.outstanding - 1);
-      this.since = performance.now();
+      this.lastHeard = performance.now();
       this.onMessage(ev.data);
     });
     w.addEventListener('error', (ev) => this.onError(`The training worker failed: ${ev.message || 'see the browser console'}`));
+    const channel = new MessageChannel();
+    w.postMessage({ type: 'connect', port: channel.port1 } satisfies ToWorker, [channel.port1]);
+    this.viewWorker.postMessage({ type: 'connect', port: channel.port2 } satisfies ToView, [channel.port2]);
+    this.lastHeard = performance.now();
+    this.working = false;
     return w;
   }
 }

@@ -1,16 +1,21 @@
 /**
- * The training worker. It owns every env, network and training run of the page; the page sends one
- * request per message (protocol.ts) and this worker answers each in order:
+ * The training worker. It owns the page's training run and trains on its own clock:
  *
- * - `iterate` pulls one `next()` of the run's `iterations` generator (the same generator `dojo train`
- *   drives with for-await), then steps the display env a few frames with the current policy;
- * - `frames` steps only the display (paused, a loaded checkpoint, random actions or a human's keys);
+ * - `run` pulls one `next()` of the run's `iterations` generator (the same generator `dojo train`
+ *   drives) after another, yielding to the message queue between them (a MessageChannel hop, not a
+ *   clamped timer), so `pause`, `speed`, `save` and the rest are answered at the next iteration
+ *   boundary. Nothing here waits for the page's animation frames: a hidden tab trains at full speed.
+ *   Real time is the one pacing: at most one iteration per second.
+ * - Inside a long iteration, `progress` messages say how many env steps the rollout has collected
+ *   and when the update has begun.
+ * - The view lives in the view worker (view-worker.ts): this worker sends it policy snapshots
+ *   (`PolicySnapshot`) through a MessagePort: the run's full checkpoint at most once a second, a loaded
+ *   checkpoint, or none (random actions).
  * - `save` / `load` turn runs into .safetensors bytes and back, validating a file completely before
- *   anything changes;
- * - `board-*` plays click-to-move board games.
+ *   anything changes.
  *
- * Messages are handled strictly one after another (a promise chain), so an async iteration never
- * interleaves with another request.
+ * Messages are handled strictly one after another (a promise chain), and each training iteration is
+ * one more link of that chain, so an async iteration never interleaves with another request.
  */
 import '../../envs/index.ts';
 import { getAgent } from '../../agents/index.ts';
@@ -20,16 +25,16 @@ import { resolveConfig } from '../../agents/common/config.ts';
 import type { Metrics } from '../core/metrics.ts';
 import { make, spec } from '../gym/registry.ts';
 import { decodeSafetensors, encodeSafetensors } from '../nn/safetensors.ts';
-import { BoardSession } from './board.ts';
+import { describeSpace } from '../gym/spaces.ts';
 import { browserRunContext, buildCatalog } from './catalog.ts';
-import { Display } from './display.ts';
-import { networkView } from './network-stats.ts';
-import type { Frame, FromWorker, LoadSource, ToWorker } from './protocol.ts';
+import type { FromWorker, LoadSource, PolicySnapshot, Speed, ToWorker } from './protocol.ts';
 
-/** Seed of the display env (any fixed number: it never meets the training envs). */
-const DISPLAY_SEED = 20_240_101;
-/** Longest sample episode drawn in turbo. */
-const EPISODE_CAP = 1500;
+/** The view gets the run's weights at most this often while it trains. */
+const SNAPSHOT_EVERY_MS = 1000;
+/** Progress messages inside an iteration at most this often. */
+const PROGRESS_EVERY_MS = 125;
+/** Real time: at most one iteration per this many ms. */
+const REALTIME_ITERATION_MS = 1000;
 
 type Session = {
   runId: number;
@@ -40,30 +45,39 @@ type Session = {
   /** The run's generator itself: sync or async, both answer `next()`. */
   iterator: TrainRun['iterations'];
   finished: boolean;
+  envKwargs: Readonly<Record<string, unknown>>;
+  /** Env steps one iteration collects, when the config says (on-policy: numSteps × numEnvs). */
+  rolloutSteps: number | null;
 };
 
-type Loaded = { name: string; envId: string; envKwargs: Record<string, unknown>; algo: string; payload: CheckpointPayload; policy: Policy; bytes: ArrayBuffer };
+type Loaded = { name: string; envId: string; envKwargs: Record<string, unknown>; algo: string; payload: CheckpointPayload; bytes: ArrayBuffer };
 
 let session: Session | null = null;
 let loaded: Loaded | null = null;
-let display: Display | null = null;
-let board: BoardSession | null = null;
-let deterministic = true;
+let viewPort: MessagePort | null = null;
+/** The policy the view plays now (resent to a view port that connects later). */
+let shown: PolicySnapshot | null = null;
+let lastSnapshotAt = 0;
+let running = false;
+let speed: Speed = 'fast';
+let lastIterationAt = -Infinity;
 
 const post = (msg: FromWorker, transfer: Transferable[] = []): void => {
   (self as unknown as { postMessage(m: FromWorker, t: Transferable[]): void }).postMessage(msg, transfer);
 };
 
-/** The policy the view plays: the run's, else the loaded one, else none (random actions). */
-function currentPolicy(): Policy | null {
-  return session?.run.policy ?? loaded?.policy ?? null;
+/** Tells the view worker what to play. */
+function show(snapshot: PolicySnapshot): void {
+  shown = snapshot;
+  lastSnapshotAt = performance.now();
+  viewPort?.postMessage(snapshot);
 }
 
-function setDisplay(envId: string, kwargs: Readonly<Record<string, unknown>> = {}): void {
-  if (display?.envId === envId && JSON.stringify(display.kwargs) === JSON.stringify(kwargs)) return;
-  display?.close();
-  display = new Display(envId, DISPLAY_SEED, kwargs);
-  display.deterministic = deterministic;
+/** Sends the run's current weights to the view (at most once a second unless `force`). */
+function showRun(force: boolean): void {
+  const s = session;
+  if (s === null || (!force && performance.now() - lastSnapshotAt < SNAPSHOT_EVERY_MS)) return;
+  show({ type: 'policy', envId: s.envId, envKwargs: s.envKwargs, algo: s.algo, payload: s.run.checkpoint(), source: 'run', runId: s.runId, globalStep: s.run.globalStep() });
 }
 
 function renderFps(envId: string): number {
@@ -73,15 +87,38 @@ function renderFps(envId: string): number {
 async function closeSession(): Promise<void> {
   const s = session;
   session = null;
+  running = false;
   if (s !== null) await s.run.close();
 }
 
-function stepFrames(n: number): Frame[] {
-  if (display === null) return [];
-  const policy = currentPolicy();
-  const frames: Frame[] = [];
-  for (let i = 0; i < n; i++) frames.push(display.step(policy));
-  return frames;
+/** Rollout progress: counts env steps inside an iteration and reports them at most every PROGRESS_EVERY_MS. */
+const progress = {
+  collected: 0,
+  startedAt: 0,
+  lastPostAt: 0,
+  begin(): void {
+    this.collected = 0;
+    this.startedAt = this.lastPostAt = performance.now();
+  },
+  onSteps(n: number): void {
+    this.collected += n;
+    const now = performance.now();
+    const rollout = session?.rolloutSteps ?? null;
+    if (rollout !== null && this.collected >= rollout) this.post('update', now); // on-policy: the networks update next
+    else if (now - this.lastPostAt >= PROGRESS_EVERY_MS) this.post('rollout', now);
+  },
+  post(phase: 'rollout' | 'update', now: number): void {
+    const s = session;
+    if (s === null) return;
+    this.lastPostAt = now;
+    post({ type: 'progress', runId: s.runId, phase, collected: this.collected, rolloutSteps: s.rolloutSteps, seconds: (now - this.startedAt) / 1000 });
+  },
+};
+
+/** Env steps per iteration when the config names them (numSteps × numEnvs), else null. */
+function rolloutSteps(config: Readonly<Record<string, unknown>>): number | null {
+  const { numSteps, numEnvs } = config;
+  return typeof numSteps === 'number' && typeof numEnvs === 'number' ? numSteps * numEnvs : null;
 }
 
 async function configure(runId: number, envId: string, algo: string, overrides: Readonly<Record<string, unknown>>, resume: CheckpointPayload | undefined): Promise<void> {
@@ -89,42 +126,78 @@ async function configure(runId: number, envId: string, algo: string, overrides: 
   const config = resolveConfig(agent.name, agent.spec, overrides);
   // a run resumed from a loaded checkpoint keeps the env kwargs it was trained with
   const kwargs = resume !== undefined ? readCheckpointMeta(resume).envKwargs : {};
-  const ctx = browserRunContext(envId, { resume, kwargs });
+  const ctx = browserRunContext(envId, { resume, kwargs, onSteps: (n) => progress.onSteps(n) });
   const probe = ctx.makeEnv();
   const why = agent.supports(probe.observationSpace, probe.actionSpace);
   probe.close();
   if (why !== null) throw new Error(`${agent.name} cannot train on ${envId}: ${why}`);
   const run = agent.createRun(config, ctx);
   await closeSession();
-  session = { runId, envId, algo: agent.name, config: config as Record<string, unknown>, run, iterator: run.iterations, finished: false };
+  session = { runId, envId, algo: agent.name, config: config as Record<string, unknown>, run, iterator: run.iterations, finished: false, envKwargs: kwargs, rolloutSteps: rolloutSteps(config as Record<string, unknown>) };
   loaded = null;
-  board = null;
-  setDisplay(envId, kwargs);
-  post({ type: 'configured', runId, envId, algo: agent.name, config, totalTimesteps: run.totalTimesteps, renderFps: renderFps(envId) });
+  showRun(true);
+  post({ type: 'configured', runId, envId, algo: agent.name, config, envKwargs: kwargs, totalTimesteps: run.totalTimesteps, renderFps: renderFps(envId), globalStep: run.globalStep() });
 }
 
-async function iterate(frames: number, episode: boolean): Promise<void> {
+/** One iteration of the run; posts its row (and the run's weights to the view, at most once a second). */
+async function iterate(): Promise<void> {
   const s = session;
-  if (s === null) {
-    // the run was closed (reset, load) after the page asked: an empty, stale reply
-    post({ type: 'iteration', runId: -1, row: null, done: true, frames: [], seconds: 0, globalStep: 0 });
-    return;
-  }
+  if (s === null || s.finished) return;
   let row: Metrics | null = null;
   const t0 = performance.now();
-  if (!s.finished) {
-    try {
-      const r = await s.iterator.next();
-      if (r.done === true) s.finished = true;
-      else row = r.value;
-    } catch (err) {
-      s.finished = true;
-      throw err;
-    }
+  progress.begin();
+  try {
+    const r = await s.iterator.next();
+    if (r.done === true) s.finished = true;
+    else row = r.value;
+  } catch (err) {
+    s.finished = true;
+    running = false;
+    throw err;
   }
   const seconds = (performance.now() - t0) / 1000;
-  const out = episode && display !== null ? display.episode(currentPolicy(), EPISODE_CAP) : stepFrames(frames);
-  post({ type: 'iteration', runId: s.runId, row, done: s.finished, frames: out, seconds, globalStep: s.run.globalStep() });
+  showRun(s.finished);
+  post({ type: 'iteration', runId: s.runId, row, done: s.finished, seconds, globalStep: s.run.globalStep() });
+  if (s.finished) stop();
+}
+
+/** Stops the training loop and tells the page. */
+function stop(): void {
+  const s = session;
+  running = false;
+  if (s === null) return;
+  showRun(true);
+  post({ type: 'stopped', runId: s.runId, finished: s.finished });
+}
+
+// ── the training loop: one iteration per link of the message chain, a macrotask hop between them ──
+
+const hop = new MessageChannel();
+let scheduled = false;
+hop.port1.onmessage = () => {
+  scheduled = false;
+  enqueue('train', loopStep);
+};
+
+function schedule(delayMs = 0): void {
+  if (scheduled) return;
+  scheduled = true;
+  if (delayMs > 0) setTimeout(() => hop.port2.postMessage(0), delayMs);
+  else hop.port2.postMessage(0);
+}
+
+async function loopStep(): Promise<void> {
+  if (!running || session === null || session.finished) return;
+  if (speed === 'realtime') {
+    const wait = REALTIME_ITERATION_MS - (performance.now() - lastIterationAt);
+    if (wait > 1) {
+      schedule(wait);
+      return;
+    }
+  }
+  lastIterationAt = performance.now();
+  await iterate();
+  if (running) schedule();
 }
 
 function checkpointName(envId: string, algo: string, step: number): string {
@@ -158,26 +231,13 @@ async function load(bytes: ArrayBuffer, name: string, source: LoadSource): Promi
   const probe = make<unknown, unknown>(meta.envId, { kwargs: meta.envKwargs });
   const obsSpace = probe.observationSpace, actSpace = probe.actionSpace;
   probe.close();
-  const policy = agent.loadPolicy(payload, obsSpace, actSpace);
+  agent.loadPolicy(payload, obsSpace, actSpace); // builds and checks every tensor; the view builds its own copy
   // everything checked: switch
   await closeSession();
-  board = null;
-  loaded = { name, envId: meta.envId, envKwargs: meta.envKwargs, algo: agent.name, payload, policy, bytes };
-  display?.close();
-  display = null;
-  setDisplay(meta.envId, meta.envKwargs);
+  loaded = { name, envId: meta.envId, envKwargs: meta.envKwargs, algo: agent.name, payload, bytes };
+  show({ type: 'policy', envId: meta.envId, envKwargs: meta.envKwargs, algo: agent.name, payload, source: 'checkpoint', runId: -1, globalStep: -1 });
   const copy = bytes.slice(0);
-  post({ type: 'loaded', name, source, envId: meta.envId, algo: agent.name, config: meta.config, renderFps: renderFps(meta.envId), bytes: copy }, [copy]);
-}
-
-function network(): void {
-  const payload = session !== null ? session.run.checkpoint() : loaded?.payload ?? null;
-  if (payload === null) {
-    post({ type: 'network', layers: [], source: 'none' });
-    return;
-  }
-  const obs = display?.recentObs() ?? new Float32Array(0);
-  post({ type: 'network', layers: networkView(payload, obs, display?.obsDim ?? 0), source: session !== null ? 'run' : 'checkpoint' });
+  post({ type: 'loaded', name, source, envId: meta.envId, algo: agent.name, config: meta.config, renderFps: renderFps(meta.envId), bytes: copy, observation: describeSpace(obsSpace), action: describeSpace(actSpace), envKwargs: meta.envKwargs }, [copy]);
 }
 
 async function handle(msg: ToWorker): Promise<void> {
@@ -185,32 +245,36 @@ async function handle(msg: ToWorker): Promise<void> {
     case 'catalog':
       post({ type: 'catalog', catalog: buildCatalog() });
       return;
+    case 'connect':
+      viewPort = msg.port;
+      if (shown !== null) viewPort.postMessage(shown);
+      return;
     case 'configure':
       await configure(msg.runId, msg.envId, msg.algo, msg.config, msg.resume && loaded !== null && loaded.envId === msg.envId ? loaded.payload : undefined);
       return;
     case 'idle':
       await closeSession();
       loaded = null;
-      board = null;
-      setDisplay(msg.envId);
+      spec(msg.envId);
+      show({ type: 'policy', envId: msg.envId, envKwargs: {}, algo: null, payload: null, source: 'none', runId: -1, globalStep: 0 });
       post({ type: 'idled', envId: msg.envId, renderFps: renderFps(msg.envId) });
       return;
-    case 'iterate':
-      await iterate(msg.frames, msg.episode);
+    case 'run':
+      speed = msg.speed;
+      if (session === null || session.finished) return stop();
+      running = true;
+      schedule();
       return;
-    case 'frames': {
-      if (display === null) {
-        post({ type: 'frames', frames: [] });
-        return;
-      }
-      const frames: Frame[] = [];
-      for (let i = 0; i < msg.n; i++) frames.push(msg.human !== null ? display.step(null, msg.human) : display.step(currentPolicy()));
-      post({ type: 'frames', frames });
+    case 'pause':
+      if (running) stop();
       return;
-    }
-    case 'display':
-      deterministic = msg.deterministic;
-      if (display !== null) display.deterministic = deterministic;
+    case 'step':
+      running = false;
+      await iterate();
+      if (session !== null && !session.finished) stop();
+      return;
+    case 'speed':
+      speed = msg.speed;
       return;
     case 'save':
       save(msg.reason);
@@ -218,35 +282,25 @@ async function handle(msg: ToWorker): Promise<void> {
     case 'load':
       await load(msg.bytes, msg.name, msg.source);
       return;
-    case 'network':
-      network();
-      return;
-    case 'board-new': {
-      const agent = currentPolicy();
-      const policy = agent !== null && (session?.envId ?? loaded?.envId) === msg.envId ? agent : null;
-      board = new BoardSession(msg.envId, msg.opponent, msg.humanSeat, msg.seed, policy);
-      post({ type: 'board', frames: board.start(), status: board.status(), over: board.over() });
-      return;
-    }
-    case 'board-click': {
-      if (board === null) return;
-      const r = board.click(msg.shapeId);
-      post({ type: 'board', frames: r.frames, status: r.status, over: board.over() });
-      return;
-    }
   }
 }
 
 const CONTEXT: Readonly<Record<ToWorker['type'], string>> = {
-  catalog: 'catalog', configure: 'configure', idle: 'configure', iterate: 'train', frames: 'view', display: 'view',
-  save: 'save', load: 'load', network: 'network', 'board-new': 'board', 'board-click': 'board',
+  catalog: 'catalog', connect: 'view', configure: 'configure', idle: 'configure', run: 'train', pause: 'train', step: 'train', speed: 'train',
+  save: 'save', load: 'load',
 };
 
 let queue: Promise<void> = Promise.resolve();
+
+/** Appends `task` to the chain; an error becomes an `error` message with `context`. */
+function enqueue(context: string, task: () => Promise<void>, describe: (message: string) => string = (m) => m): void {
+  queue = queue.then(task).catch((err: unknown) => {
+    const message = err instanceof Error ? err.message : String(err);
+    post({ type: 'error', context, message: describe(message) });
+  });
+}
+
 self.addEventListener('message', (ev: MessageEvent<ToWorker>) => {
   const msg = ev.data;
-  queue = queue.then(() => handle(msg)).catch((err: unknown) => {
-    const message = err instanceof Error ? err.message : String(err);
-    post({ type: 'error', context: CONTEXT[msg.type] ?? msg.type, message: msg.type === 'load' ? `Could not load ${msg.name}: ${message}` : message });
-  });
+  enqueue(CONTEXT[msg.type] ?? msg.type, () => handle(msg), (m) => (msg.type === 'load' ? `Could not load ${msg.name}: ${m}` : m));
 });
