@@ -66,12 +66,15 @@ function setSpeed(s: Speed): void {
   for (const r of document.querySelectorAll<HTMLInputElement>('input[name="speed"]')) r.checked = r.value === s;
 }
 
-/** Rows to show with the checkpoint being loaded (its metrics.jsonl, or a re-opened run's), and that run's id. */
-let pendingCurve: { name: string; rows: Metrics[]; runId: string | null } | null = null;
+/**
+ * Rows to show with the checkpoint being loaded (its metrics.jsonl, or a re-opened run's), that run's
+ * id, and the checkpoint's step: a continued run keeps the rows up to it (the ones after it are redone).
+ */
+type Curve = { rows: Metrics[]; runId: string | null; step: number };
+let pendingCurve: (Curve & { name: string }) | null = null;
 
-function loadBytes(bytes: ArrayBuffer, name: string, source: LoadSource, curve: { rows: Metrics[]; runId: string | null } | null = null): void {
+function loadBytes(bytes: ArrayBuffer, name: string, source: LoadSource, curve: Curve | null = null): void {
   clearError();
-  keepRun(); // the run being trained stays in the run list
   pendingCurve = curve !== null ? { name, ...curve } : null;
   el('ckpt-status').textContent = `Loading ${name}…`;
   link.send({ type: 'load', bytes, name, source }, [bytes]);
@@ -84,7 +87,7 @@ function openRun(run: RunEntry): void {
     return;
   }
   state.running = false;
-  loadBytes(run.checkpoint.slice(0), `${run.envId}.${run.algo}.step-${run.rows[run.rows.length - 1]?.global_step ?? 0}.safetensors`, 'run', { rows: run.rows.slice(), runId: run.id });
+  loadBytes(run.checkpoint.slice(0), `${run.envId}.${run.algo}.step-${run.rows[run.rows.length - 1]?.global_step ?? 0}.safetensors`, 'run', { rows: run.rows.slice(), runId: run.id, step: run.checkpointStep });
 }
 
 
@@ -144,7 +147,7 @@ function onMessage(msg: FromWorker): void {
       if (msg.bytes.byteLength === 0) return; // an autosave with nothing to save
       if (msg.reason === 'download') download(msg.name, msg.bytes, 'application/octet-stream');
       else if (msg.globalStep >= 0) {
-        autosaved(msg.bytes.slice(0));
+        autosaved(msg.bytes.slice(0), msg.globalStep);
         void storeCheckpoint({ name: msg.name, envId: envSelect.value, bytes: msg.bytes, savedAt: Date.now() });
       }
       return;
@@ -191,7 +194,7 @@ function onView(msg: FromView): void {
       network.update(msg.layers);
       return;
     case 'snapshot':
-      onSnapshot(msg.runId, msg.bytes);
+      onSnapshot(msg.runId, msg.bytes, msg.globalStep);
       return;
     case 'error':
       state.framesInflight = false;
@@ -221,6 +224,7 @@ function onIteration(msg: Extract<FromWorker, { type: 'iteration' }>): void {
 }
 
 function onLoaded(msg: Extract<FromWorker, { type: 'loaded' }>): void {
+  keepRun(); // the worker closed the run it trained: it stays in the run list (with the view worker's last snapshot)
   if (envSelect.value !== msg.envId) envSelect.value = msg.envId;
   state.settings.algo = msg.algo;
   onEnvPicked({ idle: false });
@@ -230,7 +234,8 @@ function onLoaded(msg: Extract<FromWorker, { type: 'loaded' }>): void {
   state.runId++; // the worker closed the run: replies still in flight are stale
   const curve = pendingCurve !== null && pendingCurve.name === msg.name ? pendingCurve : null;
   pendingCurve = null;
-  pendingRows = curve?.rows ?? null;
+  const upTo = Math.min(curve?.step ?? Infinity, msg.globalStep >= 0 ? msg.globalStep : Infinity);
+  pendingRows = curve !== null ? curve.rows.filter((r) => (r.global_step ?? 0) <= upTo) : null;
   Object.assign(state, { runState: 'none', running: false, loadedName: msg.name, rows: curve?.rows ?? [], openedRunId: curve?.runId ?? null, fps: msg.renderFps, progress: null });
   charts.reset(envInfo(msg.envId)?.rewardThreshold ?? null);
   for (const row of state.rows) charts.push(row);
@@ -406,7 +411,7 @@ function wire(): void {
         return;
       }
     }
-    loadBytes(await ckpt.arrayBuffer(), ckpt.name, 'upload', rows !== null ? { rows, runId: null } : null);
+    loadBytes(await ckpt.arrayBuffer(), ckpt.name, 'upload', rows !== null ? { rows, runId: null, step: Infinity } : null);
   });
   el('error-close').addEventListener('click', clearError);
   el('metrics-btn').addEventListener('click', () => {

@@ -111,6 +111,8 @@ export interface StoredRun {
   readonly overlay: boolean;
   /** The latest checkpoint of the run (.safetensors bytes), or null when none was taken yet. */
   readonly checkpoint: ArrayBuffer | null;
+  /** The global step the checkpoint was taken at (rows after it are not in the checkpoint), or -1. */
+  readonly checkpointStep: number;
   readonly startedAt: number;
   readonly savedAt: number;
 }
@@ -162,5 +164,5 @@ export async function deleteRun(id: string): Promise<void> {
 
 function isStoredRun(v: unknown): v is StoredRun {
   const r = v as Partial<StoredRun> | null;
-  return typeof r === 'object' && r !== null && typeof r.id === 'string' && typeof r.envId === 'string' && typeof r.algo === 'string' && Array.isArray(r.rows) && (r.checkpoint === null || r.checkpoint instanceof ArrayBuffer) && typeof r.startedAt === 'number';
+  return typeof r === 'object' && r !== null && typeof r.id === 'string' && typeof r.envId === 'string' && typeof r.algo === 'string' && Array.isArray(r.rows) && (r.checkpoint === null || r.checkpoint instanceof ArrayBuffer) && typeof r.checkpointStep === 'number' && typeof r.startedAt === 'number';
 }

@@ -202,7 +202,10 @@ export type FromWorker =
   /** The worker stopped training (a `pause` or `step` was answered, or the run finished). */
   | { readonly type: 'stopped'; readonly runId: number; readonly finished: boolean }
   | { readonly type: 'checkpoint'; readonly reason: 'download' | 'autosave'; readonly bytes: ArrayBuffer; readonly name: string; readonly globalStep: number }
-  /** A checkpoint was loaded; `observation` and `action` describe the spaces of the env as the policy sees it (its kwargs: pixels or features). */
-  | { readonly type: 'loaded'; readonly name: string; readonly source: LoadSource; readonly envId: string; readonly algo: string; readonly config: Readonly<Record<string, unknown>>; readonly renderFps: number; readonly bytes: ArrayBuffer; readonly observation: string; readonly action: string; readonly envKwargs: Readonly<Record<string, unknown>> }
+  /**
+   * A checkpoint was loaded; `observation` and `action` describe the spaces of the env as the policy sees
+   * it (its kwargs: pixels or features); `globalStep` is the step it was saved at (-1 when it does not say).
+   */
+  | { readonly type: 'loaded'; readonly name: string; readonly source: LoadSource; readonly envId: string; readonly algo: string; readonly config: Readonly<Record<string, unknown>>; readonly renderFps: number; readonly bytes: ArrayBuffer; readonly observation: string; readonly action: string; readonly envKwargs: Readonly<Record<string, unknown>>; readonly globalStep: number }
   /** A readable error; `context` says what was being done ('load', 'configure', 'train', …). Nothing changed. */
   | { readonly type: 'error'; readonly context: string; readonly message: string };

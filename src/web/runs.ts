@@ -33,6 +33,8 @@ export interface RunEntry {
   colour: string;
   overlay: boolean;
   checkpoint: ArrayBuffer | null;
+  /** The global step of `checkpoint` (-1 without one): a continued run starts there. */
+  checkpointStep: number;
   startedAt: number;
   /** False when the last write to IndexedDB failed (shown in the list). */
   stored: boolean;
@@ -59,7 +61,7 @@ export function allRuns(): readonly RunEntry[] {
 export function addLiveRun(envId: string, algo: string, config: Readonly<Record<string, unknown>>, envKwargs: Readonly<Record<string, unknown>>, rows: Metrics[]): RunEntry {
   const used = new Set(runs.map((r) => r.colour));
   const colour = COLOURS.find((c) => !used.has(c)) ?? COLOURS[runs.length % COLOURS.length];
-  const run: RunEntry = { id: `${Date.now().toString(36)}-${(counter++).toString(36)}`, envId, algo, config, envKwargs, rows, status: 'live', colour, overlay: false, checkpoint: null, startedAt: Date.now(), stored: true };
+  const run: RunEntry = { id: `${Date.now().toString(36)}-${(counter++).toString(36)}`, envId, algo, config, envKwargs, rows, status: 'live', colour, overlay: false, checkpoint: null, checkpointStep: -1, startedAt: Date.now(), stored: true };
   runs.push(run);
   state.currentRunId = run.id;
   render(true);
@@ -67,10 +69,11 @@ export function addLiveRun(envId: string, algo: string, config: Readonly<Record<
 }
 
 /** The current run got a new autosaved checkpoint: store it with its rows. */
-export function autosaved(bytes: ArrayBuffer): void {
+export function autosaved(bytes: ArrayBuffer, globalStep: number): void {
   const run = currentRun();
   if (run === undefined) return;
   run.checkpoint = bytes;
+  run.checkpointStep = globalStep;
   void store(run);
 }
 
@@ -99,6 +102,8 @@ export function keepRun(): void {
   if (run.status === 'live') run.status = 'stopped';
   pendingSnapshots.set(state.runId, run);
   link.view({ type: 'snapshot', runId: state.runId });
+  state.runId++; // rows the worker still sends about this run are not the page's any more: the kept run stays as stored
+  state.running = false;
   void store(run);
   render(true);
 }
@@ -106,11 +111,12 @@ export function keepRun(): void {
 const pendingSnapshots = new Map<number, RunEntry>();
 
 /** The view worker's answer to `keepRun`'s request. */
-export function onSnapshot(runId: number, bytes: ArrayBuffer | null): void {
+export function onSnapshot(runId: number, bytes: ArrayBuffer | null, globalStep: number): void {
   const run = pendingSnapshots.get(runId);
   pendingSnapshots.delete(runId);
-  if (run === undefined || bytes === null) return;
+  if (run === undefined || bytes === null || globalStep < run.checkpointStep) return;
   run.checkpoint = bytes;
+  run.checkpointStep = globalStep;
   void store(run);
 }
 

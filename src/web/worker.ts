@@ -235,9 +235,11 @@ async function load(bytes: ArrayBuffer, name: string, source: LoadSource): Promi
   // everything checked: switch
   await closeSession();
   loaded = { name, envId: meta.envId, envKwargs: meta.envKwargs, algo: agent.name, payload, bytes };
-  show({ type: 'policy', envId: meta.envId, envKwargs: meta.envKwargs, algo: agent.name, payload, source: 'checkpoint', runId: -1, globalStep: -1 });
+  show({ type: 'policy', envId: meta.envId, envKwargs: meta.envKwargs, algo: agent.name, payload, source: 'checkpoint', runId: -1, globalStep: -1 }); // a file, not a run: never asked back as a run's snapshot
+  const trainer = meta.trainer as { globalStep?: unknown } | null;
+  const globalStep = typeof trainer?.globalStep === 'number' ? trainer.globalStep : -1;
   const copy = bytes.slice(0);
-  post({ type: 'loaded', name, source, envId: meta.envId, algo: agent.name, config: meta.config, renderFps: renderFps(meta.envId), bytes: copy, observation: describeSpace(obsSpace), action: describeSpace(actSpace), envKwargs: meta.envKwargs }, [copy]);
+  post({ type: 'loaded', name, source, envId: meta.envId, algo: agent.name, config: meta.config, renderFps: renderFps(meta.envId), bytes: copy, observation: describeSpace(obsSpace), action: describeSpace(actSpace), envKwargs: meta.envKwargs, globalStep }, [copy]);
 }
 
 async function handle(msg: ToWorker): Promise<void> {

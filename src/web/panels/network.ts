@@ -105,6 +105,9 @@ export class NetworkPanel {
       r.info.append(name, detail);
       drawHistogram(r.w, layer.weights, '#2563eb');
       drawHistogram(r.a, layer.activations, '#059669');
+      // what the histograms show, for people who inspect the page and for the e2e tests
+      r.row.dataset.layer = layer.name;
+      r.row.dataset.activations = layer.activations === null ? 'none' : `${layer.activations.mean.toPrecision(4)}±${layer.activations.std.toPrecision(4)}`;
     }
   }
 }
