@@ -2,10 +2,19 @@
  * The browser sandbox (index.html → src/web/main.ts): `npm start` serves it with hot reload,
  * `npm run build` writes the static site to dist/, `npm run preview` serves that build.
  *
- * The training worker is an ES module worker (src/web/worker.ts). Checkpoints in zoo/ and the tuned
+ * The training and view workers are ES module workers (src/web/worker.ts, view-worker.ts), and the
+ * training worker starts env workers of its own (vector-worker.ts). Checkpoints in zoo/ and the tuned
  * configs in bench/configs are bundled through import.meta.glob, so new files appear on their own.
  */
 import { defineConfig } from 'vite';
+
+/**
+ * Cross-origin isolation, so the page's workers can share memory (SharedArrayBuffer, Atomics): the env
+ * copies of a run on a second worker then step without a message per step. Everything the page loads is
+ * same-origin, so `require-corp` blocks nothing. A static host without these headers still works, with
+ * messages instead.
+ */
+const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
 export default defineConfig({
   root: '.',
@@ -16,7 +25,9 @@ export default defineConfig({
     target: 'es2022',
     chunkSizeWarningLimit: 2048,
   },
+  preview: { headers: ISOLATION },
   server: {
+    headers: ISOLATION,
     // a run of `dojo train` writes here every iteration; the page never reads it
     watch: { ignored: ['**/runs/**', '**/bench/out/**', '**/dist/**'] },
   },

@@ -8,7 +8,7 @@
  */
 import { AGENTS } from '../../agents/index.ts';
 import type { CheckpointPayload, RunContext } from '../../agents/common/agent.ts';
-import { LocalVecEnv, toAsync, type AsyncVecEnv, type VecEnv } from '../../agents/common/vec.ts';
+import { LocalVecEnv, fromVectorEnv, toAsync, type AsyncVecEnv, type VecEnv } from '../../agents/common/vec.ts';
 import { ArcadeEnv } from '../../envs/arcade/arcade-env.ts';
 import { kernelInfo } from '../autograd/kernels/index.ts';
 import { listGames } from '../game/registry.ts';
@@ -16,6 +16,8 @@ import { GameEnv } from '../game/game-env.ts';
 import type { AnyEnv, Env } from '../gym/env.ts';
 import { listEnvs, make } from '../gym/registry.ts';
 import { describeSpace } from '../gym/spaces.ts';
+import { WorkerVectorEnv } from '../gym/vector/worker-vector-env.ts';
+import { spawnWebWorker } from './vector-spawn.ts';
 import type { AgentInfo, Catalog, Category, EnvInfo } from './protocol.ts';
 
 /** Tuned configs shipped in bench/configs (`<algo>-<envId>.json`), bundled by vite. */
@@ -34,10 +36,11 @@ function counted<V extends { readonly numEnvs: number; step(actions: never): unk
 }
 
 /**
- * The browser's RunContext for `envId`: every copy in this (worker) thread, as `dojo train` without `--workers`.
- * `onSteps` hears of every vector step (how many env steps it took), for progress inside long iterations.
+ * The browser's RunContext for `envId`: the copies in this (worker) thread, or with `workers` > 0 on that
+ * many env workers, as `dojo train --workers` (same numbers either way). `onSteps` hears of every vector
+ * step (how many env steps it took), for progress inside long iterations.
  */
-export function browserRunContext(envId: string, opts: { resume?: CheckpointPayload; kwargs?: Readonly<Record<string, unknown>>; onSteps?: (n: number) => void } = {}): RunContext {
+export function browserRunContext(envId: string, opts: { resume?: CheckpointPayload; kwargs?: Readonly<Record<string, unknown>>; onSteps?: (n: number) => void; workers?: number } = {}): RunContext {
   const kwargs = opts.kwargs ?? {};
   const makeEnv = (): Env => make(envId, { kwargs }) as Env;
   makeEnv().close(); // fail early, with the registry's message, on an unknown id
@@ -47,7 +50,12 @@ export function browserRunContext(envId: string, opts: { resume?: CheckpointPayl
     envKwargs: kwargs,
     makeEnv,
     makeVec: (numEnvs: number): VecEnv => copies(numEnvs),
-    makeAsyncVec: async (numEnvs: number): Promise<AsyncVecEnv> => toAsync(copies(numEnvs)),
+    makeAsyncVec: async (numEnvs: number): Promise<AsyncVecEnv> => {
+      const workers = Math.min(opts.workers ?? 0, numEnvs);
+      if (workers <= 0) return toAsync(copies(numEnvs));
+      const vec = await WorkerVectorEnv.create({ envId, numEnvs, workers, makeOptions: { kwargs }, spawn: spawnWebWorker, modules: [] });
+      return counted(fromVectorEnv(vec), opts.onSteps);
+    },
     resume: opts.resume,
   };
 }

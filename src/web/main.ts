@@ -262,6 +262,8 @@ async function onCatalog(catalog: Catalog): Promise<void> {
   else if (catalog.envs.some((e) => e.id === 'CartPole-v1')) envSelect.value = 'CartPole-v1';
   if (state.settings.speed === 'realtime' || state.settings.speed === 'fast' || state.settings.speed === 'turbo') setSpeed(state.settings.speed);
   if (state.settings.deterministic === false) el<HTMLInputElement>('greedy-check').checked = false;
+  const workers = el<HTMLSelectElement>('workers-select');
+  if ([...workers.options].some((o) => o.value === state.settings.workers)) workers.value = state.settings.workers ?? 'auto';
   link.view({ type: 'display', deterministic: greedy() });
   link.send({ type: 'speed', speed: state.speed });
   onEnvPicked({ idle: false });
@@ -390,6 +392,10 @@ function wire(): void {
     state.settings.deterministic = greedy();
     saveSettings(state.settings);
     link.view({ type: 'display', deterministic: greedy() });
+  });
+  el<HTMLSelectElement>('workers-select').addEventListener('change', (e) => {
+    state.settings.workers = (e.target as HTMLSelectElement).value;
+    saveSettings(state.settings);
   });
   el('save-btn').addEventListener('click', () => link.send({ type: 'save', reason: 'download' }));
   el<HTMLInputElement>('load-input').addEventListener('change', async (e) => {

@@ -22,6 +22,8 @@ export interface Settings {
   configs?: Record<string, Record<string, unknown>>;
   speed?: string;
   deterministic?: boolean;
+  /** The env-workers choice ('auto' or a number). */
+  workers?: string;
 }
 
 export function loadSettings(): Settings {

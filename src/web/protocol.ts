@@ -86,8 +86,11 @@ export type ToWorker =
   | { readonly type: 'catalog' }
   /** The port to the view worker: policy snapshots go there (sent once per training worker). */
   | { readonly type: 'connect'; readonly port: MessagePort }
-  /** Builds a new run for this env, algo and config (`resume`: continue from the loaded checkpoint); the display env restarts. */
-  | { readonly type: 'configure'; readonly runId: number; readonly envId: string; readonly algo: string; readonly config: Readonly<Record<string, unknown>>; readonly resume: boolean }
+  /**
+   * Builds a new run for this env, algo and config (`resume`: continue from the loaded checkpoint); the
+   * display env restarts. `workers` > 0 steps the run's env copies on that many env workers (`--workers`).
+   */
+  | { readonly type: 'configure'; readonly runId: number; readonly envId: string; readonly algo: string; readonly config: Readonly<Record<string, unknown>>; readonly resume: boolean; readonly workers: number }
   /** Discards the run and any loaded policy; the display plays random actions on `envId`. */
   | { readonly type: 'idle'; readonly envId: string }
   /** Trains iteration after iteration until paused or finished. */

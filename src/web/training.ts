@@ -5,7 +5,7 @@
  * in a hidden tab.
  */
 import { clearError, el } from './dom.ts';
-import { buttons, envSelect, algoSelect, form, greedy, link, persist, state, status, syncButtons } from './page.ts';
+import { buttons, envInfo, envSelect, algoSelect, form, greedy, link, persist, state, status, syncButtons } from './page.ts';
 import { keepRun } from './runs.ts';
 
 const NETWORK_EVERY_MS = 2000;
@@ -28,6 +28,17 @@ export function goIdle(): void {
   link.send({ type: 'idle', envId: envSelect.value });
 }
 
+/**
+ * Env workers for the next run: the user's choice, or (auto) two for the robot envs when the machine has
+ * two or more cores, where stepping the copies beside the update pays (as `dojo train --workers 2`), and
+ * none for cheap envs, whose steps cost less than a message.
+ */
+export function envWorkers(): number {
+  const choice = el<HTMLSelectElement>('workers-select').value;
+  if (choice !== 'auto') return Number(choice);
+  return envInfo()?.category === 'robot' && (navigator.hardwareConcurrency ?? 1) >= 2 ? 2 : 0;
+}
+
 /** Builds a run from the form; `then` runs once the worker has it. */
 function configure(then: () => void): void {
   clearError();
@@ -35,7 +46,7 @@ function configure(then: () => void): void {
   keepRun();
   state.afterConfigure = then;
   const resume = state.loadedName !== null && el<HTMLInputElement>('resume-check').checked;
-  link.send({ type: 'configure', runId: ++state.runId, envId: envSelect.value, algo: algoSelect.value, config: form.values(), resume });
+  link.send({ type: 'configure', runId: ++state.runId, envId: envSelect.value, algo: algoSelect.value, config: form.values(), resume, workers: envWorkers() });
 }
 
 export function start(): void {

@@ -121,12 +121,12 @@ function rolloutSteps(config: Readonly<Record<string, unknown>>): number | null 
   return typeof numSteps === 'number' && typeof numEnvs === 'number' ? numSteps * numEnvs : null;
 }
 
-async function configure(runId: number, envId: string, algo: string, overrides: Readonly<Record<string, unknown>>, resume: CheckpointPayload | undefined): Promise<void> {
+async function configure(runId: number, envId: string, algo: string, overrides: Readonly<Record<string, unknown>>, resume: CheckpointPayload | undefined, workers: number): Promise<void> {
   const agent = getAgent(algo);
   const config = resolveConfig(agent.name, agent.spec, overrides);
   // a run resumed from a loaded checkpoint keeps the env kwargs it was trained with
   const kwargs = resume !== undefined ? readCheckpointMeta(resume).envKwargs : {};
-  const ctx = browserRunContext(envId, { resume, kwargs, onSteps: (n) => progress.onSteps(n) });
+  const ctx = browserRunContext(envId, { resume, kwargs, onSteps: (n) => progress.onSteps(n), workers });
   const probe = ctx.makeEnv();
   const why = agent.supports(probe.observationSpace, probe.actionSpace);
   probe.close();
@@ -252,7 +252,7 @@ async function handle(msg: ToWorker): Promise<void> {
       if (shown !== null) viewPort.postMessage(shown);
       return;
     case 'configure':
-      await configure(msg.runId, msg.envId, msg.algo, msg.config, msg.resume && loaded !== null && loaded.envId === msg.envId ? loaded.payload : undefined);
+      await configure(msg.runId, msg.envId, msg.algo, msg.config, msg.resume && loaded !== null && loaded.envId === msg.envId ? loaded.payload : undefined, msg.workers);
       return;
     case 'idle':
       await closeSession();
