@@ -37,10 +37,10 @@
  * - v0: initial version (Gymnasium 1.x).
  */
 import { Rng } from '../../src/core/rng.ts';
-import { actionError, bareSpec, parseKwargs, resetNeededError, seedEnv, type Env, type EnvMetadata, type EnvSpec, type ResetOptions, type ResetResult, type StepResult } from '../../src/gym/env.ts';
+import { actionError, assertCanStep, bareSpec, parseKwargs, seedEnv, type Env, type EnvMetadata, type EnvSpec, type EpisodePhase, type ResetOptions, type ResetResult, type StepResult } from '../../src/gym/env.ts';
 import { box, type BoxSpace } from '../../src/gym/spaces.ts';
 import type { Scene } from '../../src/gym/scene.ts';
-import { resetBounds, type EpisodePhase } from './utils.ts';
+import { resetBounds } from './utils.ts';
 import { MAX_POSITION, MIN_POSITION, mountainCarScene } from './mountain-car-scene.ts';
 
 const MIN_ACTION = -1.0;
@@ -113,7 +113,7 @@ export class MountainCarContinuous implements Env<Float32Array, Float32Array> {
 
   /** One step with engine force `action[0]`. */
   step(action: Float32Array): StepResult<Float32Array> {
-    if (this.phase !== 'running') throw resetNeededError(this.spec.id, this.actionSpace, action, this.phase === 'terminated' ? 'terminated' : 'before-reset');
+    assertCanStep(this, this.phase, action);
     // `!(a >= MIN && a <= MAX)` also rejects NaN; ±Infinity fail the range test.
     if (!(action instanceof Float32Array) || action.length !== 1 || !(action[0] >= MIN_ACTION && action[0] <= MAX_ACTION)) {
       throw actionError(this.spec.id, this.actionSpace, action);

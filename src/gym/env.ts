@@ -164,6 +164,21 @@ export function resetNeededError(envId: string, space: Space, action: unknown, r
 }
 
 /**
+ * Where a base env is in its episode: `needs-reset` before the first `reset`, `running` while it may step,
+ * `terminated` after a terminal step until the next `reset`. (Truncation belongs to `timeLimit`, so a base
+ * env never sees it.) Every env keeps one field of this type and calls `assertCanStep` first in `step`.
+ */
+export type EpisodePhase = 'needs-reset' | 'running' | 'terminated';
+
+/**
+ * Throws the EnvError for `step(action)` unless the episode is `running`: before the first `reset`, or after
+ * termination without a new one. The message names the env id, the action, the action space and the fix.
+ */
+export function assertCanStep(env: { readonly spec: EnvSpec; readonly actionSpace: Space }, phase: EpisodePhase, action: unknown): void {
+  if (phase !== 'running') throw resetNeededError(env.spec.id, env.actionSpace, action, phase === 'terminated' ? 'terminated' : 'before-reset');
+}
+
+/**
  * Reads constructor kwargs against typed defaults: unknown keys and wrong types throw a ConfigError that
  * lists what the env accepts. Returns the defaults overridden by the given values.
  */
