@@ -20,7 +20,8 @@
  *
  * ## Reward
  * `-(normalize(theta)² + 0.1·thetaDot² + 0.001·torque²)`, in [-16.2736044, 0]; theta normalised to
- * [-π, π). As in Gymnasium with NumPy 1.x, `torque²` is rounded to float32 before the 0.001 factor.
+ * [-π, π). As in Gymnasium with NumPy 1.x, `torque²` is computed in float64 (NumPy 1.x promotes a float32
+ * scalar to float64 next to a Python int), so the float32 torque's square is exact.
  * Pendulum has no reward threshold.
  *
  * ## Start state
@@ -136,7 +137,7 @@ export class Pendulum implements Env<Float32Array, Float32Array> {
     const u = action[0];
     this.lastU = u;
     const an = angleNormalize(th);
-    const costs = an * an + 0.1 * (thDot * thDot) + 0.001 * Math.fround(u * u);
+    const costs = an * an + 0.1 * (thDot * thDot) + 0.001 * (u * u);
     let newThDot = thDot + (((3 * g) / (2 * LENGTH)) * Math.sin(th) + (3.0 / (MASS * LENGTH ** 2)) * u) * DT;
     newThDot = Math.min(Math.max(newThDot, -MAX_SPEED), MAX_SPEED);
     const newTh = th + newThDot * DT;
