@@ -275,17 +275,25 @@ export function buildWalker(opts: WalkerOptions): Walker {
     };
   };
   const legs: [Leg, Leg] = [makeLeg(0), makeLeg(1)];
-  const bodies = [hull, legs[0].thigh, legs[0].shank, legs[0].foot, legs[1].thigh, legs[1].shank, legs[1].foot];
-  const joints = [legs[0].hip, legs[0].knee, legs[0].ankle, legs[1].hip, legs[1].knee, legs[1].ankle];
+  const bodies = new Array<Matter.Body>(BODY_COUNT);
+  const joints = new Array<Joint>(JOINT_COUNT);
+  const contactSites = new Array<ContactSite>(FIRST_HULL_SITE);
+  bodies[HULL] = hull;
+  legs.forEach((leg, i) => {
+    bodies[legBody(i, THIGH)] = leg.thigh;
+    bodies[legBody(i, SHANK)] = leg.shank;
+    bodies[legBody(i, FOOT)] = leg.foot;
+    joints[jointIndex(i, HIP)] = leg.hip;
+    joints[jointIndex(i, KNEE)] = leg.knee;
+    joints[jointIndex(i, ANKLE)] = leg.ankle;
+    contactSites[contactIndex(i, HEEL_SITE)] = { body: legBody(i, FOOT), local: heel };
+    contactSites[contactIndex(i, SOLE_SITE)] = { body: legBody(i, FOOT), local: [0, -FOOT_HEIGHT / 2] };
+    contactSites[contactIndex(i, TOE_SITE)] = { body: legBody(i, FOOT), local: toe };
+    contactSites[contactIndex(i, KNEE_SITE)] = { body: legBody(i, SHANK), local: shankTop };
+  });
+  for (const v of hullVertices) contactSites.push({ body: HULL, local: v });
   const composite = Composite.create({ label: 'walker' });
   Composite.add(composite, [...bodies, ...joints.map((j) => j.constraint)]);
-  const contactSites: ContactSite[] = [];
-  for (let i = 0; i < LEG_COUNT; i++) {
-    const foot = legBody(i, FOOT);
-    // in HEEL_SITE, SOLE_SITE, TOE_SITE, KNEE_SITE order
-    contactSites.push({ body: foot, local: heel }, { body: foot, local: [0, -FOOT_HEIGHT / 2] }, { body: foot, local: toe }, { body: legBody(i, SHANK), local: shankTop });
-  }
-  for (const v of hullVertices) contactSites.push({ body: HULL, local: v });
   return { composite, bodies, joints, hull, hullVertices, legs, heel, toe, contactSites };
 }
 

@@ -152,11 +152,6 @@ export function shapeSize(shape: Shape): number {
   return n;
 }
 
-/** Whether graph building is on (off inside `noGrad`). */
-export function isGradEnabled(): boolean {
-  return gradEnabled;
-}
-
 /** Runs `fn` without recording a graph: for acting, evaluation and target computations. */
 export function noGrad<T>(fn: () => T): T {
   const prev = gradEnabled;
@@ -276,20 +271,6 @@ export function randn(shape: Shape, rng: Rng, std = 1, requiresGrad = false): Te
   const d = new Float32Array(shapeSize(shape));
   for (let i = 0; i < d.length; i++) d[i] = rng.normal() * std;
   return new Tensor(d, shape, requiresGrad);
-}
-
-/** Uniform draws in [low, high) from `rng`. */
-export function rand(shape: Shape, rng: Rng, low = 0, high = 1, requiresGrad = false): Tensor {
-  const d = new Float32Array(shapeSize(shape));
-  for (let i = 0; i < d.length; i++) d[i] = rng.uniform(low, high);
-  return new Tensor(d, shape, requiresGrad);
-}
-
-/** 0, 1, …, n-1. */
-export function arange(n: number): Tensor {
-  const d = new Float32Array(n);
-  for (let i = 0; i < n; i++) d[i] = i;
-  return new Tensor(d, [n]);
 }
 
 /** A parameter: a leaf that requires grad. */
