@@ -16,8 +16,8 @@
  * [N] is `F · UNITS_PER_M / MS_PER_S²` in matter units, a torque τ [N·m] is `τ · UNITS_PER_M² / MS_PER_S²`,
  * an inertia I [kg·m²] is `I · UNITS_PER_M²`, masses are kg.
  *
- * Determinism (STYLE.md §5). The engine is stepped only with `Engine.update(engine, DT_MS)`, never the
- * Runner. matter-js draws from its global `Common.random` only through `Common.shuffle`/`Common.choose`:
+ * Determinism (docs/ARCHITECTURE.md). The engine is stepped only by `stepEngine`, which calls
+ * `Engine.update(engine, DT_MS)`, never the Runner. matter-js draws from its global `Common.random` only through `Common.shuffle`/`Common.choose`:
  * `Engine.update` never does, but `Body.create` picks a render colour with `Common.choose` for every body.
  * The colour is unused, and `buildQuietly` restores matter's global seed after building, so building a
  * walker leaves matter's global stream as it found it. `Common.now` only times the update

@@ -1,5 +1,5 @@
 /**
- * The Env contract: Gymnasium 1.x meaning in TypeScript shape (see DESIGN.md, STYLE.md §4).
+ * The Env contract: Gymnasium 1.x meaning in TypeScript shape (see docs/ARCHITECTURE.md).
  *
  * `reset({ seed })` re-seeds the env's own `Rng`; `reset()` without a seed continues the stream. `step`
  * returns named fields so `terminated` (the MDP ended) and `truncated` (a time limit or other outside cut)
