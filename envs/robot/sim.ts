@@ -41,6 +41,7 @@ function jointBodies(body: (leg: number, joint: number) => number): Int8Array {
 
 /** `AmpFootSim.contacts` holds, per leg, whether the heel and then the toe touch: index `contactFlag(leg, HEEL_FLAG | TOE_FLAG)`. */
 export const HEEL_FLAG = 0;
+/** See `HEEL_FLAG`. */
 export const TOE_FLAG = 1;
 
 /** Index in `AmpFootSim.contacts` of leg `leg`'s heel (`HEEL_FLAG`) or toe (`TOE_FLAG`) flag. */

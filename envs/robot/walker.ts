@@ -120,26 +120,33 @@ export interface ContactSite {
 export const LEG_COUNT = 2;
 /** `bodies[HULL]` is the hull; each leg's segments follow it (`legBody`). */
 export const HULL = 0;
-/** A leg's segments, in `bodies` order. */
+/** A leg's segments, in `bodies` order: thigh, shank, foot. */
 export const THIGH = 0;
+/** See `THIGH`. */
 export const SHANK = 1;
+/** See `THIGH`. */
 export const FOOT = 2;
 /** Bodies per leg. */
 const SEGMENTS_PER_LEG = 3;
 /** Bodies of the walker: hull, then thigh, shank, foot of each leg. */
 export const BODY_COUNT = 1 + SEGMENTS_PER_LEG * LEG_COUNT;
-/** A leg's joints, in `joints` (and observation) order. */
+/** A leg's joints, in `joints` (and observation) order: hip, knee, ankle. */
 export const HIP = 0;
+/** See `HIP`. */
 export const KNEE = 1;
+/** See `HIP`. */
 export const ANKLE = 2;
 /** Joints per leg. */
 export const JOINTS_PER_LEG = 3;
 /** Joints of the walker: hip, knee, ankle of leg 0, then of leg 1. */
 export const JOINT_COUNT = JOINTS_PER_LEG * LEG_COUNT;
-/** A leg's contact sites, in `contactSites` order. */
+/** A leg's contact sites, in `contactSites` order: heel, mid-sole, toe (foot corners and centre), knee (shank top). */
 export const HEEL_SITE = 0;
+/** See `HEEL_SITE`. */
 export const SOLE_SITE = 1;
+/** See `HEEL_SITE`. */
 export const TOE_SITE = 2;
+/** See `HEEL_SITE`. */
 export const KNEE_SITE = 3;
 /** Contact sites per leg. */
 const SITES_PER_LEG = 4;
