@@ -437,7 +437,6 @@ function unpackReplay(ckpt: CheckpointPayload, game: Game<unknown>): GameSamples
 export class AlphaZeroPolicy implements Policy {
   readonly algo = 'alphazero';
   private state: unknown = null;
-  private lastAction = -1;
   private readonly rng: Rng;
 
   constructor(
@@ -459,13 +458,11 @@ export class AlphaZeroPolicy implements Policy {
     if (s !== null) action = this.actState(s, opts.deterministic ?? false);
     else action = this.rawAction(o, opts);
     this.state = s === null ? null : this.game.applyAction(s, action);
-    this.lastAction = action;
     return action;
   }
 
   resetState(): void {
     this.state = null;
-    this.lastAction = -1;
   }
 
   /** The position whose observation (for the player to move) is `obs`, reachable from what we know. */

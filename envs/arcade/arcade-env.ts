@@ -35,9 +35,10 @@ import {
   actionError,
   actionSeed,
   parseKwargs,
-  resetNeededError,
+  assertCanStep,
   seedEnv,
   type Env,
+  type EpisodePhase,
   type EnvSpec,
   type Info,
   type ResetOptions,
@@ -169,9 +170,6 @@ export function parseArcadeKwargs<T extends Record<string, number | boolean | st
   return { game, arcade };
 }
 
-/** Where the env is in its episode. */
-type Phase = 'needs-reset' | 'running' | 'terminated';
-
 /** An arcade game as an Env (see the file header for the two modes). `game` is public for tests and tools. */
 export class ArcadeEnv<G extends ArcadeGame> implements Env<Float32Array | Uint8Array, number> {
   readonly observationSpace: BoxSpace;
@@ -198,7 +196,7 @@ export class ArcadeEnv<G extends ArcadeGame> implements Env<Float32Array | Uint8
   private readonly big: Uint8Array | null;
   private readonly pool: ObsPool;
   private lastAction: number;
-  private phase: Phase;
+  private phase: EpisodePhase;
 
   constructor(game: G, options: ArcadeOptions, spec: EnvSpec) {
     this.game = game;
@@ -249,7 +247,7 @@ export class ArcadeEnv<G extends ArcadeGame> implements Env<Float32Array | Uint8
 
   /** Runs `frameSkip` frames under `action` (sticky per frame), summing rewards. */
   step(action: number): StepResult<Float32Array | Uint8Array> {
-    if (this.phase !== 'running') throw resetNeededError(this.spec.id, this.actionSpace, action, this.phase === 'terminated' ? 'terminated' : 'before-reset');
+    assertCanStep(this, this.phase, action);
     if (!Number.isInteger(action) || action < 0 || action >= this.actionSpace.n) throw actionError(this.spec.id, this.actionSpace, action);
     const game = this.game;
     const skip = this.options.frameSkip;

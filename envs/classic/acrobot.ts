@@ -43,10 +43,10 @@
  * - v0: initial version (not ported).
  */
 import { Rng } from '../../src/core/rng.ts';
-import { actionError, bareSpec, parseKwargs, resetNeededError, seedEnv, type Env, type EnvMetadata, type EnvSpec, type ResetOptions, type ResetResult, type StepResult } from '../../src/gym/env.ts';
+import { actionError, assertCanStep, bareSpec, parseKwargs, seedEnv, type Env, type EnvMetadata, type EnvSpec, type EpisodePhase, type ResetOptions, type ResetResult, type StepResult } from '../../src/gym/env.ts';
 import { box, discrete, type BoxSpace, type DiscreteSpace } from '../../src/gym/spaces.ts';
 import type { Scene } from '../../src/gym/scene.ts';
-import { resetBounds, type EpisodePhase } from './utils.ts';
+import { resetBounds } from './utils.ts';
 import { ConfigError } from '../../src/core/errors.ts';
 
 /** Seconds per action (one RK4 step). */
@@ -182,7 +182,7 @@ export class Acrobot implements Env<Float32Array, number> {
 
   /** One RK4 step of 0.2 s with the chosen torque. */
   step(action: number): StepResult<Float32Array> {
-    if (this.phase !== 'running') throw resetNeededError(this.spec.id, this.actionSpace, action, this.phase === 'terminated' ? 'terminated' : 'before-reset');
+    assertCanStep(this, this.phase, action);
     if (action !== 0 && action !== 1 && action !== 2) throw actionError(this.spec.id, this.actionSpace, action);
     const { y0, yt, k1, k2, k3, k4, book } = this;
     y0.set(this.state);

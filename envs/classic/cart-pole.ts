@@ -43,10 +43,10 @@
  * - v0: initial version (not ported).
  */
 import { Rng } from '../../src/core/rng.ts';
-import { actionError, bareSpec, parseKwargs, resetNeededError, seedEnv, type Env, type EnvMetadata, type EnvSpec, type ResetOptions, type ResetResult, type StepResult } from '../../src/gym/env.ts';
+import { actionError, assertCanStep, bareSpec, parseKwargs, seedEnv, type Env, type EnvMetadata, type EnvSpec, type EpisodePhase, type ResetOptions, type ResetResult, type StepResult } from '../../src/gym/env.ts';
 import { box, discrete, type BoxSpace, type DiscreteSpace } from '../../src/gym/spaces.ts';
 import type { Scene, Shape } from '../../src/gym/scene.ts';
-import { resetBounds, type EpisodePhase } from './utils.ts';
+import { resetBounds } from './utils.ts';
 
 const GRAVITY = 9.8;
 const MASS_CART = 1.0;
@@ -120,7 +120,7 @@ export class CartPole implements Env<Float32Array, number> {
 
   /** One Euler step of 0.02 s under a ±10 N push. */
   step(action: number): StepResult<Float32Array> {
-    if (this.phase !== 'running') throw resetNeededError(this.spec.id, this.actionSpace, action, this.phase === 'terminated' ? 'terminated' : 'before-reset');
+    assertCanStep(this, this.phase, action);
     if (action !== 0 && action !== 1) throw actionError(this.spec.id, this.actionSpace, action);
     const s = this.state;
     let x = s[0];

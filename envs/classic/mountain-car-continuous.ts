@@ -5,7 +5,9 @@
  * Moore (1990), as in MountainCar-v0, merged with the FAReinforcement version by J. A. Martin H., T. Schaul
  * and A. de Broissia (goal at 0.45). A faithful port of Gymnasium 1.x `Continuous_MountainCarEnv`, including
  * its quirk of storing the state as float32 after every step (the reset state stays float64 until the first
- * step, and NumPy then evaluates `3 * position` in float32; see `stateIsFloat32`). Source:
+ * step). The step itself runs in float64, as NumPy 1.x evaluates it: `3 * position` on a float32 scalar and a
+ * Python int promotes to float64 before the cosine (value-based casting ignores Python scalars only next to
+ * arrays). Source:
  * https://github.com/Farama-Foundation/Gymnasium/blob/main/gymnasium/envs/classic_control/continuous_mountain_car.py
  *
  * ## Observation (Box, float32, shape [2])
@@ -37,10 +39,10 @@
  * - v0: initial version (Gymnasium 1.x).
  */
 import { Rng } from '../../src/core/rng.ts';
-import { actionError, bareSpec, parseKwargs, resetNeededError, seedEnv, type Env, type EnvMetadata, type EnvSpec, type ResetOptions, type ResetResult, type StepResult } from '../../src/gym/env.ts';
+import { actionError, assertCanStep, bareSpec, parseKwargs, seedEnv, type Env, type EnvMetadata, type EnvSpec, type EpisodePhase, type ResetOptions, type ResetResult, type StepResult } from '../../src/gym/env.ts';
 import { box, type BoxSpace } from '../../src/gym/spaces.ts';
 import type { Scene } from '../../src/gym/scene.ts';
-import { resetBounds, type EpisodePhase } from './utils.ts';
+import { resetBounds } from './utils.ts';
 import { MAX_POSITION, MIN_POSITION, mountainCarScene } from './mountain-car-scene.ts';
 
 const MIN_ACTION = -1.0;
@@ -75,11 +77,6 @@ export class MountainCarContinuous implements Env<Float32Array, Float32Array> {
   readonly rng: Rng;
   /** `[position, velocity]`; tests may set it. */
   state: Float64Array;
-  /**
-   * True once a step has stored the state as float32 (Gymnasium keeps a float32 array after the first step,
-   * and NumPy then computes `3 * position` in float32); false after reset (a float64 array).
-   */
-  stateIsFloat32: boolean;
   private readonly goalVelocity: number;
   private phase: EpisodePhase;
 
@@ -95,7 +92,6 @@ export class MountainCarContinuous implements Env<Float32Array, Float32Array> {
     this.actionRng = new Rng(1);
     this.unwrapped = this;
     this.state = new Float64Array(2);
-    this.stateIsFloat32 = false;
     this.goalVelocity = args.goalVelocity;
     this.phase = 'needs-reset';
   }
@@ -106,14 +102,13 @@ export class MountainCarContinuous implements Env<Float32Array, Float32Array> {
     const [low, high] = resetBounds(this.spec.id, opts.options, -0.6, -0.4);
     this.state[0] = this.rng.uniform(low, high);
     this.state[1] = 0;
-    this.stateIsFloat32 = false;
     this.phase = 'running';
     return { obs: new Float32Array(this.state), info: {} };
   }
 
   /** One step with engine force `action[0]`. */
   step(action: Float32Array): StepResult<Float32Array> {
-    if (this.phase !== 'running') throw resetNeededError(this.spec.id, this.actionSpace, action, this.phase === 'terminated' ? 'terminated' : 'before-reset');
+    assertCanStep(this, this.phase, action);
     // `!(a >= MIN && a <= MAX)` also rejects NaN; ±Infinity fail the range test.
     if (!(action instanceof Float32Array) || action.length !== 1 || !(action[0] >= MIN_ACTION && action[0] <= MAX_ACTION)) {
       throw actionError(this.spec.id, this.actionSpace, action);
@@ -121,8 +116,7 @@ export class MountainCarContinuous implements Env<Float32Array, Float32Array> {
     const a = action[0];
     let position = this.state[0];
     let velocity = this.state[1];
-    const threeX = this.stateIsFloat32 ? Math.fround(3 * position) : 3 * position;
-    velocity += a * POWER - 0.0025 * Math.cos(threeX);
+    velocity += a * POWER - 0.0025 * Math.cos(3 * position);
     if (velocity > MAX_SPEED) velocity = MAX_SPEED;
     if (velocity < -MAX_SPEED) velocity = -MAX_SPEED;
     position += velocity;
@@ -134,7 +128,6 @@ export class MountainCarContinuous implements Env<Float32Array, Float32Array> {
     const reward = (terminated ? 100.0 : 0) - a * a * 0.1;
     this.state[0] = Math.fround(position);
     this.state[1] = Math.fround(velocity);
-    this.stateIsFloat32 = true;
     return { obs: new Float32Array(this.state), reward, terminated, truncated: false, info: {} };
   }
 

@@ -36,10 +36,10 @@
  * - v0: initial version (Gymnasium 1.x).
  */
 import { Rng } from '../../src/core/rng.ts';
-import { actionError, bareSpec, parseKwargs, resetNeededError, seedEnv, type Env, type EnvMetadata, type EnvSpec, type ResetOptions, type ResetResult, type StepResult } from '../../src/gym/env.ts';
+import { actionError, assertCanStep, bareSpec, parseKwargs, seedEnv, type Env, type EnvMetadata, type EnvSpec, type EpisodePhase, type ResetOptions, type ResetResult, type StepResult } from '../../src/gym/env.ts';
 import { box, discrete, type BoxSpace, type DiscreteSpace } from '../../src/gym/spaces.ts';
 import type { Scene } from '../../src/gym/scene.ts';
-import { resetBounds, type EpisodePhase } from './utils.ts';
+import { resetBounds } from './utils.ts';
 import { MAX_POSITION, MIN_POSITION, mountainCarScene } from './mountain-car-scene.ts';
 
 const MAX_SPEED = 0.07;
@@ -101,7 +101,7 @@ export class MountainCar implements Env<Float32Array, number> {
 
   /** One step of Moore's dynamics. */
   step(action: number): StepResult<Float32Array> {
-    if (this.phase !== 'running') throw resetNeededError(this.spec.id, this.actionSpace, action, this.phase === 'terminated' ? 'terminated' : 'before-reset');
+    assertCanStep(this, this.phase, action);
     if (action !== 0 && action !== 1 && action !== 2) throw actionError(this.spec.id, this.actionSpace, action);
     let position = this.state[0];
     let velocity = this.state[1];

@@ -20,7 +20,8 @@
  *
  * ## Reward
  * `-(normalize(theta)² + 0.1·thetaDot² + 0.001·torque²)`, in [-16.2736044, 0]; theta normalised to
- * [-π, π). As in Gymnasium with NumPy 1.x, `torque²` is rounded to float32 before the 0.001 factor.
+ * [-π, π). As in Gymnasium with NumPy 1.x, `torque²` is computed in float64 (NumPy 1.x promotes a float32
+ * scalar to float64 next to a Python int), so the float32 torque's square is exact.
  * Pendulum has no reward threshold.
  *
  * ## Start state
@@ -41,7 +42,7 @@
  * - v0: initial version (not ported).
  */
 import { Rng } from '../../src/core/rng.ts';
-import { actionError, bareSpec, parseKwargs, resetNeededError, seedEnv, type Env, type EnvMetadata, type EnvSpec, type ResetOptions, type ResetResult, type StepResult } from '../../src/gym/env.ts';
+import { actionError, assertCanStep, bareSpec, parseKwargs, seedEnv, type Env, type EpisodePhase, type EnvMetadata, type EnvSpec, type ResetOptions, type ResetResult, type StepResult } from '../../src/gym/env.ts';
 import { box, type BoxSpace } from '../../src/gym/spaces.ts';
 import type { Scene, Shape } from '../../src/gym/scene.ts';
 import { toNumber } from './utils.ts';
@@ -91,7 +92,7 @@ export class Pendulum implements Env<Float32Array, Float32Array> {
   /** The last torque applied (for rendering), or null right after a reset. */
   lastU: number | null;
   private readonly g: number;
-  private hasReset: boolean;
+  private phase: EpisodePhase;
 
   constructor(kwargs: Readonly<Record<string, unknown>> = {}, spec: EnvSpec = bareSpec('Pendulum-v1', { metadata: PENDULUM_METADATA })) {
     const args = parseKwargs(spec.id, kwargs, PENDULUM_DEFAULTS);
@@ -104,7 +105,7 @@ export class Pendulum implements Env<Float32Array, Float32Array> {
     this.state = new Float64Array(2);
     this.lastU = null;
     this.g = args.g;
-    this.hasReset = false;
+    this.phase = 'needs-reset';
   }
 
   /** theta uniform in [-xInit, xInit) (default π), thetaDot in [-yInit, yInit) (default 1). */
@@ -120,13 +121,13 @@ export class Pendulum implements Env<Float32Array, Float32Array> {
     this.state[0] = this.rng.uniform(-hx, hx);
     this.state[1] = this.rng.uniform(-hy, hy);
     this.lastU = null;
-    this.hasReset = true;
+    this.phase = 'running';
     return { obs: this.observe(), info: {} };
   }
 
   /** One semi-implicit Euler step of 0.05 s with torque `action[0]`. */
   step(action: Float32Array): StepResult<Float32Array> {
-    if (!this.hasReset) throw resetNeededError(this.spec.id, this.actionSpace, action, 'before-reset');
+    assertCanStep(this, this.phase, action);
     if (!(action instanceof Float32Array) || action.length !== 1 || !(action[0] >= -MAX_TORQUE && action[0] <= MAX_TORQUE)) {
       throw actionError(this.spec.id, this.actionSpace, action);
     }
@@ -136,7 +137,7 @@ export class Pendulum implements Env<Float32Array, Float32Array> {
     const u = action[0];
     this.lastU = u;
     const an = angleNormalize(th);
-    const costs = an * an + 0.1 * (thDot * thDot) + 0.001 * Math.fround(u * u);
+    const costs = an * an + 0.1 * (thDot * thDot) + 0.001 * (u * u);
     let newThDot = thDot + (((3 * g) / (2 * LENGTH)) * Math.sin(th) + (3.0 / (MASS * LENGTH ** 2)) * u) * DT;
     newThDot = Math.min(Math.max(newThDot, -MAX_SPEED), MAX_SPEED);
     const newTh = th + newThDot * DT;

@@ -4,12 +4,6 @@
 import { EnvError, describe } from '../../src/core/errors.ts';
 
 /**
- * Where an env is in its episode: `needs-reset` before the first reset, `running` while stepping,
- * `terminated` after a terminal step (stepping again throws until the next reset).
- */
-export type EpisodePhase = 'needs-reset' | 'running' | 'terminated';
-
-/**
  * The `[low, high]` range of a start distribution, overridable through `reset({ options: { low, high } })`
  * (Gymnasium's `maybe_parse_reset_bounds`). Throws an EnvError for non-numbers or `low > high`.
  */

@@ -28,7 +28,7 @@
  * - v0: initial version.
  */
 import { Rng } from '../../src/core/rng.ts';
-import { actionError, bareSpec, parseKwargs, resetNeededError, seedEnv, type Env, type EnvMetadata, type EnvSpec, type ResetOptions, type ResetResult, type StepResult } from '../../src/gym/env.ts';
+import { actionError, assertCanStep, bareSpec, parseKwargs, seedEnv, type Env, type EnvMetadata, type EnvSpec, type EpisodePhase, type ResetOptions, type ResetResult, type StepResult } from '../../src/gym/env.ts';
 import type { Scene, Shape } from '../../src/gym/scene.ts';
 import { box, discrete, type BoxSpace, type DiscreteSpace } from '../../src/gym/spaces.ts';
 
@@ -48,7 +48,7 @@ export class Corridor implements Env<Float32Array, number> {
   private readonly rng = new Rng(0);
   private readonly length: number;
   private cell = 0;
-  private phase: 'needs-reset' | 'running' | 'terminated' = 'needs-reset';
+  private phase: EpisodePhase = 'needs-reset';
 
   constructor(kwargs: Readonly<Record<string, unknown>> = {}, spec: EnvSpec = bareSpec('Examples/Corridor-v0', { metadata: CORRIDOR_METADATA })) {
     this.spec = spec;
@@ -63,7 +63,7 @@ export class Corridor implements Env<Float32Array, number> {
   }
 
   step(action: number): StepResult<Float32Array> {
-    if (this.phase !== 'running') throw resetNeededError(this.spec.id, this.actionSpace, action, this.phase === 'terminated' ? 'terminated' : 'before-reset');
+    assertCanStep(this, this.phase, action);
     if (action !== 0 && action !== 1) throw actionError(this.spec.id, this.actionSpace, action);
     this.cell = Math.max(0, this.cell + (action === 1 ? 1 : -1));
     const terminated = this.cell === this.length - 1;

@@ -65,7 +65,7 @@
  * - v0: initial version.
  */
 import { Rng } from '../../src/core/rng.ts';
-import { actionError, bareSpec, parseKwargs, resetNeededError, seedEnv, type Env, type EnvSpec, type Info, type ResetOptions, type ResetResult, type StepResult } from '../../src/gym/env.ts';
+import { actionError, assertCanStep, bareSpec, parseKwargs, seedEnv, type Env, type EnvSpec, type EpisodePhase, type Info, type ResetOptions, type ResetResult, type StepResult } from '../../src/gym/env.ts';
 import { box, type BoxSpace } from '../../src/gym/spaces.ts';
 import type { Scene } from '../../src/gym/scene.ts';
 import { AMP_FOOT_DEFAULTS, AMP_FOOT_PROSTHESIS_METADATA, FALL_REWARD, OBS_SIZE, episodeInfo, hasFallen, isUnitAction, observe, robotParams, walkerObservationSpace } from './common.ts';
@@ -132,7 +132,7 @@ export class AmpFootProsthesis implements Env<Float32Array, Float32Array> {
   /** v1's push-off measure: net ankle work on the ground in late stance, this episode (J). */
   private lateStanceWork: number;
   private readonly pushOffTarget: number;
-  private phase: 'needs-reset' | 'running' | 'terminated';
+  private phase: EpisodePhase;
   /** The reward's version: 0 (net work anywhere in the stride, cheap motor) or 1 (late-stance work, motor priced). */
   readonly version: 0 | 1;
   private readonly motorCost: number;
@@ -188,7 +188,7 @@ export class AmpFootProsthesis implements Env<Float32Array, Float32Array> {
 
   /** One 20 ms control step: eight 2.5 ms sub-steps of the reference gait with the agent's AMP-Foot commands. */
   step(action: Float32Array): StepResult<Float32Array> {
-    if (this.phase !== 'running') throw resetNeededError(this.spec.id, this.actionSpace, action, this.phase === 'terminated' ? 'terminated' : 'before-reset');
+    assertCanStep(this, this.phase, action);
     if (!isUnitAction(action, 2)) throw actionError(this.spec.id, this.actionSpace, action);
     const sim = this.sim;
     this.ankleRate[PROSTHESIS_LEG] = action[0];

@@ -67,7 +67,7 @@
  *   place to stay).
  */
 import { Rng } from '../../src/core/rng.ts';
-import { actionError, bareSpec, parseKwargs, resetNeededError, seedEnv, type Env, type EnvSpec, type ResetOptions, type ResetResult, type StepResult } from '../../src/gym/env.ts';
+import { actionError, assertCanStep, bareSpec, parseKwargs, seedEnv, type Env, type EnvSpec, type EpisodePhase, type ResetOptions, type ResetResult, type StepResult } from '../../src/gym/env.ts';
 import { box, type BoxSpace } from '../../src/gym/spaces.ts';
 import type { Scene } from '../../src/gym/scene.ts';
 import { jointMotorTorque, wrapAngle } from './actuators.ts';
@@ -101,7 +101,7 @@ export class AmpFootWalker implements Env<Float32Array, Float32Array> {
   private readonly ankleRate: Float64Array;
   private readonly ankleLock: boolean[];
   private prevShaping: number;
-  private phase: 'needs-reset' | 'running' | 'terminated';
+  private phase: EpisodePhase;
 
   constructor(kwargs: Readonly<Record<string, unknown>> = {}, spec: EnvSpec = bareSpec('AmpFootWalker-v0', { metadata: AMP_FOOT_METADATA })) {
     const args = parseKwargs(spec.id, kwargs, AMP_FOOT_DEFAULTS);
@@ -135,7 +135,7 @@ export class AmpFootWalker implements Env<Float32Array, Float32Array> {
 
   /** One 20 ms control step: eight 2.5 ms physics sub-steps under the action. */
   step(action: Float32Array): StepResult<Float32Array> {
-    if (this.phase !== 'running') throw resetNeededError(this.spec.id, this.actionSpace, action, this.phase === 'terminated' ? 'terminated' : 'before-reset');
+    assertCanStep(this, this.phase, action);
     if (!isUnitAction(action, ACT_SIZE)) throw actionError(this.spec.id, this.actionSpace, action);
     const sim = this.sim;
     for (let i = 0; i < 2; i++) {

@@ -6,8 +6,9 @@ import { ConfigError } from '../../src/core/errors.ts';
 import type { EnvMetadata, Info } from '../../src/gym/env.ts';
 import { box, type BoxSpace } from '../../src/gym/spaces.ts';
 import { M_MAX, pushOffDeflection, wrapAngle } from './actuators.ts';
-import { LIDAR_RAYS, type AmpFootSim, type RobotParams } from './sim.ts';
-import { GRAVITY, START_X, bodyY, terrainHeight } from './world.ts';
+import { HEEL_FLAG, LIDAR_RAYS, TOE_FLAG, contactFlag, type AmpFootSim, type RobotParams } from './sim.ts';
+import { START_X, terrainHeight } from './terrain.ts';
+import { GRAVITY, bodyY } from './world.ts';
 
 /** Constructor arguments of the AMP-Foot envs. */
 export interface AmpFootKwargs {
@@ -105,8 +106,8 @@ export function observe(sim: AmpFootSim, lidar: Float64Array): Float32Array {
       obs[o + 2 * j] = sim.q[3 * i + j];
       obs[o + 2 * j + 1] = sim.qd[3 * i + j] / 10;
     }
-    obs[o + 6] = sim.contacts[2 * i];
-    obs[o + 7] = sim.contacts[2 * i + 1];
+    obs[o + 6] = sim.contacts[contactFlag(i, HEEL_FLAG)];
+    obs[o + 7] = sim.contacts[contactFlag(i, TOE_FLAG)];
     const foot = sim.feet[i];
     obs[o + 8] = pushOffDeflection(foot);
     obs[o + 9] = foot.springEnergy / ENERGY_SCALE;

@@ -1,6 +1,6 @@
 /**
- * An allocation-free `Matter.Constraint.solve`, installed in place of matter-js's own when the robot's world
- * module loads.
+ * An allocation-free `Matter.Constraint.solve`, installed per engine: `installConstraintSolve(engine)` marks
+ * an engine, and `updateEngine` runs that engine's updates with this solver in place of matter-js's own.
  *
  * Why. matter 0.20's `Constraint.solve` builds four to seven fresh `{x, y}` vectors per call (`Vector.add`,
  * `Vector.sub`, `Vector.mult`, ...). The walker solves its 6 pin joints 4 times before and 4 times after
@@ -12,9 +12,12 @@
  * What. The same arithmetic on plain numbers: every floating-point operation of matter's version, in the
  * same order and with the same operands, so a trajectory is bit for bit the one matter's own solver gives
  * (tests/envs/robot/constraint-solve.test.ts steps walkers under both and compares every number). Only the
- * temporary vectors are gone. matter calls `Constraint.solve` through its module object, so replacing the
- * property is all it takes; it applies to every matter engine in the process, which is why it must stay
- * exact rather than merely close.
+ * temporary vectors are gone.
+ *
+ * How. matter calls `Constraint.solve` through its module object, so `updateEngine` puts this function in
+ * that property for the length of one `Engine.update` of a marked engine and puts matter's back afterwards
+ * (also when the update throws). Nothing changes at import time, and an engine that was not marked (made
+ * by other code in the same process) always runs matter's own solver.
  */
 import Matter from 'matter-js';
 
@@ -31,8 +34,11 @@ type ConstraintModule = typeof Matter.Constraint & {
 
 const Constraint = Matter.Constraint as ConstraintModule;
 
-/** matter-js's own `Constraint.solve`, kept for the equivalence test. */
+/** matter-js's own `Constraint.solve`, restored after every update and kept for the equivalence test. */
 export const matterConstraintSolve = Constraint.solve;
+
+/** Engines whose updates run `solveConstraint`. */
+const installed = new WeakSet<Matter.Engine>();
 
 /** One Gauss-Seidel pass over `constraint`, exactly as matter-js 0.20 does it, without allocating. */
 export function solveConstraint(constraint: Matter.Constraint, timeScale: number): void {
@@ -123,7 +129,26 @@ function rotateInPlace(point: Matter.Vector, angle: number): void {
   point.x = x;
 }
 
-/** Makes matter-js solve constraints with `solveConstraint` (idempotent). */
-export function installConstraintSolve(): void {
+/** Makes `engine`'s updates through `updateEngine` solve constraints with `solveConstraint` (idempotent). */
+export function installConstraintSolve(engine: Matter.Engine): void {
+  installed.add(engine);
+}
+
+/** Whether `installConstraintSolve(engine)` was called. */
+export function hasConstraintSolve(engine: Matter.Engine): boolean {
+  return installed.has(engine);
+}
+
+/** `Engine.update(engine, deltaMs)`, solving constraints with `solveConstraint` when the engine has it installed. */
+export function updateEngine(engine: Matter.Engine, deltaMs: number): void {
+  if (!installed.has(engine)) {
+    Matter.Engine.update(engine, deltaMs);
+    return;
+  }
   Constraint.solve = solveConstraint;
+  try {
+    Matter.Engine.update(engine, deltaMs);
+  } finally {
+    Constraint.solve = matterConstraintSolve;
+  }
 }

@@ -18,7 +18,8 @@
  * torque accumulators, so the contact is deterministic and costs a few multiplications per point.
  */
 import type Matter from 'matter-js';
-import { UNITS_PER_M, addForceAt, inertiaOf, localToWorld, terrainHeight, terrainSlope, type Terrain } from './world.ts';
+import { terrainHeight, terrainSlope, type Terrain } from './terrain.ts';
+import { UNITS_PER_M, addForceAt, inertiaOf, localToWorld } from './world.ts';
 
 /** Normal stiffness (N/m per point): a 75 kg walker standing on two heels sinks about 5 mm. */
 export const CONTACT_STIFFNESS = 50_000;

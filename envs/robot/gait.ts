@@ -12,7 +12,7 @@
  * walker's conventions: hip flexion +, knee flexion −, ankle dorsiflexion +.
  */
 import { wrapAngle } from './actuators.ts';
-import type { AmpFootSim } from './sim.ts';
+import { HEEL_FLAG, TOE_FLAG, contactFlag, type AmpFootSim } from './sim.ts';
 import type { LegPose } from './walker.ts';
 import { bodyX } from './world.ts';
 
@@ -150,7 +150,7 @@ export function legPhase(gait: GaitState, leg: number): number {
 export function advanceGait(gait: GaitState, sim: AmpFootSim, dt: number): void {
   gait.stepTime += dt;
   const swing = 1 - gait.stance;
-  const touched = sim.contacts[2 * swing] === 1 || sim.contacts[2 * swing + 1] === 1;
+  const touched = sim.contacts[contactFlag(swing, HEEL_FLAG)] === 1 || sim.contacts[contactFlag(swing, TOE_FLAG)] === 1;
   const s = gait.stepTime / HALF;
   if ((touched && s >= MIN_STEP) || s >= MAX_STEP) {
     gait.stance = swing;

@@ -6,9 +6,10 @@
  */
 import type { Scene, Shape } from '../../src/gym/scene.ts';
 import { M_MAX, pushOffDeflection } from './actuators.ts';
-import { LIDAR_RANGE, LIDAR_RAYS, type AmpFootSim } from './sim.ts';
+import { HEEL_FLAG, LIDAR_RANGE, LIDAR_RAYS, TOE_FLAG, contactFlag, type AmpFootSim } from './sim.ts';
 import { FOOT_HEIGHT, FOOT_LENGTH, SHANK_LENGTH, SHANK_WIDTH, THIGH_LENGTH, THIGH_WIDTH } from './walker.ts';
-import { UNITS_PER_M, localToWorld, terrainHeight } from './world.ts';
+import { terrainHeight } from './terrain.ts';
+import { UNITS_PER_M, localToWorld } from './world.ts';
 
 /** Options of `robotScene`. */
 export interface RobotSceneOptions {
@@ -101,8 +102,8 @@ function legShapes(sim: AmpFootSim, i: number, front: boolean, highlight: boolea
   const heel = localToWorld(leg.foot, sim.walker.heel[0], sim.walker.heel[1], { x: 0, y: 0 });
   const toe = localToWorld(leg.foot, sim.walker.toe[0], sim.walker.toe[1], { x: 0, y: 0 });
   shapes.push(
-    { id: `heel-${i}`, kind: 'circle', x: heel.x, y: heel.y, angle: 0, radius: 0.015, fill: sim.contacts[2 * i] ? COLORS.sensorOn : COLORS.sensorOff },
-    { id: `toe-${i}`, kind: 'circle', x: toe.x, y: toe.y, angle: 0, radius: 0.015, fill: sim.contacts[2 * i + 1] ? COLORS.sensorOn : COLORS.sensorOff },
+    { id: `heel-${i}`, kind: 'circle', x: heel.x, y: heel.y, angle: 0, radius: 0.015, fill: sim.contacts[contactFlag(i, HEEL_FLAG)] ? COLORS.sensorOn : COLORS.sensorOff },
+    { id: `toe-${i}`, kind: 'circle', x: toe.x, y: toe.y, angle: 0, radius: 0.015, fill: sim.contacts[contactFlag(i, TOE_FLAG)] ? COLORS.sensorOn : COLORS.sensorOff },
   );
   return shapes;
 }

@@ -9,7 +9,8 @@
  * legs did not provide.
  */
 import type { AmpFootSim } from './sim.ts';
-import { START_X, addForceAt, addTorque, bodyX, bodyY } from './world.ts';
+import { START_X } from './terrain.ts';
+import { addForceAt, addTorque, bodyX, bodyY } from './world.ts';
 
 /** Stiffness and damping of the boom holding the hull level (N·m/rad, N·m·s/rad). */
 export const BOOM_STIFFNESS = 2000;

@@ -9,8 +9,9 @@ import Matter from 'matter-js';
 import type { Rng } from '../../src/core/rng.ts';
 import { ANKLE_DAMPING, JOINT_DAMPING, applyJointTorque, createAmpFoot, jointElectricalPower, jointLimitTorque, relativeAngle, stableSpringDamper, stepAmpFoot, type AmpFootParams, type AmpFootState } from './actuators.ts';
 import { applyContact, clearContact, createContactPoint, type ContactPoint } from './contact.ts';
-import { HIP_HEIGHT, buildWalker, jointGap, type LegPose, type Walker } from './walker.ts';
-import { DT, START_X, UNITS_PER_M, addToWorld, buildQuietly, bodyX, bodyY, createEngine, flatTerrain, localToWorld, raycastTerrain, roughTerrain, setBodyVelocity, stepEngine, terrainHeight, type Terrain } from './world.ts';
+import { ANKLE, BODY_COUNT, FIRST_HULL_SITE, HEEL_SITE, FOOT, HIP, HIP_HEIGHT, HULL, JOINT_COUNT, JOINTS_PER_LEG, LEG_COUNT, SHANK, SOLE_SITE, THIGH, TOE_SITE, buildWalker, contactIndex, jointGap, jointIndex, legBody, type LegPose, type Walker } from './walker.ts';
+import { START_X, flatTerrain, raycastTerrain, roughTerrain, terrainHeight, type Terrain } from './terrain.ts';
+import { DT, UNITS_PER_M, addToWorld, buildQuietly, bodyX, bodyY, createEngine, localToWorld, setBodyVelocity, stepEngine } from './world.ts';
 
 /** Parameters of a robot (the physical spec kwargs). */
 export interface RobotParams extends AmpFootParams {
@@ -20,19 +21,38 @@ export interface RobotParams extends AmpFootParams {
   readonly terrainDifficulty: number;
 }
 
-/** Bodies of the walker: hull, then thigh, shank, foot of each leg. */
-export const BODY_COUNT = 7;
-/** Joints in observation order: hip, knee, ankle of leg 0, then of leg 1. */
-export const JOINT_COUNT = 6;
-/** Parent and child body index of each joint, in observation order. */
-const JOINT_BODIES = [0, 1, 1, 2, 2, 3, 0, 4, 4, 5, 5, 6];
-/** Index of leg i's heel and toe among the contact points (see `Walker.contactSites`). */
-const HEEL = (i: number): number => 4 * i;
-const TOE = (i: number): number => 4 * i + 2;
-/** First hull contact point. */
-const HULL_CONTACTS = 8;
+/** Per joint of a leg (HIP, KNEE, ANKLE): the segment above it (null: the hull) and the segment below it. */
+const SEGMENT_ABOVE = [null, THIGH, SHANK] as const;
+const SEGMENT_BELOW = [THIGH, SHANK, FOOT] as const;
+/** The parent body of each joint (index in `Walker.bodies`), in joint order. */
+const JOINT_PARENT = jointBodies((leg, joint) => {
+  const segment = SEGMENT_ABOVE[joint];
+  return segment === null ? HULL : legBody(leg, segment);
+});
+/** The child body of each joint (index in `Walker.bodies`), in joint order. */
+const JOINT_CHILD = jointBodies((leg, joint) => legBody(leg, SEGMENT_BELOW[joint]));
+
+/** A per-joint table (in joint order) of body indices. */
+function jointBodies(body: (leg: number, joint: number) => number): Int8Array {
+  const out = new Int8Array(JOINT_COUNT);
+  for (let leg = 0; leg < LEG_COUNT; leg++) for (let joint = HIP; joint <= ANKLE; joint++) out[jointIndex(leg, joint)] = body(leg, joint);
+  return out;
+}
+
+/** `AmpFootSim.contacts` holds, per leg, whether the heel and then the toe touch: index `contactFlag(leg, HEEL_FLAG | TOE_FLAG)`. */
+export const HEEL_FLAG = 0;
+/** See `HEEL_FLAG`. */
+export const TOE_FLAG = 1;
+
+/** Index in `AmpFootSim.contacts` of leg `leg`'s heel (`HEEL_FLAG`) or toe (`TOE_FLAG`) flag. */
+export function contactFlag(leg: number, flag: number): number {
+  return 2 * leg + flag;
+}
+
 /** Number of lidar rays. */
 export const LIDAR_RAYS = 10;
+/** Angle between the first lidar ray (straight down) and the last (rad), as BipedalWalker-v3. */
+const LIDAR_SPREAD_RAD = 1.5;
 /** Lidar range (m): BipedalWalker-v3's 160/30 scaled to the leg (0.38 of its length). */
 export const LIDAR_RANGE = 2.0;
 
@@ -81,7 +101,7 @@ export class AmpFootSim {
   readonly omega: Float64Array;
   /** Ground contact points (see `Walker.contactSites`). */
   contactPoints: ContactPoint[];
-  /** Heel and toe contacts, [heel0, toe0, heel1, toe1]: 1 while the ground pushes there. */
+  /** Heel and toe contacts, [heel0, toe0, heel1, toe1] (`contactFlag`): 1 while the ground pushes there. */
   readonly contacts: Uint8Array;
   readonly ankleMetrics: [AnkleMetrics, AnkleMetrics];
   /** Electrical energy of the hip and knee drives (and intact ankles) this episode (J). */
@@ -111,7 +131,7 @@ export class AmpFootSim {
     this.prevX = new Float64Array(BODY_COUNT);
     this.prevY = new Float64Array(BODY_COUNT);
     this.prevAngle = new Float64Array(BODY_COUNT);
-    this.contacts = new Uint8Array(4);
+    this.contacts = new Uint8Array(2 * LEG_COUNT);
     this.ankleMetrics = [emptyAnkleMetrics(), emptyAnkleMetrics()];
     this.jointEnergy = 0;
     this.stepEnergy = 0;
@@ -169,7 +189,7 @@ export class AmpFootSim {
     for (let j = 0; j < JOINT_COUNT; j++) {
       const joint = joints[j];
       this.q[j] = relativeAngle(joint.bodyA, joint.bodyB, 0);
-      this.qd[j] = this.omega[JOINT_BODIES[2 * j + 1]] - this.omega[JOINT_BODIES[2 * j]];
+      this.qd[j] = this.omega[JOINT_CHILD[j]] - this.omega[JOINT_PARENT[j]];
     }
   }
 
@@ -186,12 +206,13 @@ export class AmpFootSim {
     const qd = this.qd;
     const torque = this.driveTorque;
     for (let j = 0; j < JOINT_COUNT; j++) torque[j] = drive[j];
-    for (let i = 0; i < 2; i++) {
-      if (this.ampFoot[i]) torque[3 * i + 2] = stepAmpFoot(this.feet[i], this.params, q[3 * i + 2], ankleRate[i], ankleLock[i], DT);
+    for (let i = 0; i < LEG_COUNT; i++) {
+      const ankle = jointIndex(i, ANKLE);
+      if (this.ampFoot[i]) torque[ankle] = stepAmpFoot(this.feet[i], this.params, q[ankle], ankleRate[i], ankleLock[i], DT);
     }
     for (let j = 0; j < JOINT_COUNT; j++) {
       const joint = joints[j];
-      const damping = j % 3 === 2 ? ANKLE_DAMPING : JOINT_DAMPING;
+      const damping = j % JOINTS_PER_LEG === ANKLE ? ANKLE_DAMPING : JOINT_DAMPING;
       const passive = jointLimitTorque(q[j], qd[j], joint.low, joint.high, joint.inertia, DT) + stableSpringDamper(0, qd[j], 0, damping, joint.inertia, DT);
       applyJointTorque(joint.bodyA, joint.bodyB, torque[j] + passive);
     }
@@ -211,27 +232,30 @@ export class AmpFootSim {
     this.readJoints();
     this.account(torque);
     const points = this.contactPoints;
-    for (let i = 0; i < 2; i++) {
-      this.contacts[2 * i] = points[HEEL(i)].normalForce > 0 ? 1 : 0;
-      this.contacts[2 * i + 1] = points[TOE(i)].normalForce > 0 ? 1 : 0;
+    for (let i = 0; i < LEG_COUNT; i++) {
+      this.contacts[contactFlag(i, HEEL_FLAG)] = points[contactIndex(i, HEEL_SITE)].normalForce > 0 ? 1 : 0;
+      this.contacts[contactFlag(i, TOE_FLAG)] = points[contactIndex(i, TOE_SITE)].normalForce > 0 ? 1 : 0;
     }
-    for (let k = HULL_CONTACTS; k < points.length; k++) if (points[k].depth > 0) this.hullContact = true;
+    for (let k = FIRST_HULL_SITE; k < points.length; k++) if (points[k].depth > 0) this.hullContact = true;
   }
 
   /** Adds the sub-step's electrical energy and ankle work, at the speeds reached over the step. */
   private account(torque: Float64Array): void {
     const qd = this.qd;
-    for (let j = 0; j < JOINT_COUNT; j++) {
-      const leg = j < 3 ? 0 : 1;
-      if (j % 3 === 2 && this.ampFoot[leg]) continue;
-      const e = jointElectricalPower(torque[j], qd[j]) * DT;
-      this.jointEnergy += e;
-      this.stepEnergy += e;
+    for (let leg = 0; leg < LEG_COUNT; leg++) {
+      for (let joint = HIP; joint <= ANKLE; joint++) {
+        if (joint === ANKLE && this.ampFoot[leg]) continue; // its energy is the AMP-Foot motor's, below
+        const j = jointIndex(leg, joint);
+        const e = jointElectricalPower(torque[j], qd[j]) * DT;
+        this.jointEnergy += e;
+        this.stepEnergy += e;
+      }
     }
-    for (let i = 0; i < 2; i++) {
+    for (let i = 0; i < LEG_COUNT; i++) {
       const m = this.ankleMetrics[i];
-      const tau = torque[3 * i + 2];
-      const power = tau * qd[3 * i + 2];
+      const ankle = jointIndex(i, ANKLE);
+      const tau = torque[ankle];
+      const power = tau * qd[ankle];
       if (Math.abs(tau) > m.peakTorque) m.peakTorque = Math.abs(tau);
       m.work += power * DT;
       if (this.footOnGround(i)) {
@@ -250,7 +274,7 @@ export class AmpFootSim {
   /** True while the ground pushes on any of leg i's foot points (heel, mid-sole, toe). */
   footOnGround(i: number): boolean {
     const points = this.contactPoints;
-    return points[HEEL(i)].normalForce > 0 || points[HEEL(i) + 1].normalForce > 0 || points[TOE(i)].normalForce > 0;
+    return points[contactIndex(i, HEEL_SITE)].normalForce > 0 || points[contactIndex(i, SOLE_SITE)].normalForce > 0 || points[contactIndex(i, TOE_SITE)].normalForce > 0;
   }
 
   /** Largest joint gap now, as a fraction of the joint's segment length; also updates `maxGapFraction`. */
@@ -267,7 +291,7 @@ export class AmpFootSim {
     const x0 = bodyX(hull);
     const y0 = bodyY(hull);
     for (let i = 0; i < LIDAR_RAYS; i++) {
-      const a = (1.5 * i) / 10;
+      const a = (LIDAR_SPREAD_RAD * i) / LIDAR_RAYS;
       out[i] = raycastTerrain(this.terrain, x0, y0, x0 + Math.sin(a) * LIDAR_RANGE, y0 - Math.cos(a) * LIDAR_RANGE);
     }
     return out;
@@ -280,7 +304,7 @@ export class AmpFootSim {
 
   /** Hull velocity (m/s). */
   hullVelocity(): [number, number] {
-    return [this.vx[0], this.vy[0]];
+    return [this.vx[HULL], this.vy[HULL]];
   }
 
   /** Frees the world. */

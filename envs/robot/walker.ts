@@ -103,7 +103,7 @@ export interface Walker {
   readonly toe: readonly [number, number];
   /**
    * Where the ground can push, as (body index in `bodies`, point in its frame): per leg heel, mid-sole, toe
-   * and knee (indices 4·i … 4·i + 3), then the hull's corners.
+   * and knee (`contactIndex`), then the hull's corners (from `FIRST_HULL_SITE`).
    */
   readonly contactSites: readonly ContactSite[];
 }
@@ -112,6 +112,60 @@ export interface Walker {
 export interface ContactSite {
   readonly body: number;
   readonly local: readonly [number, number];
+}
+
+// ── index layout of `Walker.bodies`, `Walker.joints` and `Walker.contactSites` ──
+
+/** Legs of the walker (leg 0, then leg 1, in every per-leg list). */
+export const LEG_COUNT = 2;
+/** `bodies[HULL]` is the hull; each leg's segments follow it (`legBody`). */
+export const HULL = 0;
+/** A leg's segments, in `bodies` order: thigh, shank, foot. */
+export const THIGH = 0;
+/** See `THIGH`. */
+export const SHANK = 1;
+/** See `THIGH`. */
+export const FOOT = 2;
+/** Bodies per leg. */
+const SEGMENTS_PER_LEG = 3;
+/** Bodies of the walker: hull, then thigh, shank, foot of each leg. */
+export const BODY_COUNT = 1 + SEGMENTS_PER_LEG * LEG_COUNT;
+/** A leg's joints, in `joints` (and observation) order: hip, knee, ankle. */
+export const HIP = 0;
+/** See `HIP`. */
+export const KNEE = 1;
+/** See `HIP`. */
+export const ANKLE = 2;
+/** Joints per leg. */
+export const JOINTS_PER_LEG = 3;
+/** Joints of the walker: hip, knee, ankle of leg 0, then of leg 1. */
+export const JOINT_COUNT = JOINTS_PER_LEG * LEG_COUNT;
+/** A leg's contact sites, in `contactSites` order: heel, mid-sole, toe (foot corners and centre), knee (shank top). */
+export const HEEL_SITE = 0;
+/** See `HEEL_SITE`. */
+export const SOLE_SITE = 1;
+/** See `HEEL_SITE`. */
+export const TOE_SITE = 2;
+/** See `HEEL_SITE`. */
+export const KNEE_SITE = 3;
+/** Contact sites per leg. */
+const SITES_PER_LEG = 4;
+/** Index of the hull's first contact site: the hull's corners follow the legs' sites. */
+export const FIRST_HULL_SITE = SITES_PER_LEG * LEG_COUNT;
+
+/** Index in `bodies` of leg `leg`'s `segment` (THIGH, SHANK or FOOT). */
+export function legBody(leg: number, segment: number): number {
+  return HULL + 1 + SEGMENTS_PER_LEG * leg + segment;
+}
+
+/** Index in `joints` (and in `q`, `qd`, observation order) of leg `leg`'s `joint` (HIP, KNEE or ANKLE). */
+export function jointIndex(leg: number, joint: number): number {
+  return JOINTS_PER_LEG * leg + joint;
+}
+
+/** Index in `contactSites` of leg `leg`'s `site` (HEEL_SITE, SOLE_SITE, TOE_SITE or KNEE_SITE). */
+export function contactIndex(leg: number, site: number): number {
+  return SITES_PER_LEG * leg + site;
 }
 
 /** Options of `buildWalker`. */
@@ -228,15 +282,25 @@ export function buildWalker(opts: WalkerOptions): Walker {
     };
   };
   const legs: [Leg, Leg] = [makeLeg(0), makeLeg(1)];
-  const bodies = [hull, legs[0].thigh, legs[0].shank, legs[0].foot, legs[1].thigh, legs[1].shank, legs[1].foot];
-  const joints = [legs[0].hip, legs[0].knee, legs[0].ankle, legs[1].hip, legs[1].knee, legs[1].ankle];
+  const bodies = new Array<Matter.Body>(BODY_COUNT);
+  const joints = new Array<Joint>(JOINT_COUNT);
+  const contactSites = new Array<ContactSite>(FIRST_HULL_SITE);
+  bodies[HULL] = hull;
+  legs.forEach((leg, i) => {
+    bodies[legBody(i, THIGH)] = leg.thigh;
+    bodies[legBody(i, SHANK)] = leg.shank;
+    bodies[legBody(i, FOOT)] = leg.foot;
+    joints[jointIndex(i, HIP)] = leg.hip;
+    joints[jointIndex(i, KNEE)] = leg.knee;
+    joints[jointIndex(i, ANKLE)] = leg.ankle;
+    contactSites[contactIndex(i, HEEL_SITE)] = { body: legBody(i, FOOT), local: heel };
+    contactSites[contactIndex(i, SOLE_SITE)] = { body: legBody(i, FOOT), local: [0, -FOOT_HEIGHT / 2] };
+    contactSites[contactIndex(i, TOE_SITE)] = { body: legBody(i, FOOT), local: toe };
+    contactSites[contactIndex(i, KNEE_SITE)] = { body: legBody(i, SHANK), local: shankTop };
+  });
+  for (const v of hullVertices) contactSites.push({ body: HULL, local: v });
   const composite = Composite.create({ label: 'walker' });
   Composite.add(composite, [...bodies, ...joints.map((j) => j.constraint)]);
-  const contactSites: ContactSite[] = [];
-  for (let i = 0; i < 2; i++) {
-    contactSites.push({ body: 3 + 3 * i, local: heel }, { body: 3 + 3 * i, local: [0, -FOOT_HEIGHT / 2] }, { body: 3 + 3 * i, local: toe }, { body: 2 + 3 * i, local: shankTop });
-  }
-  for (const v of hullVertices) contactSites.push({ body: 0, local: v });
   return { composite, bodies, joints, hull, hullVertices, legs, heel, toe, contactSites };
 }
 

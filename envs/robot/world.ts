@@ -1,7 +1,7 @@
 /**
- * The physics world of the robot envs: one matter-js `Engine` per env instance, SI units at the edges, a
- * fixed time step, and the terrain as our own polyline (heights, normals, lidar rays; the ground contact in
- * `contact.ts` pushes against it).
+ * The physics world of the robot envs: one matter-js `Engine` per env instance, SI units at the edges and a
+ * fixed time step. The ground is our own polyline (`terrain.ts`), which the contact model in `contact.ts`
+ * pushes against.
  *
  * matter-js integrates the bodies and holds the pin joints; it does no collision work. Its contact model
  * cannot carry a 75 kg walker on 26 cm feet: friction is a fixed velocity decrement independent of the load
@@ -16,8 +16,8 @@
  * [N] is `F · UNITS_PER_M / MS_PER_S²` in matter units, a torque τ [N·m] is `τ · UNITS_PER_M² / MS_PER_S²`,
  * an inertia I [kg·m²] is `I · UNITS_PER_M²`, masses are kg.
  *
- * Determinism (STYLE.md §5). The engine is stepped only with `Engine.update(engine, DT_MS)`, never the
- * Runner. matter-js draws from its global `Common.random` only through `Common.shuffle`/`Common.choose`:
+ * Determinism (docs/ARCHITECTURE.md). The engine is stepped only by `stepEngine`, which calls
+ * `Engine.update(engine, DT_MS)`, never the Runner. matter-js draws from its global `Common.random` only through `Common.shuffle`/`Common.choose`:
  * `Engine.update` never does, but `Body.create` picks a render colour with `Common.choose` for every body.
  * The colour is unused, and `buildQuietly` restores matter's global seed after building, so building a
  * walker leaves matter's global stream as it found it. `Common.now` only times the update
@@ -34,16 +34,15 @@
  *
  * Time step. 2.5 ms sub-steps, 8 per 20 ms control step: the foot is light next to the body it carries, and
  * its rocking on the stiff ground contact and the joint stops needs the short step to stay stable.
+ *
+ * Solver. `createEngine` installs the allocation-free constraint solver of `constraint-solve.ts` on the
+ * engine it makes, and `stepEngine` uses it for that engine's updates only: importing this module changes
+ * nothing in matter-js, and any other engine in the process keeps matter's own solver.
  */
 import Matter from 'matter-js';
-import type { Rng } from '../../src/core/rng.ts';
-import { installConstraintSolve } from './constraint-solve.ts';
-
-// matter's constraint solver, without its temporary vectors (bit-identical; see constraint-solve.ts).
-installConstraintSolve();
+import { installConstraintSolve, updateEngine } from './constraint-solve.ts';
 
 const { Bodies, Body, Composite, Detector, Engine, Vertices } = Matter;
-
 
 /** matter-js length units per metre. */
 export const UNITS_PER_M = 100;
@@ -95,7 +94,7 @@ export function buildQuietly<T>(build: () => T): T {
   }
 }
 
-/** A new engine for one env: y-up gravity of 9.81 m/s², no sleeping, fixed iteration counts. */
+/** A new engine for one env: y-up gravity of 9.81 m/s², no sleeping, fixed iteration counts, our constraint solver. */
 export function createEngine(): Matter.Engine {
   const engine = Engine.create({
     ...ENGINE_ITERATIONS,
@@ -106,12 +105,13 @@ export function createEngine(): Matter.Engine {
   // instead of listing the object's keys into a new array, three times per update (`Events.on` makes one
   // again if a listener comes).
   (engine as { events?: unknown }).events = undefined;
+  installConstraintSolve(engine);
   return engine;
 }
 
-/** Advances the engine by one physics step. */
+/** Advances the engine by one physics step (with its installed constraint solver). */
 export function stepEngine(engine: Matter.Engine): void {
-  Engine.update(engine, DT_MS);
+  updateEngine(engine, DT_MS);
 }
 
 // ── body state in SI units ──
@@ -190,141 +190,6 @@ export function localToWorld(body: Matter.Body, lx: number, ly: number, out: { x
   out.x = body.position.x / UNITS_PER_M + c * lx - s * ly;
   out.y = body.position.y / UNITS_PER_M + s * lx + c * ly;
   return out;
-}
-
-// ── terrain ──
-
-/**
- * The ground as a polyline of vertices with strictly increasing x (a step is a steep ramp a few cm long);
- * plain data. Outside [xs[0], xs[n-1]] the ground continues at the end heights.
- */
-export interface Terrain {
-  readonly xs: Float64Array;
-  readonly ys: Float64Array;
-  /** Where the walkable track ends (m); crossing it ends the episode with success, as BipedalWalker's terrain end. */
-  readonly finishX: number;
-}
-
-/** Start of the terrain (m, behind the robot). */
-export const TERRAIN_START_X = -2;
-/** The robot starts at this x (m). */
-export const START_X = 1.0;
-/** Length of the flat start pad (m) before any roughness. */
-export const START_PAD_M = 3;
-/** Where the episode is won (m); about 36 m of walking, BipedalWalker-v3's track scaled to a human leg. */
-export const FINISH_X = 37;
-/** Terrain continues past the finish for the lidar (m). */
-const TERRAIN_END_X = FINISH_X + 5;
-/** Horizontal length of one rough-terrain piece (m). */
-const PIECE_M = 0.5;
-/** Horizontal run of a step's riser (m): steps are steep ramps, so the ground is a function of x. */
-const STEP_RUN_M = 0.04;
-
-/** Flat ground at height 0. */
-export function flatTerrain(): Terrain {
-  return { xs: Float64Array.of(TERRAIN_START_X, TERRAIN_END_X), ys: Float64Array.of(0, 0), finishX: FINISH_X };
-}
-
-/**
- * Seeded rough ground after a flat start pad: bumps, ramps and steps (BipedalWalker-hardcore's obstacle
- * mix, scaled down to a human leg). `difficulty` in [0, 1] scales every height: at 1, steps are up to 8 cm
- * (rising over 4 cm), ramps up to about ±9°, bumps up to ±4 cm per 0.5 m; at 0 the ground is flat.
- */
-export function roughTerrain(rng: Rng, difficulty: number): Terrain {
-  const xs: number[] = [TERRAIN_START_X, START_X + START_PAD_M];
-  const ys: number[] = [0, 0];
-  let x = START_X + START_PAD_M;
-  let y = 0;
-  while (x < TERRAIN_END_X) {
-    const kind = rng.int(3);
-    const pieces = 2 + rng.int(5);
-    if (kind === 0) {
-      // bumps: a smooth random walk of heights
-      for (let i = 0; i < pieces; i++) {
-        y += rng.uniform(-0.04, 0.04) * difficulty;
-        x += PIECE_M;
-        xs.push(x);
-        ys.push(y);
-      }
-    } else if (kind === 1) {
-      // a ramp
-      const slope = rng.uniform(-0.16, 0.16) * difficulty;
-      for (let i = 0; i < pieces; i++) {
-        x += PIECE_M;
-        y += slope * PIECE_M;
-        xs.push(x);
-        ys.push(y);
-      }
-    } else {
-      // a step up or down, then flat
-      y += (rng.random() < 0.5 ? -1 : 1) * rng.uniform(0.03, 0.08) * difficulty;
-      x += STEP_RUN_M;
-      xs.push(x);
-      ys.push(y);
-      x += pieces * PIECE_M;
-      xs.push(x);
-      ys.push(y);
-    }
-  }
-  return { xs: Float64Array.from(xs), ys: Float64Array.from(ys), finishX: FINISH_X };
-}
-
-/** Index i of the terrain segment [i, i+1] that contains x (clamped to the ends). */
-function segmentIndex(terrain: Terrain, x: number): number {
-  const xs = terrain.xs;
-  let lo = 0;
-  let hi = xs.length - 1;
-  if (x <= xs[0]) return 0;
-  if (x >= xs[hi]) return hi - 1;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (xs[mid] <= x) lo = mid;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Ground height (m) at x. */
-export function terrainHeight(terrain: Terrain, x: number): number {
-  const { xs, ys } = terrain;
-  const n = xs.length;
-  if (x <= xs[0]) return ys[0];
-  if (x >= xs[n - 1]) return ys[n - 1];
-  const i = segmentIndex(terrain, x);
-  return ys[i] + ((ys[i + 1] - ys[i]) * (x - xs[i])) / (xs[i + 1] - xs[i]);
-}
-
-/** Slope dy/dx of the ground at x (0 beyond the ends). */
-export function terrainSlope(terrain: Terrain, x: number): number {
-  const { xs, ys } = terrain;
-  if (x <= xs[0] || x >= xs[xs.length - 1]) return 0;
-  const i = segmentIndex(terrain, x);
-  return (ys[i + 1] - ys[i]) / (xs[i + 1] - xs[i]);
-}
-
-/**
- * Fraction in [0, 1] of the ray from (x0, y0) to (x1, y1) at which it first meets the terrain polyline, or 1
- * when it meets nothing (BipedalWalker's lidar value). Only segments overlapping the ray's x range are tested.
- */
-export function raycastTerrain(terrain: Terrain, x0: number, y0: number, x1: number, y1: number): number {
-  const { xs, ys } = terrain;
-  const rx = x1 - x0;
-  const ry = y1 - y0;
-  const xMin = Math.min(x0, x1);
-  const xMax = Math.max(x0, x1);
-  let best = 1;
-  for (let i = segmentIndex(terrain, xMin); i < xs.length - 1 && xs[i] <= xMax; i++) {
-    const sx = xs[i + 1] - xs[i];
-    const sy = ys[i + 1] - ys[i];
-    const denom = rx * sy - ry * sx;
-    if (denom === 0) continue;
-    const qx = xs[i] - x0;
-    const qy = ys[i] - y0;
-    const t = (qx * sy - qy * sx) / denom;
-    const u = (qx * ry - qy * rx) / denom;
-    if (t >= 0 && t < best && u >= 0 && u <= 1) best = t;
-  }
-  return best;
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * Numpy broadcasting: the output shape of a binary op, the map from output positions to input
- * positions, and `unbroadcast`, which sums a gradient back down to an input's shape
+ * positions, and `accumulate`, which sums a gradient back down into an input's shape
  * [tfjs getReductionAxes; numpy broadcasting rules].
  */
 import { ShapeError } from '../core/errors.ts';
@@ -79,20 +79,6 @@ function isSuffix(outShape: Shape, inShape: Shape): boolean {
   const off = outShape.length - inShape.length;
   for (let i = 0; i < inShape.length; i++) if (inShape[i] !== outShape[i + off]) return false;
   return true;
-}
-
-/** Sums `grad` (of `outShape`) down to `inShape`, inverting a broadcast; returns `grad` when equal. */
-export function unbroadcast(grad: Float32Array, outShape: Shape, inShape: Shape): Float32Array {
-  const map = broadcastMap(outShape, inShape);
-  if (map === null) return grad;
-  const acc = new Float64Array(shapeSize(inShape));
-  for (let i = 0; i < grad.length; i++) acc[map[i]] += grad[i];
-  return Float32Array.from(acc);
-}
-
-/** Adds `src` into `dst` elementwise. */
-export function addInto(dst: Float32Array, src: Float32Array): void {
-  for (let i = 0; i < dst.length; i++) dst[i] += src[i];
 }
 
 /** Adds `g` (of `outShape`) into a parent's grad buffer, summing over broadcast axes. */

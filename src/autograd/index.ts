@@ -7,4 +7,3 @@ export * from './ops/matmul.ts';
 export * from './ops/shape.ts';
 export { conv2d, maxPool2d } from './ops/conv.ts';
 export * from './functional.ts';
-export { broadcastShapes, unbroadcast } from './broadcast.ts';

@@ -9,11 +9,13 @@
  */
 import { ShapeError, describe } from '../core/errors.ts';
 import type { Rng } from '../core/rng.ts';
+import { alloc, release } from './alloc.ts';
 import * as ew from './ops/elementwise.ts';
 import * as act from './ops/activation.ts';
 import * as red from './ops/reduce.ts';
 import * as mm from './ops/matmul.ts';
 import * as sh from './ops/shape.ts';
+import * as fn from './functional.ts';
 
 /** A tensor's shape: sizes per axis, outermost first (row-major). */
 export type Shape = readonly number[];
@@ -23,72 +25,6 @@ export type TensorLike = Tensor | number;
 
 let gradEnabled = true;
 let nextId = 0;
-
-// ── allocation ──
-// A typed array over 64 bytes gets its own off-heap backing store, which costs about 1 µs in V8:
-// more than the arithmetic of a small op. Op outputs and gradients are instead carved from 1 MB
-// slabs (a view costs about 0.3 µs). A slab is freed when the last view into it is collected.
-// Large arrays (over 64 KB) get their own store. The limit covers a minibatch of 256 rows × 64 units:
-// Chromium's V8 allocates backing stores several times slower than Node's (browser turbo +3%).
-//
-// Fresh memory, slab or not, costs about 1 ns per element to zero and fault in: as much as the op
-// that fills it. So `backward` hands the gradients of intermediate tensors, dead once their node has
-// run, to a pool that later allocations of the same length draw from (PyTorch's caching allocator
-// does the same with reference counts). Ops also return their own scratch buffers (conv2d's im2col
-// columns: 50 MB for a minibatch of 256 Atari frames). The pool holds at most POOL_MAX_BYTES; tensor
-// data is never pooled, since nothing knows when it dies.
-const SLAB_BYTES = 1024 * 1024;
-const SLAB_MAX_FLOATS = 16384;
-const POOL_MAX_BYTES = 256 * 1024 * 1024;
-let slab = new ArrayBuffer(SLAB_BYTES);
-let slabOffset = 0;
-const pool = new Map<number, Float32Array[]>();
-let pooledBytes = 0;
-
-/** A zero-filled Float32Array of n values for an op's output or a gradient. */
-export function alloc(n: number): Float32Array {
-  return allocate(n, true);
-}
-
-/**
- * An op's scratch buffer that the op overwrites completely before reading (im2col columns, a GEMM's
- * beta = 0 output): like `alloc`, but a pooled array comes back as it was, not zeroed.
- */
-export function allocScratch(n: number): Float32Array {
-  return allocate(n, false);
-}
-
-/** A pooled array of length n (zeroed when `zeroPooled`), else a fresh one from a slab or its own store. */
-function allocate(n: number, zeroPooled: boolean): Float32Array {
-  if (n <= 16) return new Float32Array(n);
-  const reused = pool.get(n)?.pop();
-  if (reused !== undefined) {
-    pooledBytes -= n * 4;
-    return zeroPooled ? reused.fill(0) : reused;
-  }
-  if (n > SLAB_MAX_FLOATS) return new Float32Array(n);
-  const bytes = n * 4;
-  if (slabOffset + bytes > SLAB_BYTES) {
-    slab = new ArrayBuffer(SLAB_BYTES);
-    slabOffset = 0;
-  }
-  const out = new Float32Array(slab, slabOffset, n);
-  slabOffset += bytes;
-  return out;
-}
-
-/**
- * Gives an array nobody references any more to the pool (tiny ones are left to the GC). Ops call it
- * for their own scratch buffers once dead; never for a tensor's data, whose lifetime nobody knows.
- */
-export function release(a: Float32Array): void {
-  const n = a.length;
-  if (n <= 16 || pooledBytes + n * 4 > POOL_MAX_BYTES) return;
-  const free = pool.get(n);
-  if (free === undefined) pool.set(n, [a]);
-  else free.push(a);
-  pooledBytes += n * 4;
-}
 
 /** A row-major float32 n-dimensional array that records how it was computed. */
 export class Tensor {
@@ -170,7 +106,7 @@ export class Tensor {
     return `Tensor(shape=[${this.shape.join(', ')}], data=${describe(this.data)})`;
   }
 
-  // ── one-line delegates to the ops ──
+  // ── one-line delegates to the ops, so a loss reads like its formula: `ratio.mul(A).minimum(…).mean()` ──
   add(o: TensorLike): Tensor { return ew.add(this, o); }
   sub(o: TensorLike): Tensor { return ew.sub(this, o); }
   mul(o: TensorLike): Tensor { return ew.mul(this, o); }
@@ -182,9 +118,17 @@ export class Tensor {
   sqrt(): Tensor { return ew.sqrt(this); }
   abs(): Tensor { return ew.abs(this); }
   clamp(min: number, max: number): Tensor { return ew.clamp(this, min, max); }
+  square(): Tensor { return ew.square(this); }
+  maximum(o: TensorLike): Tensor { return ew.maximum(this, o); }
+  minimum(o: TensorLike): Tensor { return ew.minimum(this, o); }
+  /** This where `cond` is non-zero, else `other` (PyTorch's `x.where(cond, y)`). */
+  where(cond: Tensor, other: TensorLike): Tensor { return ew.where(cond, this, other); }
   tanh(): Tensor { return act.tanh(this); }
   sigmoid(): Tensor { return act.sigmoid(this); }
   relu(): Tensor { return act.relu(this); }
+  softplus(): Tensor { return act.softplus(this); }
+  logSoftmax(axis = -1): Tensor { return fn.logSoftmax(this, axis); }
+  softmax(axis = -1): Tensor { return fn.softmax(this, axis); }
   matmul(o: Tensor): Tensor { return mm.matmul(this, o); }
   sum(axes?: number | readonly number[], keepdim = false): Tensor { return red.sum(this, axes, keepdim); }
   mean(axes?: number | readonly number[], keepdim = false): Tensor { return red.mean(this, axes, keepdim); }
@@ -194,6 +138,8 @@ export class Tensor {
   transpose(a = -2, b = -1): Tensor { return sh.transpose(this, a, b); }
   permute(order: readonly number[]): Tensor { return sh.permute(this, order); }
   gather(axis: number, index: ArrayLike<number>): Tensor { return sh.gather(this, axis, index); }
+  squeeze(axis: number): Tensor { return sh.squeeze(this, axis); }
+  unsqueeze(axis: number): Tensor { return sh.unsqueeze(this, axis); }
 }
 
 /** Product of a shape's sizes (1 for a scalar). */
@@ -204,11 +150,6 @@ export function shapeSize(shape: Shape): number {
     n *= d;
   }
   return n;
-}
-
-/** Whether graph building is on (off inside `noGrad`). */
-export function isGradEnabled(): boolean {
-  return gradEnabled;
 }
 
 /** Runs `fn` without recording a graph: for acting, evaluation and target computations. */
@@ -330,20 +271,6 @@ export function randn(shape: Shape, rng: Rng, std = 1, requiresGrad = false): Te
   const d = new Float32Array(shapeSize(shape));
   for (let i = 0; i < d.length; i++) d[i] = rng.normal() * std;
   return new Tensor(d, shape, requiresGrad);
-}
-
-/** Uniform draws in [low, high) from `rng`. */
-export function rand(shape: Shape, rng: Rng, low = 0, high = 1, requiresGrad = false): Tensor {
-  const d = new Float32Array(shapeSize(shape));
-  for (let i = 0; i < d.length; i++) d[i] = rng.uniform(low, high);
-  return new Tensor(d, shape, requiresGrad);
-}
-
-/** 0, 1, …, n-1. */
-export function arange(n: number): Tensor {
-  const d = new Float32Array(n);
-  for (let i = 0; i < n; i++) d[i] = i;
-  return new Tensor(d, [n]);
 }
 
 /** A parameter: a leaf that requires grad. */

@@ -12,7 +12,7 @@
  */
 import { EnvError, describe } from '../core/errors.ts';
 import { Rng } from '../core/rng.ts';
-import { actionError, bareSpec, resetNeededError, seedEnv, type Env, type EnvMetadata, type EnvSpec, type ResetOptions, type ResetResult, type StepResult } from '../gym/env.ts';
+import { actionError, assertCanStep, bareSpec, seedEnv, type Env, type EpisodePhase, type EnvMetadata, type EnvSpec, type ResetOptions, type ResetResult, type StepResult } from '../gym/env.ts';
 import type { Scene } from '../gym/scene.ts';
 import { box, discrete, type BoxSpace, type DiscreteSpace } from '../gym/spaces.ts';
 import { IllegalActionError, type Game, type PlayerId } from './game.ts';
@@ -57,7 +57,7 @@ export class GameEnv<S> implements Env<Float32Array, number> {
   seat: PlayerId;
   private readonly agentPlays: AgentSeat;
   private episodes: number;
-  private phase: 'needs-reset' | 'running' | 'terminated';
+  private phase: EpisodePhase;
 
   constructor(game: Game<S>, opponent: Player<S>, opts: GameEnvOptions = {}) {
     this.game = game;
@@ -92,13 +92,14 @@ export class GameEnv<S> implements Env<Float32Array, number> {
 
   /** Plays the agent's move, then the opponent's replies until it is the agent's turn or the game ends. */
   step(action: number): StepResult<Float32Array> {
-    if (this.phase !== 'running' || this.state === null) throw resetNeededError(this.spec.id, this.actionSpace, action, this.phase === 'terminated' ? 'terminated' : 'before-reset');
+    assertCanStep(this, this.phase, action);
+    const state = this.state as S; // `running` implies reset() set a state
     if (typeof action !== 'number' || !Number.isInteger(action) || action < 0 || action >= this.game.numActions) throw actionError(this.spec.id, this.actionSpace, action);
     let next: S;
     try {
-      next = this.game.applyAction(this.state, action);
+      next = this.game.applyAction(state, action);
     } catch (err) {
-      if (err instanceof IllegalActionError) throw illegalMoveError(this.spec.id, this.game, this.state, action, err);
+      if (err instanceof IllegalActionError) throw illegalMoveError(this.spec.id, this.game, state, action, err);
       throw err;
     }
     const replies: number[] = [];

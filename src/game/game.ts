@@ -110,15 +110,6 @@ export function opponentOf(player: PlayerId): PlayerId {
   return player === 0 ? 1 : 0;
 }
 
-/** The indices of the ones in a mask, as an Int32Array. */
-export function actionsFromMask(mask: Uint8Array): Int32Array {
-  let n = 0;
-  for (let i = 0; i < mask.length; i++) n += mask[i];
-  const out = new Int32Array(n);
-  for (let i = 0, k = 0; i < mask.length; i++) if (mask[i] === 1) out[k++] = i;
-  return out;
-}
-
 /** Returns `[+1, −1]`, `[−1, +1]` or `[0, 0]` for winner 0, 1 or none (−1). */
 export function returnsForWinner(winner: -1 | PlayerId): readonly [number, number] {
   return winner === 0 ? WIN_0 : winner === 1 ? WIN_1 : DRAW;

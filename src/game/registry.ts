@@ -53,8 +53,3 @@ export function getGame(id: string, kwargs: Readonly<Record<string, unknown>> = 
   const reg = gameRegistration(id);
   return reg.factory({ ...reg.kwargs, ...kwargs });
 }
-
-/** Removes a game id (for tests). */
-export function unregisterGame(id: string): boolean {
-  return games.delete(id);
-}

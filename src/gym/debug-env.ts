@@ -35,7 +35,7 @@
  * - v0: initial version.
  */
 import { Rng } from '../core/rng.ts';
-import { actionError, bareSpec, parseKwargs, resetNeededError, seedEnv, type Env, type EnvSpec, type ResetOptions, type ResetResult, type StepResult } from './env.ts';
+import { actionError, assertCanStep, bareSpec, parseKwargs, seedEnv, type Env, type EpisodePhase, type EnvSpec, type ResetOptions, type ResetResult, type StepResult } from './env.ts';
 import type { Scene, Shape } from './scene.ts';
 import { box, discrete, type BoxSpace, type DiscreteSpace } from './spaces.ts';
 
@@ -70,7 +70,7 @@ export class DebugEnv implements Env<Float32Array, number> {
   private steps: number;
   private lifeSteps: number;
   private failing: boolean;
-  private running: boolean;
+  private phase: EpisodePhase;
 
   constructor(kwargs: Readonly<Record<string, unknown>> = {}, spec: EnvSpec = bareSpec('Debug/SlowEnv-v0')) {
     this.args = parseKwargs(spec.id, kwargs, DEBUG_ENV_DEFAULTS);
@@ -85,7 +85,7 @@ export class DebugEnv implements Env<Float32Array, number> {
     this.steps = 0;
     this.lifeSteps = 0;
     this.failing = false;
-    this.running = false;
+    this.phase = 'needs-reset';
   }
 
   /** Draws a start point and this episode's length. */
@@ -97,13 +97,13 @@ export class DebugEnv implements Env<Float32Array, number> {
     for (let i = 0; i < 4; i++) this.state[i] = this.rng.uniform(-0.5, 0.5);
     this.episodeLength = 10 + this.rng.int(51);
     this.steps = 0;
-    this.running = true;
+    this.phase = 'running';
     return { obs: new Float32Array(this.state), info: {} };
   }
 
   /** Drifts, burns `stepWork` iterations (and spins `stepCostUs`), and terminates at the episode's length. */
   step(action: number): StepResult<Float32Array> {
-    if (!this.running) throw resetNeededError(this.spec.id, this.actionSpace, action, this.steps === 0 ? 'before-reset' : 'terminated');
+    assertCanStep(this, this.phase, action);
     if (action !== 0 && action !== 1) throw actionError(this.spec.id, this.actionSpace, action);
     this.steps++;
     this.lifeSteps++;
@@ -123,7 +123,7 @@ export class DebugEnv implements Env<Float32Array, number> {
     const drift = action === 1 ? 0.05 : -0.05;
     for (let i = 0; i < 4; i++) this.state[i] = Math.min(1, Math.max(-1, this.state[i] + drift + this.rng.uniform(-0.01, 0.01)));
     const terminated = this.steps >= this.episodeLength;
-    if (terminated) this.running = false;
+    if (terminated) this.phase = 'terminated';
     return { obs: new Float32Array(this.state), reward: 1, terminated, truncated: false, info: {} };
   }
 

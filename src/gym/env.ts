@@ -1,5 +1,5 @@
 /**
- * The Env contract: Gymnasium 1.x meaning in TypeScript shape (see DESIGN.md, STYLE.md §4).
+ * The Env contract: Gymnasium 1.x meaning in TypeScript shape (see docs/ARCHITECTURE.md).
  *
  * `reset({ seed })` re-seeds the env's own `Rng`; `reset()` without a seed continues the stream. `step`
  * returns named fields so `terminated` (the MDP ended) and `truncated` (a time limit or other outside cut)
@@ -161,6 +161,21 @@ export function resetNeededError(envId: string, space: Space, action: unknown, r
       ? 'before reset()'
       : `after the episode ended (${reason} = true) without reset(); further steps are undefined in Gymnasium and an error here`;
   return new EnvError(envId, `step(${describe(action)}) called ${when}. Call reset() first (action space ${describeSpace(space)})`);
+}
+
+/**
+ * Where a base env is in its episode: `needs-reset` before the first `reset`, `running` while it may step,
+ * `terminated` after a terminal step until the next `reset`. (Truncation belongs to `timeLimit`, so a base
+ * env never sees it.) Every env keeps one field of this type and calls `assertCanStep` first in `step`.
+ */
+export type EpisodePhase = 'needs-reset' | 'running' | 'terminated';
+
+/**
+ * Throws the EnvError for `step(action)` unless the episode is `running`: before the first `reset`, or after
+ * termination without a new one. The message names the env id, the action, the action space and the fix.
+ */
+export function assertCanStep(env: { readonly spec: EnvSpec; readonly actionSpace: Space }, phase: EpisodePhase, action: unknown): void {
+  if (phase !== 'running') throw resetNeededError(env.spec.id, env.actionSpace, action, phase === 'terminated' ? 'terminated' : 'before-reset');
 }
 
 /**

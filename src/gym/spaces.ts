@@ -22,7 +22,6 @@ export {
   dict,
   tuple,
   validateSpace,
-  shapeSize,
   describeSpace,
   spacesEqual,
   assertNever,

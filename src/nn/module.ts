@@ -92,11 +92,6 @@ export function loadStateDict(m: Module, entries: ReadonlyMap<string, StateEntry
   }
 }
 
-/** Clears every parameter's gradient. */
-export function zeroGrad(m: Module): void {
-  for (const p of parameters(m)) p.grad = null;
-}
-
 /**
  * L2 norm of the gradient per layer (the module that owns the parameters), keyed by its dotted
  * name. These feed the vanishing-gradient view (`grads/<layer>` metrics).
@@ -112,9 +107,4 @@ export function gradNorms(m: Module): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [k, s] of sums) out[k] = Math.sqrt(s);
   return out;
-}
-
-/** Total number of trainable values. */
-export function countParameters(m: Module): number {
-  return parameters(m).reduce((s, p) => s + p.size, 0);
 }

@@ -7,7 +7,7 @@ import type { Rng } from '../core/rng.ts';
 import { sigmoid, tanh } from '../autograd/ops/activation.ts';
 import { add, mul, sub } from '../autograd/ops/elementwise.ts';
 import { linear } from '../autograd/ops/matmul.ts';
-import { concat, reshape, slice, stack } from '../autograd/ops/shape.ts';
+import { reshape, slice, stack } from '../autograd/ops/shape.ts';
 import { Tensor, parameter, zeros } from '../autograd/tensor.ts';
 import { ShapeError } from '../core/errors.ts';
 import { uniform } from './init.ts';
@@ -127,12 +127,4 @@ export class GRU extends Recurrent {
   constructor(inputSize: number, hiddenSize: number, rng: Rng, numLayers = 1) {
     super('gru', inputSize, hiddenSize, rng, numLayers);
   }
-}
-
-/** Concatenates states along the batch axis (for vectorised rollouts). */
-export function concatStates(states: readonly RecurrentState[]): RecurrentState {
-  return {
-    h: concat(states.map((s) => s.h), 1),
-    c: states[0].c !== null ? concat(states.map((s) => s.c as Tensor), 1) : null,
-  };
 }

@@ -48,7 +48,6 @@ function label(key: string): string {
 
 /** The chart grid. */
 export class MetricCharts {
-  private readonly host: HTMLElement;
   private readonly panels: Panel[];
   private xs: number[] = [];
   private readonly columns = new Map<string, Array<number | null>>();
@@ -63,7 +62,6 @@ export class MetricCharts {
   private colour = '#111827';
 
   constructor(host: HTMLElement) {
-    this.host = host;
     this.note = document.createElement('p');
     this.note.className = 'muted charts-note';
     this.note.textContent = 'The charts fill in as training runs: episodic return against the solved threshold, losses, entropy and KL, steps per second, and gradient norms per layer.';

@@ -95,12 +95,47 @@ const cases: Case[] = [
   ['klDiagGaussian', [[3, 2], [3, 2], [3, 2], [3, 2]], (m1, s1, m2, s2) => T.klDiagGaussian(m1, T.mul(s1, 0.3), m2, T.mul(s2, 0.3))],
   ['entropy', [[3, 4]], (a) => T.entropy(a)],
   ['gaussianLogProb', [[3, 2], [3, 2], [3, 2]], (x, m, s) => T.gaussianLogProb(x, m, T.mul(s, 0.3))],
+  // Tensor methods (one-line delegates), so a loss can be written as its formula
+  ['Tensor.square', [[3, 4]], (a) => a.square()],
+  ['Tensor.maximum broadcast', [[3, 4], [4]], (a, b) => a.maximum(b), awayFromZero],
+  ['Tensor.minimum', [[3, 4], [3, 4]], (a, b) => a.minimum(b), distinct],
+  ['Tensor.maximum scalar', [[3, 4]], (a) => a.maximum(0.05), awayFromZero],
+  ['Tensor.where', [[3, 4], [3, 4]], (a, b) => a.where(tensor([[1, 0, 1, 0], [0, 0, 1, 1], [1, 1, 1, 0]]), b)],
+  ['Tensor.where scalar other', [[3, 4]], (a) => a.where(tensor([1, 0, 1, 0]), -1)],
+  ['Tensor.clamp', [[3, 4]], (a) => a.clamp(-1, 1), (i) => [-1.7, -0.5, 0.3, 0.9, 1.6, -1.2][i % 6]],
+  ['Tensor.softplus', [[3, 4]], (a) => a.softplus()],
+  ['Tensor.logSoftmax', [[3, 4]], (a) => a.logSoftmax()],
+  ['Tensor.softmax axis 0', [[3, 4]], (a) => a.softmax(0)],
+  ['Tensor.squeeze', [[3, 1, 4]], (a) => a.squeeze(1)],
+  ['Tensor.unsqueeze', [[3, 4]], (a) => a.unsqueeze(0)],
+  ['PPO clipped objective as methods', [[6], [6]], (ratio, A) => ratio.mul(A).minimum(ratio.clamp(0.8, 1.2).mul(A)).mean().neg(), (i) => [0.5, 0.9, 1.1, 1.3, 0.7, 1.05][i % 6] + (i >= 6 ? 0.3 : 0)],
 ];
 
 describe('finite-difference gradient checks', () => {
   for (const [name, shapes, f, init] of cases) {
     it(name, () => gradCheck(name, shapes, f, { init }));
   }
+});
+
+describe('Tensor methods compute what the ops compute', () => {
+  const x = tensor([[-1.5, 0.2, 0.7], [2.0, -0.3, 1.1]]);
+  const y = tensor([0.1, 0.5, -2]);
+  const cond = tensor([[1, 0, 1], [0, 1, 0]]);
+  it.each([
+    ['square', x.square(), T.square(x)],
+    ['maximum', x.maximum(y), T.maximum(x, y)],
+    ['minimum', x.minimum(0), T.minimum(x, 0)],
+    ['where', x.where(cond, y), T.where(cond, x, y)],
+    ['clamp', x.clamp(-1, 1), T.clamp(x, -1, 1)],
+    ['softplus', x.softplus(), T.softplus(x)],
+    ['logSoftmax', x.logSoftmax(), T.logSoftmax(x, -1)],
+    ['softmax', x.softmax(0), T.softmax(x, 0)],
+    ['squeeze', x.unsqueeze(1).squeeze(1), x],
+    ['unsqueeze', x.unsqueeze(-1), T.unsqueeze(x, -1)],
+  ] as const)('%s', (_name, method, op) => {
+    expect(method.shape).toEqual(op.shape);
+    expect(Array.from(method.data)).toEqual(Array.from(op.data));
+  });
 });
 
 describe('graph mechanics', () => {

@@ -21,7 +21,6 @@ import {
   validateSpace,
   valuesEqual,
   type Space,
-  type SpaceValue,
 } from '../../src/gym/spaces.ts';
 
 // ── arbitrary spaces for property tests ──

@@ -1,10 +1,10 @@
 import { describe, it, expect } from 'vitest';
 import { Rng } from '../../src/core/rng.ts';
 import * as T from '../../src/autograd/index.ts';
-import { Tensor, tensor, randn, noGrad } from '../../src/autograd/index.ts';
+import { tensor, randn } from '../../src/autograd/index.ts';
 import {
   Linear, Embedding, Sequential, Activation, mlp, Conv2d, MaxPool2d, Flatten, Dropout, batchNorm1d, batchNorm2d, LayerNorm,
-  LSTM, GRU, Rbm, namedParameters, parameters, stateDict, loadStateDict, gradNorms, train, evalMode, orthogonal,
+  LSTM, GRU, Rbm, namedParameters, stateDict, loadStateDict, gradNorms, train, evalMode, orthogonal,
   kaimingNormal, xavierUniform, fans,
 } from '../../src/nn/index.ts';
 import { paramGradCheck } from '../autograd/grad-check.ts';

@@ -2,7 +2,8 @@
  * The activations of the deep-learning canon, each a primitive with its derivative beside it.
  */
 import { reluGradWasm, reluWasm, tanhGradWasm, tanhWasm } from '../kernels/wasm.ts';
-import { alloc, result, type Tensor } from '../tensor.ts';
+import { alloc } from '../alloc.ts';
+import { result, type Tensor } from '../tensor.ts';
 
 /** From this many elements on, tanh runs in wasm SIMD (the copies in and out cost less than the JS loop). */
 const WASM_TANH_MIN = 256;

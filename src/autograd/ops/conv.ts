@@ -4,7 +4,8 @@
  */
 import { ShapeError } from '../../core/errors.ts';
 import { col2im, gemm, im2col, type Conv2dGeometry } from '../kernels/index.ts';
-import { alloc, allocScratch, recordsGraph, release, result, type Tensor } from '../tensor.ts';
+import { alloc, allocScratch, release } from '../alloc.ts';
+import { recordsGraph, result, type Tensor } from '../tensor.ts';
 
 function geometry(op: string, x: Tensor, kh: number, kw: number, stride: number, padding: number): Conv2dGeometry {
   if (x.ndim !== 4) throw new ShapeError(op, `expected input [N, C, H, W], received [${x.shape.join(', ')}]`);

@@ -4,7 +4,8 @@
  */
 import { ShapeError } from '../../core/errors.ts';
 import { accumulate, broadcastMap, broadcastShapes } from '../broadcast.ts';
-import { alloc, asTensor, result, shapeSize, type Tensor, type TensorLike } from '../tensor.ts';
+import { alloc } from '../alloc.ts';
+import { asTensor, result, shapeSize, type Tensor, type TensorLike } from '../tensor.ts';
 
 type Prepared = { A: Tensor; B: Tensor; shape: number[]; ia: Int32Array | null; ib: Int32Array | null; n: number };
 

@@ -5,7 +5,8 @@
  */
 import { ShapeError } from '../../core/errors.ts';
 import { gemm } from '../kernels/index.ts';
-import { alloc, result, shapeSize, type Tensor } from '../tensor.ts';
+import { alloc } from '../alloc.ts';
+import { result, shapeSize, type Tensor } from '../tensor.ts';
 
 /**
  * a @ b for a: [..., m, k], b: [..., k, n]. Batch axes must be equal, or one side may be 2-D

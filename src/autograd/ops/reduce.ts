@@ -2,7 +2,8 @@
  * Reductions over axes (sum, mean, max, min), with keepdim. Sums accumulate in float64.
  */
 import { ShapeError } from '../../core/errors.ts';
-import { alloc, result, shapeSize, type Shape, type Tensor } from '../tensor.ts';
+import { alloc } from '../alloc.ts';
+import { result, shapeSize, type Shape, type Tensor } from '../tensor.ts';
 
 type Plan = { outShape: number[]; keptShape: number[]; outer: number; inner: number; reduced: number; map: Int32Array | null };
 

@@ -4,7 +4,8 @@
  */
 import { ShapeError, describe } from '../../core/errors.ts';
 import { broadcastMap, broadcastShapes } from '../broadcast.ts';
-import { alloc, result, shapeSize, type Shape, type Tensor } from '../tensor.ts';
+import { alloc } from '../alloc.ts';
+import { result, shapeSize, type Shape, type Tensor } from '../tensor.ts';
 
 function fmt(s: Shape): string {
   return `[${s.join(', ')}]`;

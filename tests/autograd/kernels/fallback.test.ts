@@ -1,8 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Rng } from '../../../src/core/rng.ts';
 
-const KERNELS = '../../../src/autograd/kernels/index.ts';
-
 function randomArray(rng: Rng, length: number): Float32Array {
   const x = new Float32Array(length);
   for (let i = 0; i < length; i++) x[i] = rng.uniform(-1, 1);
@@ -11,7 +9,7 @@ function randomArray(rng: Rng, length: number): Float32Array {
 
 /** Runs a 37×29×41 A·Bᵀ product through `gemm` and returns the worst error against gemmRef. */
 async function worstGemmError(): Promise<number> {
-  const { gemm, gemmRef } = await import(KERNELS);
+  const { gemm, gemmRef } = await import('../../../src/autograd/kernels/index.ts');
   const rng = new Rng(7);
   const a = randomArray(rng, 37 * 41);
   const b = randomArray(rng, 29 * 41);
@@ -37,7 +35,7 @@ describe('kernel loading fallbacks', () => {
       KERNELS_WASM_BASE64: 'AGFzbQEAAAABAA==', // not a valid module: the validate() check fails
       KERNELS_WASM_SOURCE_SHA256: '',
     }));
-    const { kernelInfo, gemmSimd, im2col, convOutputSize } = await import(KERNELS);
+    const { kernelInfo, gemmSimd, im2col, convOutputSize } = await import('../../../src/autograd/kernels/index.ts');
     expect(kernelInfo.backend).toBe('js');
     expect(kernelInfo.reason).toMatch(/not supported/);
     expect(await worstGemmError()).toBeLessThan(1e-5);
@@ -65,7 +63,7 @@ describe('kernel loading fallbacks', () => {
         }
       },
     });
-    const { kernelInfo, kernelsReady } = await import(KERNELS);
+    const { kernelInfo, kernelsReady } = await import('../../../src/autograd/kernels/index.ts');
     expect(kernelInfo.backend).toBe('js');
     expect(await worstGemmError()).toBeLessThan(1e-5);
     await kernelsReady;

@@ -144,17 +144,26 @@ describe('MountainCarContinuous-v0', () => {
     const rng = new Rng(8);
     env.reset({ seed: 2 });
     let ref = Array.from(env.state);
-    let fresh = true;
     for (let t = 0; t < 999; t++) {
       const a = Math.fround(rng.uniform(-1, 1));
       const r = env.step(Float32Array.of(a));
-      // After the first step the state is float32 and NumPy computes 3·x in float32.
-      const next = referenceStep(ref, a * 0.0015, fresh ? 3 * ref[0] : Math.fround(3 * ref[0]));
-      ref = next.map(Math.fround);
-      fresh = false;
+      // The step runs in float64 (NumPy 1.x promotes float32 · int to float64); only the stored state is float32.
+      ref = referenceStep(ref, a * 0.0015).map(Math.fround);
       expect(Array.from(env.state)).toEqual(ref);
       if (r.terminated) break;
     }
+  });
+
+  it('computes cos(3·x) in float64 from a float32 state, as Gymnasium with NumPy 1.24 does', () => {
+    // At this float32 position, rounding 3·x to float32 before the cosine moves the new velocity by one
+    // float32 ulp. Expected values: Gymnasium's Continuous_MountainCarEnv.step run under NumPy 1.24.2.
+    const env = new MountainCarContinuous();
+    env.reset();
+    env.step(Float32Array.of(0)); // the state is float32 from here on, as in Gymnasium
+    env.state.set([Math.fround(-0.99990999698638916), Math.fround(0.01)]);
+    env.step(Float32Array.of(0));
+    expect(env.state[1]).toBe(0.01247488521039486);
+    expect(env.state[0]).toBe(-0.9874351024627686);
   });
 
   it('terminates at 0.45 with +100 − 0.1·a²', () => {

@@ -12,7 +12,7 @@ function referenceStep([th, w]: readonly number[], u: number, g = 10): { next: n
   let a = th % (2 * Math.PI);
   if (a >= Math.PI) a -= 2 * Math.PI;
   if (a < -Math.PI) a += 2 * Math.PI;
-  const reward = -(a * a + 0.1 * w * w + 0.001 * Math.fround(u * u));
+  const reward = -(a * a + 0.1 * w * w + 0.001 * (u * u));
   const nw = Math.max(-8, Math.min(8, w + (1.5 * g * Math.sin(th) + 3 * u) * 0.05));
   return { next: [th + nw * 0.05, nw], reward };
 }
@@ -24,6 +24,15 @@ describe('Pendulum-v1', () => {
     expect(Array.from(env.actionSpace.high)).toEqual([2]);
     const made = make('Pendulum-v1');
     expect([made.spec.maxEpisodeSteps, made.spec.rewardThreshold]).toEqual([200, null]);
+  });
+
+  it('squares the float32 torque in float64, as Gymnasium with NumPy 1.24 does', () => {
+    // NumPy 1.x promotes float32 ** int to float64; rounding u² to float32 first moves the reward by 3e-11.
+    // Expected value: Gymnasium's PendulumEnv cost `0.001 * (u**2)` run under NumPy 1.24.2.
+    const env = new Pendulum();
+    env.reset();
+    env.state.set([0, 0]);
+    expect(env.step(Float32Array.of(1.2345678)).reward).toBe(-0.001524157557540562);
   });
 
   it('takes hand-computed steps', () => {

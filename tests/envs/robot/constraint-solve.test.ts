@@ -1,23 +1,21 @@
 /**
- * The allocation-free constraint solver (envs/robot/constraint-solve.ts) must be matter-js's own, bit for bit:
- * it replaces `Matter.Constraint.solve` for the whole process. Checked on random constraints of every kind
- * matter allows (rigid or soft, damped, with a static body or a world point) and on walker rollouts.
+ * The allocation-free constraint solver (envs/robot/constraint-solve.ts) must be matter-js's own, bit for bit.
+ * Checked on random constraints of every kind matter allows (rigid or soft, damped, with a static body or a
+ * world point) and on walker rollouts. It is installed per engine: importing the robot envs leaves matter-js
+ * as it ships, and an engine made by other code keeps matter's solver even while robot envs step.
  */
 import fc from 'fast-check';
 import Matter from 'matter-js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import '../../../envs/index.ts';
-import { matterConstraintSolve, solveConstraint } from '../../../envs/robot/constraint-solve.ts';
+import { hasConstraintSolve, matterConstraintSolve, solveConstraint } from '../../../envs/robot/constraint-solve.ts';
+import { createEngine, stepEngine } from '../../../envs/robot/world.ts';
 import { Rng } from '../../../src/core/rng.ts';
 import type { Env } from '../../../src/gym/env.ts';
 import { make } from '../../../src/gym/registry.ts';
 
 type SolveFn = (constraint: Matter.Constraint, timeScale: number) => void;
 const Constraint = Matter.Constraint as typeof Matter.Constraint & { solve: SolveFn };
-
-afterEach(() => {
-  Constraint.solve = solveConstraint;
-});
 
 /** Every number `solve` may change, as raw float64 bits (so -0 and NaN count). */
 function state(constraint: Matter.Constraint, bodies: Matter.Body[]): string[] {
@@ -74,11 +72,42 @@ function build(k: Case): { constraint: Matter.Constraint; bodies: Matter.Body[] 
   return { constraint, bodies };
 }
 
-describe('allocation-free Constraint.solve, empty broadphase', () => {
-  it('is installed in place of matter-js’s own', () => {
-    expect(Constraint.solve).toBe(solveConstraint);
+/** The `Constraint.solve` in place during each of the engine's updates (seen from its beforeUpdate event). */
+function solversDuringUpdates(engine: Matter.Engine, update: () => void): SolveFn[] {
+  const seen: SolveFn[] = [];
+  Matter.Events.on(engine, 'beforeUpdate', () => seen.push(Constraint.solve));
+  update();
+  update();
+  return seen;
+}
+
+describe('the solver is installed per engine, not at import', () => {
+  it('importing the robot envs leaves matter-js’s solver in place', () => {
     expect(matterConstraintSolve).not.toBe(solveConstraint);
+    expect(Constraint.solve).toBe(matterConstraintSolve);
   });
+
+  it('a robot engine is patched for its own updates only', () => {
+    const engine = createEngine();
+    expect(hasConstraintSolve(engine)).toBe(true);
+    expect(solversDuringUpdates(engine, () => stepEngine(engine))).toEqual([solveConstraint, solveConstraint]);
+    expect(Constraint.solve).toBe(matterConstraintSolve);
+  });
+
+  it('a plain matter engine made after the robot envs stepped is untouched', () => {
+    const walker = make<Float32Array, Float32Array>('AmpFootWalker-v0');
+    walker.reset({ seed: 1 });
+    walker.step(new Float32Array(8));
+    const plain = Matter.Engine.create();
+    expect(hasConstraintSolve(plain)).toBe(false);
+    expect(solversDuringUpdates(plain, () => Matter.Engine.update(plain, 1000 / 60))).toEqual([matterConstraintSolve, matterConstraintSolve]);
+    walker.step(new Float32Array(8)); // interleaved with a robot env
+    expect(solversDuringUpdates(plain, () => stepEngine(plain))).toEqual([matterConstraintSolve, matterConstraintSolve]);
+    walker.close();
+  });
+});
+
+describe('allocation-free Constraint.solve, empty broadphase', () => {
 
   it('changes every number exactly as matter-js’s solve does, on random constraints', () => {
     fc.assert(
@@ -113,10 +142,11 @@ describe('allocation-free Constraint.solve, empty broadphase', () => {
       return out;
     };
     const ours = rollout();
-    // matter-js as it ships: its own solver, and its broadphase fed every body (addToWorld leaves it empty).
-    Constraint.solve = matterConstraintSolve;
+    // matter-js as it ships: its own solver (put back in place inside the robot engine's update), and its
+    // broadphase fed every body (addToWorld leaves it empty).
     const stockUpdate = Matter.Engine.update;
     Matter.Engine.update = (engine, delta) => {
+      Constraint.solve = matterConstraintSolve;
       if (engine.detector.bodies.length === 0) Matter.Detector.setBodies(engine.detector, Matter.Composite.allBodies(engine.world));
       return stockUpdate(engine, delta);
     };

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { jointMotorTorque } from '../../../envs/robot/actuators.ts';
 import { AmpFootWalker } from '../../../envs/robot/amp-foot-walker.ts';
 import { MAX_JOINT_TORQUE } from '../../../envs/robot/common.ts';
-import { BODY_COUNT } from '../../../envs/robot/sim.ts';
+import { BODY_COUNT } from '../../../envs/robot/walker.ts';
 import { SUBSTEPS } from '../../../envs/robot/world.ts';
 import { Rng } from '../../../src/core/rng.ts';
 

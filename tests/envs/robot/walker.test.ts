@@ -9,7 +9,7 @@ import { FALL_REWARD, MIN_HULL_HEIGHT } from '../../../envs/robot/common.ts';
 import { bodyY } from '../../../envs/robot/world.ts';
 import { AmpFootProsthesis } from '../../../envs/robot/amp-foot-prosthesis.ts';
 import { LIDAR_RANGE } from '../../../envs/robot/sim.ts';
-import { FINISH_X, START_PAD_M, START_X, flatTerrain, raycastTerrain, roughTerrain, terrainHeight } from '../../../envs/robot/world.ts';
+import { FINISH_X, START_PAD_M, START_X, flatTerrain, raycastTerrain, roughTerrain, terrainHeight } from '../../../envs/robot/terrain.ts';
 import { ConfigError, EnvError } from '../../../src/core/errors.ts';
 import { Rng } from '../../../src/core/rng.ts';
 import { checkEnv, formatReport } from '../../../src/gym/check-env.ts';
