@@ -17,8 +17,11 @@ const config: KnipConfig = {
     // which imports node-worker-main.ts by URL after registering tsx.
     'src/gym/vector/node-worker-entry.mjs',
     'src/gym/vector/node-worker-main.ts',
-    // The browser's training worker: `new Worker(new URL('./worker.ts', import.meta.url))`.
+    // The browser's workers: `new Worker(new URL('./worker.ts', import.meta.url))` and the same for the view
+    // worker and the env workers the training worker starts.
     'src/web/worker.ts',
+    'src/web/view-worker.ts',
+    'src/web/vector-worker.ts',
     // Scripts run by npm scripts or by hand with tsx (benchmarks, kernel build, zoo tools, docs screenshots).
     'bench/*.ts',
     'scripts/*.{ts,mjs}',
@@ -49,8 +52,6 @@ const config: KnipConfig = {
     // src/autograd/functional.ts: `gaussianEntropy` is unused because agents/common/action-head.ts computes
     // the same entropy inline; the agents should call it.
     'src/autograd/functional.ts': ['exports'],
-    // src/web/persist.ts: `clearCheckpoint` is unused.
-    'src/web/persist.ts': ['exports'],
     // src/gym/wrappers/index.ts: the wrappers' barrel is imported by nothing.
     'src/gym/wrappers/index.ts': ['files'],
   },

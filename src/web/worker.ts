@@ -19,7 +19,7 @@
  */
 import '../../envs/index.ts';
 import { getAgent } from '../../agents/index.ts';
-import type { CheckpointPayload, Policy, TrainRun } from '../../agents/common/agent.ts';
+import type { CheckpointPayload, TrainRun } from '../../agents/common/agent.ts';
 import { readCheckpointMeta } from '../../agents/common/checkpoint.ts';
 import { resolveConfig } from '../../agents/common/config.ts';
 import type { Metrics } from '../core/metrics.ts';
