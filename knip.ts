@@ -25,7 +25,6 @@ const config: KnipConfig = {
     // Scripts run by npm scripts or by hand with tsx (benchmarks, kernel build, zoo tools, docs screenshots).
     'bench/*.ts',
     'scripts/*.{ts,mjs}',
-    'tests/e2e/bench.ts',
     'tests/e2e/screenshots.ts',
   ],
   project: ['src/**/*.ts', 'envs/**/*.ts', 'agents/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.{ts,mjs}', 'tests/**/*.ts', 'bin/**/*.js', '*.ts'],

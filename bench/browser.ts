@@ -7,6 +7,8 @@
  *   load hits both alike): CartPole-v1 with its tuned config (no workers) and AmpFootWalker-v0 with its tuned
  *   config on 2 env workers. Both sides report the agent's own `charts/SPS` of their last row. Prints each
  *   round, the median ratio and its spread (min–max).
+ * - `view [--seconds 120]`: at "fast" on CartPole-v1, page frames and scenes drawn per second, and the page's JS
+ *   heap (after a forced GC) after a warm-up and after `--seconds` of training (a leak shows as growth).
  * - `walker [--seeds 1,2,3] [--minutes 20]`: trains AmpFootWalker-v0 in the page ("fast", auto env workers,
  *   the tuned config) from pressing Start, watching the page's own view: the minute at which a view episode
  *   first carries the hull 20 m from its start (the robot falls: the episode ends), per seed.
@@ -123,18 +125,46 @@ async function walker(browser: Browser, url: string, seed: number, minutes: numb
   return { minute: null, best, steps };
 }
 
+async function view(browser: Browser, url: string, seconds: number): Promise<void> {
+  const { page } = await openSandbox(browser, url);
+  await setUp(page, 'CartPole-v1', 'ppo', { totalTimesteps: '100000000' }, 'fast');
+  await page.click('#start-btn');
+  await page.waitForTimeout(10_000); // warm-up: charts, pixi objects, JIT
+  const used = (): Promise<number> => page.evaluate(() => {
+    (window as unknown as { gc(): void }).gc();
+    return (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize / 2 ** 20;
+  });
+  // a string, not a function: tsx would wrap inner named functions in a helper the page lacks
+  const fps = (await page.evaluate(`(async () => {
+    const d = window.dojo;
+    let n = 0;
+    const count = () => { n++; requestAnimationFrame(count); };
+    requestAnimationFrame(count);
+    const f0 = d.state().framesDrawn;
+    await new Promise((res) => setTimeout(res, 10000));
+    return { raf: n / 10, drawn: (d.state().framesDrawn - f0) / 10 };
+  })()`)) as { raf: number; drawn: number };
+  console.log(`fps while training at "fast": ${fps.raf.toFixed(1)} page frames/s, ${fps.drawn.toFixed(1)} scenes drawn/s (CartPole renderFps 50)`);
+  const startMb = await used();
+  await page.waitForTimeout(seconds * 1000);
+  const endMb = await used();
+  console.log(`page heap over ${seconds} s of training at "fast" (${(await rows(page)).length} iterations): ${startMb.toFixed(1)} MB → ${endMb.toFixed(1)} MB`);
+  await page.context().close();
+}
+
 function flag(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
 }
 
 const mode = process.argv[2] ?? 'throughput';
-if (mode !== 'throughput' && mode !== 'walker') throw new Error(`bench/browser.ts: mode must be "throughput" or "walker", received ${mode}`);
+if (mode !== 'throughput' && mode !== 'walker' && mode !== 'view') throw new Error(`bench/browser.ts: mode must be "throughput", "view" or "walker", received ${mode}`);
 const site = await serveSite(root);
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'], headless: true });
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--js-flags=--expose-gc'], headless: true });
 try {
   console.log(`browser bench · ${mode} · commit ${commitId()} · ${machine()}`);
   if (mode === 'throughput') await throughput(browser, site.url, Number(flag('rounds', '3')));
+  else if (mode === 'view') await view(browser, site.url, Number(flag('seconds', '120')));
   else {
     const minutes = Number(flag('minutes', '20'));
     for (const seed of flag('seeds', '1,2,3').split(',').map(Number)) {

@@ -1,7 +1,7 @@
 /**
  * The model zoo: every `zoo/<env-id>.<algo>.safetensors` in the repo, bundled by vite as a URL
  * (`?url`), so a checkpoint added to zoo/ appears in the page with no code change. The file name
- * (DESIGN.md: `<env-id>.<algo>.safetensors`) only labels the entry; loading reads the env id and the
+ * (`<env-id>.<algo>.safetensors`, docs/ARCHITECTURE.md) only labels the entry; loading reads the env id and the
  * algorithm from the checkpoint's own metadata.
  */
 
