@@ -90,7 +90,6 @@ function openRun(run: RunEntry): void {
   loadBytes(run.checkpoint.slice(0), `${run.envId}.${run.algo}.step-${run.rows[run.rows.length - 1]?.global_step ?? 0}.safetensors`, 'run', { rows: run.rows.slice(), runId: run.id, step: run.checkpointStep });
 }
 
-
 // ── worker messages ──
 
 function onMessage(msg: FromWorker): void {
@@ -100,7 +99,7 @@ function onMessage(msg: FromWorker): void {
       return;
     case 'configured': {
       if (msg.runId !== state.runId) return;
-      const continued = state.loadedName !== null && pendingRows !== null ? pendingRows : [];
+      const continued = msg.resumed && pendingRows !== null ? pendingRows : [];
       pendingRows = null;
       Object.assign(state, { runState: 'live', trainSeconds: 0, rows: continued, totalTimesteps: msg.totalTimesteps, loadedName: null, openedRunId: null, lastAutosaveAt: performance.now(), startStep: msg.globalStep, progress: null });
       charts.reset(envInfo(msg.envId)?.rewardThreshold ?? null);

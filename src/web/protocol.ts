@@ -191,8 +191,8 @@ export interface Histogram {
 /** Training worker → page. */
 export type FromWorker =
   | { readonly type: 'catalog'; readonly catalog: Catalog }
-  /** A run was built; `globalStep` is where it starts (0, or the step of the checkpoint it continues). */
-  | { readonly type: 'configured'; readonly runId: number; readonly envId: string; readonly algo: string; readonly config: Readonly<Record<string, unknown>>; readonly envKwargs: Readonly<Record<string, unknown>>; readonly totalTimesteps: number; readonly renderFps: number; readonly globalStep: number }
+  /** A run was built; `globalStep` is where it starts (0, or the step of the checkpoint it continues, when `resumed`). */
+  | { readonly type: 'configured'; readonly runId: number; readonly resumed: boolean; readonly envId: string; readonly algo: string; readonly config: Readonly<Record<string, unknown>>; readonly envKwargs: Readonly<Record<string, unknown>>; readonly totalTimesteps: number; readonly renderFps: number; readonly globalStep: number }
   | { readonly type: 'idled'; readonly envId: string; readonly renderFps: number }
   /** `runId` echoes the configure request, so a reply that lands after a reset is recognised as stale. */
   | { readonly type: 'iteration'; readonly runId: number; readonly row: Metrics | null; readonly done: boolean; readonly seconds: number; readonly globalStep: number }

@@ -136,7 +136,7 @@ async function configure(runId: number, envId: string, algo: string, overrides: 
   session = { runId, envId, algo: agent.name, config: config as Record<string, unknown>, run, iterator: run.iterations, finished: false, envKwargs: kwargs, rolloutSteps: rolloutSteps(config as Record<string, unknown>) };
   loaded = null;
   showRun(true);
-  post({ type: 'configured', runId, envId, algo: agent.name, config, envKwargs: kwargs, totalTimesteps: run.totalTimesteps, renderFps: renderFps(envId), globalStep: run.globalStep() });
+  post({ type: 'configured', runId, resumed: resume !== undefined, envId, algo: agent.name, config, envKwargs: kwargs, totalTimesteps: run.totalTimesteps, renderFps: renderFps(envId), globalStep: run.globalStep() });
 }
 
 /** One iteration of the run; posts its row (and the run's weights to the view, at most once a second). */
