@@ -3,7 +3,7 @@
  * `npm run build` writes the static site to dist/, `npm run preview` serves that build.
  *
  * The training worker is an ES module worker (src/web/worker.ts). Checkpoints in zoo/ and the tuned
- * configs in bench/configs are bundled through import.meta.glob, so new files appear on their own.
+ * configs in agents/configs are bundled through import.meta.glob, so new files appear on their own.
  */
 import { defineConfig } from 'vite';
 

@@ -14,7 +14,7 @@
  * game's own measure (score difference, length, pipes, share caught) from the last `info` of each
  * evaluation episode.
  *
- * Configs live in bench/configs/<algo>-<env>.json (or <row name>.json). Runs go one at a time (2-core machines).
+ * Configs live in agents/configs/<algo>-<env>.json (or <row name>.json). Runs go one at a time (2-core machines).
  * Writes bench/LEARNING.md.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -125,7 +125,7 @@ function watched(ctx: RunContext, onEpisodes: (eps: Episode[], steps: number) =>
 /** Trains one seed of one row and scores it. */
 export async function runSeed(row: Row, seed: number, overrides: Record<string, unknown> = {}, saveDir: string | null = null): Promise<SeedResult> {
   const agent = getAgent(row.algo);
-  const file = join(here, 'configs', `${rowName(row)}.json`);
+  const file = join(here, '..', 'agents', 'configs', `${rowName(row)}.json`);
   const fromFile = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
   // the row's budget, or a smaller one the config was tuned for ("within 100k" is met by a 50k run)
   const budget = typeof fromFile.totalTimesteps === 'number' && fromFile.totalTimesteps < row.steps ? fromFile.totalTimesteps : row.steps;
@@ -187,7 +187,7 @@ async function main(): Promise<void> {
     'Score: mean return (or the row\'s metric) of 100 (or the row\'s count of) deterministic evaluation episodes of the',
     'final policy, per seed. "Last-20" is the step and wall-clock time at which the mean return of the last 20 training',
     'episodes first reached the env\'s threshold (or the return level that matches the row\'s target).',
-    'Configs: bench/configs/<algo>-<env>.json.',
+    'Configs: agents/configs/<algo>-<env>.json.',
     '',
     '| algo | env | target | mean of seeds | seeds ≥ target | per seed | wall clock (s) | last-20 threshold (steps/time) | SB3 zoo |',
     '|---|---|---|---|---|---|---|---|---|',

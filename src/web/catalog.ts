@@ -18,8 +18,8 @@ import { listEnvs, make } from '../gym/registry.ts';
 import { describeSpace } from '../gym/spaces.ts';
 import type { AgentInfo, Catalog, Category, EnvInfo } from './protocol.ts';
 
-/** Tuned configs shipped in bench/configs (`<algo>-<envId>.json`), bundled by vite. */
-const PRESET_FILES = import.meta.glob<Record<string, unknown>>('../../bench/configs/*.json', { eager: true, import: 'default' });
+/** Tuned configs shipped in agents/configs (`<algo>-<envId>.json`), bundled by vite. */
+const PRESET_FILES = import.meta.glob<Record<string, unknown>>('../../agents/configs/*.json', { eager: true, import: 'default' });
 
 /** The browser's RunContext for `envId`: every copy in this (worker) thread, as `dojo train` without `--workers`. */
 export function browserRunContext(envId: string, opts: { resume?: CheckpointPayload; kwargs?: Readonly<Record<string, unknown>> } = {}): RunContext {

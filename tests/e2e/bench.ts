@@ -1,6 +1,6 @@
 /**
  * Browser performance, a script and not a test (STYLE.md §11): `npx tsx tests/e2e/bench.ts [heapSeconds]`
- * after `npm run build`. Prints, for PPO on CartPole-v1 with the tuned config (bench/configs):
+ * after `npm run build`. Prints, for PPO on CartPole-v1 with the tuned config (agents/configs):
  *
  * - fps: page frames per second (requestAnimationFrame) and scenes drawn per second, at "fast" speed
  *   while training (the view plays the env at its renderFps, 50 for CartPole);
@@ -25,7 +25,7 @@ import { CHROMIUM, openSandbox, setUp } from './browser.ts';
 import { serveSite } from './server.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const tuned = JSON.parse(readFileSync(`${root}/bench/configs/ppo-CartPole-v1.json`, 'utf8')) as Record<string, unknown>;
+const tuned = JSON.parse(readFileSync(`${root}/agents/configs/ppo-CartPole-v1.json`, 'utf8')) as Record<string, unknown>;
 const STEPS = 40_960; // 160 iterations of 8 × 32
 const heapSeconds = Number(process.argv[2] ?? 120);
 
@@ -52,7 +52,7 @@ async function nodeThroughput(): Promise<number> {
 function cliThroughput(): number {
   const out = mkdtempSync(join(tmpdir(), 'dojo-bench-'));
   try {
-    execFileSync(process.execPath, ['bin/dojo.js', 'train', '--env', 'CartPole-v1', '--algo', 'ppo', '--config', 'bench/configs/ppo-CartPole-v1.json', '--total-timesteps', String(STEPS), '--quiet', '--out', out], { cwd: root, stdio: 'pipe' });
+    execFileSync(process.execPath, ['bin/dojo.js', 'train', '--env', 'CartPole-v1', '--algo', 'ppo', '--config', 'agents/configs/ppo-CartPole-v1.json', '--total-timesteps', String(STEPS), '--quiet', '--out', out], { cwd: root, stdio: 'pipe' });
     const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n');
     return (JSON.parse(lines[lines.length - 1]) as Row)['charts/SPS'];
   } finally {
