@@ -17,7 +17,7 @@
  * Configs live in agents/configs/<algo>-<env>.json (or <row name>.json). Runs go one at a time (2-core machines).
  * Writes bench/LEARNING.md.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getAgent } from '../agents/index.ts';
@@ -28,6 +28,7 @@ import { runContext, writeCheckpoint } from '../src/cli/run-context.ts';
 import { evaluatePolicy } from '../src/cli/eval.ts';
 import { spec as envSpec } from '../src/gym/registry.ts';
 import type { Info } from '../src/gym/env.ts';
+import { readPreset } from '../src/cli/presets.ts';
 import { commitId, machine } from './common.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -125,8 +126,7 @@ function watched(ctx: RunContext, onEpisodes: (eps: Episode[], steps: number) =>
 /** Trains one seed of one row and scores it. */
 export async function runSeed(row: Row, seed: number, overrides: Record<string, unknown> = {}, saveDir: string | null = null): Promise<SeedResult> {
   const agent = getAgent(row.algo);
-  const file = join(here, '..', 'agents', 'configs', `${rowName(row)}.json`);
-  const fromFile = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+  const fromFile = readPreset(rowName(row))?.values ?? {};
   // the row's budget, or a smaller one the config was tuned for ("within 100k" is met by a 50k run)
   const budget = typeof fromFile.totalTimesteps === 'number' && fromFile.totalTimesteps < row.steps ? fromFile.totalTimesteps : row.steps;
   const cfg = resolveConfig(agent.name, agent.spec, { ...fromFile, totalTimesteps: budget, ...overrides, seed });
