@@ -1,26 +1,7 @@
 /**
- * Shared bench plumbing: the commit and machine every result is printed with, and a timer that
- * reports medians.
+ * Shared bench plumbing: a timer that reports medians. The commit and machine every result is printed
+ * with come from src/cli/provenance.ts.
  */
-import { execSync } from 'node:child_process';
-import os from 'node:os';
-
-/** The short commit hash, with "+dirty" when the tree has uncommitted changes. */
-export function commitId(): string {
-  try {
-    const hash = execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-    const dirty = execSync('git status --porcelain --untracked-files=no', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-    return dirty.length > 0 ? `${hash}+dirty` : hash;
-  } catch {
-    return 'unknown';
-  }
-}
-
-/** CPU model, core count, memory and Node version. */
-export function machine(): string {
-  const cpus = os.cpus();
-  return `${cpus[0]?.model ?? 'unknown cpu'} x${cpus.length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`;
-}
 
 /**
  * Median wall time in ms of one call of `fn`. Warms up for `warmupMs` (so the JIT has compiled the hot

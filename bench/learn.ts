@@ -29,7 +29,7 @@ import { evaluatePolicy } from '../src/cli/eval.ts';
 import { spec as envSpec } from '../src/gym/registry.ts';
 import type { Info } from '../src/gym/env.ts';
 import { readPreset } from '../src/cli/presets.ts';
-import { commitId, machine } from './common.ts';
+import { commitId, machine } from '../src/cli/provenance.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 

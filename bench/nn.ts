@@ -17,7 +17,8 @@ import { mse, noGrad, randn } from '../src/autograd/index.ts';
 import { gemm } from '../src/autograd/kernels/index.ts';
 import { Activation, Conv2d, Flatten, Linear, Sequential, mlp, parameters } from '../src/nn/index.ts';
 import { Adam } from '../src/optim/index.ts';
-import { commitId, machine, medianMs } from './common.ts';
+import { commitId, machine } from '../src/cli/provenance.ts';
+import { medianMs } from './common.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
