@@ -82,7 +82,7 @@ describe('dojo train / eval', () => {
 
   it('resumes a run from a checkpoint into the same metrics as the uninterrupted run', () => {
     const whole = join(dir, 'r1');
-    const base = ['--env', 'CartPole-v1', '--algo', 'ppo', '--total-timesteps', '3072', '--checkpoint-frequency', '2', '--quiet'];
+    const base = ['--env', 'CartPole-v1', '--algo', 'ppo', '--no-preset', '--total-timesteps', '3072', '--checkpoint-frequency', '2', '--quiet'];
     expect(dojo('train', ...base, '--out', whole).code).toBe(0);
     const resumed = join(dir, 'r2');
     const r = dojo('train', '--resume', join(whole, 'checkpoints', 'step-1024.safetensors'), '--out', resumed, '--quiet');
