@@ -15,9 +15,10 @@
  * evaluation episode.
  *
  * Configs live in agents/configs/<algo>-<env>.json (or <row name>.json). Runs go one at a time (2-core machines).
- * Writes bench/LEARNING.md.
+ * A full run rewrites only its own section of bench/LEARNING.md (between LEARN_BEGIN and LEARN_END) and
+ * keeps the hand-assembled sections; a run with `--only` writes bench/LEARNING.partial.md.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getAgent } from '../agents/index.ts';
@@ -169,6 +170,25 @@ function fmtRow(row: Row, results: SeedResult[]): string {
   return `| ${row.algo.toUpperCase()} | ${env} | ${target} | ${mean.toFixed(digits)} | ${passed}/${results.length} | ${seeds} | ${wall} | ${solved} | ${row.zoo ?? ''} |`;
 }
 
+/** The markers around the section of bench/LEARNING.md that a full run rewrites. */
+export const LEARN_BEGIN = '<!-- bench:learn begin: written by `npm run bench:learn`; edits here are overwritten -->';
+export const LEARN_END = '<!-- bench:learn end -->';
+
+/**
+ * `doc` with its bench:learn section replaced by `section`; without markers yet, the section goes in
+ * before the first `## ` heading (after the introduction), or at the end. Everything else stays as it was.
+ */
+export function replaceLearnSection(doc: string, section: string): string {
+  const block = `${LEARN_BEGIN}\n${section.trim()}\n${LEARN_END}`;
+  const begin = doc.indexOf(LEARN_BEGIN);
+  const end = doc.indexOf(LEARN_END);
+  if (begin >= 0 && end > begin) return doc.slice(0, begin) + block + doc.slice(end + LEARN_END.length);
+  if (begin >= 0 || end >= 0) throw new Error(`bench learn: bench/LEARNING.md has ${begin >= 0 ? 'the begin marker without the end marker after it' : 'the end marker without the begin marker'}; expected both, in order: ${LEARN_BEGIN} … ${LEARN_END}`);
+  const heading = doc.search(/^## /m);
+  if (heading < 0) return `${doc.trimEnd()}\n\n${block}\n`;
+  return `${doc.slice(0, heading)}${block}\n\n${doc.slice(heading)}`;
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const onlyIdx = args.indexOf('--only');
@@ -181,9 +201,9 @@ async function main(): Promise<void> {
   const lines: string[] = [];
   const rows = only === null ? ROWS : [...ROWS, ...ARCADE_ROWS, ...BOARD_ROWS].filter((r) => only.has(rowName(r)));
   const header = [
-    '# Learning results',
+    only === null ? `## Latest full run (${new Date().toISOString().slice(0, 10)})` : '# Learning results (partial run)',
     '',
-    `Written by \`npm run bench:learn\` at commit ${commitId()} on ${machine()}.`,
+    `Written by \`npm run bench:learn${only === null ? '' : ` -- --only ${[...only].join(',')}`}\` at commit ${commitId()} on ${machine()}.`,
     'Score: mean return (or the row\'s metric) of 100 (or the row\'s count of) deterministic evaluation episodes of the',
     'final policy, per seed. "Last-20" is the step and wall-clock time at which the mean return of the last 20 training',
     'episodes first reached the env\'s threshold (or the return level that matches the row\'s target).',
@@ -194,7 +214,10 @@ async function main(): Promise<void> {
   ];
   // written after every row, so a long run leaves its finished rows behind
   const save = (): void => {
-    if (write) writeFileSync(join(here, only === null ? 'LEARNING.md' : 'LEARNING.partial.md'), [...header, ...lines, ''].join('\n'));
+    if (!write) return;
+    const table = [...header, ...lines, ''].join('\n');
+    if (only !== null) writeFileSync(join(here, 'LEARNING.partial.md'), table);
+    else writeFileSync(join(here, 'LEARNING.md'), replaceLearnSection(readFileSync(join(here, 'LEARNING.md'), 'utf8'), table));
   };
   for (const row of rows) {
     const results: SeedResult[] = [];
