@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
+import type { CheckpointPayload, TrainRun } from '../../agents/common/agent.ts';
 
 /** The package root: the git checkout whose commit is reported. */
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -32,4 +33,29 @@ export function commitId(): string {
 export function machine(): string {
   const cpus = os.cpus();
   return `${cpus[0]?.model ?? 'unknown cpu'} x${cpus.length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`;
+}
+
+/**
+ * `run` with every checkpoint's metadata extended by `provenance` (`commit`, `preset`), so a file says
+ * which code and which starting config produced it; all else delegates to `run`.
+ */
+export function withProvenance(run: TrainRun, provenance: Readonly<Record<string, string>>): TrainRun {
+  return {
+    get iterations() {
+      return run.iterations;
+    },
+    get policy() {
+      return run.policy;
+    },
+    get totalTimesteps() {
+      return run.totalTimesteps;
+    },
+    globalStep: () => run.globalStep(),
+    checkpointDue: () => run.checkpointDue(),
+    checkpoint: (): CheckpointPayload => {
+      const payload = run.checkpoint();
+      return { tensors: payload.tensors, metadata: { ...payload.metadata, ...provenance } };
+    },
+    close: () => run.close(),
+  };
 }

@@ -23,6 +23,7 @@ import { parseKwargsFlag, readCheckpoint, runContext, writeCheckpoint } from './
 import { writeFileAtomic } from '../nn/safetensors-node.ts';
 import { evaluateCheckpoint } from './eval.ts';
 import { startingConfig } from './presets.ts';
+import { commitId, withProvenance } from './provenance.ts';
 
 /** Options the train command knows besides config fields. */
 type TrainFlags = { preset?: boolean; env?: string; envKwargs?: string; algo?: string; config?: string; out?: string; resume?: string; workers?: string; quiet?: boolean; evalEpisodes?: string; evalSeed?: string };
@@ -137,7 +138,7 @@ export async function train(flags: TrainFlags, rest: readonly string[]): Promise
     for (const [k, v] of Object.entries(cfg)) process.stdout.write(`  ${toKebab(k).padEnd(24)} ${JSON.stringify(v)}\n`);
   }
 
-  const run = agent.createRun(cfg, ctx);
+  const run = withProvenance(agent.createRun(cfg, ctx), { commit: commitId(), preset: start.preset?.file ?? '' });
   const metricsFd = openSync(join(out, 'metrics.jsonl'), resume !== undefined ? 'a' : 'w');
   const bar = new SingleBar({
     format: '{bar} {percentage}% | {value}/{total} steps | {sps} steps/s | return {ret} | ETA {eta_formatted}',

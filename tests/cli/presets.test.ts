@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { AGENTS, getAgent } from '../../agents/index.ts';
 import { resolveConfig } from '../../agents/common/config.ts';
 import { registeredIds } from '../../src/gym/registry.ts';
+import { readSafetensorsFile } from '../../src/nn/safetensors-node.ts';
+import { commitId } from '../../src/cli/provenance.ts';
 import { PRESETS_DIR, presetName, readPreset, startingConfig } from '../../src/cli/presets.ts';
 import '../../envs/index.ts';
 
@@ -69,12 +71,19 @@ describe('presets', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('starts from preset agents/configs/ppo-CartPole-v1.json');
     expect(configOf(a)).toMatchObject({ numEnvs: 8, numSteps: 32, learningRate: 0.001, updateEpochs: 14, totalTimesteps: 256 });
+    // the checkpoint says which code and which preset produced it, beside the resolved config
+    const meta = readSafetensorsFile(join(a, 'final.safetensors')).metadata;
+    expect(meta.preset).toBe('agents/configs/ppo-CartPole-v1.json');
+    expect(meta.commit).toBe(commitId());
+    expect(meta.commit).toMatch(/^[0-9a-f]{7,}(\+dirty)?$/);
+    expect(JSON.parse(meta.config)).toEqual(Object.fromEntries(Object.entries(configOf(a)).filter(([k]) => !['env', 'env_kwargs', 'algo'].includes(k))));
 
     const b = join(dir, 'plain');
     const p = dojo('train', '--env', 'CartPole-v1', '--algo', 'ppo', '--no-preset', '--total-timesteps', '512', '--out', b);
     expect(p.code, p.stderr).toBe(0);
     expect(p.stdout).toContain('starts from ppo\'s defaults (--no-preset)');
     expect(configOf(b)).toMatchObject({ numEnvs: 4, numSteps: 128, learningRate: 0.00025, updateEpochs: 4 });
+    expect(readSafetensorsFile(join(b, 'final.safetensors')).metadata.preset).toBe('');
 
     const file = join(dir, 'mine.json');
     writeFileSync(file, JSON.stringify({ numSteps: 16, learningRate: 0.002 }));
