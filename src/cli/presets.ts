@@ -60,3 +60,13 @@ export function startingConfig(algo: string, envId: string, envKwargs: Readonly<
   if (preset === null) return { preset: null, source: `${algo}'s defaults (no preset agents/configs/${name}.json)` };
   return { preset, source: `preset ${preset.file}` };
 }
+
+/**
+ * A run's config fields, lowest precedence first: the checkpoint's (on resume), the preset, the
+ * `--config` file, the flags. `dojo train` and the zoo's recipe check both layer through here.
+ */
+export function layerConfig(
+  checkpoint: Readonly<Record<string, unknown>>, start: StartingConfig, file: Readonly<Record<string, unknown>>, flags: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  return { ...checkpoint, ...start.preset?.values, ...file, ...flags };
+}

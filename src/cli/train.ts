@@ -22,7 +22,7 @@ import type { CheckpointPayload } from '../../agents/common/agent.ts';
 import { parseKwargsFlag, readCheckpoint, runContext, writeCheckpoint } from './run-context.ts';
 import { writeFileAtomic } from '../nn/safetensors-node.ts';
 import { evaluateCheckpoint } from './eval.ts';
-import { startingConfig } from './presets.ts';
+import { layerConfig, startingConfig } from './presets.ts';
 import { commitId, withProvenance } from './provenance.ts';
 
 /** Options the train command knows besides config fields. */
@@ -113,7 +113,7 @@ export async function train(flags: TrainFlags, rest: readonly string[]): Promise
   const agent = getAgent(algoName);
   const fromFile = flags.config !== undefined ? loadJson(flags.config) : {};
   const start = startingConfig(agent.name, envId, envKwargs, { usePreset: flags.preset !== false, resumed: resume !== undefined });
-  const cfg = resolveConfig(agent.name, agent.spec, { ...base, ...start.preset?.values, ...fromFile, ...parseConfigFlags(agent.name, agent.spec, rest) });
+  const cfg = resolveConfig(agent.name, agent.spec, layerConfig(base, start, fromFile, parseConfigFlags(agent.name, agent.spec, rest)));
   const workers = flags.workers !== undefined ? Number(flags.workers) : 0;
   if (!Number.isInteger(workers) || workers < 0) throw new ConfigError(`train: --workers expects a non-negative integer, received ${JSON.stringify(flags.workers)}`);
   const evalEpisodes = flags.evalEpisodes !== undefined ? Number(flags.evalEpisodes) : 0;
