@@ -52,14 +52,14 @@ const WARMUP_CHUNK_MS = 500;
 const WARMUP_MAX_MS = 20_000;
 
 /** One measurement. */
-export interface EnvBenchRow {
+interface EnvBenchRow {
   readonly id: string;
   readonly mode: 'single' | 'vector' | 'workers';
   readonly steps_per_s: number;
 }
 
 /** Options of `runEnvBench`. */
-export interface EnvBenchOptions {
+interface EnvBenchOptions {
   readonly json?: boolean;
   /** Measuring time per env and mode, after the warm-up. */
   readonly seconds?: number;
@@ -169,7 +169,7 @@ function formatRate(x: number): string {
 }
 
 /** Runs the benchmark and prints a table (or JSON). Returns the rows. */
-export async function runEnvBench(opts: EnvBenchOptions = {}): Promise<EnvBenchRow[]> {
+async function runEnvBench(opts: EnvBenchOptions = {}): Promise<EnvBenchRow[]> {
   const seconds = opts.seconds ?? 0.4;
   const ids = registeredIds().filter((id) => opts.only === undefined || opts.only.includes(id));
   const rows: EnvBenchRow[] = [];
