@@ -107,9 +107,12 @@ export function configDrift(saved: Readonly<Record<string, unknown>>, resolved: 
 /** Problems with an entry's provenance and recipe (empty when the recipe reproduces the file's config). */
 export function checkRecipe(entry: ZooEntry, readme: string): string[] {
   const problems: string[] = [];
-  if (!readme.includes(`\`${entry.file}\``)) problems.push(`zoo/README.md does not list ${entry.file}`);
-  if (!readme.includes(`\`${entry.command}\``)) problems.push(`zoo/README.md does not give the command \`${entry.command}\``);
-  if (!readme.includes(entry.commit)) problems.push(`zoo/README.md does not name the commit ${entry.commit}`);
+  const row = readme.split('\n').find((line) => line.startsWith(`| \`${entry.file}\` |`));
+  if (row === undefined) problems.push(`zoo/README.md has no table row for ${entry.file}`);
+  else {
+    if (!row.includes(`\`${entry.command}\``)) problems.push(`zoo/README.md's row for ${entry.file} does not give the command \`${entry.command}\``);
+    if (!row.includes(`| ${entry.commit} |`)) problems.push(`zoo/README.md's row for ${entry.file} does not give the commit ${entry.commit}`);
+  }
   const payload = readCheckpoint(join(ZOO, entry.file));
   const meta = readCheckpointMeta(payload);
   const saved = payload.metadata.commit;

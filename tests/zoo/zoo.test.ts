@@ -36,6 +36,14 @@ describe('zoo', () => {
     expect(configDrift(withoutNumEnvs, cartPole.config, cartPole.spec)).toContain('numEnvs: the file predates this field, the recipe sets 8 instead of its default 4');
   });
 
+  it('reads the command and commit from the file\'s own README row', () => {
+    const entry = readZoo()[0];
+    const elsewhere = readme.split('\n').filter((line) => !line.startsWith(`| \`${entry.file}\` |`)).join('\n') + `\n\`${entry.command}\` ${entry.commit}\n`;
+    expect(checkRecipe(entry, elsewhere)).toEqual([`zoo/README.md has no table row for ${entry.file}`]);
+    const stale = readme.replace(`| ${entry.commit} |`, '| 0000000 |');
+    expect(checkRecipe(entry, stale)).toEqual([`zoo/README.md's row for ${entry.file} does not give the commit ${entry.commit}`]);
+  });
+
   it('splits a recipe into words as a shell would, single quotes grouping', () => {
     expect(shellWords('dojo train --env-kwargs \'{"obs":"pixels", "frameStack":1}\' --seed 1')).toEqual(['dojo', 'train', '--env-kwargs', '{"obs":"pixels", "frameStack":1}', '--seed', '1']);
   });
