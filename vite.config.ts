@@ -4,7 +4,7 @@
  *
  * The training and view workers are ES module workers (src/web/worker.ts, view-worker.ts), and the
  * training worker starts env workers of its own (vector-worker.ts). Checkpoints in zoo/ and the tuned
- * configs in bench/configs are bundled through import.meta.glob, so new files appear on their own.
+ * configs in agents/configs are bundled through import.meta.glob, so new files appear on their own.
  */
 import { defineConfig } from 'vite';
 

@@ -16,7 +16,7 @@
  *   log σ initialised at 0) actions; optional observation normalisation saved in checkpoints;
  * - envs re-seed at checkpoint boundaries, so a run resumed there repeats the uninterrupted one.
  *
- * Expected: CartPole-v1 with bench/configs/a2c-CartPole-v1.json (the SB3 zoo's n_envs 8,
+ * Expected: CartPole-v1 with agents/configs/a2c-CartPole-v1.json (the SB3 zoo's n_envs 8,
  * ent_coef 0, 5e5 steps, defaults otherwise) reaches a mean deterministic evaluation return ≥ 475
  * over 100 episodes; measured 500 ± 0 for seeds 1–3 in 15–30 s of wall clock on a shared 2-core
  * machine (the last 20 training episodes first averaged ≥ 475 at 40k–104k steps).

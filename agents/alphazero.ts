@@ -20,7 +20,7 @@
  * `global_step` counts self-play games. The policy plays with MCTS over the best network; as an env
  * policy it recovers the game state from the observations it is shown (`locateState`).
  *
- * Expected: TicTacToe-v0 with bench/configs/alphazero-TicTacToe-v0.json in about 30 s: never loses to
+ * Expected: TicTacToe-v0 with agents/configs/alphazero-TicTacToe-v0.json in about 30 s: never loses to
  * minimax:9 and, playing with `trapMargin` (see `trapMove`), beats a random opponent in 95.56% of games,
  * the best possible without risking a loss (bench/LEARNING.md; the defaults are a 10-second run that is
  * not as robust across seeds).

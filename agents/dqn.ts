@@ -34,7 +34,7 @@
  * `learningStarts` transitions) before it updates again, so it is not bit-identical to an
  * uninterrupted run.
  *
- * Expected (bench/configs/dqn-<env>.json; mean of 100 deterministic evaluation episodes of the final
+ * Expected (agents/configs/dqn-<env>.json; mean of 100 deterministic evaluation episodes of the final
  * policy, seeds 1–5 unless noted):
  * - CartPole-v1, Double + dueling + 3-step, [128, 128], 50k steps: 500 on all five seeds;
  * - Acrobot-v1, plain DQN, [64, 64], 100k steps: about −83 to −88 (seeds 1–3);

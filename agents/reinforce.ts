@@ -20,7 +20,7 @@
  * discrete (with masks), MultiDiscrete and Box (diagonal Gaussian) actions; observation normalisation.
  *
  * Every iteration starts from a reset seeded by the iteration number, so any iteration boundary is
- * resumable. Expected: CartPole-v1 with bench/configs/reinforce-CartPole-v1.json (8 episodes per
+ * resumable. Expected: CartPole-v1 with agents/configs/reinforce-CartPole-v1.json (8 episodes per
  * update, policy learning rate 3e-3, 200k steps) gives a mean deterministic evaluation return of
  * 500 ± 0 over 100 episodes for seeds 1–3, in 11–13 s of wall clock on a shared 2-core machine.
  */

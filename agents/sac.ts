@@ -34,8 +34,8 @@
  *   current policy before it trains again, so it does not repeat an uninterrupted run bit for bit.
  *
  * Expected (mean return over 100 deterministic episodes of the final policy, seeds 1–3): Pendulum-v1
- * with bench/configs/sac-Pendulum-v1.json ≈ −155 after 20k steps (target ≥ −200; SB3 RL Zoo −157);
- * MountainCarContinuous-v0 with bench/configs/sac-MountainCarContinuous-v0.json ≈ 96 after 50k
+ * with agents/configs/sac-Pendulum-v1.json ≈ −155 after 20k steps (target ≥ −200; SB3 RL Zoo −157);
+ * MountainCarContinuous-v0 with agents/configs/sac-MountainCarContinuous-v0.json ≈ 96 after 50k
  * steps (target ≥ 90; SB3 RL Zoo 94.7). See bench/LEARNING.md.
  */
 import { Rng } from '../src/core/rng.ts';

@@ -24,7 +24,7 @@
  *   again, so it does not repeat an uninterrupted run bit for bit.
  *
  * Expected (mean return over 100 deterministic episodes of the final policy, seeds 1–3): Pendulum-v1
- * with bench/configs/td3-Pendulum-v1.json ≈ −160 after 20k steps (target ≥ −200; SB3 RL Zoo −152).
+ * with agents/configs/td3-Pendulum-v1.json ≈ −160 after 20k steps (target ≥ −200; SB3 RL Zoo −152).
  * See bench/LEARNING.md.
  */
 import { Rng } from '../src/core/rng.ts';

@@ -1,12 +1,12 @@
 /**
  * Arcade throughput: steps/s of each arcade env as `make(id, { kwargs: { obs } })` gives it (time limit and
- * passive checker included), with random actions and resets, in both observation modes. `bench/envs.ts`
+ * passive checker included), with random actions and resets, in both observation modes. `dojo bench envs`
  * measures registered ids with their default kwargs only, so the pixels mode needs this script. Targets
  * (issue 7): features ≥ 1M steps/s for Catch and Snake and ≥ 300k for the others; pixels (84×84 grayscale,
  * frame skip, sticky actions and a 4-frame stack, rasterizer included) ≥ 10k steps/s.
  *
  * Each (env, mode) runs in its own child process, so the JIT sees one game (as in training), and reports the
- * best of a few short runs, like bench/envs.ts. `--breakdown` adds where a pixel step's time goes per frame:
+ * best of a few short runs after the same warm-up, like `dojo bench envs` (src/cli/bench-envs.ts). `--breakdown` adds where a pixel step's time goes per frame:
  * the game's tick, building the Scene, the arcade rasterizer, and the generic `rasterizeGray` for comparison.
  *
  *   npx tsx bench/arcade.ts [--json] [--seconds 0.4] [--only Catch-v0,Pong-v0] [--breakdown]
@@ -19,7 +19,8 @@ import { FrameRasterizer } from '../envs/arcade/pixels.ts';
 import { make } from '../src/gym/registry.ts';
 import { rasterizeGray } from '../src/gym/raster.ts';
 import { sample } from '../src/gym/spaces.ts';
-import { commitId, machine } from './common.ts';
+import { warmUp } from '../src/cli/bench-envs.ts';
+import { commitId, machine } from '../src/cli/provenance.ts';
 
 /** The arcade ids and their features-mode targets (steps/s). */
 export const ARCADE_TARGETS: Readonly<Record<string, { features: number; pixels: number }>> = {
@@ -41,8 +42,8 @@ export interface ArcadeBenchRow {
 
 const REPEATS = 6;
 
-/** Steps/s of one env in one mode (best of REPEATS runs after a warm-up). */
-function benchOne(id: string, mode: Mode, seconds: number): number {
+/** Steps/s of one env in one mode (best of REPEATS runs after the warm-up of `dojo bench envs`). */
+async function benchOne(id: string, mode: Mode, seconds: number): Promise<number> {
   const env = make<unknown, unknown>(id, { kwargs: { obs: mode } });
   env.reset({ seed: 0 });
   const run = (budgetMs: number): number => {
@@ -59,7 +60,7 @@ function benchOne(id: string, mode: Mode, seconds: number): number {
     }
     return (steps * 1000) / (now - start);
   };
-  run(seconds * 250);
+  await warmUp(run);
   let best = 0;
   for (let i = 0; i < REPEATS; i++) best = Math.max(best, run((seconds * 1000) / REPEATS));
   env.close();
@@ -156,7 +157,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   const child = at('--child');
   if (child !== undefined) {
     const mode = at('--mode') === 'pixels' ? 'pixels' : 'features';
-    process.stdout.write(`${benchOne(child, mode, seconds)}\n`);
+    process.stdout.write(`${await benchOne(child, mode, seconds)}\n`);
     process.exit(0);
   }
   runArcadeBench({ json: args.includes('--json'), seconds, only: at('--only')?.split(','), breakdown: args.includes('--breakdown') });

@@ -14,7 +14,7 @@ import { AGENTS } from '../agents/index.ts';
 import { resolveConfig } from '../agents/common/config.ts';
 import { runContext } from '../src/cli/run-context.ts';
 import { listEnvs, make } from '../src/gym/registry.ts';
-import { commitId, machine } from './common.ts';
+import { commitId, machine } from '../src/cli/provenance.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 /** Wall-clock target of a default run in the page. */
@@ -25,14 +25,7 @@ const BROWSER_FACTOR = 0.7;
 const MEASURE_SECONDS = Number(process.argv[2] ?? 3);
 
 function presetKeys(): Set<string> {
-  for (const dir of ['agents/configs', 'bench/configs']) {
-    try {
-      return new Set(readdirSync(`${root}/${dir}`).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')));
-    } catch {
-      // try the next folder
-    }
-  }
-  return new Set();
+  return new Set(readdirSync(`${root}/agents/configs`).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')));
 }
 
 /** Steps per second of the algorithm's defaults on `envId`, once learning has started. */

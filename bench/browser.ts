@@ -16,14 +16,15 @@
  * Prints the commit and machine with every result, for bench/RESULTS.md.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM, openSandbox, setUp } from '../tests/e2e/browser.ts';
 import { serveSite } from '../tests/e2e/server.ts';
-import { commitId, machine } from './common.ts';
+import { commitId, machine } from '../src/cli/provenance.ts';
+import { median } from './common.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 type Row = Record<string, number>;
@@ -42,15 +43,9 @@ const CASES: readonly Case[] = [
 ];
 
 function presetPath(name: string): string {
-  for (const dir of ['agents/configs', 'bench/configs']) {
-    try {
-      readFileSync(join(root, dir, `${name}.json`));
-      return `${dir}/${name}.json`;
-    } catch {
-      // not in this folder
-    }
-  }
-  throw new Error(`bench/browser.ts: no preset ${name}.json in agents/configs or bench/configs`);
+  const path = `agents/configs/${name}.json`;
+  if (!existsSync(join(root, path))) throw new Error(`bench/browser.ts: no preset ${path}`);
+  return path;
 }
 
 const rows = (page: Page): Promise<Row[]> => page.evaluate(() => (window as unknown as { dojo: { rows(): Row[] } }).dojo.rows());
@@ -79,11 +74,6 @@ function cliSps(c: Case): number {
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 async function throughput(browser: Browser, url: string, rounds: number): Promise<void> {

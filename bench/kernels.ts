@@ -14,7 +14,7 @@ import {
   col2im, convOutputSize, gemm, gemmJs, gemmRef, im2col, kernelInfo,
 } from '../src/autograd/kernels/index.ts';
 import type { Conv2dGeometry, GemmFn } from '../src/autograd/kernels/index.ts';
-import { commitId, machine } from './common.ts';
+import { commitId, machine } from '../src/cli/provenance.ts';
 
 const quick = process.argv.includes('--quick');
 const rng = new Rng(1);

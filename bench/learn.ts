@@ -14,10 +14,11 @@
  * game's own measure (score difference, length, pipes, share caught) from the last `info` of each
  * evaluation episode.
  *
- * Configs live in bench/configs/<algo>-<env>.json (or <row name>.json). Runs go one at a time (2-core machines).
- * Writes bench/LEARNING.md.
+ * Configs live in agents/configs/<algo>-<env>.json (or <row name>.json). Runs go one at a time (2-core machines).
+ * A full run rewrites only its own section of bench/LEARNING.md (between LEARN_BEGIN and LEARN_END) and
+ * keeps the hand-assembled sections; a run with `--only` writes bench/LEARNING.partial.md.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getAgent } from '../agents/index.ts';
@@ -28,7 +29,8 @@ import { runContext, writeCheckpoint } from '../src/cli/run-context.ts';
 import { evaluatePolicy } from '../src/cli/eval.ts';
 import { spec as envSpec } from '../src/gym/registry.ts';
 import type { Info } from '../src/gym/env.ts';
-import { commitId, machine } from './common.ts';
+import { readPreset } from '../src/cli/presets.ts';
+import { commitId, machine } from '../src/cli/provenance.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -125,8 +127,7 @@ function watched(ctx: RunContext, onEpisodes: (eps: Episode[], steps: number) =>
 /** Trains one seed of one row and scores it. */
 export async function runSeed(row: Row, seed: number, overrides: Record<string, unknown> = {}, saveDir: string | null = null): Promise<SeedResult> {
   const agent = getAgent(row.algo);
-  const file = join(here, 'configs', `${rowName(row)}.json`);
-  const fromFile = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+  const fromFile = readPreset(rowName(row))?.values ?? {};
   // the row's budget, or a smaller one the config was tuned for ("within 100k" is met by a 50k run)
   const budget = typeof fromFile.totalTimesteps === 'number' && fromFile.totalTimesteps < row.steps ? fromFile.totalTimesteps : row.steps;
   const cfg = resolveConfig(agent.name, agent.spec, { ...fromFile, totalTimesteps: budget, ...overrides, seed });
@@ -169,6 +170,25 @@ function fmtRow(row: Row, results: SeedResult[]): string {
   return `| ${row.algo.toUpperCase()} | ${env} | ${target} | ${mean.toFixed(digits)} | ${passed}/${results.length} | ${seeds} | ${wall} | ${solved} | ${row.zoo ?? ''} |`;
 }
 
+/** The markers around the section of bench/LEARNING.md that a full run rewrites. */
+export const LEARN_BEGIN = '<!-- bench:learn begin: written by `npm run bench:learn`; edits here are overwritten -->';
+export const LEARN_END = '<!-- bench:learn end -->';
+
+/**
+ * `doc` with its bench:learn section replaced by `section`; without markers yet, the section goes in
+ * before the first `## ` heading (after the introduction), or at the end. Everything else stays as it was.
+ */
+export function replaceLearnSection(doc: string, section: string): string {
+  const block = `${LEARN_BEGIN}\n${section.trim()}\n${LEARN_END}`;
+  const begin = doc.indexOf(LEARN_BEGIN);
+  const end = doc.indexOf(LEARN_END);
+  if (begin >= 0 && end > begin) return doc.slice(0, begin) + block + doc.slice(end + LEARN_END.length);
+  if (begin >= 0 || end >= 0) throw new Error(`bench learn: bench/LEARNING.md has ${begin >= 0 ? 'the begin marker without the end marker after it' : 'the end marker without the begin marker'}; expected both, in order: ${LEARN_BEGIN} … ${LEARN_END}`);
+  const heading = doc.search(/^## /m);
+  if (heading < 0) return `${doc.trimEnd()}\n\n${block}\n`;
+  return `${doc.slice(0, heading)}${block}\n\n${doc.slice(heading)}`;
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const onlyIdx = args.indexOf('--only');
@@ -181,20 +201,23 @@ async function main(): Promise<void> {
   const lines: string[] = [];
   const rows = only === null ? ROWS : [...ROWS, ...ARCADE_ROWS, ...BOARD_ROWS].filter((r) => only.has(rowName(r)));
   const header = [
-    '# Learning results',
+    only === null ? `## Latest full run (${new Date().toISOString().slice(0, 10)})` : '# Learning results (partial run)',
     '',
-    `Written by \`npm run bench:learn\` at commit ${commitId()} on ${machine()}.`,
+    `Written by \`npm run bench:learn${only === null ? '' : ` -- --only ${[...only].join(',')}`}\` at commit ${commitId()} on ${machine()}.`,
     'Score: mean return (or the row\'s metric) of 100 (or the row\'s count of) deterministic evaluation episodes of the',
     'final policy, per seed. "Last-20" is the step and wall-clock time at which the mean return of the last 20 training',
     'episodes first reached the env\'s threshold (or the return level that matches the row\'s target).',
-    'Configs: bench/configs/<algo>-<env>.json.',
+    'Configs: agents/configs/<algo>-<env>.json.',
     '',
     '| algo | env | target | mean of seeds | seeds ≥ target | per seed | wall clock (s) | last-20 threshold (steps/time) | SB3 zoo |',
     '|---|---|---|---|---|---|---|---|---|',
   ];
   // written after every row, so a long run leaves its finished rows behind
   const save = (): void => {
-    if (write) writeFileSync(join(here, only === null ? 'LEARNING.md' : 'LEARNING.partial.md'), [...header, ...lines, ''].join('\n'));
+    if (!write) return;
+    const table = [...header, ...lines, ''].join('\n');
+    if (only !== null) writeFileSync(join(here, 'LEARNING.partial.md'), table);
+    else writeFileSync(join(here, 'LEARNING.md'), replaceLearnSection(readFileSync(join(here, 'LEARNING.md'), 'utf8'), table));
   };
   for (const row of rows) {
     const results: SeedResult[] = [];

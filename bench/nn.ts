@@ -1,8 +1,10 @@
 /**
  * The deep-learning core against TensorFlow.js (CPU and WASM backends) in the same process, and
- * against PyTorch (one thread) when /usr/bin/python3 can import torch. Prints medians and ratios.
+ * against PyTorch (one thread) when /usr/bin/python3 can import torch. Ours and each TF.js backend
+ * alternate in rounds (bench/common.ts `interleavedMs`), so a busy machine slows both alike; each ratio is
+ * the median over the rounds, printed with its min–max. Torch runs in its own process first.
  *
- *   npm run bench:nn [-- --json] [-- --quick] [-- --only mlp_ppo_b64,matmul_256]
+ *   npm run bench:nn [-- --json] [-- --quick] [-- --only mlp_ppo_b64,matmul_256] [-- --rounds 8]
  *
  * `--quick` skips the TF.js CPU CNN step, which takes minutes.
  */
@@ -17,7 +19,8 @@ import { mse, noGrad, randn } from '../src/autograd/index.ts';
 import { gemm } from '../src/autograd/kernels/index.ts';
 import { Activation, Conv2d, Flatten, Linear, Sequential, mlp, parameters } from '../src/nn/index.ts';
 import { Adam } from '../src/optim/index.ts';
-import { commitId, machine, medianMs } from './common.ts';
+import { commitId, machine } from '../src/cli/provenance.ts';
+import { interleavedMs, median, medianMs } from './common.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -25,6 +28,10 @@ const json = args.includes('--json');
 const quick = args.includes('--quick');
 const onlyArg = args.indexOf('--only');
 const only = onlyArg >= 0 ? new Set(args[onlyArg + 1].split(',')) : null;
+const roundsArg = args.indexOf('--rounds');
+/** Interleaved rounds per peer. */
+const rounds = roundsArg >= 0 ? Number(args[roundsArg + 1]) : 8;
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`bench nn: --rounds expects a positive integer, received ${JSON.stringify(args[roundsArg + 1])}`);
 
 type Workload = {
   name: string;
@@ -156,18 +163,38 @@ const workloads: Workload[] = [
   })),
 ];
 
-type Row = { name: string; ours_ms: number; tfjs_cpu_ms: number | null; tfjs_wasm_ms: number | null; torch_ms: number | null; speedup: number | null; speedup_vs_torch: number | null };
+/** A peer timed against ours: its median ms per call, and peer/ours over the interleaved rounds. */
+type PeerTiming = { ms: number; ratio: number; ratio_min: number; ratio_max: number; rounds: number };
 
-async function timeTfjs(w: Workload, backend: 'cpu' | 'wasm'): Promise<number | null> {
+type Row = {
+  name: string; ours_ms: number; tfjs_cpu: PeerTiming | null; tfjs_wasm: PeerTiming | null; torch_ms: number | null;
+  /** Median over rounds of (faster TF.js backend / ours), and its min and max over the rounds. */
+  speedup: number | null; speedup_min: number | null; speedup_max: number | null;
+  /** Torch runs in its own process, before ours: not interleaved. */
+  speedup_vs_torch: number | null;
+};
+
+/**
+ * One TF.js backend against ours, alternating in rounds (`interleavedMs`); `oursMs` collects our round
+ * times. TF.js CPU's CNN step takes most of a minute: it is timed once, between two timings of ours.
+ */
+async function timeTfjs(w: Workload, backend: 'cpu' | 'wasm', ours: () => void, oursMs: number[]): Promise<PeerTiming | null> {
   await tf.setBackend(backend);
   await tf.ready();
   try {
     const fn = w.tfjs();
     if (backend === 'cpu' && w.slowCpu) {
       if (quick) return null;
-      return await medianMs(fn, { once: true });
+      const before = await medianMs(ours, { budgetMs: 1000, minSamples: 3 });
+      const t = await medianMs(fn, { once: true });
+      const after = await medianMs(ours, { budgetMs: 1000, minSamples: 3 });
+      oursMs.push(before, after);
+      return { ms: t, ratio: t / median([before, after]), ratio_min: t / Math.max(before, after), ratio_max: t / Math.min(before, after), rounds: 1 };
     }
-    return await medianMs(fn, { budgetMs: 1500 });
+    const slow = w.name.startsWith('cnn');
+    const r = await interleavedMs(ours, fn, { rounds, roundBudgetMs: slow ? 1000 : 250 });
+    oursMs.push(...r.ours);
+    return { ms: median(r.peer), ratio: median(r.ratios), ratio_min: Math.min(...r.ratios), ratio_max: Math.max(...r.ratios), rounds };
   } catch (err) {
     if (!json) console.error(`  tfjs-${backend} cannot run ${w.name}: ${(err as Error).message.split('\n')[0]}`);
     return null;
@@ -196,23 +223,26 @@ async function main(): Promise<void> {
   const torch = torchTimes(selected.map((w) => w.name));
   const rows: Row[] = [];
   if (!json) console.log(`commit ${commitId()} · ${machine()}`);
+  if (!json) console.log(`ours and each TF.js backend alternate in ${rounds} rounds; ratios are peer/ours: the median [min–max over rounds]`);
   for (const w of selected) {
-    const ours = await medianMs(w.ours(), { budgetMs: w.name.startsWith('cnn') ? 8000 : 2000, minSamples: w.name.startsWith('cnn') ? 3 : 5 });
-    const cpu = await timeTfjs(w, 'cpu');
-    const wasm = await timeTfjs(w, 'wasm');
-    const tfBest = [cpu, wasm].filter((t): t is number => t !== null);
+    const ours = w.ours();
+    const oursMs: number[] = [];
+    const cpu = await timeTfjs(w, 'cpu', ours, oursMs);
+    const wasm = await timeTfjs(w, 'wasm', ours, oursMs);
+    const oursMedian = oursMs.length > 0 ? median(oursMs) : await medianMs(ours);
+    const best = [cpu, wasm].filter((p): p is PeerTiming => p !== null).sort((a, b) => a.ms - b.ms)[0];
     const t = torch[w.name] ?? null;
     const row: Row = {
-      name: w.name, ours_ms: ours, tfjs_cpu_ms: cpu, tfjs_wasm_ms: wasm, torch_ms: t,
-      speedup: tfBest.length > 0 ? Math.min(...tfBest) / ours : null,
-      speedup_vs_torch: t !== null ? t / ours : null,
+      name: w.name, ours_ms: oursMedian, tfjs_cpu: cpu, tfjs_wasm: wasm, torch_ms: t,
+      speedup: best?.ratio ?? null, speedup_min: best?.ratio_min ?? null, speedup_max: best?.ratio_max ?? null,
+      speedup_vs_torch: t !== null ? t / oursMedian : null,
     };
     rows.push(row);
     if (!json) {
       const f = (v: number | null): string => (v === null ? '—' : v < 1 ? `${(v * 1000).toFixed(1)} µs` : `${v.toFixed(2)} ms`);
-      const gf = w.flops !== undefined ? ` (${(w.flops / ours / 1e6).toFixed(1)} GFLOP/s)` : '';
-      const vsCpu = cpu !== null ? ` · ${(cpu / ours).toFixed(1)}× tfjs-cpu` : '';
-      console.log(`${w.name.padEnd(16)} ours ${f(ours)}${gf} · tfjs-cpu ${f(cpu)} · tfjs-wasm ${f(wasm)} · torch ${f(t)} · speedup ${row.speedup?.toFixed(2) ?? '—'}×${vsCpu} · vs torch ${row.speedup_vs_torch?.toFixed(2) ?? '—'}×`);
+      const peer = (p: PeerTiming | null): string => (p === null ? '—' : `${f(p.ms)} (${p.ratio.toFixed(2)}× [${p.ratio_min.toFixed(2)}–${p.ratio_max.toFixed(2)}])`);
+      const gf = w.flops !== undefined ? ` (${(w.flops / oursMedian / 1e6).toFixed(1)} GFLOP/s)` : '';
+      console.log(`${w.name.padEnd(16)} ours ${f(oursMedian)}${gf} · tfjs-cpu ${peer(cpu)} · tfjs-wasm ${peer(wasm)} · torch ${f(t)} (vs torch ${row.speedup_vs_torch?.toFixed(2) ?? '—'}×, not interleaved)`);
     }
   }
   if (json) console.log(JSON.stringify({ commit: commitId(), machine: machine(), workloads: rows }));

@@ -43,7 +43,7 @@ import { readCheckpoint } from '../src/cli/run-context.ts';
 import { parseColor, rasterize } from '../src/gym/raster.ts';
 import { make } from '../src/gym/registry.ts';
 import type { Scene, Shape } from '../src/gym/scene.ts';
-import { commitId, machine } from './common.ts';
+import { commitId, machine } from '../src/cli/provenance.ts';
 
 /** The env every controller runs on: `--env`, else the checkpoint's env, else the current version. */
 let ENV_ID = 'AmpFootProsthesis-v1';

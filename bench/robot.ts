@@ -16,7 +16,7 @@ import { baselineProsthesisAction } from '../envs/robot/baseline.ts';
 import { SUBSTEPS } from '../envs/robot/world.ts';
 import { make } from '../src/gym/registry.ts';
 import { sample } from '../src/gym/spaces.ts';
-import { commitId, machine } from './common.ts';
+import { commitId, machine } from '../src/cli/provenance.ts';
 
 interface SpeedRow {
   readonly id: string;

@@ -8,7 +8,8 @@ import { ConfigError } from '../core/errors.ts';
 import { Rng } from '../core/rng.ts';
 import { listGames, getGame } from '../game/registry.ts';
 import { mctsSearch, rolloutEvaluator } from '../../agents/mcts.ts';
-import { commitId, machine } from '../../bench/common.ts';
+import { benchCommand } from './bench.ts';
+import { commitId, machine } from './provenance.ts';
 import '../../envs/index.ts';
 
 /** One measured game. */
@@ -61,10 +62,9 @@ interface BenchGamesFlags {
   json?: boolean;
 }
 
-/** Adds `dojo bench games` (and `dojo bench` if no other module has). */
+/** Adds `dojo bench games`. */
 export function register(program: Command): void {
-  const bench = program.commands.find((c) => c.name() === 'bench') ?? program.command('bench').description('run benchmarks');
-  bench
+  benchCommand(program)
     .command('games')
     .description('MCTS simulations per second (UCT, random rollouts, from the start position) for each board game')
     .option('--seconds <s>', 'measuring time per game', '2')

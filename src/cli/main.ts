@@ -16,7 +16,6 @@ const modules: Array<() => Promise<CommandModule>> = [
   () => import('./check.ts'),
   () => import('./render.ts'),
   () => import('./bench-envs.ts'),
-  () => import('./bench.ts'),
   () => import('./arena.ts'),
   () => import('./bench-games.ts'),
 ];

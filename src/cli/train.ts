@@ -22,9 +22,11 @@ import type { CheckpointPayload } from '../../agents/common/agent.ts';
 import { parseKwargsFlag, readCheckpoint, runContext, writeCheckpoint } from './run-context.ts';
 import { writeFileAtomic } from '../nn/safetensors-node.ts';
 import { evaluateCheckpoint } from './eval.ts';
+import { layerConfig, startingConfig } from './presets.ts';
+import { commitId, withProvenance } from './provenance.ts';
 
 /** Options the train command knows besides config fields. */
-type TrainFlags = { env?: string; envKwargs?: string; algo?: string; config?: string; out?: string; resume?: string; workers?: string; quiet?: boolean; evalEpisodes?: string; evalSeed?: string };
+type TrainFlags = { preset?: boolean; env?: string; envKwargs?: string; algo?: string; config?: string; out?: string; resume?: string; workers?: string; quiet?: boolean; evalEpisodes?: string; evalSeed?: string };
 
 /** First episode seed of the evaluations during training: apart from `dojo eval`'s default 0, so the best checkpoint is chosen on other episodes than those it is reported on. */
 export const TRAIN_EVAL_SEED = 1_000_000;
@@ -110,7 +112,8 @@ export async function train(flags: TrainFlags, rest: readonly string[]): Promise
   if (algoName === undefined) throw new ConfigError('train: --algo <name> is required (see `dojo list`)');
   const agent = getAgent(algoName);
   const fromFile = flags.config !== undefined ? loadJson(flags.config) : {};
-  const cfg = resolveConfig(agent.name, agent.spec, { ...base, ...fromFile, ...parseConfigFlags(agent.name, agent.spec, rest) });
+  const start = startingConfig(agent.name, envId, envKwargs, { usePreset: flags.preset !== false, resumed: resume !== undefined });
+  const cfg = resolveConfig(agent.name, agent.spec, layerConfig(base, start, fromFile, parseConfigFlags(agent.name, agent.spec, rest)));
   const workers = flags.workers !== undefined ? Number(flags.workers) : 0;
   if (!Number.isInteger(workers) || workers < 0) throw new ConfigError(`train: --workers expects a non-negative integer, received ${JSON.stringify(flags.workers)}`);
   const evalEpisodes = flags.evalEpisodes !== undefined ? Number(flags.evalEpisodes) : 0;
@@ -131,10 +134,11 @@ export async function train(flags: TrainFlags, rest: readonly string[]): Promise
   writeFileAtomic(join(out, 'config.json'), new TextEncoder().encode(JSON.stringify({ env: envId, env_kwargs: envKwargs, algo: agent.name, ...cfg }, null, 2) + '\n'));
   if (!flags.quiet) {
     process.stdout.write(`dojo train ${agent.name} on ${envId}${Object.keys(envKwargs).length > 0 ? ` ${JSON.stringify(envKwargs)}` : ''} → ${out}\n`);
+    process.stdout.write(`  starts from ${start.source}${flags.config !== undefined ? `, then ${flags.config}` : ''}\n`);
     for (const [k, v] of Object.entries(cfg)) process.stdout.write(`  ${toKebab(k).padEnd(24)} ${JSON.stringify(v)}\n`);
   }
 
-  const run = agent.createRun(cfg, ctx);
+  const run = withProvenance(agent.createRun(cfg, ctx), { commit: commitId(), preset: start.preset?.file ?? '' });
   const metricsFd = openSync(join(out, 'metrics.jsonl'), resume !== undefined ? 'a' : 'w');
   const bar = new SingleBar({
     format: '{bar} {percentage}% | {value}/{total} steps | {sps} steps/s | return {ret} | ETA {eta_formatted}',
@@ -214,7 +218,8 @@ export function register(program: Command): void {
     .option('--env <id>', 'environment id (dojo list)')
     .option('--env-kwargs <json>', 'env kwargs as a JSON object, e.g. \'{"obs":"pixels"}\' (saved in checkpoints)')
     .option('--algo <name>', 'algorithm (dojo list)')
-    .option('--config <file>', 'JSON file of config fields')
+    .option('--config <file>', 'JSON file of config fields (over the preset)')
+    .option('--no-preset', 'start from the algorithm\'s defaults, not the env\'s preset in agents/configs')
     .option('--out <dir>', 'output directory (default runs/<env>__<algo>__<seed>__<time>)')
     .option('--resume <checkpoint>', 'continue the run saved in this checkpoint')
     .option('--workers <n>', 'step the env copies on n worker threads (0: in-process)')

@@ -20,8 +20,8 @@ import { WorkerVectorEnv } from '../gym/vector/worker-vector-env.ts';
 import { spawnWebWorker } from './vector-spawn.ts';
 import type { AgentInfo, Catalog, Category, EnvInfo } from './protocol.ts';
 
-/** Tuned configs shipped in bench/configs (`<algo>-<envId>.json`), bundled by vite. */
-const PRESET_FILES = import.meta.glob<Record<string, unknown>>('../../bench/configs/*.json', { eager: true, import: 'default' });
+/** Tuned configs shipped in agents/configs (`<algo>-<envId>.json`), bundled by vite. */
+const PRESET_FILES = import.meta.glob<Record<string, unknown>>('../../agents/configs/*.json', { eager: true, import: 'default' });
 
 /** Calls `onSteps(numEnvs)` after every vector step of `v` (the page's rollout progress); returns `v`. */
 function counted<V extends { readonly numEnvs: number; step(actions: never): unknown }>(v: V, onSteps: ((n: number) => void) | undefined): V {

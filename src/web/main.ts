@@ -46,7 +46,7 @@ function buildForm(values?: Readonly<Record<string, unknown>>): void {
   const saved = state.settings.configs?.[`${agent.name}@${envSelect.value}`];
   form.build(agent.spec, values ?? saved ?? preset ?? {});
   el('preset-btn').hidden = preset === undefined;
-  el('config-note').textContent = values !== undefined ? 'Config of the loaded checkpoint.' : saved !== undefined ? 'Your last config for this pair.' : preset !== undefined ? `Tuned config: bench/configs/${presetKey}.json` : 'Defaults (CleanRL).';
+  el('config-note').textContent = values !== undefined ? 'Config of the loaded checkpoint.' : saved !== undefined ? 'Your last config for this pair.' : preset !== undefined ? `Tuned config: agents/configs/${presetKey}.json` : 'Defaults (CleanRL).';
 }
 
 function onEnvPicked(opts: { idle: boolean }): void {
@@ -366,7 +366,7 @@ function wire(): void {
     const preset = state.catalog?.presets[`${algoSelect.value}-${envSelect.value}`];
     if (agent === undefined || preset === undefined) return;
     form.build(agent.spec, preset);
-    el('config-note').textContent = `Tuned config: bench/configs/${algoSelect.value}-${envSelect.value}.json`;
+    el('config-note').textContent = `Tuned config: agents/configs/${algoSelect.value}-${envSelect.value}.json`;
     persist();
   });
   el('defaults-btn').addEventListener('click', () => {

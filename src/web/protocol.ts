@@ -58,7 +58,7 @@ export interface AgentInfo {
 export interface Catalog {
   readonly envs: readonly EnvInfo[];
   readonly agents: readonly AgentInfo[];
-  /** Tuned configs from bench/configs, keyed `<algo>-<envId>`. */
+  /** Tuned configs from agents/configs, keyed `<algo>-<envId>`. */
   readonly presets: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Which GEMM kernel the worker runs ('wasm-simd' or 'js'). */
   readonly kernel: string;

@@ -60,7 +60,7 @@ describe('PPO', () => {
   });
 
   it('learns CartPole: a short run with the tuned config clears a lower bar', async () => {
-    const tuned = JSON.parse(readFileSync(join(__dirname, '..', '..', 'bench', 'configs', 'ppo-CartPole-v1.json'), 'utf8')) as Record<string, unknown>;
+    const tuned = JSON.parse(readFileSync(join(__dirname, '..', '..', 'agents', 'configs', 'ppo-CartPole-v1.json'), 'utf8')) as Record<string, unknown>;
     const ctx = runContext('CartPole-v1');
     const run = ppo.createRun(cfgOf({ ...tuned, totalTimesteps: 40_000, seed: 1 }), ctx);
     for await (const _ of run.iterations);

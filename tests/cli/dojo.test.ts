@@ -31,7 +31,7 @@ beforeAll(() => {
 describe('dojo train / eval', () => {
   it('trains, writes config, metrics and checkpoints, and evaluates the result', () => {
     const out = join(dir, 'a');
-    const r = dojo('train', '--env', 'CartPole-v1', '--algo', 'ppo', '--total-timesteps', '2048', '--seed', '3', '--out', out, '--checkpoint-frequency', '2');
+    const r = dojo('train', '--env', 'CartPole-v1', '--algo', 'ppo', '--no-preset', '--total-timesteps', '2048', '--seed', '3', '--out', out, '--checkpoint-frequency', '2');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/learning-rate\s+0\.00025/);
     const cfg = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as Record<string, unknown>;
@@ -50,7 +50,7 @@ describe('dojo train / eval', () => {
 
   it('evaluates every checkpoint with --eval-episodes and keeps the best as best.safetensors', () => {
     const out = join(dir, 'ev');
-    const r = dojo('train', '--env', 'CartPole-v1', '--algo', 'ppo', '--total-timesteps', '1536', '--seed', '2', '--checkpoint-frequency', '1', '--eval-episodes', '2', '--out', out, '--quiet');
+    const r = dojo('train', '--env', 'CartPole-v1', '--algo', 'ppo', '--no-preset', '--total-timesteps', '1536', '--seed', '2', '--checkpoint-frequency', '1', '--eval-episodes', '2', '--out', out, '--quiet');
     expect(r.code, r.stderr).toBe(0);
     const evals = readFileSync(join(out, 'evaluations.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { global_step: number; checkpoint: string; mean_return: number; best: boolean });
     // 512 steps per iteration: checkpoints after iterations 1 and 2 (not 3: the run ends there), then the final policy
@@ -72,7 +72,7 @@ describe('dojo train / eval', () => {
   });
 
   it('gives identical metrics for the same command, timing aside, in-process or on 2 workers', () => {
-    const args = ['train', '--env', 'CartPole-v1', '--algo', 'ppo', '--total-timesteps', '1536', '--quiet'];
+    const args = ['train', '--env', 'CartPole-v1', '--algo', 'ppo', '--no-preset', '--total-timesteps', '1536', '--quiet'];
     expect(dojo(...args, '--out', join(dir, 'd1')).code).toBe(0);
     expect(dojo(...args, '--out', join(dir, 'd2')).code).toBe(0);
     expect(dojo(...args, '--out', join(dir, 'd3'), '--workers', '2').code).toBe(0);
@@ -82,7 +82,7 @@ describe('dojo train / eval', () => {
 
   it('resumes a run from a checkpoint into the same metrics as the uninterrupted run', () => {
     const whole = join(dir, 'r1');
-    const base = ['--env', 'CartPole-v1', '--algo', 'ppo', '--total-timesteps', '3072', '--checkpoint-frequency', '2', '--quiet'];
+    const base = ['--env', 'CartPole-v1', '--algo', 'ppo', '--no-preset', '--total-timesteps', '3072', '--checkpoint-frequency', '2', '--quiet'];
     expect(dojo('train', ...base, '--out', whole).code).toBe(0);
     const resumed = join(dir, 'r2');
     const r = dojo('train', '--resume', join(whole, 'checkpoints', 'step-1024.safetensors'), '--out', resumed, '--quiet');
@@ -113,7 +113,7 @@ describe('dojo train / eval', () => {
   it('trains with --env-kwargs, saves them in the checkpoint, and eval, render and resume make the same env', () => {
     const out = join(dir, 'kw');
     // a 6×6 Snake observes a smaller grid: a policy loaded into the default 10×10 env fails its shape check
-    const r = dojo('train', '--env', 'Snake-v0', '--env-kwargs', '{"rows":6,"columns":6}', '--algo', 'ppo', '--total-timesteps', '1024', '--checkpoint-frequency', '1', '--out', out, '--quiet');
+    const r = dojo('train', '--env', 'Snake-v0', '--env-kwargs', '{"rows":6,"columns":6}', '--algo', 'ppo', '--no-preset', '--total-timesteps', '1024', '--checkpoint-frequency', '1', '--out', out, '--quiet');
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'))).toMatchObject({ env: 'Snake-v0', env_kwargs: { rows: 6, columns: 6 } });
     const ckpt = join(out, 'final.safetensors');
@@ -138,7 +138,7 @@ describe('dojo train / eval', () => {
 
   it('stops on a non-finite loss with the step, keeping the last good checkpoint', () => {
     const out = join(dir, 'nan');
-    const r = dojo('train', '--env', 'CartPole-v1', '--algo', 'ppo', '--total-timesteps', '8192', '--learning-rate', '1e30', '--max-grad-norm', '1e30', '--out', out, '--quiet');
+    const r = dojo('train', '--env', 'CartPole-v1', '--algo', 'ppo', '--no-preset', '--total-timesteps', '8192', '--learning-rate', '1e30', '--max-grad-norm', '1e30', '--out', out, '--quiet');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/global step \d+/);
     expect(r.stderr).not.toMatch(/\n\s+at /);

@@ -41,9 +41,9 @@ describe.skipIf(!E2E)('browser and dojo train agree', () => {
 
   const cases = [
     // PPO: an async generator; 8 envs × 32 steps per iteration
-    { envId: 'CartPole-v1', algo: 'ppo', config: 'bench/configs/ppo-CartPole-v1.json', seed: 3, totalTimesteps: 8 * 32 * ROWS },
+    { envId: 'CartPole-v1', algo: 'ppo', config: 'agents/configs/ppo-CartPole-v1.json', seed: 3, totalTimesteps: 8 * 32 * ROWS },
     // A2C: a sync generator; 8 envs × 5 steps per iteration
-    { envId: 'CartPole-v1', algo: 'a2c', config: 'bench/configs/a2c-CartPole-v1.json', seed: 7, totalTimesteps: 8 * 5 * ROWS },
+    { envId: 'CartPole-v1', algo: 'a2c', config: 'agents/configs/a2c-CartPole-v1.json', seed: 7, totalTimesteps: 8 * 5 * ROWS },
   ];
 
   for (const c of cases) {

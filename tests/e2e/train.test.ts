@@ -1,6 +1,6 @@
 /**
  * CartPole + PPO in the browser: Start makes the return curve rise past 400 within two minutes of
- * browser training (the tuned config of bench/configs), the canvas shows the cart moving, and Pause
+ * browser training (the tuned config of agents/configs), the canvas shows the cart moving, and Pause
  * stops the metrics while Resume continues them. Save downloads a checkpoint that `dojo eval` reads.
  */
 import { execFileSync } from 'node:child_process';
