@@ -66,7 +66,13 @@ for (const spec of listEnvs()) {
   const env = make(spec.id);
   for (const agent of AGENTS) {
     if (agent.supports(env.observationSpace, env.actionSpace) !== null || presets.has(`${agent.name}-${spec.id}`)) continue;
-    const m = await measure(agent.name, spec.id);
+    let m: { sps: number; total: number } | null;
+    try {
+      m = await measure(agent.name, spec.id);
+    } catch (err) {
+      notes.push(`${agent.name}-${spec.id}: cannot train (${err instanceof Error ? err.message : String(err)})`);
+      continue;
+    }
     if (m === null) {
       notes.push(`${agent.name}-${spec.id}: no measurement (the default run ends before learning starts)`);
       continue;

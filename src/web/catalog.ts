@@ -87,9 +87,11 @@ export function buildCatalog(): Catalog {
       broken[spec.id] = err instanceof Error ? err.message : String(err);
       continue;
     }
+    const game = games.find((g) => g.id === spec.id);
     const support: Record<string, string | null> = {};
     for (const agent of AGENTS) support[agent.name] = agent.supports(env.observationSpace, env.actionSpace);
-    const game = games.find((g) => g.id === spec.id);
+    // AlphaZero plans with the Game behind the id (its spaces alone cannot say so): Snake's grid looks like a board
+    if (support.alphazero === null && game === undefined) support.alphazero = `AlphaZero searches a registered two-player Game, and ${spec.id} is not one`;
     envs.push({
       id: spec.id,
       category: categorize(spec.id, env, gameIds),

@@ -24,6 +24,7 @@ import { SceneRenderer } from './renderer.ts';
 import { addLiveRun, allRuns, autosaved, finished, keepRun, onSnapshot, restoreRuns, rowsChanged, type RunEntry } from './runs.ts';
 import { autosave, goIdle, requestNetwork, wireControls } from './training.ts';
 import { fillZooList } from './zoo.ts';
+import BROWSER_BUDGETS from './browser-budgets.json';
 
 /** Longest sample episode drawn in turbo. */
 const EPISODE_CAP = 1500;
@@ -44,9 +45,20 @@ function buildForm(values?: Readonly<Record<string, unknown>>): void {
   const presetKey = `${agent.name}-${envSelect.value}`;
   const preset = state.catalog?.presets[presetKey];
   const saved = state.settings.configs?.[`${agent.name}@${envSelect.value}`];
-  form.build(agent.spec, values ?? saved ?? preset ?? {});
+  const budget = browserBudget(presetKey);
+  form.build(agent.spec, values ?? saved ?? preset ?? (budget !== null ? { totalTimesteps: budget } : {}));
   el('preset-btn').hidden = preset === undefined;
-  el('config-note').textContent = values !== undefined ? 'Config of the loaded checkpoint.' : saved !== undefined ? 'Your last config for this pair.' : preset !== undefined ? `Tuned config: agents/configs/${presetKey}.json` : 'Defaults (CleanRL).';
+  el('config-note').textContent = values !== undefined ? 'Config of the loaded checkpoint.' : saved !== undefined ? 'Your last config for this pair.' : preset !== undefined ? `Tuned config: agents/configs/${presetKey}.json` : budget !== null ? budgetNote(budget) : 'Defaults (CleanRL).';
+}
+
+/** The page's step budget for a pair without a tuned preset whose plain default would take hours here, or null. */
+function browserBudget(key: string): number | null {
+  const b = (BROWSER_BUDGETS.budgets as Readonly<Record<string, number>>)[key];
+  return typeof b === 'number' ? b : null;
+}
+
+function budgetNote(budget: number): string {
+  return `Defaults (CleanRL), with total-timesteps capped at ${budget.toLocaleString('en')} so the run takes about ten minutes here (the default budget would take hours in a tab; nobody has tuned this pair yet). Raise it to train longer.`;
 }
 
 function onEnvPicked(opts: { idle: boolean }): void {
@@ -372,8 +384,9 @@ function wire(): void {
   el('defaults-btn').addEventListener('click', () => {
     const agent = state.catalog?.agents.find((a) => a.name === algoSelect.value);
     if (agent === undefined) return;
-    form.build(agent.spec, {});
-    el('config-note').textContent = 'Defaults (CleanRL).';
+    const budget = browserBudget(`${agent.name}-${envSelect.value}`);
+    form.build(agent.spec, budget !== null ? { totalTimesteps: budget } : {});
+    el('config-note').textContent = budget !== null ? budgetNote(budget) : 'Defaults (CleanRL).';
     persist();
   });
   wireControls(leavePlay);

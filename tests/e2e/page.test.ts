@@ -32,6 +32,19 @@ describe.skipIf(!E2E)('sandbox page', () => {
     await page.context().close();
   });
 
+  it('starts un-tuned pairs from a budget that fits a tab (TD3 on MountainCarContinuous: not CleanRL\'s 13-hour million steps)', async () => {
+    const { page, errors } = await openSandbox(browser, inject('baseUrl'));
+    await page.selectOption('#env-select', 'MountainCarContinuous-v0');
+    await page.selectOption('#algo-select', 'td3');
+    await page.click('#defaults-btn');
+    const steps = Number(await page.inputValue('#cfg-totalTimesteps'));
+    expect(steps).toBeGreaterThan(0);
+    expect(steps).toBeLessThan(1_000_000);
+    expect(await page.textContent('#config-note')).toMatch(/capped at [\d,]+ .*about ten minutes/);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it('plays the shipped CartPole checkpoint with one click', async () => {
     const { page, errors } = await openSandbox(browser, inject('baseUrl'));
     await page.click('[data-zoo="CartPole-v1.ppo.safetensors"]');
