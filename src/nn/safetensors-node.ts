@@ -89,10 +89,10 @@ function readAt(fd: number, offset: number, length: number): Uint8Array {
 }
 
 /**
- * Removes the temporary files (`*.tmp-<pid>-<hex>`) that a process killed while writing left in
- * `dir`, skipping those of processes still running; returns the names removed.
+ * Removes the temporary files (`<prefix>*.tmp-<pid>-<hex>`) that a process killed while writing left
+ * in `dir`, skipping those of processes still running; returns the names removed.
  */
-export function removeStaleTemporaries(dir: string): string[] {
+export function removeStaleTemporaries(dir: string, prefix = ''): string[] {
   let names: string[];
   try {
     names = fs.readdirSync(dir);
@@ -102,7 +102,7 @@ export function removeStaleTemporaries(dir: string): string[] {
   const removed: string[] = [];
   for (const name of names) {
     const m = TEMPORARY.exec(name);
-    if (m === null || isRunning(Number(m[1]))) continue;
+    if (m === null || !name.startsWith(prefix) || isRunning(Number(m[1]))) continue;
     try {
       fs.unlinkSync(path.join(dir, name));
       removed.push(name);
@@ -142,9 +142,10 @@ export function loadModuleFile(m: Module, file: string, strict = true): Record<s
 
 /**
  * Writes `bytes` to `file` through a temporary file, fsync and rename. On failure the temporary
- * file is removed and a CheckpointError says what failed.
+ * file is removed and a CheckpointError names the file (`what` it is: a checkpoint, an image, a log)
+ * and what failed.
  */
-export function writeFileAtomic(file: string, bytes: Uint8Array): void {
+export function writeFileAtomic(file: string, bytes: Uint8Array, what = 'checkpoint'): void {
   const tmp = `${file}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
   let fd: number | null = null;
   try {
@@ -158,7 +159,7 @@ export function writeFileAtomic(file: string, bytes: Uint8Array): void {
   } catch (err) {
     if (fd !== null) ignoreErrors(() => fs.closeSync(fd as number));
     ignoreErrors(() => fs.unlinkSync(tmp));
-    throw new CheckpointError(`could not write checkpoint "${file}": ${errorText(err)}; any previous file there is unchanged`);
+    throw new CheckpointError(`could not write ${what} "${file}": ${errorText(err)}; any previous file there is unchanged`);
   }
   syncDirectory(path.dirname(file));
 }
