@@ -67,15 +67,15 @@ export type CheckpointMeta = {
 };
 
 /** A layer this wide or narrower is always cheap to build; a wider one must match a stored tensor's dimension. */
-export const FREE_LAYER_WIDTH = 1024;
+const FREE_LAYER_WIDTH = 1024;
 /** Weights a config's layer list may imply beyond what the file stores (a 1024×1024 layer). */
-export const FREE_LAYER_WEIGHTS = 1024 * 1024;
+const FREE_LAYER_WEIGHTS = 1024 * 1024;
 /** The most layers a size list may have. */
-export const MAX_LAYERS = 64;
+const MAX_LAYERS = 64;
 /** The most env copies a checkpoint may ask for. */
-export const MAX_NUM_ENVS = 1024;
+const MAX_NUM_ENVS = 1024;
 /** The most steps one rollout (numEnvs × numSteps) may hold. */
-export const MAX_ROLLOUT_STEPS = 1 << 24;
+const MAX_ROLLOUT_STEPS = 1 << 24;
 
 /** Config fields that size a layer or a list of layers (`hiddenSizes`, `cnnChannels`, `lstmHidden`, `cnnHidden`, `channels`). */
 const SIZE_FIELD = /(Sizes|Channels|Hidden|^channels)$/;
@@ -160,7 +160,7 @@ function parseField(m: Readonly<Record<string, string>>, key: keyof typeof META_
  * `cnnHidden`, `channels`) must be a dimension of a stored tensor, and env copies and rollouts
  * stay within sane limits. A config of 113 KB asking for a 20,000 × 20,000 net is refused at once.
  */
-export function checkConfigSizes(config: Readonly<Record<string, unknown>>, tensors: CheckpointPayload['tensors']): void {
+function checkConfigSizes(config: Readonly<Record<string, unknown>>, tensors: CheckpointPayload['tensors']): void {
   let stored = 0;
   const dims = new Set<number>();
   for (const t of tensors.values()) {

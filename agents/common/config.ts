@@ -35,7 +35,7 @@ export const int = (d: number, doc: string, min = 0): NumberField => ({ kind: 'n
 /** A boolean field. */
 export const bool = (d: boolean, doc: string): BooleanField => ({ kind: 'boolean', default: d, doc });
 /** The widest layer a size list may ask for. */
-export const MAX_LAYER_SIZE = 65_536;
+const MAX_LAYER_SIZE = 65_536;
 
 /** A list of layer sizes (hidden sizes, channels): positive integers up to MAX_LAYER_SIZE. */
 export const nums = (d: readonly number[], doc: string): NumbersField => ({ kind: 'numbers', default: d, doc });

@@ -82,7 +82,7 @@ export function cutLogAfter(file: string, step: number): number {
  * Creates `dir` and any missing parents one level at a time, after checking that the deepest
  * existing ancestor is a writable directory; the error names the folder and what is wrong.
  */
-export function createDirectory(dir: string): void {
+function createDirectory(dir: string): void {
   const missing: string[] = [];
   let at = path.resolve(dir);
   for (;;) {

@@ -29,10 +29,10 @@ import { claimRunFolder, cutLogAfter, prepareRunFolder } from './run-folder.ts';
 type TrainFlags = { env?: string; envKwargs?: string; algo?: string; config?: string; out?: string; resume?: string; overwrite?: boolean; workers?: string; quiet?: boolean; evalEpisodes?: string; evalSeed?: string };
 
 /** The exit status after a signal: 128 + its number, as shells report it. */
-export const SIGNAL_EXIT: Readonly<Record<'SIGINT' | 'SIGTERM', number>> = { SIGINT: 130, SIGTERM: 143 };
+const SIGNAL_EXIT: Readonly<Record<'SIGINT' | 'SIGTERM', number>> = { SIGINT: 130, SIGTERM: 143 };
 
 /** What `dojo train --help` says about stopping a run. */
-export const SIGNAL_HELP = `Stopping a run: SIGINT (Ctrl-C) or SIGTERM (kill, systemd, Docker, CI) finishes the current iteration,
+const SIGNAL_HELP = `Stopping a run: SIGINT (Ctrl-C) or SIGTERM (kill, systemd, Docker, CI) finishes the current iteration,
 saves <out>/checkpoints/interrupted-<step>.safetensors and exits with status ${SIGNAL_EXIT.SIGINT} (SIGINT) or ${SIGNAL_EXIT.SIGTERM} (SIGTERM);
 a second signal exits at once without saving. Resume with --resume <checkpoint> --out <the same folder>: the
 logs are cut back to the checkpoint's step first. A resumed run keeps its batch shape (--num-envs, --num-steps).`;
@@ -207,7 +207,9 @@ export async function train(flags: TrainFlags, rest: readonly string[]): Promise
         const p = join(out, 'checkpoints', `interrupted-${row.global_step}.safetensors`);
         writeCheckpoint(p, run.checkpoint());
         if (!flags.quiet) bar.stop();
-        process.stderr.write(`\ninterrupted by ${interrupted}: saved ${p}; resume with: dojo train --resume ${p} --out ${out}\n`);
+        // envs re-seed only at periodic checkpoints, so only those resume into exactly the uninterrupted run
+        const exact = last !== '' ? ` (resuming from ${last} instead repeats the uninterrupted run exactly)` : '';
+        process.stderr.write(`\ninterrupted by ${interrupted}: saved ${p}; resume with: dojo train --resume ${p} --out ${out}${exact}\n`);
         process.exitCode = SIGNAL_EXIT[interrupted];
         return out;
       }

@@ -20,7 +20,7 @@ import type { DecodedSafetensors } from './safetensors.ts';
 import { assertFinite, decodeSafetensorsFrom, encodeSafetensors, saveModule } from './safetensors.ts';
 
 /** The largest checkpoint file we read (a net of 256M float32 weights); larger files are refused unread. */
-export const MAX_FILE_BYTES = 1024 * 1024 * 1024;
+const MAX_FILE_BYTES = 1024 * 1024 * 1024;
 
 /** The suffix of temporary files: `<target>.tmp-<pid>-<12 hex digits>`. */
 const TEMPORARY = /\.tmp-(\d+)-[0-9a-f]{12}$/;

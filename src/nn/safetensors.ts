@@ -32,9 +32,9 @@ export const MAX_HEADER_BYTES = 16 * 1024 * 1024;
 /** The most tensors a file may hold (our checkpoints hold under 100; large PyTorch models a few thousand). */
 export const MAX_TENSORS = 16_384;
 /** The most dimensions a tensor may have (ours have at most 4). */
-export const MAX_DIMS = 16;
+const MAX_DIMS = 16;
 /** How deep the header's JSON may nest: the header object, a tensor entry, its shape array. */
-export const MAX_HEADER_DEPTH = 3;
+const MAX_HEADER_DEPTH = 3;
 /** The longest error message the reader produces; longer quotes of the file are cut. */
 export const MAX_MESSAGE_CHARS = 600;
 
@@ -147,7 +147,7 @@ export function decodeSafetensorsFrom(size: number, read: ReadBytes): DecodedSaf
 }
 
 /** The name and position of the first NaN or ±Infinity among the tensors, or null when all are finite. */
-export function findNonFinite(tensors: ReadonlyMap<string, { data: Float32Array; shape: readonly number[] }>): string | null {
+function findNonFinite(tensors: ReadonlyMap<string, { data: Float32Array; shape: readonly number[] }>): string | null {
   for (const [name, t] of tensors) {
     const d = t.data;
     for (let i = 0; i < d.length; i++) {

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { train } from '../../src/cli/train.ts';
+import { evaluateCheckpoint } from '../../src/cli/eval.ts';
 import { claimRunFolder, cutLogAfter } from '../../src/cli/run-folder.ts';
 import { encodeSafetensors } from '../../src/nn/safetensors.ts';
 import { readSafetensorsFile } from '../../src/nn/safetensors-node.ts';
@@ -207,6 +208,16 @@ describe('items 1, 5 and 6 from the command line', () => {
     for (const v of ['0', '-4', '1.5']) {
       await expect(train({ ...PPO, out: path.join(dir, `hs${v}`) }, ['--hidden-sizes', v])).rejects.toThrow(`ppo: config field "hiddenSizes" expects a list of layer sizes, each an integer from 1 to 65536, received [${v}]`);
     }
+  });
+
+  it('item 4: a checkpoint with a NaN weight neither evaluates nor resumes', async () => {
+    const { tensors, metadata } = readSafetensorsFile(ZOO);
+    const w = tensors.get('critic.2.weight') as { data: Float32Array; shape: readonly number[] };
+    w.data[0] = Number.NaN;
+    const file = path.join(dir, 'nan.safetensors');
+    fs.writeFileSync(file, encodeSafetensors(tensors, metadata));
+    expect(() => evaluateCheckpoint({ tensors, metadata }, 2, 0)).toThrow(/checkpoint tensor "critic.2.weight" \(shape \[64, 64\]\) holds NaN at index 0/);
+    await expect(train({ quiet: true, resume: file, out: path.join(dir, 'nan-run') }, [])).rejects.toThrow(/"critic.2.weight" .* holds NaN/);
   });
 
   it('item 5: --resume <ppo checkpoint> --algo dqn says it is a ppo checkpoint', async () => {
