@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import { CheckpointError, describe } from '../../src/core/errors.ts';
-import { assertFinite } from '../../src/nn/safetensors.ts';
+import { assertFinite, nestingDepth } from '../../src/nn/safetensors.ts';
 import type { Optimizer, OptimizerState } from '../../src/optim/index.ts';
 import { loadStateDict, stateDict, type Module } from '../../src/nn/module.ts';
 import type { CheckpointPayload } from './agent.ts';
@@ -77,6 +77,9 @@ const MAX_NUM_ENVS = 1024;
 /** The most steps one rollout (numEnvs × numSteps) may hold. */
 const MAX_ROLLOUT_STEPS = 1 << 24;
 
+/** How deep a JSON metadata field may nest (ours nest 3 deep at most: trainer.retNorm.mean). */
+const MAX_META_DEPTH = 8;
+
 /** Config fields that size a layer or a list of layers (`hiddenSizes`, `cnnChannels`, `lstmHidden`, `cnnHidden`, `channels`). */
 const SIZE_FIELD = /(Sizes|Channels|Hidden|^channels)$/;
 
@@ -137,6 +140,9 @@ export function readCheckpointMeta(ckpt: CheckpointPayload, expectAlgo?: string)
 /** Parses one JSON metadata field and checks it against its schema; the error names the field, the path, what was expected and what was received. */
 function parseField(m: Readonly<Record<string, string>>, key: keyof typeof META_FIELDS): unknown {
   const { schema, expected } = META_FIELDS[key];
+  if (nestingDepth(m[key], MAX_META_DEPTH) > MAX_META_DEPTH) {
+    throw new CheckpointError(`checkpoint metadata "${key}" nests deeper than ${MAX_META_DEPTH} levels: expected ${expected}`);
+  }
   let value: unknown;
   try {
     value = JSON.parse(m[key]);

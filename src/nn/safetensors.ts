@@ -371,11 +371,11 @@ function sortUtf8(names: string[]): string[] {
 }
 
 /**
- * How deeply objects and arrays nest in `text` (strings skipped), counting up to `limit` + 1 and
- * stopping there: JSON.parse and JSON.stringify of a 100,000-deep header would overflow the stack.
- * Any text is accepted (malformed JSON is JSON.parse's to report).
+ * How deeply objects and arrays nest in the JSON `text` (strings skipped), counting up to `limit` + 1
+ * and stopping there: code that walks a 100,000-deep value recursively (JSON.stringify, error
+ * formatting) would overflow the stack. Any text is accepted (malformed JSON is JSON.parse's to report).
  */
-function nestingDepth(text: string, limit: number): number {
+export function nestingDepth(text: string, limit: number): number {
   let depth = 0, deepest = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);

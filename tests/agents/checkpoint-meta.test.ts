@@ -158,3 +158,17 @@ describe('issue 24 item 6: names of built-in properties are not config fields', 
     }
   });
 });
+
+describe('issue 24 items 3 and 5: a metadata value nested 100,000 deep', () => {
+  const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+  it('in the config is a CheckpointError, not a stack overflow', () => {
+    const ckpt = crafted((m) => (m.config = m.config.replace('"hiddenSizes":[64,64]', `"hiddenSizes":${deep}`)));
+    expect(() => readCheckpointMeta(ckpt)).toThrow(/checkpoint metadata "config" nests deeper than 8 levels: expected a JSON object of config fields/);
+    const cartPole = make('CartPole-v1');
+    expect(() => ppo.loadPolicy(ckpt, cartPole.observationSpace, cartPole.actionSpace)).toThrow(CheckpointError);
+  });
+
+  it('in a config file or flag value is a ConfigError', () => {
+    expect(() => resolveConfig('ppo', ppo.spec, JSON.parse(`{"hiddenSizes":${deep}}`) as Record<string, unknown>)).toThrow(/config field "hiddenSizes" expects a list of layer sizes, each an integer from 1 to 65536, received \[\[\[\[\[…\]\]\]\]\]/);
+  });
+});
