@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CheckpointError } from '../../src/core/errors.ts';
 import { Tensor } from '../../src/autograd/tensor.ts';
 import type { Module, StateEntry } from '../../src/nn/module.ts';
-import { decodeSafetensors, encodeSafetensors, loadModule, MAX_MESSAGE_CHARS, MAX_TENSORS } from '../../src/nn/safetensors.ts';
+import { decodeSafetensors, decodeSafetensorsFrom, encodeSafetensors, loadModule, MAX_MESSAGE_CHARS, MAX_TENSORS } from '../../src/nn/safetensors.ts';
 import { loadModuleFile, readSafetensorsFile, saveSafetensorsFile } from '../../src/nn/safetensors-node.ts';
 
 const DOJO = path.join(__dirname, '..', '..', 'bin', 'dojo.js');
@@ -246,6 +246,23 @@ describe('properties: random and mutated files', () => {
       const text = JSON.stringify(h).replace(/"@@deep(\d+)@@"/g, (_m, n: string) => '['.repeat(Number(n)) + ']'.repeat(Number(n)));
       expect(decodeChecked(file(text, data))).toBeLessThan(250);
     }), { seed: 4224, numRuns: 600 });
+  });
+
+  it('the reader asks for no more bytes than the file has, in all (so it allocates no more)', () => {
+    fc.assert(fc.property(validFile, fc.array(mutation, { maxLength: 4 }), (bytes, edits) => {
+      const file = mutate(bytes, edits);
+      let requested = 0;
+      try {
+        decodeSafetensorsFrom(file.length, (offset, length) => {
+          requested += length;
+          expect(offset + length).toBeLessThanOrEqual(file.length);
+          return file.slice(offset, offset + length);
+        });
+      } catch (err) {
+        if (!(err instanceof CheckpointError)) throw err;
+      }
+      expect(requested).toBeLessThanOrEqual(file.length);
+    }), { seed: 2400, numRuns: 600 });
   });
 
   it('files on disk: readSafetensorsFile throws only CheckpointError naming the file', () => {
