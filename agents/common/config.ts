@@ -34,7 +34,10 @@ export const num = (d: number, doc: string, range: { min?: number; max?: number 
 export const int = (d: number, doc: string, min = 0): NumberField => ({ kind: 'number', default: d, doc, min, integer: true });
 /** A boolean field. */
 export const bool = (d: boolean, doc: string): BooleanField => ({ kind: 'boolean', default: d, doc });
-/** A list-of-numbers field (e.g. hidden sizes). */
+/** The widest layer a size list may ask for. */
+const MAX_LAYER_SIZE = 65_536;
+
+/** A list of layer sizes (hidden sizes, channels): positive integers up to MAX_LAYER_SIZE. */
 export const nums = (d: readonly number[], doc: string): NumbersField => ({ kind: 'numbers', default: d, doc });
 /** A field that takes one of a few strings. */
 export function choice<const C extends string>(d: C, doc: string, choices: readonly C[]): { readonly kind: 'choice'; readonly default: C; readonly doc: string; readonly choices: readonly C[] } {
@@ -58,6 +61,11 @@ export function toCamel(flag: string): string {
   return flag.replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
 }
 
+/** The spec of a field named by user input, or undefined: own properties only, so `toString` or `__proto__` name no field. */
+export function fieldSpec(spec: ConfigSpec, name: string): FieldSpec | undefined {
+  return Object.hasOwn(spec, name) ? spec[name] : undefined;
+}
+
 /** Parses a CLI string into a field's type, with an error naming the flag and the expectation. */
 export function parseField(algo: string, name: string, f: FieldSpec, raw: string): unknown {
   switch (f.kind) {
@@ -73,8 +81,9 @@ export function parseField(algo: string, name: string, f: FieldSpec, raw: string
     case 'choice':
       return raw;
     case 'numbers': {
-      const parts = raw.split(',').map((s) => Number(s.trim()));
-      if (parts.some((v) => !Number.isFinite(v))) throw new ConfigError(`${algo}: --${toKebab(name)} expects comma-separated numbers, received ${JSON.stringify(raw)}`);
+      // '' is the empty list (no hidden layer); otherwise each item is checked by checkField
+      const parts = raw.trim() === '' ? [] : raw.split(',').map((s) => (s.trim() === '' ? Number.NaN : Number(s.trim())));
+      if (parts.some((v) => !Number.isFinite(v))) throw new ConfigError(`${algo}: --${toKebab(name)} expects comma-separated layer sizes like 64,64, received ${JSON.stringify(raw)}`);
       return parts;
     }
   }
@@ -87,12 +96,12 @@ export function parseField(algo: string, name: string, f: FieldSpec, raw: string
 export function resolveConfig<S extends ConfigSpec>(algo: string, spec: S, overrides: Readonly<Record<string, unknown>>): ConfigOf<S> {
   const cfg = defaultsOf(spec) as Record<string, unknown>;
   for (const [k, v] of Object.entries(overrides)) {
-    const f = spec[k];
-    if (f === undefined) {
+    // own properties only: "constructor", "toString" and "__proto__" are not config fields
+    if (!Object.hasOwn(spec, k)) {
       const near = closest(k, Object.keys(spec));
       throw new ConfigError(`${algo}: unknown config field "${k}"${near !== null ? ` (did you mean "${near}"?)` : ''}; known fields: ${Object.keys(spec).join(', ')}`);
     }
-    cfg[k] = v;
+    Object.defineProperty(cfg, k, { value: v, enumerable: true, writable: true, configurable: true });
   }
   for (const [k, f] of Object.entries(spec)) checkField(algo, k, f, cfg[k]);
   return cfg as ConfigOf<S>;
@@ -116,7 +125,9 @@ function checkField(algo: string, name: string, f: FieldSpec, v: unknown): void 
       if (typeof v !== 'string' || !f.choices.includes(v)) bad(`one of ${f.choices.join(', ')}`);
       return;
     case 'numbers':
-      if (!Array.isArray(v) || v.some((x) => typeof x !== 'number' || !Number.isFinite(x))) bad('a list of numbers');
+      if (!Array.isArray(v) || v.some((x) => typeof x !== 'number' || !Number.isInteger(x) || x < 1 || x > MAX_LAYER_SIZE)) {
+        bad(`a list of layer sizes, each an integer from 1 to ${MAX_LAYER_SIZE}`);
+      }
       return;
   }
 }

@@ -3,9 +3,11 @@
  * [--height px] [--supersample k] [--fps n]`: runs an env with a simple policy and saves what it renders,
  * through the rasterizer (no browser). A GIF holds one frame per step (until the episode ends or `--steps`),
  * a PNG the frame after `--steps` steps. GIFs are encoded with gifenc, PNGs with pngjs; files are written
- * to a temporary name and renamed into place.
+ * to a temporary name and renamed into place; a failed write (a full disk) leaves no partial file
+ * and names the file, and temporaries left by a killed render are removed on the next one.
  */
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import type { Command } from 'commander';
 import { PNG } from 'pngjs';
 import '../../envs/index.ts';
@@ -18,6 +20,7 @@ import { readCheckpointMeta } from '../../agents/common/checkpoint.ts';
 import { parseKwargsFlag, readCheckpoint } from './run-context.ts';
 import type { Scene } from '../gym/scene.ts';
 import { sample, type SpaceValue } from '../gym/spaces.ts';
+import { removeStaleTemporaries, writeFileAtomic } from '../nn/safetensors-node.ts';
 
 /** Options of `dojo render`. */
 interface RenderFlags {
@@ -126,12 +129,6 @@ export function encodePng(rgb: Uint8Array, width: number, height: number): Uint8
   return PNG.sync.write(png);
 }
 
-function writeAtomic(path: string, bytes: Uint8Array): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, bytes);
-  renameSync(tmp, path);
-}
-
 /** Adds `dojo render`. */
 export function register(program: Command): void {
   program
@@ -171,6 +168,7 @@ export function register(program: Command): void {
       if (id === undefined) throw new ConfigError('render: give an env id or --checkpoint <file>');
       const kind = out.toLowerCase().endsWith('.gif') ? 'gif' : out.toLowerCase().endsWith('.png') ? 'png' : null;
       if (kind === null) throw new ConfigError(`render: --out must end in .gif or .png, received "${out}"`);
+      removeStaleTemporaries(dirname(out), `${basename(out)}.tmp-`);
       const policy = POLICIES.find((p) => p === flags.policy);
       if (policy === undefined) throw new ConfigError(`render: unknown --policy "${flags.policy}"; choose ${POLICIES.join(' or ')}`);
       const steps = intFlag('steps', flags.steps, kind === 'gif' ? (trained !== null ? 500 : 300) : 0);
@@ -181,13 +179,13 @@ export function register(program: Command): void {
       const b = scenes[0].bounds;
       const height = intFlag('height', flags.height, Math.max(1, Math.round((width * (b.yMax - b.yMin)) / (b.xMax - b.xMin))), 1);
       if (kind === 'png') {
-        writeAtomic(out, encodePng(rasterize(scenes[scenes.length - 1], width, height, { supersample }), width, height));
+        writeFileAtomic(out, encodePng(rasterize(scenes[scenes.length - 1], width, height, { supersample }), width, height), 'image');
         process.stdout.write(`wrote ${out} (${width}×${height}, after ${scenes.length - 1} steps)\n`);
         return;
       }
       const fps = intFlag('fps', flags.fps, spec(id).metadata.renderFps, 1);
       const frames = scenes.map((scene) => rasterize(scene, width, height, { supersample }));
-      writeAtomic(out, await encodeGif(frames, width, height, fps));
+      writeFileAtomic(out, await encodeGif(frames, width, height, fps), 'image');
       process.stdout.write(`wrote ${out} (${frames.length} frames, ${width}×${height}, ${fps} fps)\n`);
     });
 }

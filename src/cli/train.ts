@@ -6,10 +6,11 @@
  * <out>/metrics.jsonl (one CleanRL-keyed row per iteration), periodic checkpoints and
  * <out>/final.safetensors; with `--eval-episodes n`, n deterministic episodes of every checkpoint and of
  * the final policy in <out>/evaluations.jsonl, the best of them kept as <out>/best.safetensors (SB3's
- * EvalCallback). Ctrl-C finishes the current iteration, saves a checkpoint and exits.
- * A non-finite loss stops the run with a message; the last good checkpoint stays on disk.
+ * EvalCallback). SIGINT (Ctrl-C) and SIGTERM finish the current iteration, save a checkpoint and exit
+ * 130 and 143 (SIGNAL_HELP). A non-finite loss stops the run with a message; the last good checkpoint
+ * stays on disk. The run folder is never shared by two runs (run-folder.ts).
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
@@ -17,16 +18,29 @@ import { ConfigError, NonFiniteError } from '../core/errors.ts';
 import { metricsLine, RecentMean } from '../core/metrics.ts';
 import { AGENTS, getAgent } from '../../agents/index.ts';
 import { readCheckpointMeta } from '../../agents/common/checkpoint.ts';
-import { closest, parseField, resolveConfig, toCamel, toKebab, type ConfigSpec } from '../../agents/common/config.ts';
+import { closest, fieldSpec, parseField, resolveConfig, toCamel, toKebab, type ConfigSpec } from '../../agents/common/config.ts';
 import type { CheckpointPayload } from '../../agents/common/agent.ts';
 import { parseKwargsFlag, readCheckpoint, runContext, writeCheckpoint } from './run-context.ts';
 import { writeFileAtomic } from '../nn/safetensors-node.ts';
 import { evaluateCheckpoint } from './eval.ts';
 import { layerConfig, startingConfig } from './presets.ts';
 import { commitId, withProvenance } from './provenance.ts';
+import { claimRunFolder, cutLogAfter, prepareRunFolder } from './run-folder.ts';
 
 /** Options the train command knows besides config fields. */
-type TrainFlags = { preset?: boolean; env?: string; envKwargs?: string; algo?: string; config?: string; out?: string; resume?: string; workers?: string; quiet?: boolean; evalEpisodes?: string; evalSeed?: string };
+type TrainFlags = { preset?: boolean; env?: string; envKwargs?: string; algo?: string; config?: string; out?: string; resume?: string; overwrite?: boolean; workers?: string; quiet?: boolean; evalEpisodes?: string; evalSeed?: string };
+
+/** The exit status after a signal: 128 + its number, as shells report it. */
+const SIGNAL_EXIT: Readonly<Record<'SIGINT' | 'SIGTERM', number>> = { SIGINT: 130, SIGTERM: 143 };
+
+/** What `dojo train --help` says about stopping a run. */
+const SIGNAL_HELP = `Stopping a run: SIGINT (Ctrl-C) or SIGTERM (kill, systemd, Docker, CI) finishes the current iteration,
+saves <out>/checkpoints/interrupted-<step>.safetensors and exits with status ${SIGNAL_EXIT.SIGINT} (SIGINT) or ${SIGNAL_EXIT.SIGTERM} (SIGTERM);
+a second signal exits at once without saving. Resume with --resume <checkpoint> --out <the same folder>: the
+logs are cut back to the checkpoint's step first. A resumed run keeps its batch shape (--num-envs, --num-steps).`;
+
+/** Config fields that fix the shape of an iteration: a resumed run keeps them (its schedules and checkpoint boundaries count in iterations). */
+const BATCH_FIELDS = ['numEnvs', 'numSteps', 'iterationSteps'];
 
 /** First episode seed of the evaluations during training: apart from `dojo eval`'s default 0, so the best checkpoint is chosen on other episodes than those it is reported on. */
 export const TRAIN_EVAL_SEED = 1_000_000;
@@ -62,7 +76,7 @@ export function parseConfigFlags(algo: string, spec: ConfigSpec, rest: readonly 
     if (!tok.startsWith('--')) throw new ConfigError(`train: unexpected argument ${JSON.stringify(tok)}`);
     let [flag, value] = tok.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
     const name = toCamel(flag);
-    const f = spec[name];
+    const f = fieldSpec(spec, name);
     if (f === undefined) {
       const near = closest(name, Object.keys(spec));
       throw new ConfigError(`train: unknown flag --${flag}${near !== null ? ` (did you mean --${toKebab(near)}?)` : ''}. Config fields of ${algo}: ${Object.keys(spec).map((k) => `--${toKebab(k)}`).join(' ')}`);
@@ -95,10 +109,12 @@ export async function train(flags: TrainFlags, rest: readonly string[]): Promise
   let algoName = flags.algo, envId = flags.env;
   let base: Record<string, unknown> = {};
   let envKwargs = parseKwargsFlag('train', '--env-kwargs', flags.envKwargs, '{"obs":"pixels"}');
+  let resumeStep = 0;
   if (flags.resume !== undefined) {
     if (!existsSync(flags.resume)) throw new ConfigError(`train: checkpoint not found: ${flags.resume}`);
     resume = readCheckpoint(flags.resume);
-    const meta = readCheckpointMeta(resume);
+    const meta = readCheckpointMeta(resume, flags.algo);
+    resumeStep = (meta.trainer as { globalStep?: number } | null)?.globalStep ?? 0;
     algoName ??= meta.algo;
     if (flags.env !== undefined && flags.env !== meta.envId) throw new ConfigError(`train: the checkpoint was trained on ${meta.envId}, not ${flags.env}`);
     envId = meta.envId;
@@ -114,6 +130,7 @@ export async function train(flags: TrainFlags, rest: readonly string[]): Promise
   const fromFile = flags.config !== undefined ? loadJson(flags.config) : {};
   const start = startingConfig(agent.name, envId, envKwargs, { usePreset: flags.preset !== false, resumed: resume !== undefined });
   const cfg = resolveConfig(agent.name, agent.spec, layerConfig(base, start, fromFile, parseConfigFlags(agent.name, agent.spec, rest)));
+  if (resume !== undefined) keepBatchShape(base, cfg);
   const workers = flags.workers !== undefined ? Number(flags.workers) : 0;
   if (!Number.isInteger(workers) || workers < 0) throw new ConfigError(`train: --workers expects a non-negative integer, received ${JSON.stringify(flags.workers)}`);
   const evalEpisodes = flags.evalEpisodes !== undefined ? Number(flags.evalEpisodes) : 0;
@@ -129,8 +146,13 @@ export async function train(flags: TrainFlags, rest: readonly string[]): Promise
     throw new ConfigError(`train: ${agent.name} cannot train on ${envId}: ${why}. ${able.length > 0 ? `Agents that can: ${able.join(', ')}` : 'No agent handles these spaces yet'}`);
   }
   const seed = (cfg as { seed?: number }).seed ?? 0;
-  const out = flags.out ?? join('runs', `${envId.replace(/\//g, '_')}__${agent.name}__${seed}__${Math.floor(Date.now() / 1000)}`);
-  mkdirSync(join(out, 'checkpoints'), { recursive: true });
+  const out = flags.out ?? claimRunFolder('runs', `${envId.replace(/\//g, '_')}__${agent.name}__${seed}__${Math.floor(Date.now() / 1000)}`);
+  prepareRunFolder(out, { resumeFrom: flags.resume, overwrite: flags.overwrite });
+  if (resume !== undefined) {
+    // rows a killed run wrote after its checkpoint would otherwise appear twice
+    cutLogAfter(join(out, 'metrics.jsonl'), resumeStep);
+    cutLogAfter(join(out, 'evaluations.jsonl'), resumeStep);
+  }
   writeFileAtomic(join(out, 'config.json'), new TextEncoder().encode(JSON.stringify({ env: envId, env_kwargs: envKwargs, algo: agent.name, ...cfg }, null, 2) + '\n'));
   if (!flags.quiet) {
     process.stdout.write(`dojo train ${agent.name} on ${envId}${Object.keys(envKwargs).length > 0 ? ` ${JSON.stringify(envKwargs)}` : ''} → ${out}\n`);
@@ -138,18 +160,25 @@ export async function train(flags: TrainFlags, rest: readonly string[]): Promise
     for (const [k, v] of Object.entries(cfg)) process.stdout.write(`  ${toKebab(k).padEnd(24)} ${JSON.stringify(v)}\n`);
   }
 
-  const run = withProvenance(agent.createRun(cfg, ctx), { commit: commitId(), preset: start.preset?.file ?? '' });
+  // a resumed run keeps the preset its first part started from
+  const run = withProvenance(agent.createRun(cfg, ctx), { commit: commitId(), preset: start.preset?.file ?? resume?.metadata.preset ?? '' });
+  noteRounding(agent.name, cfg, run.totalTimesteps);
   const metricsFd = openSync(join(out, 'metrics.jsonl'), resume !== undefined ? 'a' : 'w');
   const bar = new SingleBar({
     format: '{bar} {percentage}% | {value}/{total} steps | {sps} steps/s | return {ret} | ETA {eta_formatted}',
     stream: process.stderr, hideCursor: true, noTTYOutput: !flags.quiet, notTTYSchedule: 5000, etaBuffer: 50,
   });
   if (!flags.quiet) bar.start(run.totalTimesteps, run.globalStep(), { sps: '—', ret: '—' });
-  let interrupted = false;
-  const onSigint = (): void => {
-    interrupted = true;
+  let interrupted: 'SIGINT' | 'SIGTERM' | null = null;
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM'): void => {
+    if (interrupted !== null) {
+      process.stderr.write(`\n${signal} again: exiting without saving\n`);
+      process.exit(SIGNAL_EXIT[signal]);
+    }
+    interrupted = signal;
   };
-  process.on('SIGINT', onSigint);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const recent = new RecentMean(20);
   let last = '';
   // SB3's EvalCallback: deterministic episodes at every checkpoint and at the end; the best is kept as best.safetensors
@@ -179,11 +208,14 @@ export async function train(flags: TrainFlags, rest: readonly string[]): Promise
       }
       // let signal handlers run: the loop itself only ever waits on already-settled promises
       await new Promise<void>((resolve) => setImmediate(resolve));
-      if (interrupted) {
+      if (interrupted !== null) {
         const p = join(out, 'checkpoints', `interrupted-${row.global_step}.safetensors`);
         writeCheckpoint(p, run.checkpoint());
         if (!flags.quiet) bar.stop();
-        process.stderr.write(`\ninterrupted: saved ${p}; resume with: dojo train --resume ${p}\n`);
+        // envs re-seed only at periodic checkpoints, so only those resume into exactly the uninterrupted run
+        const exact = last !== '' ? ` (resuming from ${last} instead repeats the uninterrupted run exactly)` : '';
+        process.stderr.write(`\ninterrupted by ${interrupted}: saved ${p}; resume with: dojo train --resume ${p} --out ${out}${exact}\n`);
+        process.exitCode = SIGNAL_EXIT[interrupted];
         return out;
       }
     }
@@ -203,11 +235,30 @@ export async function train(flags: TrainFlags, rest: readonly string[]): Promise
     }
     throw err;
   } finally {
-    process.off('SIGINT', onSigint);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     closeSync(metricsFd);
     if (evalFd >= 0) closeSync(evalFd);
     await run.close();
   }
+}
+
+/** Refuses a resume that changes the shape of an iteration, naming the field and why. */
+function keepBatchShape(saved: Readonly<Record<string, unknown>>, cfg: Readonly<Record<string, unknown>>): void {
+  for (const k of BATCH_FIELDS) {
+    if (Object.hasOwn(saved, k) && saved[k] !== cfg[k]) {
+      throw new ConfigError(`train: the checkpoint was trained with --${toKebab(k)} ${String(saved[k])}, not ${String(cfg[k])}: a resumed run keeps the shape of its iterations, because its iteration count, learning-rate schedule, env seeds and checkpoint boundaries all count in iterations of that shape. Leave out --${toKebab(k)} to resume, or start a new run`);
+    }
+  }
+}
+
+/** Says when the run's step budget differs from --total-timesteps (agents train in whole iterations). */
+function noteRounding(algo: string, cfg: Readonly<Record<string, unknown>>, planned: number): void {
+  const asked = cfg.totalTimesteps, n = cfg.numEnvs, s = cfg.numSteps;
+  if (typeof asked !== 'number' || asked === planned) return;
+  const unit = typeof n === 'number' && typeof s === 'number' ? `iterations of numEnvs × numSteps = ${n} × ${s} = ${n * s} steps` : typeof n === 'number' ? `steps of all ${n} env copies at once (numEnvs)` : 'iterations';
+  const how = planned < asked ? 'rounds down' : typeof n === 'number' && typeof s === 'number' && planned === n * s ? 'rounds up to one iteration' : 'rounds up';
+  process.stderr.write(`note: --total-timesteps ${asked} ${how}: ${algo} trains in whole ${unit}, so this run takes ${planned} steps\n`);
 }
 
 /** Adds `dojo train`. */
@@ -221,11 +272,13 @@ export function register(program: Command): void {
     .option('--config <file>', 'JSON file of config fields (over the preset)')
     .option('--no-preset', 'start from the algorithm\'s defaults, not the env\'s preset in agents/configs')
     .option('--out <dir>', 'output directory (default runs/<env>__<algo>__<seed>__<time>)')
-    .option('--resume <checkpoint>', 'continue the run saved in this checkpoint')
+    .option('--resume <checkpoint>', 'continue the run saved in this checkpoint (give its folder as --out to continue its logs)')
+    .option('--overwrite', 'replace the run files (config, logs, checkpoints) already in --out; without it a non-empty --out is refused')
     .option('--workers <n>', 'step the env copies on n worker threads (0: in-process)')
     .option('--quiet', 'no config print-out or progress bar')
     .option('--eval-episodes <n>', 'evaluate every checkpoint and the final policy on n deterministic episodes, log them in evaluations.jsonl and keep the best as best.safetensors (0: off)')
     .option('--eval-seed <n>', `seed of the first evaluation episode (default ${TRAIN_EVAL_SEED}, apart from dojo eval's 0)`)
+    .addHelpText('after', `\n${SIGNAL_HELP}`)
     .allowUnknownOption()
     .allowExcessArguments()
     .action(async (opts: TrainFlags, cmd: Command) => {

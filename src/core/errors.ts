@@ -2,11 +2,19 @@
  * Errors a user can act on: each says what failed, where, what was expected and what was received.
  */
 
-/** Formats a value for an error message: short, and exact for numbers and typed arrays. */
-export function describe(x: unknown, maxItems = 8): string {
+/** How deep `describe` follows nested arrays; deeper ones show as `[…]`. */
+const DESCRIBE_DEPTH = 4;
+/** The longest string or object `describe` quotes whole. */
+const DESCRIBE_CHARS = 200;
+
+/**
+ * Formats a value for an error message: short, and exact for numbers and typed arrays. Bounded
+ * for values from strangers: nesting past DESCRIBE_DEPTH and text past DESCRIBE_CHARS are cut.
+ */
+export function describe(x: unknown, maxItems = 8, depth = 0): string {
   if (x === null || x === undefined) return String(x);
-  if (typeof x === 'number') return Number.isInteger(x) ? String(x) : String(x);
-  if (typeof x === 'string') return JSON.stringify(x);
+  if (typeof x === 'number') return String(x);
+  if (typeof x === 'string') return x.length > DESCRIBE_CHARS ? `${JSON.stringify(x.slice(0, DESCRIBE_CHARS))}… (${x.length} characters)` : JSON.stringify(x);
   if (ArrayBuffer.isView(x) && !(x instanceof DataView)) {
     const arr = x as unknown as ArrayLike<number>;
     const items = Array.from({ length: Math.min(arr.length, maxItems) }, (_, i) => String(arr[i]));
@@ -14,14 +22,17 @@ export function describe(x: unknown, maxItems = 8): string {
     return `${x.constructor.name}[${items.join(', ')}${more}]`;
   }
   if (Array.isArray(x)) {
-    const items = x.slice(0, maxItems).map((v) => describe(v, maxItems));
+    if (depth >= DESCRIBE_DEPTH) return x.length === 0 ? '[]' : '[…]';
+    const items = x.slice(0, maxItems).map((v) => describe(v, maxItems, depth + 1));
     return `[${items.join(', ')}${x.length > maxItems ? `, … (${x.length} items)` : ''}]`;
   }
+  let text: string;
   try {
-    return JSON.stringify(x) ?? String(x);
+    text = JSON.stringify(x) ?? String(x);
   } catch {
-    return String(x);
+    text = String(x); // too deep, cyclic or holding a BigInt
   }
+  return text.length > DESCRIBE_CHARS ? `${text.slice(0, DESCRIBE_CHARS)}… (${text.length} characters)` : text;
 }
 
 /** A shape mismatch inside an autograd op; the message names the op and both shapes. */

@@ -186,7 +186,7 @@ export function parseKwargs<T extends Record<string, number | boolean | string>>
   const out: Record<string, number | boolean | string> = { ...defaults };
   const allowed = Object.keys(defaults);
   for (const [key, value] of Object.entries(kwargs)) {
-    if (!(key in defaults)) {
+    if (!Object.hasOwn(defaults, key)) {
       throw new ConfigError(`${envId}: unknown kwarg "${key}"; accepted: ${allowed.length ? allowed.map((k) => `${k} (${typeof defaults[k]})`).join(', ') : 'none'}`);
     }
     const want = typeof defaults[key];

@@ -14,13 +14,32 @@
  *
  * Reading checks every one of those rules (and refuses duplicate JSON keys, which the format
  * disallows) before returning anything, and says what is wrong, where, expected vs received.
+ * Files come from strangers (the page's Load button, the zoo, `dojo eval`), so the reader is
+ * bounded: it reads the 8-byte length first, then at most MAX_HEADER_BYTES of header, checks the
+ * declared byte ranges against the real size before it reads any tensor data, and caps nesting,
+ * dimensions, tensor count and message length. What it allocates is proportional to the file.
  */
 import { CheckpointError } from '../core/errors.ts';
 import type { Module, StateEntry } from './module.ts';
 import { loadStateDict, stateDict } from './module.ts';
 
-/** The largest header the reference implementation accepts (safetensors MAX_HEADER_SIZE). */
-export const MAX_HEADER_BYTES = 100_000_000;
+/**
+ * The largest header we read. The reference implementation accepts 100 MB (safetensors
+ * MAX_HEADER_SIZE); ours hold a few KB of names and config, and at most ~1 MB of observation
+ * statistics for pixel observations, so 16 MiB leaves room and keeps a hostile file cheap.
+ */
+export const MAX_HEADER_BYTES = 16 * 1024 * 1024;
+/** The most tensors a file may hold (our checkpoints hold under 100; large PyTorch models a few thousand). */
+export const MAX_TENSORS = 16_384;
+/** The most dimensions a tensor may have (ours have at most 4). */
+const MAX_DIMS = 16;
+/** How deep the header's JSON may nest: the header object, a tensor entry, its shape array. */
+const MAX_HEADER_DEPTH = 3;
+/** The longest error message the reader produces; longer quotes of the file are cut. */
+export const MAX_MESSAGE_CHARS = 600;
+
+/** Random access to the bytes of a file: `length` bytes from `offset` (a copy or a view). */
+export type ReadBytes = (offset: number, length: number) => Uint8Array;
 
 /** A tensor read from a file: values converted to float32, row-major. */
 export interface DecodedTensor {
@@ -98,25 +117,64 @@ export function encodeSafetensors(tensors: ReadonlyMap<string, StateEntry>, meta
  * keys, metadata, every dtype, shape and byte range, and that the tensors tile the buffer.
  * F32 is read as is; F64, F16 and BF16 are converted to float32; other dtypes are refused.
  * Throws a CheckpointError naming the problem; the returned arrays never alias `bytes`.
+ * The codec is faithful: NaN and ±Infinity come back as stored (loaders refuse them, see `loadModule`).
  */
 export function decodeSafetensors(bytes: Uint8Array | ArrayBuffer): DecodedSafetensors {
   if (!ArrayBuffer.isView(bytes) && !(bytes instanceof ArrayBuffer)) fail(`expected a Uint8Array or an ArrayBuffer, received ${typeof bytes}`);
   // A plain view: a Node Buffer's slice() would share memory with Node's pool.
   const u8 = ArrayBuffer.isView(bytes) ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : new Uint8Array(bytes);
-  const view = new DataView(u8.buffer, u8.byteOffset, u8.byteLength);
-  const { header, dataStart } = readHeader(u8, view);
+  return decodeSafetensorsFrom(u8.length, (offset, length) => u8.subarray(offset, offset + length));
+}
+
+/**
+ * Decodes a file of `size` bytes read through `read`, in the order that keeps a hostile file
+ * cheap: the 8-byte length, then the header (capped), then every declared range is checked
+ * against `size`, and only then is tensor data read, one tensor at a time.
+ */
+export function decodeSafetensorsFrom(size: number, read: ReadBytes): DecodedSafetensors {
+  if (size < 8) fail(`the file is ${size} bytes, too short to hold the 8-byte header length; is it a safetensors file?`);
+  const len = readHeaderLength(read(0, 8), size);
+  const { header, dataStart } = readHeader(read(8, len), len);
   const metadata = readMetadata(header.__metadata__);
-  const entries = Object.keys(header)
-    .filter((k) => k !== '__metadata__')
-    .map((name) => readEntry(name, header[name], u8.length - dataStart));
-  checkTiling(entries, u8.length - dataStart);
+  const names = Object.keys(header).filter((k) => k !== '__metadata__');
+  if (names.length > MAX_TENSORS) fail(`the header lists ${names.length} tensors, over the ${MAX_TENSORS}-tensor limit`);
+  const bufferLen = size - dataStart;
+  const entries = names.map((name) => readEntry(name, header[name], bufferLen));
+  checkTiling(entries, bufferLen);
   const tensors = new Map<string, DecodedTensor>();
-  for (const e of entries) tensors.set(e.name, { data: readValues(u8, view, dataStart, e), shape: e.shape });
+  for (const e of entries) tensors.set(e.name, { data: readValues(read(dataStart + e.begin, e.end - e.begin), e), shape: e.shape });
   return { tensors, metadata };
 }
 
-/** Reads a Blob (a browser file input, a fetch response's blob) and decodes it. */
+/** The name and position of the first NaN or ±Infinity among the tensors, or null when all are finite. */
+function findNonFinite(tensors: ReadonlyMap<string, { data: Float32Array; shape: readonly number[] }>): string | null {
+  for (const [name, t] of tensors) {
+    const d = t.data;
+    for (let i = 0; i < d.length; i++) {
+      if (!Number.isFinite(d[i])) return `tensor "${clip(name, 200)}" (shape [${t.shape.join(', ')}]) holds ${d[i]} at index ${i}`;
+    }
+  }
+  return null;
+}
+
+/** Throws a CheckpointError naming the first tensor that holds NaN or ±Infinity. */
+export function assertFinite(tensors: ReadonlyMap<string, { data: Float32Array; shape: readonly number[] }>): void {
+  const bad = findNonFinite(tensors);
+  if (bad !== null) throw new CheckpointError(`checkpoint ${bad}; weights must be finite numbers (the file was saved from a diverged run or is corrupt)`);
+}
+
+/**
+ * Reads a Blob (a browser file input, a fetch response's blob) and decodes it. The length and
+ * the header are read and checked first, so a huge or hostile file is refused before it is read whole.
+ */
 export async function decodeBlob(blob: Blob): Promise<DecodedSafetensors> {
+  if (blob.size >= 8) {
+    const len = readHeaderLength(new Uint8Array(await blob.slice(0, 8).arrayBuffer()), blob.size);
+    const { header, dataStart } = readHeader(new Uint8Array(await blob.slice(8, 8 + len).arrayBuffer()), len);
+    const names = Object.keys(header).filter((k) => k !== '__metadata__');
+    if (names.length > MAX_TENSORS) fail(`the header lists ${names.length} tensors, over the ${MAX_TENSORS}-tensor limit`);
+    checkTiling(names.map((name) => readEntry(name, header[name], blob.size - dataStart)), blob.size - dataStart);
+  }
   return decodeSafetensors(await blob.arrayBuffer());
 }
 
@@ -127,11 +185,12 @@ export function saveModule(m: Module, metadata: Readonly<Record<string, string>>
 
 /**
  * Loads safetensors bytes into a module and returns the file's metadata. Everything (the file,
- * then names and shapes against the module) is checked before any weight changes, so on a
- * CheckpointError the module keeps its old weights. `strict` = false ignores missing and extra names.
+ * then finite values, names and shapes against the module) is checked before any weight changes,
+ * so on a CheckpointError the module keeps its old weights. `strict` = false ignores missing and extra names.
  */
 export function loadModule(m: Module, bytes: Uint8Array | ArrayBuffer, strict = true): Record<string, string> {
   const { tensors, metadata } = decodeSafetensors(bytes);
+  assertFinite(tensors);
   loadStateDict(m, tensors, strict);
   return metadata;
 }
@@ -149,23 +208,45 @@ interface Entry {
 }
 
 function fail(message: string): never {
-  throw new CheckpointError(`safetensors: ${message}`);
+  throw new CheckpointError(clip(`safetensors: ${message}`, MAX_MESSAGE_CHARS));
 }
 
-/** Reads N, checks it against the file and the size limit, and parses the JSON header. */
-function readHeader(u8: Uint8Array, view: DataView): { header: Header; dataStart: number } {
-  if (u8.length < 8) fail(`the file is ${u8.length} bytes, too short to hold the 8-byte header length; is it a safetensors file?`);
-  const n = view.getBigUint64(0, true);
-  if (n > BigInt(MAX_HEADER_BYTES)) fail(`the header length is ${n} bytes, over the ${MAX_HEADER_BYTES}-byte limit; the file is corrupt or not a safetensors file`);
-  const len = Number(n);
-  if (8 + len > u8.length) fail(`the header length is ${len} bytes but only ${u8.length - 8} bytes follow the length field; the file is truncated or not a safetensors file`);
+/** `text` cut to `max` characters, saying how much was left out. */
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 40)}… (${text.length - max + 40} more characters)`;
+}
+
+/** A value quoted for a message: JSON, cut short (the header's depth is bounded before it is parsed, so this cannot recurse deeply). */
+function show(x: unknown): string {
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(u8.subarray(8, 8 + len));
+    text = JSON.stringify(x) ?? String(x);
+  } catch {
+    text = String(x);
+  }
+  return clip(text, 120);
+}
+
+/** N, the header length, checked against the limit and against the file's size. */
+function readHeaderLength(first8: Uint8Array, size: number): number {
+  const n = new DataView(first8.buffer, first8.byteOffset, 8).getBigUint64(0, true);
+  if (n > BigInt(MAX_HEADER_BYTES)) fail(`the header length is ${n} bytes, over the ${MAX_HEADER_BYTES}-byte limit; the file is corrupt or not a safetensors file`);
+  const len = Number(n);
+  if (8 + len > size) fail(`the header length is ${len} bytes but only ${size - 8} bytes follow the length field; the file is truncated or not a safetensors file`);
+  return len;
+}
+
+/** Parses the JSON header (`len` bytes, already read): UTF-8, depth, JSON, duplicate keys. */
+function readHeader(bytes: Uint8Array, len: number): { header: Header; dataStart: number } {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     fail('the header is not valid UTF-8');
   }
   if (text[0] !== '{') fail(`the header must start with "{", received ${JSON.stringify(text.slice(0, 16))}`);
+  const depth = nestingDepth(text, MAX_HEADER_DEPTH);
+  if (depth > MAX_HEADER_DEPTH) fail(`the header nests deeper than ${MAX_HEADER_DEPTH} levels (object, tensor entry, shape); the file is not a safetensors file`);
   let header: unknown;
   try {
     header = JSON.parse(text);
@@ -182,9 +263,9 @@ function readHeader(u8: Uint8Array, view: DataView): { header: Header; dataStart
 function readMetadata(raw: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (raw === undefined || raw === null) return out;
-  if (typeof raw !== 'object' || Array.isArray(raw)) fail(`"__metadata__" must be an object of strings, received ${JSON.stringify(raw)}`);
+  if (typeof raw !== 'object' || Array.isArray(raw)) fail(`"__metadata__" must be an object of strings, received ${show(raw)}`);
   for (const [k, v] of Object.entries(raw)) {
-    if (typeof v !== 'string') fail(`"__metadata__" value "${k}" must be a string, received ${JSON.stringify(v)}`);
+    if (typeof v !== 'string') fail(`"__metadata__" value ${show(k)} must be a string, received ${show(v)}`);
     Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
   }
   return out;
@@ -192,20 +273,20 @@ function readMetadata(raw: unknown): Record<string, string> {
 
 /** Checks one tensor's header entry: fields, dtype, shape, and its byte range against its size. */
 function readEntry(name: string, raw: unknown, bufferLen: number): Entry {
-  const where = `tensor "${name}"`;
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(`${where}: expected an object with dtype, shape and data_offsets, received ${JSON.stringify(raw)}`);
+  const where = `tensor ${clip(JSON.stringify(name), 120)}`;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(`${where}: expected an object with dtype, shape and data_offsets, received ${show(raw)}`);
   const info = raw as Record<string, unknown>;
   const keys = Object.keys(info).sort();
-  if (keys.join() !== KEYS.join()) fail(`${where}: expected exactly the fields dtype, shape, data_offsets, received ${keys.join(', ') || 'none'}`);
+  if (keys.join() !== KEYS.join()) fail(`${where}: expected exactly the fields dtype, shape, data_offsets, received ${clip(keys.join(', '), 120) || 'none'}`);
   const dtype = info.dtype;
-  if (typeof dtype !== 'string' || !Object.hasOwn(DTYPE_BITS, dtype)) fail(`${where}: unknown dtype ${JSON.stringify(dtype)}; safetensors dtypes are ${Object.keys(DTYPE_BITS).join(', ')}`);
+  if (typeof dtype !== 'string' || !Object.hasOwn(DTYPE_BITS, dtype)) fail(`${where}: unknown dtype ${show(dtype)}; safetensors dtypes are ${Object.keys(DTYPE_BITS).join(', ')}`);
   if (!Object.hasOwn(DECODERS, dtype)) fail(`${where}: dtype ${dtype} is not supported; RL Dojo reads F32, and converts F64, F16 and BF16 to F32`);
-  if (!Array.isArray(info.shape)) fail(`${where}: shape must be an array of non-negative integers, received ${JSON.stringify(info.shape)}`);
+  if (!Array.isArray(info.shape)) fail(`${where}: shape must be an array of non-negative integers, received ${show(info.shape)}`);
   const shape = info.shape as unknown[];
   const numel = checkShape(shape, where);
   const offsets = info.data_offsets;
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isSize)) {
-    fail(`${where}: data_offsets must be [begin, end], two non-negative integers, received ${JSON.stringify(offsets)}`);
+    fail(`${where}: data_offsets must be [begin, end], two non-negative integers, received ${show(offsets)}`);
   }
   const [begin, end] = offsets as [number, number];
   if (begin > end) fail(`${where}: data_offsets [${begin}, ${end}] end before they begin`);
@@ -217,12 +298,13 @@ function readEntry(name: string, raw: unknown, bufferLen: number): Entry {
 
 /** Element count of a shape of non-negative integers; throws otherwise or on overflow. */
 function checkShape(shape: readonly unknown[], where: string): number {
+  if (shape.length > MAX_DIMS) fail(`${where}: shape has ${shape.length} dimensions, over the ${MAX_DIMS}-dimension limit`);
   let numel = 1;
   for (const d of shape) {
-    if (!isSize(d)) fail(`${where}: shape must be an array of non-negative integers, received ${JSON.stringify(shape)}`);
+    if (!isSize(d)) fail(`${where}: shape must be an array of non-negative integers, received ${show(shape)}`);
     numel *= d;
   }
-  if (!Number.isSafeInteger(numel * 8)) fail(`${where}: shape ${JSON.stringify(shape)} is too large`);
+  if (!Number.isSafeInteger(numel * 8)) fail(`${where}: shape ${show(shape)} is too large`);
   return numel;
 }
 
@@ -244,14 +326,15 @@ function checkTiling(entries: Entry[], bufferLen: number): void {
   if (at !== bufferLen) fail(`the tensors cover ${at} bytes but the data buffer has ${bufferLen}; ${bufferLen - at} bytes at the end belong to no tensor`);
 }
 
-/** Copies one tensor's bytes out as float32. */
-function readValues(u8: Uint8Array, view: DataView, dataStart: number, e: Entry): Float32Array {
-  const start = dataStart + e.begin;
-  if (e.dtype === 'F32' && LITTLE_ENDIAN_HOST) return new Float32Array(u8.slice(start, dataStart + e.end).buffer);
+/** Copies one tensor's bytes (exactly its range) out as float32. */
+function readValues(bytes: Uint8Array, e: Entry): Float32Array {
+  if (bytes.length !== e.end - e.begin) fail(`tensor ${clip(JSON.stringify(e.name), 120)}: read ${bytes.length} of its ${e.end - e.begin} bytes; the file changed while it was read`);
+  if (e.dtype === 'F32' && LITTLE_ENDIAN_HOST) return new Float32Array(bytes.slice().buffer);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const read = DECODERS[e.dtype];
   const size = DTYPE_BITS[e.dtype] / 8;
   const out = new Float32Array(e.numel);
-  for (let i = 0; i < out.length; i++) out[i] = read(view, start + i * size);
+  for (let i = 0; i < out.length; i++) out[i] = read(view, i * size);
   return out;
 }
 
@@ -285,6 +368,28 @@ function sortUtf8(names: string[]): string[] {
     return a.bytes.length - b.bytes.length;
   });
   return keyed.map((k) => k.name);
+}
+
+/**
+ * How deeply objects and arrays nest in the JSON `text` (strings skipped), counting up to `limit` + 1
+ * and stopping there: code that walks a 100,000-deep value recursively (JSON.stringify, error
+ * formatting) would overflow the stack. Any text is accepted (malformed JSON is JSON.parse's to report).
+ */
+export function nestingDepth(text: string, limit: number): number {
+  let depth = 0, deepest = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x7b || c === 0x5b) {
+      depth += 1;
+      if (depth > deepest) deepest = depth;
+      if (deepest > limit) return deepest;
+    } else if (c === 0x7d || c === 0x5d) {
+      depth -= 1;
+    } else if (c === 0x22) {
+      for (i += 1; i < text.length && text.charCodeAt(i) !== 0x22; i += 1) if (text.charCodeAt(i) === 0x5c) i += 1;
+    }
+  }
+  return deepest;
 }
 
 /**

@@ -90,7 +90,7 @@ describe('dojo train / eval', () => {
     expect(rows(resumed)).toEqual(rows(whole).slice(2));
   });
 
-  it('saves a checkpoint and exits cleanly on Ctrl-C', async () => {
+  it('saves a checkpoint and exits 130 on Ctrl-C (issue 24 item 9: it exited 0)', async () => {
     const out = join(dir, 'int');
     const child = spawn(process.execPath, [DOJO, 'train', '--env', 'CartPole-v1', '--algo', 'ppo', '--total-timesteps', '10000000', '--out', out, '--quiet']);
     let stderr = '';
@@ -102,8 +102,8 @@ describe('dojo train / eval', () => {
     // the launcher forwards the signal to the tsx process group member that runs the CLI
     child.kill('SIGINT');
     const code = await new Promise<number>((r) => child.on('exit', (c) => r(c ?? -1)));
-    expect(code, stderr).toBe(0);
-    expect(stderr).toMatch(/interrupted: saved .*interrupted-\d+\.safetensors/);
+    expect(code, stderr).toBe(130);
+    expect(stderr).toMatch(/interrupted by SIGINT: saved .*interrupted-\d+\.safetensors/);
     const saved = readdirSync(join(out, 'checkpoints')).filter((f) => f.startsWith('interrupted-'));
     expect(saved.length).toBe(1);
     const e = dojo('eval', '--checkpoint', join(out, 'checkpoints', saved[0]), '--episodes', '1', '--json');
