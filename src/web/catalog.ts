@@ -4,17 +4,16 @@
  * no other change: the catalog is rebuilt from `listEnvs()` every time the worker starts.
  *
  * The browser RunContext is `src/cli/run-context.ts` without its Node parts: the same `make` and the
- * same in-process `LocalVecEnv`, so a run here takes exactly the steps `dojo train` takes.
+ * same in-process vector env (`makeVec` without workers), so a run here takes exactly the steps `dojo train` takes.
  */
 import { AGENTS } from '../../agents/index.ts';
 import type { CheckpointPayload, RunContext } from '../../agents/common/agent.ts';
-import { LocalVecEnv, toAsync, type AsyncVecEnv, type VecEnv } from '../../agents/common/vec.ts';
 import { ArcadeEnv } from '../../envs/arcade/arcade-env.ts';
 import { kernelInfo } from '../autograd/kernels/index.ts';
 import { listGames } from '../game/registry.ts';
 import { GameEnv } from '../game/game-env.ts';
 import type { AnyEnv, Env } from '../gym/env.ts';
-import { listEnvs, make } from '../gym/registry.ts';
+import { listEnvs, make, makeVec } from '../gym/registry.ts';
 import { describeSpace } from '../gym/spaces.ts';
 import type { AgentInfo, Catalog, Category, EnvInfo } from './protocol.ts';
 
@@ -26,13 +25,11 @@ export function browserRunContext(envId: string, opts: { resume?: CheckpointPayl
   const kwargs = opts.kwargs ?? {};
   const makeEnv = (): Env => make(envId, { kwargs }) as Env;
   makeEnv().close(); // fail early, with the registry's message, on an unknown id
-  const copies = (n: number): LocalVecEnv => new LocalVecEnv(Array.from({ length: n }, makeEnv));
   return {
     envId,
     envKwargs: kwargs,
     makeEnv,
-    makeVec: (numEnvs: number): VecEnv => copies(numEnvs),
-    makeAsyncVec: async (numEnvs: number): Promise<AsyncVecEnv> => toAsync(copies(numEnvs)),
+    makeVec: (numEnvs: number) => makeVec(envId, numEnvs, { kwargs }),
     resume: opts.resume,
   };
 }

@@ -39,7 +39,7 @@ function position(moves: number[]): unknown {
 }
 
 /** Uniform priors, value 0: PUCT sees only terminal positions. */
-const uniform: Evaluator<unknown> = (s) => ({ value: 0, priors: new Float32Array(ttt.numActions).fill(1 / ttt.numActions) });
+const uniform: Evaluator<unknown> = () => ({ value: 0, priors: new Float32Array(ttt.numActions).fill(1 / ttt.numActions) });
 /** Uniform priors with a rollout value: PUCT's counterpart of UCT. */
 const uniformRollout = (g: Game<unknown>): Evaluator<unknown> => {
   const roll = rolloutEvaluator(g);
