@@ -131,7 +131,7 @@ function checkBytes(values: ArrayLike<number>, name: string): void {
 }
 
 /** A binary tree whose internal nodes hold the sums of their leaves: O(log n) set and prefix search. */
-export class SumTree {
+class SumTree {
   readonly capacity: number;
   private readonly nodes: Float64Array;
 
