@@ -54,8 +54,8 @@ import type { AgentModule, CheckpointPayload, Policy, RunContext, TrainRun } fro
 import { loadNets } from './common/checkpoint.ts';
 import { checkParamsFinite } from './common/health.ts';
 import { addEpisodeMetrics, type Episode } from './common/metrics.ts';
-import { boundarySeed, checkpointDue, checkpointInterval, envSpaces, openVecEnv, readCheckpointMeta, resumeRun, runCheckpoint, seedField } from './common/run.ts';
-import { softUpdate } from './common/target-nets.ts';
+import { boundarySeed, checkpointDue, envSpaces, openVecEnv, readCheckpointMeta, resumeRun, runCheckpoint, seedField, stepSchedule } from './common/run.ts';
+import { softUpdate } from './common/critics.ts';
 import { bool, choice, int, num, nums, resolveConfig, type ConfigOf } from './common/config.ts';
 import { ReplayBuffer } from './common/replay-buffer.ts';
 import { buildCnnTrunk, imageShape } from './common/cnn.ts';
@@ -241,10 +241,7 @@ function createRun(cfg: DqnConfig, ctx: RunContext): TrainRun {
   let envs: RecordVectorEpisodeStatistics | null = null;
   const nActions = (actSpace as { n: number }).n, actionStart = (actSpace as { start: number }).start;
   const obsDim = flatDim(obsSpace), N = cfg.numEnvs, B = cfg.batchSize;
-  const stepsPerIteration = Math.max(1, Math.ceil(cfg.iterationSteps / N));
-  const totalVecSteps = Math.ceil(cfg.totalTimesteps / N);
-  const numIterations = Math.ceil(totalVecSteps / stepsPerIteration);
-  const ckptEvery = checkpointInterval(cfg.checkpointFrequency, numIterations);
+  const { stepsPerIteration, totalVecSteps, numIterations, ckptEvery } = stepSchedule(cfg);
   const gradientSteps = cfg.gradientSteps >= 0 ? cfg.gradientSteps : cfg.trainFrequency;
   const q = buildQNetwork(cfg, obsSpace, nActions, rng);
   const target = buildQNetwork(cfg, obsSpace, nActions, rng);

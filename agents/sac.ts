@@ -42,8 +42,8 @@ import { Rng } from '../src/core/rng.ts';
 import { ConfigError } from '../src/core/errors.ts';
 import type { Metrics } from '../src/core/metrics.ts';
 import type { Observation } from '../src/gym/env.ts';
-import { describeSpace, flatDim, flatten, type Space } from '../src/gym/spaces.ts';
-import { Tensor, add, concat, exp, mean, minimum, mse, mul, neg, noGrad, parameter, reshape, sub, tanh } from '../src/autograd/index.ts';
+import { flatDim, flatten, type Space } from '../src/gym/spaces.ts';
+import { Tensor, add, exp, mean, minimum, mse, mul, neg, noGrad, parameter, sub, tanh } from '../src/autograd/index.ts';
 import { Linear, loadStateDict, mlp, parameters, stateDict, type Module, type Sequential } from '../src/nn/index.ts';
 import { Adam } from '../src/optim/index.ts';
 import type { RecordVectorEpisodeStatistics } from '../src/gym/vector/record-episode-statistics.ts';
@@ -51,9 +51,9 @@ import type { AgentModule, CheckpointPayload, Policy, RunContext, TrainRun } fro
 import { loadNets } from './common/checkpoint.ts';
 import { checkLossFinite, checkParamsFinite, layerGradNorms } from './common/health.ts';
 import { addEpisodeMetrics, addTwinQMetrics, type Episode } from './common/metrics.ts';
-import { clipToBox, supportsBoundedBox } from './common/action-head.ts';
-import { boundarySeed, checkpointDue, checkpointInterval, envSpaces, openVecEnv, readCheckpointMeta, resumeRun, runCheckpoint, seedField } from './common/run.ts';
-import { frozen, softUpdate } from './common/target-nets.ts';
+import { boxScale, clipToBox, supportsBoundedBox, type BoxScale } from './common/action-head.ts';
+import { boundarySeed, checkpointDue, envSpaces, openVecEnv, readCheckpointMeta, resumeRun, runCheckpoint, seedField, stepSchedule } from './common/run.ts';
+import { buildContinuousQ, frozen, qValue, softUpdate } from './common/critics.ts';
 import { bool, int, num, nums, resolveConfig, type ConfigOf } from './common/config.ts';
 import { sampleSquashedGaussian } from './common/distributions.ts';
 import { ReplayBuffer } from './common/replay-buffer.ts';
@@ -93,20 +93,15 @@ const LOG_STD_MIN = -5;
 
 // ── action rescaling ──
 
-/** A Box action space as the actor sees it: tanh's (−1, 1) mapped onto [low, high]. */
-type ActionScale = { low: Float32Array; high: Float32Array; scale: Tensor; bias: Tensor; logScaleSum: number; actDim: number };
+/** The Box as the actor sees it (`boxScale`), with action_scale and action_bias as tensors and Σ log action_scale for log π. */
+type ActionScale = BoxScale & { scaleT: Tensor; biasT: Tensor; logScaleSum: number };
 
-/** action_scale and action_bias of a Box, as tensors, with Σ log action_scale for log π. */
+/** The ActionScale of a Box action space. */
 function actionScale(space: Space): ActionScale {
-  if (space.kind !== 'box') throw new ConfigError(`sac: the action space must be a Box, received ${describeSpace(space)}`);
-  const d = space.low.length, scale = new Float32Array(d), bias = new Float32Array(d);
+  const box = boxScale('sac', space);
   let logScaleSum = 0;
-  for (let j = 0; j < d; j++) {
-    scale[j] = (space.high[j] - space.low[j]) / 2; // action_scale
-    bias[j] = (space.high[j] + space.low[j]) / 2; // action_bias
-    logScaleSum += Math.log(scale[j]);
-  }
-  return { low: space.low, high: space.high, scale: new Tensor(scale, [d]), bias: new Tensor(bias, [d]), logScaleSum, actDim: d };
+  for (const s of box.scale) logScaleSum += Math.log(s);
+  return { ...box, scaleT: new Tensor(box.scale, [box.actDim]), biasT: new Tensor(box.bias, [box.actDim]), logScaleSum };
 }
 
 // ── networks ──
@@ -142,19 +137,14 @@ class SacActor implements Module {
   }
 }
 
-/** A soft Q network: Q(s, a) from the concatenated observation and env-scale action. */
-function buildQNetwork(obsDim: number, actDim: number, hidden: readonly number[], rng: Rng): Sequential {
-  return mlp([obsDim + actDim, ...hidden, 1], 'relu', rng, { init: 'pytorch', hiddenGain: 1, outputGain: 1 });
-}
-
 /** Every network SAC trains or tracks. */
 export type SacNets = { actor: SacActor; qf1: Sequential; qf2: Sequential; qf1Target: Sequential; qf2Target: Sequential; logAlpha: Tensor };
 
 /** Builds CleanRL's networks; the targets start as copies of the Q networks. */
 export function buildSacNets(cfg: SacConfig, obsDim: number, actDim: number, rng: Rng): SacNets {
   const actor = new SacActor(obsDim, actDim, cfg.hiddenSizes, rng);
-  const qf1 = buildQNetwork(obsDim, actDim, cfg.hiddenSizes, rng), qf2 = buildQNetwork(obsDim, actDim, cfg.hiddenSizes, rng);
-  const qf1Target = buildQNetwork(obsDim, actDim, cfg.hiddenSizes, rng), qf2Target = buildQNetwork(obsDim, actDim, cfg.hiddenSizes, rng);
+  const qf1 = buildContinuousQ(obsDim, actDim, cfg.hiddenSizes, rng), qf2 = buildContinuousQ(obsDim, actDim, cfg.hiddenSizes, rng);
+  const qf1Target = buildContinuousQ(obsDim, actDim, cfg.hiddenSizes, rng), qf2Target = buildContinuousQ(obsDim, actDim, cfg.hiddenSizes, rng);
   loadStateDict(qf1Target, stateDict(qf1));
   loadStateDict(qf2Target, stateDict(qf2));
   const logAlpha = parameter(Float32Array.of(Math.log(cfg.autotune ? 1 : Math.max(cfg.alpha, 1e-30))), [1], 'log_alpha');
@@ -167,11 +157,6 @@ function netModules(nets: SacNets): Record<string, Module> {
   return { actor: nets.actor, qf1: nets.qf1, qf2: nets.qf2, qf1_target: nets.qf1Target, qf2_target: nets.qf2Target, alpha };
 }
 
-/** Q(s, a) per row [B]. */
-function qValue(qf: Module, obs: Tensor, action: Tensor): Tensor {
-  return reshape(qf.forward(concat([obs, action], 1)), [obs.shape[0]]);
-}
-
 /**
  * CleanRL's `get_action`: a reparameterised sample rescaled to the Box and its log π (with the
  * Σ log action_scale term of the change of variables).
@@ -179,18 +164,18 @@ function qValue(qf: Module, obs: Tensor, action: Tensor): Tensor {
 function getAction(actor: SacActor, obs: Tensor, head: ActionScale, rng: Rng): { action: Tensor; logProb: Tensor } {
   const { mean: mu, logStd } = actor.meanLogStd(obs);
   const s = sampleSquashedGaussian(mu, logStd, rng);
-  return { action: add(mul(s.action, head.scale), head.bias), logProb: sub(s.logProb, head.logScaleSum) };
+  return { action: add(mul(s.action, head.scaleT), head.biasT), logProb: sub(s.logProb, head.logScaleSum) };
 }
 
 /** tanh(μ + σε) rescaled to the Box for given noise ε [B·d]: the acting half of `getAction`. */
 function squashedAction(actor: SacActor, obs: Tensor, head: ActionScale, eps: ArrayLike<number>): Tensor {
   const { mean: mu, logStd } = actor.meanLogStd(obs);
-  return add(mul(tanh(add(mu, mul(exp(logStd), new Tensor(Float32Array.from(eps), mu.shape)))), head.scale), head.bias);
+  return add(mul(tanh(add(mu, mul(exp(logStd), new Tensor(Float32Array.from(eps), mu.shape)))), head.scaleT), head.biasT);
 }
 
 /** tanh(mean) rescaled to the Box: the action a deterministic evaluation takes. */
 function meanAction(actor: SacActor, obs: Tensor, head: ActionScale): Tensor {
-  return add(mul(tanh(actor.forward(obs)), head.scale), head.bias);
+  return add(mul(tanh(actor.forward(obs)), head.scaleT), head.biasT);
 }
 
 // ── policy ──
@@ -239,10 +224,7 @@ function createRun(cfg: SacConfig, ctx: RunContext): TrainRun {
   let envs: RecordVectorEpisodeStatistics | null = null;
   const head = actionScale(actSpace);
   const obsDim = flatDim(obsSpace), actDim = head.actDim, N = cfg.numEnvs, B = cfg.batchSize;
-  const stepsPerIteration = Math.ceil(cfg.iterationSteps / N);
-  const totalVecSteps = Math.ceil(cfg.totalTimesteps / N);
-  const numIterations = Math.ceil(totalVecSteps / stepsPerIteration);
-  const ckptEvery = checkpointInterval(cfg.checkpointFrequency, numIterations);
+  const { stepsPerIteration, totalVecSteps, numIterations, ckptEvery } = stepSchedule(cfg);
   const nets = buildSacNets(cfg, obsDim, actDim, rng);
   const qParams = [...parameters(nets.qf1), ...parameters(nets.qf2)];
   const qOptimizer = new Adam(qParams, { lr: cfg.qLr });
@@ -302,10 +284,7 @@ function createRun(cfg: SacConfig, ctx: RunContext): TrainRun {
         episodes.push(...r.episodes);
 
         // ── store: a finished copy's real last observation is its next obs; only termination stops bootstrapping ──
-        for (let i = 0; i < N; i++) {
-          const realNextObs = r.finalObs[i] ?? r.obs.subarray(i * obsDim, (i + 1) * obsDim);
-          rb.add(obs.subarray(i * obsDim, (i + 1) * obsDim), envActions.subarray(i * actDim, (i + 1) * actDim), r.rewards[i], realNextObs, r.terminated[i] === 1, cfg.gamma);
-        }
+        rb.addStep(obs, envActions, r, cfg.gamma);
         obs = r.obs;
 
         if (globalStep <= learningStartsAt || (vecStep + 1) % cfg.trainFrequency !== 0) continue;

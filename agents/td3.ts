@@ -31,8 +31,8 @@ import { Rng } from '../src/core/rng.ts';
 import { ConfigError } from '../src/core/errors.ts';
 import type { Metrics } from '../src/core/metrics.ts';
 import type { Observation } from '../src/gym/env.ts';
-import { describeSpace, flatDim, flatten, type Space } from '../src/gym/spaces.ts';
-import { Tensor, add, concat, mean, minimum, mse, mul, neg, noGrad, reshape } from '../src/autograd/index.ts';
+import { flatDim, flatten, type Space } from '../src/gym/spaces.ts';
+import { Tensor, add, mean, minimum, mse, mul, neg, noGrad } from '../src/autograd/index.ts';
 import { loadStateDict, mlp, parameters, stateDict, type Module, type Sequential } from '../src/nn/index.ts';
 import { Adam } from '../src/optim/index.ts';
 import type { RecordVectorEpisodeStatistics } from '../src/gym/vector/record-episode-statistics.ts';
@@ -40,9 +40,9 @@ import type { AgentModule, CheckpointPayload, Policy, RunContext, TrainRun } fro
 import { loadNets } from './common/checkpoint.ts';
 import { checkLossFinite, checkParamsFinite, layerGradNorms } from './common/health.ts';
 import { addEpisodeMetrics, addTwinQMetrics, type Episode } from './common/metrics.ts';
-import { clipToBox, supportsBoundedBox } from './common/action-head.ts';
-import { boundarySeed, checkpointDue, checkpointInterval, envSpaces, openVecEnv, readCheckpointMeta, resumeRun, runCheckpoint, seedField } from './common/run.ts';
-import { frozen, softUpdate } from './common/target-nets.ts';
+import { boxScale, clipToBox, supportsBoundedBox, type BoxScale } from './common/action-head.ts';
+import { boundarySeed, checkpointDue, envSpaces, openVecEnv, readCheckpointMeta, resumeRun, runCheckpoint, seedField, stepSchedule } from './common/run.ts';
+import { buildContinuousQ, frozen, qValue, softUpdate } from './common/critics.ts';
 import { int, num, nums, resolveConfig, type ConfigOf } from './common/config.ts';
 import { ReplayBuffer } from './common/replay-buffer.ts';
 
@@ -73,28 +73,7 @@ export const td3Spec = {
 /** A resolved TD3 config. */
 export type Td3Config = ConfigOf<typeof td3Spec>;
 
-// ── action rescaling ──
-
-/** A Box action space as the actor sees it: tanh's (−1, 1) mapped onto [low, high]. */
-type ActionScale = { low: Float32Array; high: Float32Array; scale: Float32Array; bias: Float32Array; actDim: number };
-
-/** action_scale and action_bias of a Box. */
-function actionScale(space: Space): ActionScale {
-  if (space.kind !== 'box') throw new ConfigError(`td3: the action space must be a Box, received ${describeSpace(space)}`);
-  const d = space.low.length, scale = new Float32Array(d), bias = new Float32Array(d);
-  for (let j = 0; j < d; j++) {
-    scale[j] = (space.high[j] - space.low[j]) / 2; // action_scale
-    bias[j] = (space.high[j] + space.low[j]) / 2; // action_bias
-  }
-  return { low: space.low, high: space.high, scale, bias, actDim: d };
-}
-
 // ── networks ──
-
-/** A Q network: Q(s, a) from the concatenated observation and env-scale action. */
-function buildQNetwork(obsDim: number, actDim: number, hidden: readonly number[], rng: Rng): Sequential {
-  return mlp([obsDim + actDim, ...hidden, 1], 'relu', rng, { init: 'pytorch', hiddenGain: 1, outputGain: 1 });
-}
 
 /** CleanRL's Actor before rescaling: ReLU layers, then tanh into (−1, 1). */
 function buildActor(obsDim: number, actDim: number, hidden: readonly number[], rng: Rng): Sequential {
@@ -108,8 +87,8 @@ export type Td3Nets = { actor: Sequential; qf1: Sequential; qf2: Sequential; act
 export function buildTd3Nets(cfg: Td3Config, obsDim: number, actDim: number, rng: Rng): Td3Nets {
   const h = cfg.hiddenSizes;
   const actor = buildActor(obsDim, actDim, h, rng);
-  const qf1 = buildQNetwork(obsDim, actDim, h, rng), qf2 = buildQNetwork(obsDim, actDim, h, rng);
-  const qf1Target = buildQNetwork(obsDim, actDim, h, rng), qf2Target = buildQNetwork(obsDim, actDim, h, rng);
+  const qf1 = buildContinuousQ(obsDim, actDim, h, rng), qf2 = buildContinuousQ(obsDim, actDim, h, rng);
+  const qf1Target = buildContinuousQ(obsDim, actDim, h, rng), qf2Target = buildContinuousQ(obsDim, actDim, h, rng);
   const actorTarget = buildActor(obsDim, actDim, h, rng);
   loadStateDict(actorTarget, stateDict(actor));
   loadStateDict(qf1Target, stateDict(qf1));
@@ -122,19 +101,14 @@ function netModules(nets: Td3Nets): Record<string, Module> {
   return { actor: nets.actor, qf1: nets.qf1, qf2: nets.qf2, target_actor: nets.actorTarget, qf1_target: nets.qf1Target, qf2_target: nets.qf2Target };
 }
 
-/** Q(s, a) per row [B]. */
-function qValue(qf: Module, obs: Tensor, action: Tensor): Tensor {
-  return reshape(qf.forward(concat([obs, action], 1)), [obs.shape[0]]);
-}
-
 /** μ(s) in the Box's units: tanh output · action_scale + action_bias. */
-function actorAction(actor: Module, obs: Tensor, head: ActionScale): Tensor {
+function actorAction(actor: Module, obs: Tensor, head: BoxScale): Tensor {
   const d = head.actDim;
   return add(mul(actor.forward(obs), new Tensor(head.scale, [d])), new Tensor(head.bias, [d]));
 }
 
 /** μ(s) plus N(0, action_scale·explorationNoise), clipped to the bounds, as flat [B·d]. */
-function exploreActions(actor: Module, obs: Tensor, head: ActionScale, noise: number, rng: Rng): Float32Array {
+function exploreActions(actor: Module, obs: Tensor, head: BoxScale, noise: number, rng: Rng): Float32Array {
   const a = noGrad(() => actorAction(actor, obs, head)).data.slice();
   const d = head.actDim;
   for (let i = 0; i < a.length; i++) {
@@ -152,12 +126,12 @@ class Td3Policy implements Policy {
   readonly algo = 'td3';
   readonly envId: string;
   private readonly actor: Module;
-  private readonly head: ActionScale;
+  private readonly head: BoxScale;
   private readonly obsSpace: Space;
   private readonly explorationNoise: number;
   private readonly rng: Rng;
 
-  constructor(envId: string, actor: Module, head: ActionScale, obsSpace: Space, explorationNoise: number, rng: Rng) {
+  constructor(envId: string, actor: Module, head: BoxScale, obsSpace: Space, explorationNoise: number, rng: Rng) {
     this.envId = envId;
     this.actor = actor;
     this.head = head;
@@ -189,12 +163,9 @@ function createRun(cfg: Td3Config, ctx: RunContext): TrainRun {
   if (why !== null) throw new ConfigError(`td3: ${why}`);
   // the copies start on the first iteration: worker threads start asynchronously
   let envs: RecordVectorEpisodeStatistics | null = null;
-  const head = actionScale(actSpace);
+  const head = boxScale('td3', actSpace);
   const obsDim = flatDim(obsSpace), actDim = head.actDim, N = cfg.numEnvs, B = cfg.batchSize;
-  const stepsPerIteration = Math.ceil(cfg.iterationSteps / N);
-  const totalVecSteps = Math.ceil(cfg.totalTimesteps / N);
-  const numIterations = Math.ceil(totalVecSteps / stepsPerIteration);
-  const ckptEvery = checkpointInterval(cfg.checkpointFrequency, numIterations);
+  const { stepsPerIteration, totalVecSteps, numIterations, ckptEvery } = stepSchedule(cfg);
   const nets = buildTd3Nets(cfg, obsDim, actDim, rng);
   const qParams = [...parameters(nets.qf1), ...parameters(nets.qf2)];
   const qOptimizer = new Adam(qParams, { lr: cfg.learningRate });
@@ -243,10 +214,7 @@ function createRun(cfg: Td3Config, ctx: RunContext): TrainRun {
         episodes.push(...r.episodes);
 
         // ── store: a finished copy's real last observation is its next obs; only termination stops bootstrapping ──
-        for (let i = 0; i < N; i++) {
-          const realNextObs = r.finalObs[i] ?? r.obs.subarray(i * obsDim, (i + 1) * obsDim);
-          rb.add(obs.subarray(i * obsDim, (i + 1) * obsDim), envActions.subarray(i * actDim, (i + 1) * actDim), r.rewards[i], realNextObs, r.terminated[i] === 1, cfg.gamma);
-        }
+        rb.addStep(obs, envActions, r, cfg.gamma);
         obs = r.obs;
 
         if (globalStep <= learningStartsAt || (vecStep + 1) % cfg.trainFrequency !== 0) continue;
@@ -339,7 +307,7 @@ function createRun(cfg: Td3Config, ctx: RunContext): TrainRun {
 function loadPolicy(ckpt: CheckpointPayload, obsSpace: Space, actSpace: Space): Policy {
   const meta = readCheckpointMeta(ckpt, 'td3');
   const cfg = resolveConfig('td3', td3Spec, meta.config);
-  const head = actionScale(actSpace);
+  const head = boxScale('td3', actSpace);
   const actor = buildActor(flatDim(obsSpace), head.actDim, cfg.hiddenSizes, new Rng(cfg.seed));
   loadNets(ckpt, { actor });
   return new Td3Policy(meta.envId, actor, head, obsSpace, cfg.explorationNoise, new Rng(cfg.seed + 1));

@@ -152,6 +152,20 @@ export class ActionHeadPolicy implements Policy {
   }
 }
 
+/** A Box action space as a tanh actor sees it (SAC, TD3): (−1, 1) mapped onto [low, high] by action_scale and action_bias (CleanRL). */
+export type BoxScale = { low: Float32Array; high: Float32Array; scale: Float32Array; bias: Float32Array; actDim: number };
+
+/** action_scale = (high − low) / 2 and action_bias = (high + low) / 2 of a Box; a ConfigError naming `algo` for any other space. */
+export function boxScale(algo: string, space: Space): BoxScale {
+  if (space.kind !== 'box') throw new ConfigError(`${algo}: the action space must be a Box, received ${describeSpace(space)}`);
+  const d = space.low.length, scale = new Float32Array(d), bias = new Float32Array(d);
+  for (let j = 0; j < d; j++) {
+    scale[j] = (space.high[j] - space.low[j]) / 2;
+    bias[j] = (space.high[j] + space.low[j]) / 2;
+  }
+  return { low: space.low, high: space.high, scale, bias, actDim: d };
+}
+
 /** Which spaces the on-policy agents handle: flat observations; discrete, MultiDiscrete or Box actions. */
 export function supportsFlat(obs: Space, act: Space): string | null {
   if (!['box', 'discrete', 'multiDiscrete', 'multiBinary'].includes(obs.kind)) return `observation space ${obs.kind} is not flat (flatten it with FlattenObservation)`;

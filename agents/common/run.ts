@@ -56,6 +56,21 @@ export function checkpointDue(iteration: number, interval: number, numIterations
   return iteration % interval === 0 && iteration < numIterations;
 }
 
+/** How a run of fixed-size iterations is laid out (DQN, SAC, TD3): vector steps per iteration, in the run, iterations, and the checkpoint interval. */
+export type StepSchedule = { stepsPerIteration: number; totalVecSteps: number; numIterations: number; ckptEvery: number };
+
+/**
+ * Cuts a run of `totalTimesteps` env steps (rounded up to whole vector steps of `numEnvs` copies) into
+ * iterations of `iterationSteps` env steps, one metrics row each, with checkpoints `checkpointFrequency`
+ * iterations apart (0: a tenth of the run).
+ */
+export function stepSchedule(cfg: { numEnvs: number; iterationSteps: number; totalTimesteps: number; checkpointFrequency: number }): StepSchedule {
+  const stepsPerIteration = Math.max(1, Math.ceil(cfg.iterationSteps / cfg.numEnvs));
+  const totalVecSteps = Math.ceil(cfg.totalTimesteps / cfg.numEnvs);
+  const numIterations = Math.ceil(totalVecSteps / stepsPerIteration);
+  return { stepsPerIteration, totalVecSteps, numIterations, ckptEvery: checkpointInterval(cfg.checkpointFrequency, numIterations) };
+}
+
 // ── envs ──
 
 /** The observation and action spaces of the run's env (one copy, made and closed). */

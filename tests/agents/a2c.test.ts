@@ -69,20 +69,6 @@ describe('A2C', () => {
     expect(critic.forward(new Tensor(Float32Array.of(1), [1, 1])).data[0]).toBeGreaterThan(8.5);
   });
 
-  it('never takes a masked action', async () => {
-    class MaskedBandit extends BanditEnv {
-      override reset(opts: { seed?: number } = {}) {
-        return { ...super.reset(opts), mask: Uint8Array.of(1, 0) };
-      }
-    }
-    const ctx = toyContext('Test/MaskedBandit-v0', () => new MaskedBandit());
-    const rows = await collect({ totalTimesteps: 400, numEnvs: 2, learningRate: 0.01 }, ctx);
-    // arm 0 pays 0.2 ± 0.1: a single pull of arm 1 would lift a row's mean above 0.3
-    for (const r of rows) expect(r['charts/episodic_return']).toBeLessThan(0.31);
-    const run = a2c.createRun(cfgOf({ totalTimesteps: 40, numEnvs: 2 }), ctx);
-    for (let i = 0; i < 50; i++) expect(run.policy.act(Float32Array.of(1), { mask: Uint8Array.of(1, 0) })).toBe(0);
-  });
-
   it('a non-finite loss stops training with the step in the message', async () => {
     const run = (): Promise<Metrics[]> => collect({ totalTimesteps: 4000, learningRate: 1e30, maxGradNorm: 1e30 }, runContext('CartPole-v1'));
     await expect(run()).rejects.toThrow(NonFiniteError);

@@ -2,7 +2,8 @@
  * The checks every agent of the registry passes (as `checkEnv` for every env): a few hundred steps with
  * CleanRL's keys and no NaN, the same metrics for the same seed, a checkpoint that loads back into the
  * same policy and resumes into the same trainer, another algorithm's checkpoint refused, the seed's range,
- * and `--workers 2` giving the numbers of an in-process run (or refused, by an agent that steps no vector env).
+ * action masks obeyed, and `--workers 2` giving the numbers of an in-process run (or refused, by an agent
+ * that steps no vector env).
  */
 import { describe, it, expect } from 'vitest';
 import '../../envs/index.ts';
@@ -15,7 +16,7 @@ import { withoutTiming, type Metrics } from '../../src/core/metrics.ts';
 import { box, dict, discrete, multiBinary, multiDiscrete, type Space } from '../../src/gym/spaces.ts';
 import { decodeSafetensors, encodeSafetensors } from '../../src/nn/safetensors.ts';
 import { runContext } from '../../src/cli/run-context.ts';
-import { collectRows, expectSameActions } from './toy-envs.ts';
+import { MaskedBanditEnv, collectRows, expectSameActions, toyContext } from './toy-envs.ts';
 
 /** How each agent is exercised: its env, a small config (about three iterations) and what it must report. */
 type Case = {
@@ -30,6 +31,8 @@ type Case = {
   /** Spaces the agent handles and spaces it refuses, with what the refusal must name. */
   handles: ReadonlyArray<readonly [Space, Space]>;
   refuses: ReadonlyArray<readonly [Space, Space, RegExp]>;
+  /** A config that trains on the masked bandit, for agents that take action masks through the vector env. */
+  masked?: Record<string, unknown>;
 };
 
 const FLAT_HANDLES = [[box(0, 1, { shape: [2] }), discrete(2)], [multiBinary(3), multiDiscrete([2, 3])], [box(0, 1, { shape: [2] }), box(-1, 1, { shape: [2] })]] as const;
@@ -47,16 +50,19 @@ const CASES: Record<string, Case> = {
     env: 'CartPole-v1', config: { numEnvs: 2, numSteps: 64, totalTimesteps: 384, checkpointFrequency: 2 },
     keys: ['losses/value_loss', 'losses/policy_loss', 'losses/entropy', 'losses/approx_kl', 'losses/clipfrac', 'losses/explained_variance', 'charts/learning_rate', 'grads/actor.0', 'grads/critic.4'],
     exactResume: true, vectorEnvs: true, handles: FLAT_HANDLES, refuses: FLAT_REFUSES,
+    masked: { totalTimesteps: 1024, numEnvs: 2, numSteps: 64, learningRate: 0.01 },
   },
   a2c: {
     env: 'CartPole-v1', config: { numEnvs: 2, numSteps: 50, totalTimesteps: 300, checkpointFrequency: 2, normObs: true },
     keys: ['losses/value_loss', 'losses/policy_loss', 'losses/entropy', 'losses/explained_variance', 'charts/learning_rate', 'grads/actor.0', 'grads/actor.4', 'grads/critic.0', 'grads/critic.4'],
     exactResume: true, vectorEnvs: true, handles: FLAT_HANDLES, refuses: FLAT_REFUSES,
+    masked: { totalTimesteps: 400, numEnvs: 2, learningRate: 0.01 },
   },
   reinforce: {
     env: 'CartPole-v1', config: { numEnvs: 2, totalTimesteps: 300, checkpointFrequency: 2, normObs: true },
     keys: ['losses/value_loss', 'losses/policy_loss', 'losses/entropy', 'losses/explained_variance', 'charts/episodic_return', 'grads/actor.0', 'grads/critic.0'],
     exactResume: true, vectorEnvs: true, handles: FLAT_HANDLES, refuses: FLAT_REFUSES,
+    masked: { totalTimesteps: 400, learningRate: 0.01 },
   },
   dqn: {
     env: 'CartPole-v1', config: { ...OFF_POLICY, trainFrequency: 4 },
@@ -192,6 +198,17 @@ describe.each(AGENTS.map((a) => [a.name, a] as const))('agent %s', (name, agent)
     for (const [obs, act] of c.handles) expect(agent.supports(obs, act)).toBeNull();
     for (const [obs, act, why] of c.refuses) expect(agent.supports(obs, act)).toMatch(why);
   });
+
+  const masked = c.masked;
+  if (masked !== undefined) {
+    it('never takes a masked action, in training or when acting', async () => {
+      const run = agent.createRun(resolveConfig(agent.name, agent.spec, masked), toyContext('Test/MaskedBandit-v0', () => new MaskedBanditEnv()));
+      const rows = await collectRows(run);
+      // arm 0 pays 0.2 ± 0.1: a single pull of arm 1 would lift a row's mean above 0.3
+      for (const r of rows) if (r['charts/episodes'] > 0) expect(r['charts/episodic_return']).toBeLessThan(0.31);
+      for (let i = 0; i < 50; i++) expect(run.policy.act(Float32Array.of(1), { mask: Uint8Array.of(1, 0) })).toBe(0);
+    });
+  }
 
   if (c.vectorEnvs) {
     it('steps its envs on 2 worker threads with the numbers of an in-process run', async () => {

@@ -99,18 +99,6 @@ describe('PPO', () => {
     expect(returns.reduce((a, b) => a + b, 0) / 10).toBeGreaterThanOrEqual(18);
   });
 
-  it('never takes a masked action', async () => {
-    class MaskedBandit extends BanditEnv {
-      override reset(opts: { seed?: number } = {}) {
-        return { ...super.reset(opts), mask: Uint8Array.of(1, 0) };
-      }
-    }
-    const ctx = toyContext('Test/MaskedBandit-v0', () => new MaskedBandit());
-    const run = ppo.createRun(cfgOf({ totalTimesteps: 1024, numEnvs: 2, numSteps: 64, learningRate: 0.01 }), ctx);
-    for await (const _ of run.iterations);
-    for (let i = 0; i < 50; i++) expect(run.policy.act(Float32Array.of(1), { mask: Uint8Array.of(1, 0) })).toBe(0);
-  });
-
   it('cnn policies run on pixel observations, are deterministic and round-trip through a checkpoint', async () => {
     const ctx = runContext('Catch-v0', { kwargs: { obs: 'pixels', screenWidth: 20, screenHeight: 36 } });
     const cfg = { totalTimesteps: 256, numEnvs: 2, numSteps: 64, network: 'cnn', cnnChannels: [4, 8], cnnHidden: 16 };

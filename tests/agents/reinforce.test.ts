@@ -70,19 +70,6 @@ describe('REINFORCE with a baseline', () => {
     expect(critic.forward(new Tensor(Float32Array.of(1), [1, 1])).data[0]).toBeGreaterThan(8.5);
   });
 
-  it('never takes a masked action', async () => {
-    class MaskedBandit extends BanditEnv {
-      override reset(opts: { seed?: number } = {}) {
-        return { ...super.reset(opts), mask: Uint8Array.of(1, 0) };
-      }
-    }
-    const ctx = toyContext('Test/MaskedBandit-v0', () => new MaskedBandit());
-    const rows = await collect({ totalTimesteps: 400, learningRate: 0.01 }, ctx);
-    for (const r of rows) expect(r['charts/episodic_return']).toBeLessThan(0.31);
-    const run = reinforce.createRun(cfgOf({ totalTimesteps: 40 }), ctx);
-    for (let i = 0; i < 50; i++) expect(run.policy.act(Float32Array.of(1), { mask: Uint8Array.of(1, 0) })).toBe(0);
-  });
-
   it('by default offers a checkpoint each time another tenth of the budget is done', async () => {
     const run = reinforce.createRun(cfgOf({ totalTimesteps: 2000 }), runContext('CartPole-v1'));
     let due = 0;

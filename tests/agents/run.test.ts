@@ -1,12 +1,12 @@
 /**
- * The run plumbing every agent shares (agents/common/run.ts, target-nets.ts): boundary seeds that stay exact
+ * The run plumbing every agent shares (agents/common/run.ts, critics.ts): boundary seeds that stay exact
  * for every valid seed, the checkpoint cadence, the algorithm check of a checkpoint, Polyak averaging and
  * frozen parameters; and the CLI refusing an out-of-range seed before it starts.
  */
 import { describe, it, expect } from 'vitest';
 import '../../envs/index.ts';
 import { MAX_SEED, boundarySeed, checkpointDue, checkpointInterval, readCheckpointMeta, resumeRun } from '../../agents/common/run.ts';
-import { frozen, softUpdate } from '../../agents/common/target-nets.ts';
+import { frozen, softUpdate } from '../../agents/common/critics.ts';
 import { buildCheckpoint } from '../../agents/common/checkpoint.ts';
 import { CheckpointError, ConfigError } from '../../src/core/errors.ts';
 import { Rng } from '../../src/core/rng.ts';

@@ -134,6 +134,14 @@ export class BanditEnv implements Env<Float32Array, number> {
   close(): void {}
 }
 
+/** The bandit with arm 1 masked at every reset (so at every step): a policy that never pulls it earns 0.2 ± 0.1. */
+export class MaskedBanditEnv extends BanditEnv {
+  override readonly spec: EnvSpec = bareSpec('Test/MaskedBandit-v0');
+  override reset(opts: { seed?: number } = {}): ResetResult<Float32Array> {
+    return { ...super.reset(opts), mask: Uint8Array.of(1, 0) };
+  }
+}
+
 /** A run context over a toy env factory, with an optional time limit. */
 export function toyContext(envId: string, factory: () => Env<unknown, unknown>, maxEpisodeSteps?: number): RunContext {
   const makeEnv = (): Env => (maxEpisodeSteps !== undefined ? timeLimit(factory(), { maxEpisodeSteps }) : factory()) as Env;
