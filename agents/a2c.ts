@@ -37,7 +37,7 @@ import { RunningMeanStd, normalizeBatch, restoreRunningStats } from './common/no
 import { ActionHeadPolicy, actionHead, envActions, logProbEntropy, sampleActions, supportsFlat, type ActionHead, type PolicyNet } from './common/action-head.ts';
 import { checkParamsFinite, layerGradNorms } from './common/health.ts';
 import { addEpisodeMetrics, explainedVariance, type Episode } from './common/metrics.ts';
-import { boundarySeed, checkpointDue, checkpointInterval, envSpaces, openVecEnv, readCheckpointMeta, resumeRun, runCheckpoint, seedField } from './common/run.ts';
+import { boundarySeed, checkWorkers, checkpointDue, checkpointInterval, envSpaces, openVecEnv, readCheckpointMeta, resumeRun, runCheckpoint, seedField } from './common/run.ts';
 import type { RecordVectorEpisodeStatistics } from '../src/gym/vector/record-episode-statistics.ts';
 
 // ── config ──
@@ -107,6 +107,7 @@ function policyNet(nets: A2cNets): PolicyNet {
 function createRun(cfg: A2cConfig, ctx: RunContext): TrainRun {
   const rng = new Rng(cfg.seed);
   const { obsSpace, actSpace } = envSpaces(ctx);
+  checkWorkers('a2c', ctx, cfg.numEnvs);
   // the copies start on the first iteration: worker threads start asynchronously
   let envs: RecordVectorEpisodeStatistics | null = null;
   const head = actionHead('a2c', actSpace);

@@ -54,7 +54,7 @@ import type { AgentModule, CheckpointPayload, Policy, RunContext, TrainRun } fro
 import { loadNets } from './common/checkpoint.ts';
 import { checkParamsFinite } from './common/health.ts';
 import { addEpisodeMetrics, type Episode } from './common/metrics.ts';
-import { boundarySeed, checkpointDue, envSpaces, openVecEnv, readCheckpointMeta, resumeRun, runCheckpoint, seedField, stepSchedule } from './common/run.ts';
+import { boundarySeed, checkWorkers, checkpointDue, envSpaces, openVecEnv, readCheckpointMeta, resumeRun, runCheckpoint, seedField, stepSchedule } from './common/run.ts';
 import { softUpdate } from './common/critics.ts';
 import { bool, choice, int, num, nums, resolveConfig, type ConfigOf } from './common/config.ts';
 import { ReplayBuffer } from './common/replay-buffer.ts';
@@ -235,6 +235,7 @@ type TrainerState = { iteration: number; globalStep: number; trainCredit: number
 function createRun(cfg: DqnConfig, ctx: RunContext): TrainRun {
   const rng = new Rng(cfg.seed);
   const { obsSpace, actSpace } = envSpaces(ctx);
+  checkWorkers('dqn', ctx, cfg.numEnvs);
   const why = supports(obsSpace, actSpace);
   if (why !== null) throw new ConfigError(`dqn: cannot train on ${ctx.envId}: ${why}`);
   // the copies start on the first iteration: worker threads start asynchronously

@@ -37,7 +37,7 @@ import { RunningMeanStd, normalizeBatch, restoreRunningStats } from './common/no
 import { ActionHeadPolicy, actionHead, envActions, logProbEntropy, sampleActions, supportsFlat, type ActionHead, type PolicyNet } from './common/action-head.ts';
 import { checkParamsFinite, layerGradNorms } from './common/health.ts';
 import { addEpisodeMetrics, explainedVariance, type Episode } from './common/metrics.ts';
-import { boundarySeed, checkpointDue, checkpointInterval, envSpaces, openVecEnv, readCheckpointMeta, resumeRun, runCheckpoint, seedField } from './common/run.ts';
+import { boundarySeed, checkWorkers, checkpointDue, checkpointInterval, envSpaces, openVecEnv, readCheckpointMeta, resumeRun, runCheckpoint, seedField } from './common/run.ts';
 import type { RecordVectorEpisodeStatistics } from '../src/gym/vector/record-episode-statistics.ts';
 import { buildCnnTrunk, imageShape } from './common/cnn.ts';
 
@@ -210,6 +210,7 @@ function policyNet(nets: PpoNets): PolicyNet {
 function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
   const rng = new Rng(cfg.seed);
   const { obsSpace, actSpace } = envSpaces(ctx);
+  checkWorkers('ppo', ctx, cfg.numEnvs);
   const head = actionHead('ppo', actSpace);
   const obsDim = flatDim(obsSpace), N = cfg.numEnvs, S = cfg.numSteps;
   // the copies start on the first iteration: worker threads start asynchronously

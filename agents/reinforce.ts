@@ -40,7 +40,7 @@ import { RunningMeanStd, normalizeBatch, restoreRunningStats } from './common/no
 import { ActionHeadPolicy, actionHead, envActions, logProbEntropy, sampleActions, supportsFlat, type ActionHead, type PolicyNet } from './common/action-head.ts';
 import { checkParamsFinite, layerGradNorms } from './common/health.ts';
 import { explainedVariance } from './common/metrics.ts';
-import { boundarySeed, checkpointInterval, envSpaces, openVecEnv, readCheckpointMeta, resumeRun, runCheckpoint, seedField } from './common/run.ts';
+import { boundarySeed, checkWorkers, checkpointInterval, envSpaces, openVecEnv, readCheckpointMeta, resumeRun, runCheckpoint, seedField } from './common/run.ts';
 import type { RecordVectorEpisodeStatistics } from '../src/gym/vector/record-episode-statistics.ts';
 
 // ── config ──
@@ -108,6 +108,7 @@ function policyNet(nets: ReinforceNets): PolicyNet {
 function createRun(cfg: ReinforceConfig, ctx: RunContext): TrainRun {
   const rng = new Rng(cfg.seed);
   const { obsSpace, actSpace } = envSpaces(ctx);
+  checkWorkers('reinforce', ctx, cfg.numEnvs);
   // the copies start on the first iteration: worker threads start asynchronously
   let envs: RecordVectorEpisodeStatistics | null = null;
   const head = actionHead('reinforce', actSpace);

@@ -41,7 +41,7 @@ import { loadNets } from './common/checkpoint.ts';
 import { checkLossFinite, checkParamsFinite, layerGradNorms } from './common/health.ts';
 import { addEpisodeMetrics, addTwinQMetrics, type Episode } from './common/metrics.ts';
 import { boxScale, clipToBox, supportsBoundedBox, type BoxScale } from './common/action-head.ts';
-import { boundarySeed, checkpointDue, envSpaces, openVecEnv, readCheckpointMeta, resumeRun, runCheckpoint, seedField, stepSchedule } from './common/run.ts';
+import { boundarySeed, checkWorkers, checkpointDue, envSpaces, openVecEnv, readCheckpointMeta, resumeRun, runCheckpoint, seedField, stepSchedule } from './common/run.ts';
 import { buildContinuousQ, frozen, qValue, softUpdate } from './common/critics.ts';
 import { int, num, nums, resolveConfig, type ConfigOf } from './common/config.ts';
 import { ReplayBuffer } from './common/replay-buffer.ts';
@@ -159,6 +159,7 @@ type Td3TrainerState = { iteration: number; globalStep: number; updates: number;
 function createRun(cfg: Td3Config, ctx: RunContext): TrainRun {
   const rng = new Rng(cfg.seed);
   const { obsSpace, actSpace } = envSpaces(ctx);
+  checkWorkers('td3', ctx, cfg.numEnvs);
   const why = supports(obsSpace, actSpace);
   if (why !== null) throw new ConfigError(`td3: ${why}`);
   // the copies start on the first iteration: worker threads start asynchronously

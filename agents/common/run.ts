@@ -81,6 +81,17 @@ export function envSpaces(ctx: RunContext): { obsSpace: Space; actSpace: Space }
   return spaces;
 }
 
+/**
+ * Checks, when the run is created, that its `numEnvs` copies can be spread over the worker threads the
+ * user asked for (`--workers`): every worker needs a copy.
+ */
+export function checkWorkers(algo: string, ctx: RunContext, numEnvs: number): void {
+  const workers = ctx.workers ?? 0;
+  if (workers > numEnvs) {
+    throw new ConfigError(`${algo}: --workers ${workers} spreads the env copies over ${workers} worker threads, and the run has ${numEnvs} (numEnvs); set --num-envs ${workers} or more, or fewer workers`);
+  }
+}
+
 /** The run's `numEnvs` copies: the VectorEnv of `ctx` (in this thread or on workers), reporting finished episodes. */
 export async function openVecEnv(ctx: RunContext, numEnvs: number): Promise<RecordVectorEpisodeStatistics> {
   return recordVectorEpisodeStatistics(await ctx.makeVec(numEnvs));

@@ -216,6 +216,12 @@ describe.each(AGENTS.map((a) => [a.name, a] as const))('agent %s', (name, agent)
       const workers = await train(agent, {}, { workers: 2 });
       expect(workers).toEqual(local);
     });
+
+    it('refuses more worker threads than env copies when the run is created', () => {
+      const run = (): unknown => agent.createRun(resolveConfig(agent.name, agent.spec, { ...c.config, numEnvs: 2 }), runContext(c.env, { workers: 3 }));
+      expect(run).toThrow(ConfigError);
+      expect(run).toThrow(`${name}: --workers 3 spreads the env copies over 3 worker threads, and the run has 2 (numEnvs); set --num-envs 3 or more, or fewer workers`);
+    });
   } else {
     it('refuses --workers, which it would ignore, saying what to use instead', () => {
       expect(() => agent.createRun(resolveConfig(agent.name, agent.spec, c.config), runContext(c.env, { workers: 2 }))).toThrow(/--workers 2 puts vector envs on worker threads, and alphazero steps none/);
