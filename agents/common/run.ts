@@ -17,7 +17,7 @@ import type { FieldSpec } from './config.ts';
 /** The largest seed a run takes: seeds are 32-bit, which keeps every seed derived from them exact. */
 export const MAX_SEED = 2 ** 32 - 1;
 
-/** Env seeds between one run seed's boundaries and the next's (a prime, so runs with nearby seeds do not share env streams). */
+/** Env seeds set aside for each run seed, so runs with nearby seeds do not share env streams (the issue SAC and TD3 had with seed + iteration). */
 const SEED_STRIDE = 100_003;
 
 /** The `seed` field of every agent's config: an integer from 0 to MAX_SEED, default 1. */

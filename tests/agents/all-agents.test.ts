@@ -8,13 +8,15 @@
 import { describe, it, expect } from 'vitest';
 import '../../envs/index.ts';
 import { AGENTS } from '../../agents/index.ts';
-import type { AnyAgent, CheckpointPayload } from '../../agents/common/agent.ts';
+import type { AnyAgent, CheckpointPayload, RunContext } from '../../agents/common/agent.ts';
 import { resolveConfig } from '../../agents/common/config.ts';
 import { MAX_SEED } from '../../agents/common/run.ts';
 import { CheckpointError, ConfigError } from '../../src/core/errors.ts';
 import { withoutTiming, type Metrics } from '../../src/core/metrics.ts';
 import { box, dict, discrete, multiBinary, multiDiscrete, type Space } from '../../src/gym/spaces.ts';
 import { decodeSafetensors, encodeSafetensors } from '../../src/nn/safetensors.ts';
+import type { VectorEnv } from '../../src/gym/vector/vector-env.ts';
+import { WorkerVectorEnv } from '../../src/gym/vector/worker-vector-env.ts';
 import { runContext } from '../../src/cli/run-context.ts';
 import { MaskedBanditEnv, collectRows, expectSameActions, toyContext } from './toy-envs.ts';
 
@@ -107,6 +109,26 @@ async function train(agent: AnyAgent, overrides: Record<string, unknown> = {}, o
   const c = caseOf(agent);
   const run = agent.createRun(resolveConfig(agent.name, agent.spec, { ...c.config, ...overrides }), runContext(c.env, { workers: opts.workers, resume: opts.resume }));
   return (await collectRows(run, opts.limit)).map(untimed);
+}
+
+/** A run context of `env` that records the vector envs the run opens and the env seeds it resets them with (copy 0's). */
+function spiedContext(env: string, workers = 0): { ctx: RunContext; opened: VectorEnv[]; seeds: number[] } {
+  const base = runContext(env, { workers });
+  const opened: VectorEnv[] = [], seeds: number[] = [];
+  const makeVec = async (n: number): Promise<VectorEnv> => {
+    const v = await base.makeVec(n);
+    opened.push(v);
+    return {
+      numEnvs: v.numEnvs, spec: v.spec, singleObservationSpace: v.singleObservationSpace, singleActionSpace: v.singleActionSpace, obsDim: v.obsDim, actionDim: v.actionDim, actionRng: v.actionRng,
+      reset: (opts) => {
+        if (typeof opts?.seed === 'number') seeds.push(opts.seed);
+        return v.reset(opts);
+      },
+      step: (actions) => v.step(actions),
+      close: () => v.close(),
+    };
+  };
+  return { ctx: { ...base, makeVec }, opened, seeds };
 }
 
 /** Trains up to the first checkpoint boundary (after 2 iterations) and returns the checkpoint there, through safetensors bytes. */
@@ -213,8 +235,25 @@ describe.each(AGENTS.map((a) => [a.name, a] as const))('agent %s', (name, agent)
   if (c.vectorEnvs) {
     it('steps its envs on 2 worker threads with the numbers of an in-process run', async () => {
       const local = await train(agent);
-      const workers = await train(agent, {}, { workers: 2 });
+      const { ctx, opened } = spiedContext(c.env, 2);
+      const workers = (await collectRows(agent.createRun(resolveConfig(agent.name, agent.spec, c.config), ctx))).map(untimed);
+      expect(opened.length).toBe(1);
+      expect(opened[0]).toBeInstanceOf(WorkerVectorEnv);
       expect(workers).toEqual(local);
+    });
+
+    it('seeds its copies from the run seed alone, apart from the seeds of any nearby run', async () => {
+      const envSeeds = async (seed: number): Promise<Set<number>> => {
+        const { ctx, seeds } = spiedContext(c.env);
+        const run = agent.createRun(resolveConfig(agent.name, agent.spec, { ...c.config, seed }), ctx);
+        await collectRows(run);
+        const numEnvs = c.config.numEnvs as number;
+        expect(seeds.length).toBeGreaterThan(0);
+        for (const s of seeds) expect(Math.floor(s / 100_003), `${name} seed ${seed}: env seed ${s}`).toBe(seed);
+        return new Set(seeds.flatMap((s) => Array.from({ length: numEnvs }, (_, i) => s + i)));
+      };
+      const a = await envSeeds(3), b = await envSeeds(4);
+      expect([...a].filter((s) => b.has(s))).toEqual([]);
     });
 
     it('refuses more worker threads than env copies when the run is created', () => {
