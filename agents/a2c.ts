@@ -22,29 +22,29 @@
  * machine (the last 20 training episodes first averaged ≥ 475 at 40k–104k steps).
  */
 import { Rng } from '../src/core/rng.ts';
-import { ConfigError, NonFiniteError } from '../src/core/errors.ts';
+import { NonFiniteError } from '../src/core/errors.ts';
 import type { Metrics } from '../src/core/metrics.ts';
-import type { Observation } from '../src/gym/env.ts';
-import { flatDim, flatten, type Space } from '../src/gym/spaces.ts';
+import { flatDim, type Space } from '../src/gym/spaces.ts';
 import { Tensor, add, mean, mul, neg, noGrad, parameter, reshape, square, sub } from '../src/autograd/index.ts';
 import { mlp, parameters, type Module } from '../src/nn/index.ts';
 import { Adam, RMSProp, clipGradNorm, type Optimizer } from '../src/optim/index.ts';
 import type { AgentModule, CheckpointPayload, Policy, RunContext, TrainRun } from './common/agent.ts';
-import { buildCheckpoint, loadNets, loadOptimizers, readCheckpointMeta } from './common/checkpoint.ts';
+import { loadNets } from './common/checkpoint.ts';
 import { bool, choice, int, num, nums, resolveConfig, type ConfigOf } from './common/config.ts';
 import { maskLogits } from './common/distributions.ts';
-import { computeGae } from './common/gae.ts';
-import { RunningMeanStd, restoreRunningStats } from './common/normalize.ts';
-import { actionHead, envAction, logProbEntropy, sampleActions, supportsFlat, type ActionHead } from './common/action-head.ts';
+import { computeGae, standardize } from './common/gae.ts';
+import { RunningMeanStd, normalizeBatch, restoreRunningStats } from './common/normalize.ts';
+import { ActionHeadPolicy, actionHead, envActions, logProbEntropy, sampleActions, supportsFlat, type ActionHead, type PolicyNet } from './common/action-head.ts';
 import { checkParamsFinite, layerGradNorms } from './common/health.ts';
-import { addEpisodeMetrics } from './common/metrics.ts';
-import type { Episode } from './common/vec.ts';
+import { addEpisodeMetrics, explainedVariance, type Episode } from './common/metrics.ts';
+import { boundarySeed, checkWorkers, checkpointDue, checkpointInterval, envSpaces, openVecEnv, readCheckpointMeta, resumeRun, runCheckpoint, seedField } from './common/run.ts';
+import type { RecordVectorEpisodeStatistics } from '../src/gym/vector/record-episode-statistics.ts';
 
 // ── config ──
 
 /** A2C hyperparameters: SB3's defaults under CleanRL's names. */
 export const a2cSpec = {
-  seed: int(1, 'seed of the experiment (networks, sampling and envs)'),
+  seed: seedField('seed of the experiment (networks, sampling and envs)'),
   totalTimesteps: int(500_000, 'total timesteps of the experiment', 1),
   learningRate: num(7e-4, 'the learning rate of the optimizer', { min: 0 }),
   numEnvs: int(8, 'the number of parallel game environments (the SB3 zoo uses 8 on CartPole)', 1),
@@ -96,35 +96,9 @@ function forward(nets: A2cNets, obs: Tensor): { out: Tensor; value: Tensor } {
 
 // ── policy ──
 
-/** An A2C policy: acts from one observation. */
-class A2cPolicy implements Policy {
-  readonly algo = 'a2c';
-  readonly envId: string;
-  private readonly nets: A2cNets;
-  private readonly head: ActionHead;
-  private readonly obsSpace: Space;
-  private readonly obsNorm: RunningMeanStd | null;
-  private readonly rng: Rng;
-
-  constructor(envId: string, nets: A2cNets, head: ActionHead, obsSpace: Space, obsNorm: RunningMeanStd | null, rng: Rng) {
-    this.envId = envId;
-    this.nets = nets;
-    this.head = head;
-    this.obsSpace = obsSpace;
-    this.obsNorm = obsNorm;
-    this.rng = rng;
-  }
-
-  act(obs: Observation, opts: { deterministic?: boolean; mask?: Uint8Array } = {}): number | Float32Array | Int32Array {
-    const flat = flatten(this.obsSpace, obs);
-    if (this.obsNorm !== null) this.obsNorm.normalize(flat, flat);
-    return noGrad(() => {
-      const out = this.nets.actor.forward(new Tensor(flat, [1, flat.length]));
-      return envAction(this.head, sampleActions(this.head, out, this.nets.logStd, this.rng, opts.deterministic ?? false, opts.mask ?? null), 0);
-    });
-  }
-
-  resetState(): void {}
+/** The actor as a policy network (feed-forward). */
+function policyNet(nets: A2cNets): PolicyNet {
+  return (obs) => ({ out: nets.actor.forward(obs), state: null });
 }
 
 // ── training ──
@@ -132,12 +106,15 @@ class A2cPolicy implements Policy {
 /** Starts (or resumes) an A2C run. */
 function createRun(cfg: A2cConfig, ctx: RunContext): TrainRun {
   const rng = new Rng(cfg.seed);
-  const envs = ctx.makeVec(cfg.numEnvs);
-  const head = actionHead('a2c', envs.actSpace);
-  const obsDim = envs.obsDim, N = cfg.numEnvs, S = cfg.numSteps, batchSize = N * S;
+  const { obsSpace, actSpace } = envSpaces(ctx);
+  checkWorkers('a2c', ctx, cfg.numEnvs);
+  // the copies start on the first iteration: worker threads start asynchronously
+  let envs: RecordVectorEpisodeStatistics | null = null;
+  const head = actionHead('a2c', actSpace);
+  const obsDim = flatDim(obsSpace), N = cfg.numEnvs, S = cfg.numSteps, batchSize = N * S;
   const numIterations = Math.max(1, Math.floor(cfg.totalTimesteps / batchSize));
   // boundaries cut every running episode, so by default they are a tenth of the run apart and never under 1,000 steps per copy
-  const ckptEvery = cfg.checkpointFrequency > 0 ? cfg.checkpointFrequency : Math.max(Math.round(numIterations / 10), Math.ceil(1000 / S));
+  const ckptEvery = checkpointInterval(cfg.checkpointFrequency, numIterations, Math.ceil(1000 / S));
   const nets = buildA2cNets(cfg, obsDim, head, rng);
   const params = [...parameters(nets.actor), ...parameters(nets.critic), ...(nets.logStd !== null ? [nets.logStd] : [])];
   const optimizer: Optimizer = cfg.useRmsProp
@@ -148,31 +125,25 @@ function createRun(cfg: A2cConfig, ctx: RunContext): TrainRun {
 
   const policyRng = rng.spawn(); // before a resume restores `rng`, so the training stream continues exactly
 
-  if (ctx.resume !== undefined) {
-    const meta = readCheckpointMeta(ctx.resume);
-    const t = meta.trainer as { iteration: number; globalStep: number; rng: [number, number, number, number, number] } | null;
-    if (meta.algo !== 'a2c' || t === null) throw new ConfigError(`a2c: cannot resume from a ${meta.algo} checkpoint without trainer state`);
-    loadNets(ctx.resume, netModules(nets));
-    loadOptimizers(ctx.resume, { optimizer });
+  const resumed = resumeRun<{ iteration: number; globalStep: number; rng: [number, number, number, number, number] }>('a2c', ctx, netModules(nets), { optimizer });
+  if (resumed !== null) {
+    const { meta, trainer: t } = resumed;
     if (obsNorm !== null && meta.obsNorm !== null) obsNorm.load(meta.obsNorm);
     rng.setState(t.rng);
     iteration = t.iteration;
     globalStep = t.globalStep;
   }
-  const policy = new A2cPolicy(ctx.envId, nets, head, envs.obsSpace, obsNorm, policyRng);
+  const policy = new ActionHeadPolicy('a2c', ctx.envId, policyNet(nets), head, nets.logStd, obsSpace, obsNorm, policyRng);
 
   // rollout storage, [S, N] step-major
   const obsBuf = new Float32Array(batchSize * obsDim), actBuf = new Float32Array(batchSize * head.actDim);
   const rewBuf = new Float32Array(batchSize), doneBuf = new Uint8Array(batchSize), valBuf = new Float32Array(batchSize);
   const maskBuf = head.kind === 'discrete' ? new Uint8Array(batchSize * head.n).fill(1) : null;
-  const normObs = (raw: Float32Array, update: boolean): Float32Array => {
-    if (obsNorm === null) return raw;
-    if (update) obsNorm.update(raw, raw.length / obsDim);
-    return obsNorm.normalize(raw, new Float32Array(raw.length));
-  };
+  const normObs = (raw: Float32Array, update: boolean): Float32Array => normalizeBatch(obsNorm, raw, update);
   const valueOf = (obs: Float32Array): Float32Array => noGrad(() => forward(nets, new Tensor(obs, [obs.length / obsDim, obsDim])).value.data);
 
-  function* iterations(): Generator<Metrics, void, void> {
+  async function* iterations(): AsyncGenerator<Metrics, void, void> {
+    envs ??= await openVecEnv(ctx, N);
     let nextObs: Float32Array = new Float32Array(0);
     let nextMasks: Uint8Array | null = null;
     const startIteration = iteration;
@@ -180,9 +151,9 @@ function createRun(cfg: A2cConfig, ctx: RunContext): TrainRun {
     while (iteration < numIterations) {
       if (iteration === startIteration || iteration % ckptEvery === 0) {
         // a boundary: every copy starts afresh from a seed fixed by the iteration, so a run resumed here repeats exactly
-        const r = envs.reset(cfg.seed * 100_003 + iteration * N);
+        const r = await envs.reset({ seed: boundarySeed(cfg.seed, iteration, N) });
         nextObs = normObs(r.obs, true);
-        nextMasks = r.masks;
+        nextMasks = r.masks ?? null;
       }
       iteration += 1;
       const lr = cfg.annealLr ? (1 - (iteration - 1) / numIterations) * cfg.learningRate : cfg.learningRate;
@@ -203,7 +174,7 @@ function createRun(cfg: A2cConfig, ctx: RunContext): TrainRun {
         });
         actBuf.set(step.acts, t * N * head.actDim);
         valBuf.set(step.value, t * N);
-        const r = envs.step(Array.from({ length: N }, (_, i) => envAction(head, step.acts, i)));
+        const r = await envs.step(envActions(head, step.acts));
         episodes.push(...r.episodes);
         for (let i = 0; i < N; i++) {
           rewBuf[t * N + i] = r.rewards[i];
@@ -213,17 +184,12 @@ function createRun(cfg: A2cConfig, ctx: RunContext): TrainRun {
           if (r.truncated[i] && !r.terminated[i] && fin !== null) rewBuf[t * N + i] += cfg.gamma * valueOf(normObs(fin, false))[0];
         }
         nextObs = normObs(r.obs, true);
-        nextMasks = r.masks;
+        nextMasks = r.masks ?? null;
       }
 
       // ── n-step returns (GAE with λ = 1 by default) ──
       const { advantages, returns } = computeGae(rewBuf, valBuf, doneBuf, valueOf(nextObs), S, N, cfg.gamma, cfg.gaeLambda);
-      if (cfg.normAdv && batchSize > 1) {
-        let m = 0, v = 0;
-        for (const a of advantages) m += a / batchSize;
-        for (const a of advantages) v += (a - m) ** 2 / (batchSize - 1);
-        for (let i = 0; i < batchSize; i++) advantages[i] = (advantages[i] - m) / (Math.sqrt(v) + 1e-8);
-      }
+      if (cfg.normAdv) standardize(advantages);
 
       // ── update: one gradient step on the whole rollout ──
       const f = forward(nets, new Tensor(obsBuf, [batchSize, obsDim]));
@@ -243,12 +209,6 @@ function createRun(cfg: A2cConfig, ctx: RunContext): TrainRun {
       optimizer.step();
       checkParamsFinite('a2c', netModules(nets), globalStep);
 
-      let yMean = 0, varY = 0, varRes = 0;
-      for (const y of returns) yMean += y / batchSize;
-      for (let i = 0; i < batchSize; i++) {
-        varY += (returns[i] - yMean) ** 2;
-        varRes += (returns[i] - valBuf[i]) ** 2;
-      }
       const elapsed = (performance.now() - t0) / 1000;
       const row: Metrics = {
         global_step: globalStep,
@@ -257,7 +217,7 @@ function createRun(cfg: A2cConfig, ctx: RunContext): TrainRun {
         'losses/value_loss': vLoss.item(),
         'losses/policy_loss': pgLoss.item(),
         'losses/entropy': entLoss.item(),
-        'losses/explained_variance': varY === 0 ? Number.NaN : 1 - varRes / varY,
+        'losses/explained_variance': explainedVariance(returns, valBuf),
         'charts/SPS': Math.round((globalStep - startIteration * batchSize) / Math.max(elapsed, 1e-9)),
       };
       addEpisodeMetrics(row, episodes);
@@ -271,27 +231,27 @@ function createRun(cfg: A2cConfig, ctx: RunContext): TrainRun {
     policy,
     totalTimesteps: numIterations * batchSize,
     globalStep: () => globalStep,
-    checkpointDue: () => iteration % ckptEvery === 0 && iteration < numIterations,
-    checkpoint: (): CheckpointPayload => buildCheckpoint({
-      algo: 'a2c', envId: ctx.envId, envKwargs: ctx.envKwargs, config: cfg, nets: netModules(nets), optimizers: { optimizer },
+    checkpointDue: () => checkpointDue(iteration, ckptEvery, numIterations),
+    checkpoint: (): CheckpointPayload => runCheckpoint(ctx, {
+      algo: 'a2c', config: cfg, nets: netModules(nets), optimizers: { optimizer },
       obsNorm: obsNorm?.state() ?? null,
-      trainer: { iteration, globalStep, rng: rng.getState(), obsSpace: envs.obsSpace.kind, actSpace: envs.actSpace.kind },
+      trainer: { iteration, globalStep, rng: rng.getState(), obsSpace: obsSpace.kind, actSpace: actSpace.kind },
     }),
-    close: () => envs.close(),
+    close: async () => {
+      await envs?.close();
+    },
   };
 }
 
-
-
 /** Rebuilds a policy from a checkpoint. */
 function loadPolicy(ckpt: CheckpointPayload, obsSpace: Space, actSpace: Space): Policy {
-  const meta = readCheckpointMeta(ckpt);
+  const meta = readCheckpointMeta(ckpt, 'a2c');
   const cfg = resolveConfig('a2c', a2cSpec, meta.config);
   const head = actionHead('a2c', actSpace);
   const nets = buildA2cNets(cfg, flatDim(obsSpace), head, new Rng(cfg.seed));
   loadNets(ckpt, netModules(nets));
   const obsNorm = restoreRunningStats(meta.obsNorm, flatDim(obsSpace));
-  return new A2cPolicy(meta.envId, nets, head, obsSpace, obsNorm, new Rng(cfg.seed + 1));
+  return new ActionHeadPolicy('a2c', meta.envId, policyNet(nets), head, nets.logStd, obsSpace, obsNorm, new Rng(cfg.seed + 1));
 }
 
 /** The A2C agent module. */

@@ -23,7 +23,7 @@ export interface AzNetOptions {
 }
 
 /** `auto` picks the MLP for boards of at most 16 cells and the residual CNN above. */
-export function networkKind(opts: AzNetOptions, shape: readonly number[]): 'mlp' | 'resnet' {
+function networkKind(opts: AzNetOptions, shape: readonly number[]): 'mlp' | 'resnet' {
   if (opts.network !== 'auto') return opts.network;
   return shape.length === 3 && shape[1] * shape[2] > 16 ? 'resnet' : 'mlp';
 }
@@ -116,7 +116,7 @@ export function netEvaluator<S>(game: Game<S>, net: AzNet): Evaluator<S> {
 }
 
 /** Softmax over the legal entries (illegal ones get 0), computed in float64. */
-export function maskedSoftmax(logits: Float32Array, mask: Uint8Array): Float32Array {
+function maskedSoftmax(logits: Float32Array, mask: Uint8Array): Float32Array {
   let m = -Infinity;
   for (let i = 0; i < logits.length; i++) if (mask[i] === 1 && logits[i] > m) m = logits[i];
   const out = new Float32Array(logits.length);

@@ -37,7 +37,8 @@ import { opponentOf, type Game, type PlayerId } from '../src/game/game.ts';
 import { gameRegistration, getGame } from '../src/game/registry.ts';
 import type { Player } from '../src/game/players.ts';
 import type { ActOptions, AgentModule, CheckpointPayload, Policy, RunContext, TrainRun } from './common/agent.ts';
-import { buildCheckpoint, loadNets, loadOptimizers, readCheckpointMeta } from './common/checkpoint.ts';
+import { loadNets } from './common/checkpoint.ts';
+import { checkpointDue, readCheckpointMeta, resumeRun, runCheckpoint, seedField } from './common/run.ts';
 import { bool, choice, int, num, nums, resolveConfig, type ConfigOf } from './common/config.ts';
 import { mctsSearch, type Evaluator, type MctsResult } from './mcts.ts';
 import { AzNet, netEvaluator } from './alphazero-net.ts';
@@ -46,7 +47,7 @@ import { AzNet, netEvaluator } from './alphazero-net.ts';
 
 /** AlphaZero hyperparameters (names after the papers' pseudocode, camelCase). */
 export const alphazeroSpec = {
-  seed: int(1, 'seed of the experiment (network init, self-play, training, arena)'),
+  seed: seedField('seed of the experiment (network init, self-play, training, arena)'),
   numIterations: int(30, 'iterations of self-play → training → arena', 1),
   gamesPerIteration: int(60, 'self-play games per iteration', 1),
   numSimulations: int(16, 'MCTS simulations per move in self-play and the candidate-vs-best arena', 1),
@@ -100,7 +101,7 @@ export interface GameSamples {
 export type SearchConfig = Pick<AlphaZeroConfig, 'numSimulations' | 'cPuct' | 'dirichletAlpha' | 'dirichletEps' | 'tempMoves' | 'arenaTempMoves'>;
 
 /** The move after a search: drawn in proportion to the visits (τ = 1) or the most visited. */
-export function pickMove(visits: Float32Array, greedyAction: number, sample: boolean, rng: Rng): number {
+function pickMove(visits: Float32Array, greedyAction: number, sample: boolean, rng: Rng): number {
   return sample ? rng.categorical(visits) : greedyAction;
 }
 
@@ -163,7 +164,7 @@ export function networkPlayer<S>(game: Game<S>, net: AzNet, play: PlayOptions, s
  * traps. On Tic-Tac-Toe this reaches the best win rate against a uniform random opponent that never
  * risks a loss (bench/LEARNING.md).
  */
-export function trapMove<S>(game: Game<S>, state: S, r: MctsResult, evaluate: Evaluator<S>, play: PlayOptions, rng: Rng): number {
+function trapMove<S>(game: Game<S>, state: S, r: MctsResult, evaluate: Evaluator<S>, play: PlayOptions, rng: Rng): number {
   const floor = r.q[r.action] - play.trapMargin;
   const safe = game.legalActions(state).filter((a) => r.q[a] >= floor); // NaN (unvisited) never passes
   if (safe.length < 2) return r.action;
@@ -239,7 +240,7 @@ export function sampleBatch<S>(game: Game<S>, replay: ReplayWindow, size: number
 }
 
 /** One Adam step on −π·log p + (z − v)²; returns both losses. */
-export function trainStep(net: AzNet, optimizer: Adam, batch: { obs: Tensor; pi: Tensor; z: Tensor }): { policyLoss: number; valueLoss: number } {
+function trainStep(net: AzNet, optimizer: Adam, batch: { obs: Tensor; pi: Tensor; z: Tensor }): { policyLoss: number; valueLoss: number } {
   const { logits, value } = net.heads(batch.obs);
   const policyLoss = crossEntropy(logits, batch.pi);
   const valueLoss = mse(value, batch.z);
@@ -252,7 +253,7 @@ export function trainStep(net: AzNet, optimizer: Adam, batch: { obs: Tensor; pi:
 }
 
 /** Copies the weights of `from` into `to` (same architecture). */
-export function copyWeights(from: AzNet, to: AzNet): void {
+function copyWeights(from: AzNet, to: AzNet): void {
   const entries = new Map<string, { data: Float32Array; shape: readonly number[] }>();
   for (const [k, t] of stateDict(from)) entries.set(k, { data: t.data.slice(), shape: t.shape });
   loadStateDict(to, entries);
@@ -269,7 +270,7 @@ export function buildNet(game: Game<unknown>, cfg: AlphaZeroConfig, rng: Rng): A
 export type SelfPlayBackend = (best: AzNet, rngs: readonly Rng[]) => Promise<GameSamples[]>;
 
 /** The in-process backend: one evaluator (and its cache) per iteration, games in order. */
-export function inProcessSelfPlay(game: Game<unknown>, cfg: SearchConfig): SelfPlayBackend {
+function inProcessSelfPlay(game: Game<unknown>, cfg: SearchConfig): SelfPlayBackend {
   return (best, rngs) => {
     const evaluate = netEvaluator(game, best);
     return Promise.resolve(rngs.map((rng) => selfPlayGame(game, evaluate, cfg, rng)));
@@ -277,6 +278,9 @@ export function inProcessSelfPlay(game: Game<unknown>, cfg: SearchConfig): SelfP
 }
 
 function createRun(cfg: AlphaZeroConfig, ctx: RunContext): TrainRun {
+  if ((ctx.workers ?? 0) > 0) {
+    throw new ConfigError(`alphazero: --workers ${ctx.workers} puts vector envs on worker threads, and alphazero steps none (it searches the Game directly); for self-play on worker threads set the config field "workers" (e.g. --config with {"workers": ${ctx.workers}})`);
+  }
   if (cfg.arenaGames % 2 !== 0) throw new ConfigError(`alphazero: arenaGames must be even (each network moves first in half), received ${cfg.arenaGames}`);
   let game: Game<unknown>;
   try {
@@ -291,17 +295,14 @@ function createRun(cfg: AlphaZeroConfig, ctx: RunContext): TrainRun {
   const optimizer = new Adam(parameters(net), { lr: cfg.learningRate, weightDecay: cfg.l2 });
   const replay = new ReplayWindow(cfg.replayGames);
   let iteration = 0, globalStep = 0, accepted = 0;
-  if (ctx.resume !== undefined) {
-    const meta = readCheckpointMeta(ctx.resume);
-    if (meta.algo !== 'alphazero') throw new ConfigError(`alphazero: cannot resume a ${meta.algo} checkpoint`);
-    loadNets(ctx.resume, { net, best });
-    loadOptimizers(ctx.resume, { adam: optimizer });
-    const t = meta.trainer as { iteration: number; globalStep: number; accepted: number; rng: Parameters<Rng['setState']>[0] };
+  const resumed = resumeRun<{ iteration: number; globalStep: number; accepted: number; rng: Parameters<Rng['setState']>[0] }>('alphazero', ctx, { net, best }, { adam: optimizer });
+  if (resumed !== null) {
+    const t = resumed.trainer;
     iteration = t.iteration;
     globalStep = t.globalStep;
     accepted = t.accepted;
     rng.setState(t.rng);
-    for (const g of unpackReplay(ctx.resume, game)) replay.push(g);
+    for (const g of unpackReplay(resumed.payload, game)) replay.push(g);
   }
   let backend: SelfPlayBackend | null = null;
   let closeBackend: () => Promise<void> = () => Promise.resolve();
@@ -373,10 +374,10 @@ function createRun(cfg: AlphaZeroConfig, ctx: RunContext): TrainRun {
     policy,
     totalTimesteps: cfg.numIterations * cfg.gamesPerIteration,
     globalStep: () => globalStep,
-    checkpointDue: () => iteration % cfg.checkpointFrequency === 0 && iteration < cfg.numIterations,
+    checkpointDue: () => checkpointDue(iteration, cfg.checkpointFrequency, cfg.numIterations),
     checkpoint: (): CheckpointPayload => {
-      const ckpt = buildCheckpoint({
-        algo: 'alphazero', envId: ctx.envId, envKwargs: ctx.envKwargs, config: cfg, nets: { best, net }, optimizers: { adam: optimizer },
+      const ckpt = runCheckpoint(ctx, {
+        algo: 'alphazero', config: cfg, nets: { best, net }, optimizers: { adam: optimizer },
         trainer: { iteration, globalStep, accepted, rng: rng.getState() },
       });
       packReplay(ckpt, replay, game);
@@ -498,8 +499,7 @@ export class AlphaZeroPolicy implements Policy {
 
 /** The best network of a checkpoint and the game it plays. */
 export function loadAlphaZero(ckpt: CheckpointPayload): { game: Game<unknown>; net: AzNet; cfg: AlphaZeroConfig; envId: string } {
-  const meta = readCheckpointMeta(ckpt);
-  if (meta.algo !== 'alphazero') throw new ConfigError(`checkpoint is a ${meta.algo} checkpoint for ${meta.envId}, not an alphazero one (only AlphaZero checkpoints can play in the arena)`);
+  const meta = readCheckpointMeta(ckpt, 'alphazero');
   const cfg = resolveConfig('alphazero', alphazeroSpec, meta.config);
   const game = gameOf(meta.envId, cfg);
   const net = buildNet(game, cfg, new Rng(0));

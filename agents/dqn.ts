@@ -49,11 +49,13 @@ import { describeSpace, flatDim, flatten, type Space } from '../src/gym/spaces.t
 import { Tensor, abs, add, firstNonFinite, gather, mean, mul, noGrad, square, sub, where } from '../src/autograd/index.ts';
 import { Linear, Sequential, gradNorms, mlp, parameters, type Module } from '../src/nn/index.ts';
 import { Adam, clipGradNorm } from '../src/optim/index.ts';
+import type { RecordVectorEpisodeStatistics } from '../src/gym/vector/record-episode-statistics.ts';
 import type { AgentModule, CheckpointPayload, Policy, RunContext, TrainRun } from './common/agent.ts';
-import { buildCheckpoint, loadNets, loadOptimizers, readCheckpointMeta } from './common/checkpoint.ts';
+import { loadNets } from './common/checkpoint.ts';
 import { checkParamsFinite } from './common/health.ts';
-import { addEpisodeMetrics } from './common/metrics.ts';
-import type { Episode } from './common/vec.ts';
+import { addEpisodeMetrics, type Episode } from './common/metrics.ts';
+import { boundarySeed, checkWorkers, checkpointDue, envSpaces, openVecEnv, readCheckpointMeta, resumeRun, runCheckpoint, seedField, stepSchedule } from './common/run.ts';
+import { softUpdate } from './common/critics.ts';
 import { bool, choice, int, num, nums, resolveConfig, type ConfigOf } from './common/config.ts';
 import { ReplayBuffer } from './common/replay-buffer.ts';
 import { buildCnnTrunk, imageShape } from './common/cnn.ts';
@@ -62,7 +64,7 @@ import { buildCnnTrunk, imageShape } from './common/cnn.ts';
 
 /** DQN hyperparameters: CleanRL's names and defaults (dqn.py), plus the options above. */
 export const dqnSpec = {
-  seed: int(1, 'seed of the experiment (networks, exploration, sampling and envs)'),
+  seed: seedField('seed of the experiment (networks, exploration, sampling and envs)'),
   totalTimesteps: int(500_000, 'total timesteps of the experiments', 1),
   learningRate: num(2.5e-4, 'the learning rate of the optimizer', { min: 0 }),
   annealLr: bool(false, 'anneal the learning rate linearly to 0 over the run (steadies the final policy)'),
@@ -142,16 +144,6 @@ export function buildQNetwork(cfg: DqnConfig, obsSpace: Space, nActions: number,
   const h = cfg.hiddenSizes.length > 0 ? cfg.hiddenSizes[cfg.hiddenSizes.length - 1] : obsDim;
   const trunk = cfg.hiddenSizes.length > 0 ? mlp([obsDim, ...cfg.hiddenSizes], cfg.activation, rng, { ...init, outputActivation: cfg.activation }) : new Sequential();
   return new DuelingQNetwork(trunk, new Linear(h, 1, rng, { init: 'pytorch', gain: 1 }), new Linear(h, nActions, rng, { init: 'pytorch', gain: 1 }));
-}
-
-/** θ_target ← τ·θ + (1 − τ)·θ_target (τ = 1: a hard copy). */
-function updateTarget(target: Module, online: Module, tau: number): void {
-  const src = parameters(online), dst = parameters(target);
-  for (let p = 0; p < src.length; p++) {
-    const s = src[p].data, d = dst[p].data;
-    if (tau >= 1) d.set(s);
-    else for (let j = 0; j < d.length; j++) d[j] = tau * s[j] + (1 - tau) * d[j];
-  }
 }
 
 // ── action selection ──
@@ -242,22 +234,19 @@ type TrainerState = { iteration: number; globalStep: number; trainCredit: number
 /** Starts (or resumes) a DQN run. */
 function createRun(cfg: DqnConfig, ctx: RunContext): TrainRun {
   const rng = new Rng(cfg.seed);
-  const envs = ctx.makeVec(cfg.numEnvs);
-  const why = supports(envs.obsSpace, envs.actSpace);
-  if (why !== null) {
-    envs.close();
-    throw new ConfigError(`dqn: cannot train on ${ctx.envId}: ${why}`);
-  }
-  const nActions = (envs.actSpace as { n: number }).n, actionStart = (envs.actSpace as { start: number }).start;
-  const obsDim = envs.obsDim, N = cfg.numEnvs, B = cfg.batchSize;
-  const stepsPerIteration = Math.max(1, Math.ceil(cfg.iterationSteps / N));
-  const totalVecSteps = Math.ceil(cfg.totalTimesteps / N);
-  const numIterations = Math.ceil(totalVecSteps / stepsPerIteration);
-  const ckptEvery = cfg.checkpointFrequency > 0 ? cfg.checkpointFrequency : Math.max(1, Math.round(numIterations / 10));
+  const { obsSpace, actSpace } = envSpaces(ctx);
+  checkWorkers('dqn', ctx, cfg.numEnvs);
+  const why = supports(obsSpace, actSpace);
+  if (why !== null) throw new ConfigError(`dqn: cannot train on ${ctx.envId}: ${why}`);
+  // the copies start on the first iteration: worker threads start asynchronously
+  let envs: RecordVectorEpisodeStatistics | null = null;
+  const nActions = (actSpace as { n: number }).n, actionStart = (actSpace as { start: number }).start;
+  const obsDim = flatDim(obsSpace), N = cfg.numEnvs, B = cfg.batchSize;
+  const { stepsPerIteration, totalVecSteps, numIterations, ckptEvery } = stepSchedule(cfg);
   const gradientSteps = cfg.gradientSteps >= 0 ? cfg.gradientSteps : cfg.trainFrequency;
-  const q = buildQNetwork(cfg, envs.obsSpace, nActions, rng);
-  const target = buildQNetwork(cfg, envs.obsSpace, nActions, rng);
-  updateTarget(target, q, 1);
+  const q = buildQNetwork(cfg, obsSpace, nActions, rng);
+  const target = buildQNetwork(cfg, obsSpace, nActions, rng);
+  softUpdate(target, q, 1);
   const params = parameters(q);
   const optimizer = new Adam(params, { lr: cfg.learningRate });
   const obsType = cfg.network === 'cnn' ? 'uint8' : 'float32';
@@ -266,17 +255,15 @@ function createRun(cfg: DqnConfig, ctx: RunContext): TrainRun {
   let added = 0; // transitions ever added: the buffer writes slot added % bufferSize
   let iteration = 0, globalStep = 0, trainCredit = 0, targetCredit = 0, warmup = 0;
 
-  if (ctx.resume !== undefined) {
-    const meta = readCheckpointMeta(ctx.resume);
-    const t = meta.trainer as TrainerState | null;
-    if (meta.algo !== 'dqn' || t === null) throw new ConfigError(`dqn: cannot resume from a ${meta.algo} checkpoint without trainer state`);
-    loadNets(ctx.resume, { q, target });
-    loadOptimizers(ctx.resume, { adam: optimizer });
+  // the policy's own stream is drawn before a resume restores the trainer's RNG, so that state comes back exactly
+  const policy = new DqnPolicy(ctx.envId, q, actSpace, obsSpace, rng.spawn(), cfg.endE);
+  const resumed = resumeRun<TrainerState>('dqn', ctx, { q, target }, { adam: optimizer });
+  if (resumed !== null) {
+    const t = resumed.trainer;
     rng.setState(t.rng);
     ({ iteration, globalStep, trainCredit, targetCredit } = t);
     warmup = Math.min(cfg.learningStarts, cfg.bufferSize); // the buffer is not saved: refill it first
   }
-  const policy = new DqnPolicy(ctx.envId, q, envs.actSpace, envs.obsSpace, rng.spawn(), cfg.endE);
   const stats = { loss: 0, q: 0, n: 0, clipCoef: 1 };
   const progress = (): number => Math.min(1, globalStep / cfg.totalTimesteps);
   const learningRate = (): number => (cfg.annealLr ? (1 - progress()) * cfg.learningRate : cfg.learningRate);
@@ -334,9 +321,10 @@ function createRun(cfg: DqnConfig, ctx: RunContext): TrainRun {
     stats.n += 1;
   }
 
-  function* iterations(): Generator<Metrics, void, void> {
-    const r0 = envs.reset(cfg.seed * 100_003 + iteration * N);
-    let obs = r0.obs, masks = r0.masks;
+  async function* iterations(): AsyncGenerator<Metrics, void, void> {
+    envs ??= await openVecEnv(ctx, N);
+    const r0 = await envs.reset({ seed: boundarySeed(cfg.seed, iteration, N) });
+    let obs = r0.obs, masks = r0.masks ?? null;
     if (masks !== null) nextMaskBuf ??= new Uint8Array(cfg.bufferSize * nActions);
     const pending: Pending[][] = Array.from({ length: N }, () => []);
     const startStep = globalStep;
@@ -353,10 +341,10 @@ function createRun(cfg: DqnConfig, ctx: RunContext): TrainRun {
         epsilon = linearSchedule(cfg.startE, cfg.endE, cfg.explorationFraction * cfg.totalTimesteps, globalStep);
         const current = obs;
         const acts = epsilonGreedy(rng, epsilon, nActions, N, masks, () => noGrad(() => q.forward(new Tensor(current, [N, obsDim])).data));
-        const r = envs.step(Array.from(acts, (a) => a + actionStart));
+        const r = await envs.step(acts.map((a) => a + actionStart));
         globalStep += N;
         episodes.push(...r.episodes);
-        if (r.masks !== null) nextMaskBuf ??= new Uint8Array(cfg.bufferSize * nActions);
+        if (r.masks !== undefined) nextMaskBuf ??= new Uint8Array(cfg.bufferSize * nActions);
 
         // ── n-step accumulation, then into the replay buffer ──
         for (let i = 0; i < N; i++) {
@@ -373,7 +361,7 @@ function createRun(cfg: DqnConfig, ctx: RunContext): TrainRun {
           }
         }
         obs = r.obs;
-        masks = r.masks;
+        masks = r.masks ?? null;
 
         // ── update: gradientSteps every trainFrequency steps, once learning has started ──
         if (globalStep > cfg.learningStarts && rb.size >= Math.max(B, warmup)) {
@@ -387,7 +375,7 @@ function createRun(cfg: DqnConfig, ctx: RunContext): TrainRun {
           const k = Math.floor(targetCredit / cfg.targetNetworkFrequency);
           if (k > 0) {
             targetCredit -= k * cfg.targetNetworkFrequency;
-            updateTarget(target, q, 1 - (1 - cfg.tau) ** k);
+            softUpdate(target, q, 1 - (1 - cfg.tau) ** k);
           }
         }
       }
@@ -418,12 +406,14 @@ function createRun(cfg: DqnConfig, ctx: RunContext): TrainRun {
     policy,
     totalTimesteps: totalVecSteps * N,
     globalStep: () => globalStep,
-    checkpointDue: () => iteration % ckptEvery === 0 && iteration < numIterations,
-    checkpoint: (): CheckpointPayload => buildCheckpoint({
-      algo: 'dqn', envId: ctx.envId, envKwargs: ctx.envKwargs, config: cfg, nets: { q, target }, optimizers: { adam: optimizer }, obsNorm: null,
-      trainer: { iteration, globalStep, trainCredit, targetCredit, rng: rng.getState(), obsSpace: envs.obsSpace.kind, actSpace: envs.actSpace.kind },
+    checkpointDue: () => checkpointDue(iteration, ckptEvery, numIterations),
+    checkpoint: (): CheckpointPayload => runCheckpoint(ctx, {
+      algo: 'dqn', config: cfg, nets: { q, target }, optimizers: { adam: optimizer }, obsNorm: null,
+      trainer: { iteration, globalStep, trainCredit, targetCredit, rng: rng.getState(), obsSpace: obsSpace.kind, actSpace: actSpace.kind },
     }),
-    close: () => envs.close(),
+    close: async () => {
+      await envs?.close();
+    },
   };
 }
 
@@ -440,11 +430,9 @@ function meanOf(x: Float32Array): number {
   return s / Math.max(1, x.length);
 }
 
-
 /** Rebuilds a greedy-capable policy from a checkpoint. */
 function loadPolicy(ckpt: CheckpointPayload, obsSpace: Space, actSpace: Space): Policy {
-  const meta = readCheckpointMeta(ckpt);
-  if (meta.algo !== 'dqn') throw new ConfigError(`dqn: cannot load a ${meta.algo} checkpoint`);
+  const meta = readCheckpointMeta(ckpt, 'dqn');
   const why = supports(obsSpace, actSpace);
   if (why !== null) throw new ConfigError(`dqn: cannot load a policy for ${meta.envId}: ${why}`);
   const cfg = resolveConfig('dqn', dqnSpec, meta.config);

@@ -11,7 +11,7 @@ import { a2c } from './a2c.ts';
 import { alphazero } from './alphazero.ts';
 
 /** Every agent module, in display order. */
-export const AGENTS: readonly AnyAgent[] = [ppo as unknown as AnyAgent, sac as unknown as AnyAgent, td3 as unknown as AnyAgent, dqn as unknown as AnyAgent, reinforce as unknown as AnyAgent, a2c as unknown as AnyAgent, alphazero as unknown as AnyAgent];
+export const AGENTS: readonly AnyAgent[] = [ppo, sac, td3, dqn, reinforce, a2c, alphazero];
 
 /** The agent with this name, or an error listing the known ones. */
 export function getAgent(name: string): AnyAgent {

@@ -262,7 +262,7 @@ export function mctsPlayer<S>(game: Game<S>, opts: MctsOptions): Player<S> {
 }
 
 /** The `mcts:<sims>` player kind (default 200 simulations). */
-export const MCTS_PLAYER_KIND: PlayerKind = {
+const MCTS_PLAYER_KIND: PlayerKind = {
   name: 'mcts',
   usage: 'mcts:<sims>  (UCT with random rollouts, default 200 simulations per move)',
   create: (arg, game, spec) => mctsPlayer(game, { simulations: positiveIntArg(spec, arg, 'simulations', 200) }),

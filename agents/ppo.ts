@@ -22,30 +22,30 @@
 import { Rng } from '../src/core/rng.ts';
 import { ConfigError, NonFiniteError } from '../src/core/errors.ts';
 import type { Metrics } from '../src/core/metrics.ts';
-import type { Observation } from '../src/gym/env.ts';
-import { flatDim, flatten, type Space } from '../src/gym/spaces.ts';
+import { flatDim, type Space } from '../src/gym/spaces.ts';
 import {
   Tensor, add, clamp, concat, exp, maximum, mean, mul, neg, noGrad, parameter, reshape, slice, square, sub, 
 } from '../src/autograd/index.ts';
 import { LSTM, Linear, mlp, parameters, type Module, type RecurrentState } from '../src/nn/index.ts';
 import { Adam, clipGradNorm } from '../src/optim/index.ts';
 import type { AgentModule, CheckpointPayload, Policy, RunContext, TrainRun } from './common/agent.ts';
-import { buildCheckpoint, loadNets, loadOptimizers, readCheckpointMeta } from './common/checkpoint.ts';
+import { loadNets } from './common/checkpoint.ts';
 import { bool, choice, int, num, nums, resolveConfig, type ConfigOf } from './common/config.ts';
 import { maskLogits } from './common/distributions.ts';
-import { computeGae } from './common/gae.ts';
-import { RunningMeanStd, restoreRunningStats } from './common/normalize.ts';
-import { actionHead, envAction, logProbEntropy, sampleActions, supportsFlat, type ActionHead } from './common/action-head.ts';
+import { computeGae, standardize } from './common/gae.ts';
+import { RunningMeanStd, normalizeBatch, restoreRunningStats } from './common/normalize.ts';
+import { ActionHeadPolicy, actionHead, envActions, logProbEntropy, sampleActions, supportsFlat, type ActionHead, type PolicyNet } from './common/action-head.ts';
 import { checkParamsFinite, layerGradNorms } from './common/health.ts';
-import { addEpisodeMetrics } from './common/metrics.ts';
-import { toAsync, type AsyncVecEnv, type Episode } from './common/vec.ts';
+import { addEpisodeMetrics, explainedVariance, type Episode } from './common/metrics.ts';
+import { boundarySeed, checkWorkers, checkpointDue, checkpointInterval, envSpaces, openVecEnv, readCheckpointMeta, resumeRun, runCheckpoint, seedField } from './common/run.ts';
+import type { RecordVectorEpisodeStatistics } from '../src/gym/vector/record-episode-statistics.ts';
 import { buildCnnTrunk, imageShape } from './common/cnn.ts';
 
 // ── config ──
 
 /** PPO hyperparameters: CleanRL's names and defaults (ppo.py), plus the options above. */
 export const ppoSpec = {
-  seed: int(1, 'seed of the experiment (networks, sampling and envs)'),
+  seed: seedField('seed of the experiment (networks, sampling and envs)'),
   totalTimesteps: int(500_000, 'total timesteps of the experiment', 1),
   learningRate: num(2.5e-4, 'the learning rate of the optimizer', { min: 0 }),
   numEnvs: int(4, 'the number of parallel game environments', 1),
@@ -196,40 +196,12 @@ function resetRows(state: RecurrentState, done: ArrayLike<number>): RecurrentSta
 
 // ── policy ──
 
-/** A PPO policy: acts from one observation; recurrent policies carry their LSTM state. */
-class PpoPolicy implements Policy {
-  readonly algo = 'ppo';
-  readonly envId: string;
-  private readonly nets: PpoNets;
-  private readonly head: ActionHead;
-  private readonly obsSpace: Space;
-  private readonly obsNorm: RunningMeanStd | null;
-  private readonly rng: Rng;
-  private state: RecurrentState | null = null;
-
-  constructor(envId: string, nets: PpoNets, head: ActionHead, obsSpace: Space, obsNorm: RunningMeanStd | null, rng: Rng) {
-    this.envId = envId;
-    this.nets = nets;
-    this.head = head;
-    this.obsSpace = obsSpace;
-    this.obsNorm = obsNorm;
-    this.rng = rng;
-  }
-
-  act(obs: Observation, opts: { deterministic?: boolean; mask?: Uint8Array } = {}): number | Float32Array | Int32Array {
-    const flat = flatten(this.obsSpace, obs);
-    if (this.obsNorm !== null) this.obsNorm.normalize(flat, flat);
-    return noGrad(() => {
-      const r = forward(this.nets, new Tensor(flat, [1, flat.length]), this.state);
-      this.state = r.state;
-      const acts = sampleActions(this.head, r.out, this.nets.logStd, this.rng, opts.deterministic ?? false, opts.mask ?? null);
-      return envAction(this.head, acts, 0);
-    });
-  }
-
-  resetState(): void {
-    this.state = null;
-  }
+/** The nets as a policy network: the actor's outputs, and the LSTM state when recurrent. */
+function policyNet(nets: PpoNets): PolicyNet {
+  return (obs, state) => {
+    const r = forward(nets, obs, state);
+    return { out: r.out, state: r.state };
+  };
 }
 
 // ── training ──
@@ -237,20 +209,19 @@ class PpoPolicy implements Policy {
 /** Starts (or resumes) a PPO run. */
 function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
   const rng = new Rng(cfg.seed);
-  const probe = ctx.makeEnv();
-  const obsSpace = probe.observationSpace, actSpace = probe.actionSpace;
-  probe.close();
+  const { obsSpace, actSpace } = envSpaces(ctx);
+  checkWorkers('ppo', ctx, cfg.numEnvs);
   const head = actionHead('ppo', actSpace);
   const obsDim = flatDim(obsSpace), N = cfg.numEnvs, S = cfg.numSteps;
   // the copies start on the first iteration: worker threads start asynchronously
-  let envs: AsyncVecEnv | null = null;
+  let envs: RecordVectorEpisodeStatistics | null = null;
   const batchSize = N * S;
   if (cfg.recurrent ? N % cfg.numMinibatches !== 0 : batchSize % cfg.numMinibatches !== 0) {
     throw new ConfigError(`ppo: numMinibatches (${cfg.numMinibatches}) must divide ${cfg.recurrent ? `numEnvs (${N}) for recurrent policies` : `numEnvs·numSteps (${batchSize})`}`);
   }
   const numIterations = Math.max(1, Math.floor(cfg.totalTimesteps / batchSize));
   // auto: a tenth of the run, but never closer than 1,000 steps per env, so episodes are rarely cut
-  const ckptEvery = cfg.checkpointFrequency > 0 ? cfg.checkpointFrequency : Math.max(Math.round(numIterations / 10), Math.ceil(1000 / S));
+  const ckptEvery = checkpointInterval(cfg.checkpointFrequency, numIterations, Math.ceil(1000 / S));
   const nets = buildPpoNets(cfg, obsSpace, head, rng);
   const params = netParams(nets);
   const optimizer = new Adam(params, { lr: cfg.learningRate, eps: 1e-5 });
@@ -260,33 +231,26 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
   let iteration = 0, globalStep = 0;
   const policyRng = rng.spawn();
 
-  if (ctx.resume !== undefined) {
-    const meta = readCheckpointMeta(ctx.resume);
-    const t = meta.trainer as { iteration: number; globalStep: number; rng: [number, number, number, number, number]; retNorm: ReturnType<RunningMeanStd['state']> | null } | null;
-    if (meta.algo !== 'ppo' || t === null) throw new ConfigError(`ppo: cannot resume from a ${meta.algo} checkpoint without trainer state`);
-    loadNets(ctx.resume, netModules(nets));
-    loadOptimizers(ctx.resume, { adam: optimizer });
+  const resumed = resumeRun<{ iteration: number; globalStep: number; rng: [number, number, number, number, number]; retNorm: ReturnType<RunningMeanStd['state']> | null }>('ppo', ctx, netModules(nets), { adam: optimizer });
+  if (resumed !== null) {
+    const { meta, trainer: t } = resumed;
     if (obsNorm !== null && meta.obsNorm !== null) obsNorm.load(meta.obsNorm);
     if (retNorm !== null && t.retNorm !== null) retNorm.load(t.retNorm);
     rng.setState(t.rng);
     iteration = t.iteration;
     globalStep = t.globalStep;
   }
-  const policy = new PpoPolicy(ctx.envId, nets, head, obsSpace, obsNorm, policyRng);
+  const policy = new ActionHeadPolicy('ppo', ctx.envId, policyNet(nets), head, nets.logStd, obsSpace, obsNorm, policyRng);
 
   // rollout storage, [S, N] step-major
   const obsBuf = new Float32Array(S * N * obsDim), actBuf = new Float32Array(S * N * head.actDim);
   const logpBuf = new Float32Array(S * N), rewBuf = new Float32Array(S * N), doneBuf = new Uint8Array(S * N), valBuf = new Float32Array(S * N);
   const maskBuf = head.kind === 'discrete' ? new Uint8Array(S * N * head.n).fill(1) : null;
-  const normObs = (raw: Float32Array, update: boolean): Float32Array => {
-    if (obsNorm === null) return raw;
-    if (update) obsNorm.update(raw, raw.length / obsDim);
-    return obsNorm.normalize(raw, new Float32Array(raw.length));
-  };
+  const normObs = (raw: Float32Array, update: boolean): Float32Array => normalizeBatch(obsNorm, raw, update);
   const valueOf = (obs: Float32Array, state: RecurrentState | null): Float32Array => noGrad(() => forward(nets, new Tensor(obs, [obs.length / obsDim, obsDim]), state).value.data);
 
   async function* iterations(): AsyncGenerator<Metrics, void, void> {
-    envs ??= ctx.makeAsyncVec !== undefined ? await ctx.makeAsyncVec(N) : toAsync(ctx.makeVec(N));
+    envs ??= await openVecEnv(ctx, N);
     let nextObs: Float32Array = new Float32Array(0);
     let nextMasks: Uint8Array | null = null;
     let lstmState: RecurrentState | null = null;
@@ -295,9 +259,9 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
     while (iteration < numIterations) {
       if (iteration === startIteration || iteration % ckptEvery === 0) {
         // a boundary: every copy starts afresh from a seed fixed by the iteration, so a run resumed here repeats exactly
-        const r = await envs.reset(cfg.seed * 100_003 + iteration * N);
+        const r = await envs.reset({ seed: boundarySeed(cfg.seed, iteration, N) });
         nextObs = normObs(r.obs, true);
-        nextMasks = r.masks;
+        nextMasks = r.masks ?? null;
         lstmState = nets.lstm !== null ? initialRecurrentState(nets, N) : null;
         discounted.fill(0);
       }
@@ -322,8 +286,7 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
         actBuf.set(step.acts, t * N * head.actDim);
         logpBuf.set(step.lp, t * N);
         valBuf.set(step.value, t * N);
-        const actions = Array.from({ length: N }, (_, i) => envAction(head, step.acts, i));
-        const r = await envs.step(actions);
+        const r = await envs.step(envActions(head, step.acts));
         episodes.push(...r.episodes);
         for (let i = 0; i < N; i++) {
           let reward = r.rewards[i];
@@ -345,7 +308,7 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
           }
         }
         nextObs = normObs(r.obs, true);
-        nextMasks = r.masks;
+        nextMasks = r.masks ?? null;
         lstmState = step.state !== null ? resetRows(step.state, doneBuf.subarray(t * N, (t + 1) * N)) : null;
       }
 
@@ -381,14 +344,8 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
             stats.kl += kl / mb.size;
             stats.clipfrac += cf / mb.size;
           });
-          const adv = mb.advantages;
-          if (cfg.normAdv && adv.length > 1) {
-            let m = 0, v = 0;
-            for (const a of adv) m += a / adv.length;
-            for (const a of adv) v += (a - m) ** 2 / (adv.length - 1);
-            for (let i = 0; i < adv.length; i++) adv[i] = (adv[i] - m) / (Math.sqrt(v) + 1e-8);
-          }
-          const A = new Tensor(adv, [mb.size]);
+          if (cfg.normAdv) standardize(mb.advantages);
+          const A = new Tensor(mb.advantages, [mb.size]);
           // policy loss: max(−A·r, −A·clip(r, 1 ± ε))
           const pgLoss = mean(maximum(mul(neg(A), ratio), mul(neg(A), clamp(ratio, 1 - cfg.clipCoef, 1 + cfg.clipCoef))));
           const R = new Tensor(mb.returns, [mb.size]);
@@ -420,14 +377,6 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
       }
       checkParamsFinite('ppo', netModules(nets), globalStep);
 
-      // explained variance of the value predictions
-      let yMean = 0;
-      for (const r of returns) yMean += r / returns.length;
-      let varY = 0, varRes = 0;
-      for (let i = 0; i < returns.length; i++) {
-        varY += (returns[i] - yMean) ** 2;
-        varRes += (returns[i] - valBuf[i]) ** 2;
-      }
       const elapsed = (performance.now() - t0) / 1000;
       const row: Metrics = {
         global_step: globalStep,
@@ -439,14 +388,13 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
         'losses/old_approx_kl': stats.oldKl / stats.n,
         'losses/approx_kl': stats.kl / stats.n,
         'losses/clipfrac': stats.clipfrac / stats.n,
-        'losses/explained_variance': varY === 0 ? Number.NaN : 1 - varRes / varY,
+        'losses/explained_variance': explainedVariance(returns, valBuf),
         'charts/SPS': Math.round((globalStep - startIteration * batchSize) / Math.max(elapsed, 1e-9)),
       };
       addEpisodeMetrics(row, episodes);
       for (const [k, v] of Object.entries(grads)) row[`grads/${k}`] = v;
       yield row;
     }
-
   }
 
   return {
@@ -454,9 +402,9 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
     policy,
     totalTimesteps: numIterations * batchSize,
     globalStep: () => globalStep,
-    checkpointDue: () => iteration % ckptEvery === 0 && iteration < numIterations,
-    checkpoint: (): CheckpointPayload => buildCheckpoint({
-      algo: 'ppo', envId: ctx.envId, envKwargs: ctx.envKwargs, config: cfg, nets: netModules(nets), optimizers: { adam: optimizer },
+    checkpointDue: () => checkpointDue(iteration, ckptEvery, numIterations),
+    checkpoint: (): CheckpointPayload => runCheckpoint(ctx, {
+      algo: 'ppo', config: cfg, nets: netModules(nets), optimizers: { adam: optimizer },
       obsNorm: obsNorm?.state() ?? null,
       trainer: { iteration, globalStep, rng: rng.getState(), retNorm: retNorm?.state() ?? null, obsSpace: obsSpace.kind, actSpace: actSpace.kind },
     }),
@@ -549,17 +497,15 @@ function concatRows(ts: Tensor[]): Tensor {
   return ts.length === 1 ? ts[0] : concat(ts, 0);
 }
 
-
-
 /** Rebuilds a policy from a checkpoint. */
 function loadPolicy(ckpt: CheckpointPayload, obsSpace: Space, actSpace: Space): Policy {
-  const meta = readCheckpointMeta(ckpt);
+  const meta = readCheckpointMeta(ckpt, 'ppo');
   const cfg = resolveConfig('ppo', ppoSpec, meta.config);
   const head = actionHead('ppo', actSpace);
   const nets = buildPpoNets(cfg, obsSpace, head, new Rng(cfg.seed));
   loadNets(ckpt, netModules(nets));
   const obsNorm = restoreRunningStats(meta.obsNorm, flatDim(obsSpace));
-  return new PpoPolicy(meta.envId, nets, head, obsSpace, obsNorm, new Rng(cfg.seed + 1));
+  return new ActionHeadPolicy('ppo', meta.envId, policyNet(nets), head, nets.logStd, obsSpace, obsNorm, new Rng(cfg.seed + 1));
 }
 
 /** The PPO agent module. */

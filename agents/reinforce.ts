@@ -25,27 +25,29 @@
  * 500 ± 0 over 100 episodes for seeds 1–3, in 11–13 s of wall clock on a shared 2-core machine.
  */
 import { Rng } from '../src/core/rng.ts';
-import { ConfigError, NonFiniteError } from '../src/core/errors.ts';
+import { NonFiniteError } from '../src/core/errors.ts';
 import type { Metrics } from '../src/core/metrics.ts';
-import type { Observation } from '../src/gym/env.ts';
-import { flatDim, flatten, type Space } from '../src/gym/spaces.ts';
+import { flatDim, type Space } from '../src/gym/spaces.ts';
 import { Tensor, mean, mul, neg, noGrad, parameter, reshape, square, sub } from '../src/autograd/index.ts';
 import { mlp, parameters, type Module } from '../src/nn/index.ts';
 import { Adam, clipGradNorm } from '../src/optim/index.ts';
 import type { AgentModule, CheckpointPayload, Policy, RunContext, TrainRun } from './common/agent.ts';
-import { buildCheckpoint, loadNets, loadOptimizers, readCheckpointMeta } from './common/checkpoint.ts';
+import { loadNets } from './common/checkpoint.ts';
 import { bool, choice, int, num, nums, resolveConfig, type ConfigOf } from './common/config.ts';
 import { maskLogits } from './common/distributions.ts';
-import { discountedReturns } from './common/gae.ts';
-import { RunningMeanStd, restoreRunningStats } from './common/normalize.ts';
-import { actionHead, envAction, logProbEntropy, sampleActions, supportsFlat, type ActionHead } from './common/action-head.ts';
+import { discountedReturns, standardize } from './common/gae.ts';
+import { RunningMeanStd, normalizeBatch, restoreRunningStats } from './common/normalize.ts';
+import { ActionHeadPolicy, actionHead, envActions, logProbEntropy, sampleActions, supportsFlat, type ActionHead, type PolicyNet } from './common/action-head.ts';
 import { checkParamsFinite, layerGradNorms } from './common/health.ts';
+import { explainedVariance } from './common/metrics.ts';
+import { boundarySeed, checkWorkers, checkpointInterval, envSpaces, openVecEnv, readCheckpointMeta, resumeRun, runCheckpoint, seedField } from './common/run.ts';
+import type { RecordVectorEpisodeStatistics } from '../src/gym/vector/record-episode-statistics.ts';
 
 // ── config ──
 
 /** REINFORCE hyperparameters, with CleanRL names where one exists (Spinning Up's otherwise). */
 export const reinforceSpec = {
-  seed: int(1, 'seed of the experiment (networks, sampling and envs)'),
+  seed: seedField('seed of the experiment (networks, sampling and envs)'),
   totalTimesteps: int(200_000, 'total timesteps of the experiment (steps of the episodes used)', 1),
   learningRate: num(1e-3, 'the learning rate of the policy optimizer (Adam)', { min: 0 }),
   vfLearningRate: num(1e-3, 'the learning rate of the baseline optimizer (Adam)', { min: 0 }),
@@ -61,7 +63,7 @@ export const reinforceSpec = {
   hiddenSizes: nums([64, 64], 'hidden layer sizes of the policy and baseline MLPs'),
   activation: choice('tanh', 'activation of the hidden layers', ['tanh', 'relu']),
   normObs: bool(false, 'normalise observations with running statistics (saved in checkpoints)'),
-  checkpointFrequency: int(0, 'iterations between resumable checkpoints (0: every tenth of totalTimesteps)'),
+  checkpointFrequency: int(0, 'iterations between resumable checkpoints (0: every tenth of totalTimesteps, as iterations vary in length)'),
 } as const;
 
 /** A resolved REINFORCE config. */
@@ -95,35 +97,9 @@ function pickNets(nets: Record<string, Module>, which: readonly string[]): Recor
 
 // ── policy ──
 
-/** A REINFORCE policy: acts from one observation. */
-class ReinforcePolicy implements Policy {
-  readonly algo = 'reinforce';
-  readonly envId: string;
-  private readonly nets: ReinforceNets;
-  private readonly head: ActionHead;
-  private readonly obsSpace: Space;
-  private readonly obsNorm: RunningMeanStd | null;
-  private readonly rng: Rng;
-
-  constructor(envId: string, nets: ReinforceNets, head: ActionHead, obsSpace: Space, obsNorm: RunningMeanStd | null, rng: Rng) {
-    this.envId = envId;
-    this.nets = nets;
-    this.head = head;
-    this.obsSpace = obsSpace;
-    this.obsNorm = obsNorm;
-    this.rng = rng;
-  }
-
-  act(obs: Observation, opts: { deterministic?: boolean; mask?: Uint8Array } = {}): number | Float32Array | Int32Array {
-    const flat = flatten(this.obsSpace, obs);
-    if (this.obsNorm !== null) this.obsNorm.normalize(flat, flat);
-    return noGrad(() => {
-      const out = this.nets.actor.forward(new Tensor(flat, [1, flat.length]));
-      return envAction(this.head, sampleActions(this.head, out, this.nets.logStd, this.rng, opts.deterministic ?? false, opts.mask ?? null), 0);
-    });
-  }
-
-  resetState(): void {}
+/** The policy MLP as a policy network (feed-forward). */
+function policyNet(nets: ReinforceNets): PolicyNet {
+  return (obs) => ({ out: nets.actor.forward(obs), state: null });
 }
 
 // ── training ──
@@ -131,9 +107,14 @@ class ReinforcePolicy implements Policy {
 /** Starts (or resumes) a REINFORCE run. */
 function createRun(cfg: ReinforceConfig, ctx: RunContext): TrainRun {
   const rng = new Rng(cfg.seed);
-  const envs = ctx.makeVec(cfg.numEnvs);
-  const head = actionHead('reinforce', envs.actSpace);
-  const obsDim = envs.obsDim, N = cfg.numEnvs;
+  const { obsSpace, actSpace } = envSpaces(ctx);
+  checkWorkers('reinforce', ctx, cfg.numEnvs);
+  // the copies start on the first iteration: worker threads start asynchronously
+  let envs: RecordVectorEpisodeStatistics | null = null;
+  const head = actionHead('reinforce', actSpace);
+  const obsDim = flatDim(obsSpace), N = cfg.numEnvs;
+  // iterations vary in length, so the default cadence is a tenth of the run in steps
+  const ckptEvery = checkpointInterval(cfg.checkpointFrequency, cfg.totalTimesteps);
   const nMask = head.kind === 'discrete' ? head.n : 0;
   const nets = buildReinforceNets(cfg, obsDim, head, rng);
   const piParams = [...parameters(nets.actor), ...(nets.logStd !== null ? [nets.logStd] : [])];
@@ -145,26 +126,20 @@ function createRun(cfg: ReinforceConfig, ctx: RunContext): TrainRun {
 
   const policyRng = rng.spawn(); // before a resume restores `rng`, so the training stream continues exactly
 
-  if (ctx.resume !== undefined) {
-    const meta = readCheckpointMeta(ctx.resume);
-    const t = meta.trainer as { iteration: number; globalStep: number; rng: [number, number, number, number, number] } | null;
-    if (meta.algo !== 'reinforce' || t === null) throw new ConfigError(`reinforce: cannot resume from a ${meta.algo} checkpoint without trainer state`);
-    loadNets(ctx.resume, netModules(nets));
-    loadOptimizers(ctx.resume, { policy: piOptimizer, baseline: vOptimizer });
+  const resumed = resumeRun<{ iteration: number; globalStep: number; rng: [number, number, number, number, number] }>('reinforce', ctx, netModules(nets), { policy: piOptimizer, baseline: vOptimizer });
+  if (resumed !== null) {
+    const { meta, trainer: t } = resumed;
     if (obsNorm !== null && meta.obsNorm !== null) obsNorm.load(meta.obsNorm);
     rng.setState(t.rng);
     iteration = t.iteration;
     globalStep = stepBefore = t.globalStep;
   }
-  const policy = new ReinforcePolicy(ctx.envId, nets, head, envs.obsSpace, obsNorm, policyRng);
-  const normObs = (raw: Float32Array, update: boolean): Float32Array => {
-    if (obsNorm === null) return raw;
-    if (update) obsNorm.update(raw, raw.length / obsDim);
-    return obsNorm.normalize(raw, new Float32Array(raw.length));
-  };
+  const policy = new ActionHeadPolicy('reinforce', ctx.envId, policyNet(nets), head, nets.logStd, obsSpace, obsNorm, policyRng);
+  const normObs = (raw: Float32Array, update: boolean): Float32Array => normalizeBatch(obsNorm, raw, update);
   const baselineOf = (obs: Float32Array): Float32Array => noGrad(() => nets.critic.forward(new Tensor(obs, [obs.length / obsDim, obsDim])).data);
 
-  function* iterations(): Generator<Metrics, void, void> {
+  async function* iterations(): AsyncGenerator<Metrics, void, void> {
+    envs ??= await openVecEnv(ctx, N);
     const startStep = globalStep;
     const t0 = performance.now();
     while (globalStep < cfg.totalTimesteps) {
@@ -175,15 +150,15 @@ function createRun(cfg: ReinforceConfig, ctx: RunContext): TrainRun {
       vOptimizer.lr = cfg.annealLr ? frac * cfg.vfLearningRate : cfg.vfLearningRate;
 
       // ── rollout: one complete episode per copy, from a reset seeded by the iteration ──
-      const r0 = envs.reset(cfg.seed * 100_003 + iteration * N);
-      let obs = normObs(r0.obs, true), masks = r0.masks;
+      const r0 = await envs.reset({ seed: boundarySeed(cfg.seed, iteration, N) });
+      let obs = normObs(r0.obs, true), masks = r0.masks ?? null;
       const obsSteps: Float32Array[] = [], actSteps: Float32Array[] = [], maskSteps: Array<Uint8Array | null> = [], rewSteps: Float32Array[] = [], doneSteps: Uint8Array[] = [];
       const lengths = new Int32Array(N), rawReturns = new Float64Array(N);
       const active = new Uint8Array(N).fill(1);
       let running = N;
       for (let t = 0; running > 0; t++) {
         const acts = noGrad(() => sampleActions(head, nets.actor.forward(new Tensor(obs, [N, obsDim])), nets.logStd, rng, false, masks));
-        const r = envs.step(Array.from({ length: N }, (_, i) => envAction(head, acts, i)));
+        const r = await envs.step(envActions(head, acts));
         const rew = new Float32Array(N), done = new Uint8Array(N);
         for (let i = 0; i < N; i++) {
           if (!active[i]) continue;
@@ -208,7 +183,7 @@ function createRun(cfg: ReinforceConfig, ctx: RunContext): TrainRun {
         rewSteps.push(rew);
         doneSteps.push(done);
         obs = normObs(r.obs, true);
-        masks = r.masks;
+        masks = r.masks ?? null;
       }
 
       // ── Monte-Carlo returns ──
@@ -268,12 +243,6 @@ function createRun(cfg: ReinforceConfig, ctx: RunContext): TrainRun {
       }
       checkParamsFinite('reinforce', netModules(nets), globalStep);
 
-      let yMean = 0, varY = 0, varRes = 0;
-      for (const y of bRet) yMean += y / B;
-      for (let k = 0; k < B; k++) {
-        varY += (bRet[k] - yMean) ** 2;
-        varRes += (bRet[k] - values[k]) ** 2;
-      }
       const elapsed = (performance.now() - t0) / 1000;
       const row: Metrics = {
         global_step: globalStep,
@@ -282,7 +251,7 @@ function createRun(cfg: ReinforceConfig, ctx: RunContext): TrainRun {
         'losses/value_loss': vLossSum / cfg.trainVIters,
         'losses/policy_loss': pgLoss.item(),
         'losses/entropy': entLoss.item(),
-        'losses/explained_variance': varY === 0 ? Number.NaN : 1 - varRes / varY,
+        'losses/explained_variance': explainedVariance(bRet, values),
         'charts/SPS': Math.round((globalStep - startStep) / Math.max(elapsed, 1e-9)),
         'charts/episodes': N,
         'charts/episodic_return': rawReturns.reduce((a, b) => a + b, 0) / N,
@@ -298,40 +267,32 @@ function createRun(cfg: ReinforceConfig, ctx: RunContext): TrainRun {
     policy,
     totalTimesteps: cfg.totalTimesteps,
     globalStep: () => globalStep,
+    // every iteration starts from a seeded reset, so any iteration boundary resumes exactly
     checkpointDue: () => {
       if (globalStep >= cfg.totalTimesteps || iteration === 0) return false;
-      if (cfg.checkpointFrequency > 0) return iteration % cfg.checkpointFrequency === 0;
-      return Math.floor((globalStep * 10) / cfg.totalTimesteps) > Math.floor((stepBefore * 10) / cfg.totalTimesteps);
+      const [before, after] = cfg.checkpointFrequency > 0 ? [iteration - 1, iteration] : [stepBefore, globalStep];
+      return Math.floor(after / ckptEvery) > Math.floor(before / ckptEvery);
     },
-    checkpoint: (): CheckpointPayload => buildCheckpoint({
-      algo: 'reinforce', envId: ctx.envId, envKwargs: ctx.envKwargs, config: cfg, nets: netModules(nets), optimizers: { policy: piOptimizer, baseline: vOptimizer },
+    checkpoint: (): CheckpointPayload => runCheckpoint(ctx, {
+      algo: 'reinforce', config: cfg, nets: netModules(nets), optimizers: { policy: piOptimizer, baseline: vOptimizer },
       obsNorm: obsNorm?.state() ?? null,
-      trainer: { iteration, globalStep, rng: rng.getState(), obsSpace: envs.obsSpace.kind, actSpace: envs.actSpace.kind },
+      trainer: { iteration, globalStep, rng: rng.getState(), obsSpace: obsSpace.kind, actSpace: actSpace.kind },
     }),
-    close: () => envs.close(),
+    close: async () => {
+      await envs?.close();
+    },
   };
 }
 
-/** (x − mean) / (std + 1e-8) in place; a batch of one is left alone. */
-function standardize(x: Float32Array): void {
-  if (x.length < 2) return;
-  let m = 0, v = 0;
-  for (const a of x) m += a / x.length;
-  for (const a of x) v += (a - m) ** 2 / (x.length - 1);
-  for (let i = 0; i < x.length; i++) x[i] = (x[i] - m) / (Math.sqrt(v) + 1e-8);
-}
-
-
-
 /** Rebuilds a policy from a checkpoint. */
 function loadPolicy(ckpt: CheckpointPayload, obsSpace: Space, actSpace: Space): Policy {
-  const meta = readCheckpointMeta(ckpt);
+  const meta = readCheckpointMeta(ckpt, 'reinforce');
   const cfg = resolveConfig('reinforce', reinforceSpec, meta.config);
   const head = actionHead('reinforce', actSpace);
   const nets = buildReinforceNets(cfg, flatDim(obsSpace), head, new Rng(cfg.seed));
   loadNets(ckpt, netModules(nets));
   const obsNorm = restoreRunningStats(meta.obsNorm, flatDim(obsSpace));
-  return new ReinforcePolicy(meta.envId, nets, head, obsSpace, obsNorm, new Rng(cfg.seed + 1));
+  return new ActionHeadPolicy('reinforce', meta.envId, policyNet(nets), head, nets.logStd, obsSpace, obsNorm, new Rng(cfg.seed + 1));
 }
 
 /** The REINFORCE agent module. */

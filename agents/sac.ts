@@ -42,16 +42,18 @@ import { Rng } from '../src/core/rng.ts';
 import { ConfigError } from '../src/core/errors.ts';
 import type { Metrics } from '../src/core/metrics.ts';
 import type { Observation } from '../src/gym/env.ts';
-import { describeSpace, flatDim, flatten, type Space } from '../src/gym/spaces.ts';
-import { Tensor, add, concat, exp, mean, minimum, mse, mul, neg, noGrad, parameter, reshape, sub, tanh } from '../src/autograd/index.ts';
+import { flatDim, flatten, type Space } from '../src/gym/spaces.ts';
+import { Tensor, add, exp, mean, minimum, mse, mul, neg, noGrad, parameter, sub, tanh } from '../src/autograd/index.ts';
 import { Linear, loadStateDict, mlp, parameters, stateDict, type Module, type Sequential } from '../src/nn/index.ts';
 import { Adam } from '../src/optim/index.ts';
+import type { RecordVectorEpisodeStatistics } from '../src/gym/vector/record-episode-statistics.ts';
 import type { AgentModule, CheckpointPayload, Policy, RunContext, TrainRun } from './common/agent.ts';
-import { buildCheckpoint, loadNets, loadOptimizers, readCheckpointMeta } from './common/checkpoint.ts';
+import { loadNets } from './common/checkpoint.ts';
 import { checkLossFinite, checkParamsFinite, layerGradNorms } from './common/health.ts';
-import { addEpisodeMetrics, addTwinQMetrics } from './common/metrics.ts';
-import type { Episode } from './common/vec.ts';
-import { supportsBoundedBox } from './common/action-head.ts';
+import { addEpisodeMetrics, addTwinQMetrics, type Episode } from './common/metrics.ts';
+import { boxScale, clipToBox, supportsBoundedBox, type BoxScale } from './common/action-head.ts';
+import { boundarySeed, checkWorkers, checkpointDue, envSpaces, openVecEnv, readCheckpointMeta, resumeRun, runCheckpoint, seedField, stepSchedule } from './common/run.ts';
+import { buildContinuousQ, frozen, qValue, softUpdate } from './common/critics.ts';
 import { bool, int, num, nums, resolveConfig, type ConfigOf } from './common/config.ts';
 import { sampleSquashedGaussian } from './common/distributions.ts';
 import { ReplayBuffer } from './common/replay-buffer.ts';
@@ -60,7 +62,7 @@ import { ReplayBuffer } from './common/replay-buffer.ts';
 
 /** SAC hyperparameters: CleanRL's names and defaults (sac_continuous_action.py), plus the options above. */
 export const sacSpec = {
-  seed: int(1, 'seed of the experiment (networks, sampling and envs)'),
+  seed: seedField('seed of the experiment (networks, sampling and envs)'),
   totalTimesteps: int(1_000_000, 'total timesteps of the experiments', 1),
   numEnvs: int(1, 'the number of parallel game environments', 1),
   bufferSize: int(1_000_000, 'the replay memory buffer size', 1),
@@ -91,27 +93,15 @@ const LOG_STD_MIN = -5;
 
 // ── action rescaling ──
 
-/** A Box action space as the actor sees it: tanh's (−1, 1) mapped onto [low, high]. */
-type ActionScale = { low: Float32Array; high: Float32Array; scale: Tensor; bias: Tensor; logScaleSum: number; actDim: number };
+/** The Box as the actor sees it (`boxScale`), with action_scale and action_bias as tensors and Σ log action_scale for log π. */
+type ActionScale = BoxScale & { scaleT: Tensor; biasT: Tensor; logScaleSum: number };
 
-/** action_scale and action_bias of a Box, as tensors, with Σ log action_scale for log π. */
+/** The ActionScale of a Box action space. */
 function actionScale(space: Space): ActionScale {
-  if (space.kind !== 'box') throw new ConfigError(`sac: the action space must be a Box, received ${describeSpace(space)}`);
-  const d = space.low.length, scale = new Float32Array(d), bias = new Float32Array(d);
+  const box = boxScale('sac', space);
   let logScaleSum = 0;
-  for (let j = 0; j < d; j++) {
-    scale[j] = (space.high[j] - space.low[j]) / 2; // action_scale
-    bias[j] = (space.high[j] + space.low[j]) / 2; // action_bias
-    logScaleSum += Math.log(scale[j]);
-  }
-  return { low: space.low, high: space.high, scale: new Tensor(scale, [d]), bias: new Tensor(bias, [d]), logScaleSum, actDim: d };
-}
-
-/** Row r of flat actions [B·d], clipped to the bounds (float rounding can step past them). */
-function envAction(head: ActionScale, acts: Float32Array, r: number): Float32Array {
-  const a = acts.slice(r * head.actDim, (r + 1) * head.actDim);
-  for (let j = 0; j < a.length; j++) a[j] = Math.min(head.high[j], Math.max(head.low[j], a[j]));
-  return a;
+  for (const s of box.scale) logScaleSum += Math.log(s);
+  return { ...box, scaleT: new Tensor(box.scale, [box.actDim]), biasT: new Tensor(box.bias, [box.actDim]), logScaleSum };
 }
 
 // ── networks ──
@@ -147,19 +137,14 @@ class SacActor implements Module {
   }
 }
 
-/** A soft Q network: Q(s, a) from the concatenated observation and env-scale action. */
-function buildQNetwork(obsDim: number, actDim: number, hidden: readonly number[], rng: Rng): Sequential {
-  return mlp([obsDim + actDim, ...hidden, 1], 'relu', rng, { init: 'pytorch', hiddenGain: 1, outputGain: 1 });
-}
-
 /** Every network SAC trains or tracks. */
 export type SacNets = { actor: SacActor; qf1: Sequential; qf2: Sequential; qf1Target: Sequential; qf2Target: Sequential; logAlpha: Tensor };
 
 /** Builds CleanRL's networks; the targets start as copies of the Q networks. */
 export function buildSacNets(cfg: SacConfig, obsDim: number, actDim: number, rng: Rng): SacNets {
   const actor = new SacActor(obsDim, actDim, cfg.hiddenSizes, rng);
-  const qf1 = buildQNetwork(obsDim, actDim, cfg.hiddenSizes, rng), qf2 = buildQNetwork(obsDim, actDim, cfg.hiddenSizes, rng);
-  const qf1Target = buildQNetwork(obsDim, actDim, cfg.hiddenSizes, rng), qf2Target = buildQNetwork(obsDim, actDim, cfg.hiddenSizes, rng);
+  const qf1 = buildContinuousQ(obsDim, actDim, cfg.hiddenSizes, rng), qf2 = buildContinuousQ(obsDim, actDim, cfg.hiddenSizes, rng);
+  const qf1Target = buildContinuousQ(obsDim, actDim, cfg.hiddenSizes, rng), qf2Target = buildContinuousQ(obsDim, actDim, cfg.hiddenSizes, rng);
   loadStateDict(qf1Target, stateDict(qf1));
   loadStateDict(qf2Target, stateDict(qf2));
   const logAlpha = parameter(Float32Array.of(Math.log(cfg.autotune ? 1 : Math.max(cfg.alpha, 1e-30))), [1], 'log_alpha');
@@ -172,11 +157,6 @@ function netModules(nets: SacNets): Record<string, Module> {
   return { actor: nets.actor, qf1: nets.qf1, qf2: nets.qf2, qf1_target: nets.qf1Target, qf2_target: nets.qf2Target, alpha };
 }
 
-/** Q(s, a) per row [B]. */
-function qValue(qf: Module, obs: Tensor, action: Tensor): Tensor {
-  return reshape(qf.forward(concat([obs, action], 1)), [obs.shape[0]]);
-}
-
 /**
  * CleanRL's `get_action`: a reparameterised sample rescaled to the Box and its log π (with the
  * Σ log action_scale term of the change of variables).
@@ -184,37 +164,18 @@ function qValue(qf: Module, obs: Tensor, action: Tensor): Tensor {
 function getAction(actor: SacActor, obs: Tensor, head: ActionScale, rng: Rng): { action: Tensor; logProb: Tensor } {
   const { mean: mu, logStd } = actor.meanLogStd(obs);
   const s = sampleSquashedGaussian(mu, logStd, rng);
-  return { action: add(mul(s.action, head.scale), head.bias), logProb: sub(s.logProb, head.logScaleSum) };
+  return { action: add(mul(s.action, head.scaleT), head.biasT), logProb: sub(s.logProb, head.logScaleSum) };
 }
 
 /** tanh(μ + σε) rescaled to the Box for given noise ε [B·d]: the acting half of `getAction`. */
 function squashedAction(actor: SacActor, obs: Tensor, head: ActionScale, eps: ArrayLike<number>): Tensor {
   const { mean: mu, logStd } = actor.meanLogStd(obs);
-  return add(mul(tanh(add(mu, mul(exp(logStd), new Tensor(Float32Array.from(eps), mu.shape)))), head.scale), head.bias);
+  return add(mul(tanh(add(mu, mul(exp(logStd), new Tensor(Float32Array.from(eps), mu.shape)))), head.scaleT), head.biasT);
 }
 
 /** tanh(mean) rescaled to the Box: the action a deterministic evaluation takes. */
 function meanAction(actor: SacActor, obs: Tensor, head: ActionScale): Tensor {
-  return add(mul(tanh(actor.forward(obs)), head.scale), head.bias);
-}
-
-/** θ' ← τθ + (1 − τ)θ' (Polyak averaging of the target network). */
-function softUpdate(target: Module, source: Module, tau: number): void {
-  const ts = parameters(target), ss = parameters(source);
-  for (let p = 0; p < ts.length; p++) {
-    const t = ts[p].data, s = ss[p].data;
-    for (let i = 0; i < t.length; i++) t[i] = tau * s[i] + (1 - tau) * t[i];
-  }
-}
-
-/** Runs `fn` (forward and backward) with `params` excluded from gradient computation. */
-function frozen<T>(params: readonly Tensor[], fn: () => T): T {
-  for (const p of params) p.requiresGrad = false;
-  try {
-    return fn();
-  } finally {
-    for (const p of params) p.requiresGrad = true;
-  }
+  return add(mul(tanh(actor.forward(obs)), head.scaleT), head.biasT);
 }
 
 // ── policy ──
@@ -241,7 +202,7 @@ class SacPolicy implements Policy {
     return noGrad(() => {
       const x = new Tensor(flat, [1, flat.length]);
       const a = opts.deterministic ? meanAction(this.actor, x, this.head) : getAction(this.actor, x, this.head, this.rng).action;
-      return envAction(this.head, a.data, 0);
+      return clipToBox(this.head.low, this.head.high, a.data.slice());
     });
   }
 
@@ -256,18 +217,15 @@ type SacTrainerState = { iteration: number; globalStep: number; updates: number;
 /** Starts (or resumes) a SAC run. */
 function createRun(cfg: SacConfig, ctx: RunContext): TrainRun {
   const rng = new Rng(cfg.seed);
-  const envs = ctx.makeVec(cfg.numEnvs);
-  const why = supports(envs.obsSpace, envs.actSpace);
-  if (why !== null) {
-    envs.close();
-    throw new ConfigError(`sac: ${why}`);
-  }
-  const head = actionScale(envs.actSpace);
-  const obsDim = envs.obsDim, actDim = head.actDim, N = cfg.numEnvs, B = cfg.batchSize;
-  const stepsPerIteration = Math.ceil(cfg.iterationSteps / N);
-  const totalVecSteps = Math.ceil(cfg.totalTimesteps / N);
-  const numIterations = Math.ceil(totalVecSteps / stepsPerIteration);
-  const ckptEvery = cfg.checkpointFrequency > 0 ? cfg.checkpointFrequency : Math.max(1, Math.round(numIterations / 10));
+  const { obsSpace, actSpace } = envSpaces(ctx);
+  checkWorkers('sac', ctx, cfg.numEnvs);
+  const why = supports(obsSpace, actSpace);
+  if (why !== null) throw new ConfigError(`sac: ${why}`);
+  // the copies start on the first iteration: worker threads start asynchronously
+  let envs: RecordVectorEpisodeStatistics | null = null;
+  const head = actionScale(actSpace);
+  const obsDim = flatDim(obsSpace), actDim = head.actDim, N = cfg.numEnvs, B = cfg.batchSize;
+  const { stepsPerIteration, totalVecSteps, numIterations, ckptEvery } = stepSchedule(cfg);
   const nets = buildSacNets(cfg, obsDim, actDim, rng);
   const qParams = [...parameters(nets.qf1), ...parameters(nets.qf2)];
   const qOptimizer = new Adam(qParams, { lr: cfg.qLr });
@@ -278,14 +236,11 @@ function createRun(cfg: SacConfig, ctx: RunContext): TrainRun {
   let iteration = 0, globalStep = 0, updates = 0;
   let learningStartsAt = cfg.learningStarts;
   // the policy's own stream is drawn before a resume restores the trainer's RNG, so that state comes back exactly
-  const policy = new SacPolicy(ctx.envId, nets.actor, head, envs.obsSpace, rng.spawn());
+  const policy = new SacPolicy(ctx.envId, nets.actor, head, obsSpace, rng.spawn());
 
-  if (ctx.resume !== undefined) {
-    const meta = readCheckpointMeta(ctx.resume);
-    const t = meta.trainer as SacTrainerState | null;
-    if (meta.algo !== 'sac' || t === null) throw new ConfigError(`sac: cannot resume from a ${meta.algo} checkpoint without trainer state`);
-    loadNets(ctx.resume, netModules(nets));
-    loadOptimizers(ctx.resume, optimizers);
+  const resumed = resumeRun<SacTrainerState>('sac', ctx, netModules(nets), optimizers);
+  if (resumed !== null) {
+    const t = resumed.trainer;
     rng.setState(t.rng);
     iteration = t.iteration;
     globalStep = t.globalStep;
@@ -295,10 +250,11 @@ function createRun(cfg: SacConfig, ctx: RunContext): TrainRun {
   let alpha = cfg.autotune ? Math.exp(nets.logAlpha.data[0]) : cfg.alpha;
   const rb = new ReplayBuffer(cfg.bufferSize, obsDim, actDim);
 
-  function* iterations(): Generator<Metrics, void, void> {
+  async function* iterations(): AsyncGenerator<Metrics, void, void> {
+    envs ??= await openVecEnv(ctx, N);
     const startStep = globalStep;
     const t0 = performance.now();
-    let obs = envs.reset(cfg.seed + iteration * N).obs;
+    let obs = (await envs.reset({ seed: boundarySeed(cfg.seed, iteration, N) })).obs;
     let vecStep = Math.round(globalStep / N);
     // the random draw behind each action: u ~ U(0, 1) in the warm-up, then ε ~ N(0, 1); held for noiseRepeat steps
     const noise = new Float64Array(N * actDim);
@@ -323,16 +279,13 @@ function createRun(cfg: SacConfig, ctx: RunContext): TrainRun {
         } else {
           actions = noGrad(() => squashedAction(nets.actor, new Tensor(obs, [N, obsDim]), head, noise).data);
         }
-        const envActions = Array.from({ length: N }, (_, i) => envAction(head, actions, i));
-        const r = envs.step(envActions);
+        const envActions = clipToBox(head.low, head.high, actions.slice());
+        const r = await envs.step(envActions);
         globalStep += N;
         episodes.push(...r.episodes);
 
         // ── store: a finished copy's real last observation is its next obs; only termination stops bootstrapping ──
-        for (let i = 0; i < N; i++) {
-          const realNextObs = r.finalObs[i] ?? r.obs.subarray(i * obsDim, (i + 1) * obsDim);
-          rb.add(obs.subarray(i * obsDim, (i + 1) * obsDim), envActions[i], r.rewards[i], realNextObs, r.terminated[i] === 1, cfg.gamma);
-        }
+        rb.addStep(obs, envActions, r, cfg.gamma);
         obs = r.obs;
 
         if (globalStep <= learningStartsAt || (vecStep + 1) % cfg.trainFrequency !== 0) continue;
@@ -427,19 +380,20 @@ function createRun(cfg: SacConfig, ctx: RunContext): TrainRun {
     policy,
     totalTimesteps: totalVecSteps * N,
     globalStep: () => globalStep,
-    checkpointDue: () => iteration % ckptEvery === 0 && iteration < numIterations,
-    checkpoint: (): CheckpointPayload => buildCheckpoint({
-      algo: 'sac', envId: ctx.envId, envKwargs: ctx.envKwargs, config: cfg, nets: netModules(nets), optimizers,
-      trainer: { iteration, globalStep, updates, rng: rng.getState(), obsSpace: envs.obsSpace.kind, actSpace: envs.actSpace.kind },
+    checkpointDue: () => checkpointDue(iteration, ckptEvery, numIterations),
+    checkpoint: (): CheckpointPayload => runCheckpoint(ctx, {
+      algo: 'sac', config: cfg, nets: netModules(nets), optimizers,
+      trainer: { iteration, globalStep, updates, rng: rng.getState(), obsSpace: obsSpace.kind, actSpace: actSpace.kind },
     }),
-    close: () => envs.close(),
+    close: async () => {
+      await envs?.close();
+    },
   };
 }
 
 /** Rebuilds the actor of a checkpoint as a policy. */
 function loadPolicy(ckpt: CheckpointPayload, obsSpace: Space, actSpace: Space): Policy {
-  const meta = readCheckpointMeta(ckpt);
-  if (meta.algo !== 'sac') throw new ConfigError(`sac: cannot load a ${meta.algo} checkpoint`);
+  const meta = readCheckpointMeta(ckpt, 'sac');
   const cfg = resolveConfig('sac', sacSpec, meta.config);
   const head = actionScale(actSpace);
   const actor = new SacActor(flatDim(obsSpace), head.actDim, cfg.hiddenSizes, new Rng(cfg.seed));

@@ -31,16 +31,18 @@ import { Rng } from '../src/core/rng.ts';
 import { ConfigError } from '../src/core/errors.ts';
 import type { Metrics } from '../src/core/metrics.ts';
 import type { Observation } from '../src/gym/env.ts';
-import { describeSpace, flatDim, flatten, type Space } from '../src/gym/spaces.ts';
-import { Tensor, add, concat, mean, minimum, mse, mul, neg, noGrad, reshape } from '../src/autograd/index.ts';
+import { flatDim, flatten, type Space } from '../src/gym/spaces.ts';
+import { Tensor, add, mean, minimum, mse, mul, neg, noGrad } from '../src/autograd/index.ts';
 import { loadStateDict, mlp, parameters, stateDict, type Module, type Sequential } from '../src/nn/index.ts';
 import { Adam } from '../src/optim/index.ts';
+import type { RecordVectorEpisodeStatistics } from '../src/gym/vector/record-episode-statistics.ts';
 import type { AgentModule, CheckpointPayload, Policy, RunContext, TrainRun } from './common/agent.ts';
-import { buildCheckpoint, loadNets, loadOptimizers, readCheckpointMeta } from './common/checkpoint.ts';
+import { loadNets } from './common/checkpoint.ts';
 import { checkLossFinite, checkParamsFinite, layerGradNorms } from './common/health.ts';
-import { addEpisodeMetrics, addTwinQMetrics } from './common/metrics.ts';
-import type { Episode } from './common/vec.ts';
-import { supportsBoundedBox } from './common/action-head.ts';
+import { addEpisodeMetrics, addTwinQMetrics, type Episode } from './common/metrics.ts';
+import { boxScale, clipToBox, supportsBoundedBox, type BoxScale } from './common/action-head.ts';
+import { boundarySeed, checkWorkers, checkpointDue, envSpaces, openVecEnv, readCheckpointMeta, resumeRun, runCheckpoint, seedField, stepSchedule } from './common/run.ts';
+import { buildContinuousQ, frozen, qValue, softUpdate } from './common/critics.ts';
 import { int, num, nums, resolveConfig, type ConfigOf } from './common/config.ts';
 import { ReplayBuffer } from './common/replay-buffer.ts';
 
@@ -48,7 +50,7 @@ import { ReplayBuffer } from './common/replay-buffer.ts';
 
 /** TD3 hyperparameters: CleanRL's names and defaults (td3_continuous_action.py), plus the options above. */
 export const td3Spec = {
-  seed: int(1, 'seed of the experiment (networks, sampling and envs)'),
+  seed: seedField('seed of the experiment (networks, sampling and envs)'),
   totalTimesteps: int(1_000_000, 'total timesteps of the experiments', 1),
   numEnvs: int(1, 'the number of parallel game environments', 1),
   learningRate: num(3e-4, 'the learning rate of the optimizer', { min: 0 }),
@@ -71,35 +73,7 @@ export const td3Spec = {
 /** A resolved TD3 config. */
 export type Td3Config = ConfigOf<typeof td3Spec>;
 
-// ── action rescaling ──
-
-/** A Box action space as the actor sees it: tanh's (−1, 1) mapped onto [low, high]. */
-type ActionScale = { low: Float32Array; high: Float32Array; scale: Float32Array; bias: Float32Array; actDim: number };
-
-/** action_scale and action_bias of a Box. */
-function actionScale(space: Space): ActionScale {
-  if (space.kind !== 'box') throw new ConfigError(`td3: the action space must be a Box, received ${describeSpace(space)}`);
-  const d = space.low.length, scale = new Float32Array(d), bias = new Float32Array(d);
-  for (let j = 0; j < d; j++) {
-    scale[j] = (space.high[j] - space.low[j]) / 2; // action_scale
-    bias[j] = (space.high[j] + space.low[j]) / 2; // action_bias
-  }
-  return { low: space.low, high: space.high, scale, bias, actDim: d };
-}
-
-/** Row r of flat actions [B·d], clipped to the bounds. */
-function envAction(head: ActionScale, acts: Float32Array, r: number): Float32Array {
-  const a = acts.slice(r * head.actDim, (r + 1) * head.actDim);
-  for (let j = 0; j < a.length; j++) a[j] = Math.min(head.high[j], Math.max(head.low[j], a[j]));
-  return a;
-}
-
 // ── networks ──
-
-/** A Q network: Q(s, a) from the concatenated observation and env-scale action. */
-function buildQNetwork(obsDim: number, actDim: number, hidden: readonly number[], rng: Rng): Sequential {
-  return mlp([obsDim + actDim, ...hidden, 1], 'relu', rng, { init: 'pytorch', hiddenGain: 1, outputGain: 1 });
-}
 
 /** CleanRL's Actor before rescaling: ReLU layers, then tanh into (−1, 1). */
 function buildActor(obsDim: number, actDim: number, hidden: readonly number[], rng: Rng): Sequential {
@@ -113,8 +87,8 @@ export type Td3Nets = { actor: Sequential; qf1: Sequential; qf2: Sequential; act
 export function buildTd3Nets(cfg: Td3Config, obsDim: number, actDim: number, rng: Rng): Td3Nets {
   const h = cfg.hiddenSizes;
   const actor = buildActor(obsDim, actDim, h, rng);
-  const qf1 = buildQNetwork(obsDim, actDim, h, rng), qf2 = buildQNetwork(obsDim, actDim, h, rng);
-  const qf1Target = buildQNetwork(obsDim, actDim, h, rng), qf2Target = buildQNetwork(obsDim, actDim, h, rng);
+  const qf1 = buildContinuousQ(obsDim, actDim, h, rng), qf2 = buildContinuousQ(obsDim, actDim, h, rng);
+  const qf1Target = buildContinuousQ(obsDim, actDim, h, rng), qf2Target = buildContinuousQ(obsDim, actDim, h, rng);
   const actorTarget = buildActor(obsDim, actDim, h, rng);
   loadStateDict(actorTarget, stateDict(actor));
   loadStateDict(qf1Target, stateDict(qf1));
@@ -127,19 +101,14 @@ function netModules(nets: Td3Nets): Record<string, Module> {
   return { actor: nets.actor, qf1: nets.qf1, qf2: nets.qf2, target_actor: nets.actorTarget, qf1_target: nets.qf1Target, qf2_target: nets.qf2Target };
 }
 
-/** Q(s, a) per row [B]. */
-function qValue(qf: Module, obs: Tensor, action: Tensor): Tensor {
-  return reshape(qf.forward(concat([obs, action], 1)), [obs.shape[0]]);
-}
-
 /** μ(s) in the Box's units: tanh output · action_scale + action_bias. */
-function actorAction(actor: Module, obs: Tensor, head: ActionScale): Tensor {
+function actorAction(actor: Module, obs: Tensor, head: BoxScale): Tensor {
   const d = head.actDim;
   return add(mul(actor.forward(obs), new Tensor(head.scale, [d])), new Tensor(head.bias, [d]));
 }
 
 /** μ(s) plus N(0, action_scale·explorationNoise), clipped to the bounds, as flat [B·d]. */
-function exploreActions(actor: Module, obs: Tensor, head: ActionScale, noise: number, rng: Rng): Float32Array {
+function exploreActions(actor: Module, obs: Tensor, head: BoxScale, noise: number, rng: Rng): Float32Array {
   const a = noGrad(() => actorAction(actor, obs, head)).data.slice();
   const d = head.actDim;
   for (let i = 0; i < a.length; i++) {
@@ -150,25 +119,6 @@ function exploreActions(actor: Module, obs: Tensor, head: ActionScale, noise: nu
   return a;
 }
 
-/** θ' ← τθ + (1 − τ)θ' (Polyak averaging of a target network). */
-function softUpdate(target: Module, source: Module, tau: number): void {
-  const ts = parameters(target), ss = parameters(source);
-  for (let p = 0; p < ts.length; p++) {
-    const t = ts[p].data, s = ss[p].data;
-    for (let i = 0; i < t.length; i++) t[i] = tau * s[i] + (1 - tau) * t[i];
-  }
-}
-
-/** Runs `fn` (forward and backward) with `params` excluded from gradient computation. */
-function frozen<T>(params: readonly Tensor[], fn: () => T): T {
-  for (const p of params) p.requiresGrad = false;
-  try {
-    return fn();
-  } finally {
-    for (const p of params) p.requiresGrad = true;
-  }
-}
-
 // ── policy ──
 
 /** A TD3 policy: μ(s), plus exploration noise unless deterministic, in the Box's units. */
@@ -176,12 +126,12 @@ class Td3Policy implements Policy {
   readonly algo = 'td3';
   readonly envId: string;
   private readonly actor: Module;
-  private readonly head: ActionScale;
+  private readonly head: BoxScale;
   private readonly obsSpace: Space;
   private readonly explorationNoise: number;
   private readonly rng: Rng;
 
-  constructor(envId: string, actor: Module, head: ActionScale, obsSpace: Space, explorationNoise: number, rng: Rng) {
+  constructor(envId: string, actor: Module, head: BoxScale, obsSpace: Space, explorationNoise: number, rng: Rng) {
     this.envId = envId;
     this.actor = actor;
     this.head = head;
@@ -194,7 +144,7 @@ class Td3Policy implements Policy {
     const flat = flatten(this.obsSpace, obs);
     const x = new Tensor(flat, [1, flat.length]);
     const a = exploreActions(this.actor, x, this.head, opts.deterministic ? 0 : this.explorationNoise, this.rng);
-    return envAction(this.head, a, 0);
+    return clipToBox(this.head.low, this.head.high, a);
   }
 
   resetState(): void {}
@@ -208,18 +158,15 @@ type Td3TrainerState = { iteration: number; globalStep: number; updates: number;
 /** Starts (or resumes) a TD3 run. */
 function createRun(cfg: Td3Config, ctx: RunContext): TrainRun {
   const rng = new Rng(cfg.seed);
-  const envs = ctx.makeVec(cfg.numEnvs);
-  const why = supports(envs.obsSpace, envs.actSpace);
-  if (why !== null) {
-    envs.close();
-    throw new ConfigError(`td3: ${why}`);
-  }
-  const head = actionScale(envs.actSpace);
-  const obsDim = envs.obsDim, actDim = head.actDim, N = cfg.numEnvs, B = cfg.batchSize;
-  const stepsPerIteration = Math.ceil(cfg.iterationSteps / N);
-  const totalVecSteps = Math.ceil(cfg.totalTimesteps / N);
-  const numIterations = Math.ceil(totalVecSteps / stepsPerIteration);
-  const ckptEvery = cfg.checkpointFrequency > 0 ? cfg.checkpointFrequency : Math.max(1, Math.round(numIterations / 10));
+  const { obsSpace, actSpace } = envSpaces(ctx);
+  checkWorkers('td3', ctx, cfg.numEnvs);
+  const why = supports(obsSpace, actSpace);
+  if (why !== null) throw new ConfigError(`td3: ${why}`);
+  // the copies start on the first iteration: worker threads start asynchronously
+  let envs: RecordVectorEpisodeStatistics | null = null;
+  const head = boxScale('td3', actSpace);
+  const obsDim = flatDim(obsSpace), actDim = head.actDim, N = cfg.numEnvs, B = cfg.batchSize;
+  const { stepsPerIteration, totalVecSteps, numIterations, ckptEvery } = stepSchedule(cfg);
   const nets = buildTd3Nets(cfg, obsDim, actDim, rng);
   const qParams = [...parameters(nets.qf1), ...parameters(nets.qf2)];
   const qOptimizer = new Adam(qParams, { lr: cfg.learningRate });
@@ -228,14 +175,11 @@ function createRun(cfg: Td3Config, ctx: RunContext): TrainRun {
   let iteration = 0, globalStep = 0, updates = 0;
   let learningStartsAt = cfg.learningStarts;
   // the policy's own stream is drawn before a resume restores the trainer's RNG, so that state comes back exactly
-  const policy = new Td3Policy(ctx.envId, nets.actor, head, envs.obsSpace, cfg.explorationNoise, rng.spawn());
+  const policy = new Td3Policy(ctx.envId, nets.actor, head, obsSpace, cfg.explorationNoise, rng.spawn());
 
-  if (ctx.resume !== undefined) {
-    const meta = readCheckpointMeta(ctx.resume);
-    const t = meta.trainer as Td3TrainerState | null;
-    if (meta.algo !== 'td3' || t === null) throw new ConfigError(`td3: cannot resume from a ${meta.algo} checkpoint without trainer state`);
-    loadNets(ctx.resume, netModules(nets));
-    loadOptimizers(ctx.resume, optimizers);
+  const resumed = resumeRun<Td3TrainerState>('td3', ctx, netModules(nets), optimizers);
+  if (resumed !== null) {
+    const t = resumed.trainer;
     rng.setState(t.rng);
     iteration = t.iteration;
     globalStep = t.globalStep;
@@ -244,10 +188,11 @@ function createRun(cfg: Td3Config, ctx: RunContext): TrainRun {
   }
   const rb = new ReplayBuffer(cfg.bufferSize, obsDim, actDim);
 
-  function* iterations(): Generator<Metrics, void, void> {
+  async function* iterations(): AsyncGenerator<Metrics, void, void> {
+    envs ??= await openVecEnv(ctx, N);
     const startStep = globalStep;
     const t0 = performance.now();
-    let obs = envs.reset(cfg.seed + iteration * N).obs;
+    let obs = (await envs.reset({ seed: boundarySeed(cfg.seed, iteration, N) })).obs;
     let vecStep = Math.round(globalStep / N);
     while (iteration < numIterations) {
       iteration += 1;
@@ -264,16 +209,13 @@ function createRun(cfg: Td3Config, ctx: RunContext): TrainRun {
         } else {
           actions = exploreActions(nets.actor, new Tensor(obs, [N, obsDim]), head, cfg.explorationNoise, rng);
         }
-        const envActions = Array.from({ length: N }, (_, i) => envAction(head, actions, i));
-        const r = envs.step(envActions);
+        const envActions = clipToBox(head.low, head.high, actions.slice());
+        const r = await envs.step(envActions);
         globalStep += N;
         episodes.push(...r.episodes);
 
         // ── store: a finished copy's real last observation is its next obs; only termination stops bootstrapping ──
-        for (let i = 0; i < N; i++) {
-          const realNextObs = r.finalObs[i] ?? r.obs.subarray(i * obsDim, (i + 1) * obsDim);
-          rb.add(obs.subarray(i * obsDim, (i + 1) * obsDim), envActions[i], r.rewards[i], realNextObs, r.terminated[i] === 1, cfg.gamma);
-        }
+        rb.addStep(obs, envActions, r, cfg.gamma);
         obs = r.obs;
 
         if (globalStep <= learningStartsAt || (vecStep + 1) % cfg.trainFrequency !== 0) continue;
@@ -351,21 +293,22 @@ function createRun(cfg: Td3Config, ctx: RunContext): TrainRun {
     policy,
     totalTimesteps: totalVecSteps * N,
     globalStep: () => globalStep,
-    checkpointDue: () => iteration % ckptEvery === 0 && iteration < numIterations,
-    checkpoint: (): CheckpointPayload => buildCheckpoint({
-      algo: 'td3', envId: ctx.envId, envKwargs: ctx.envKwargs, config: cfg, nets: netModules(nets), optimizers,
-      trainer: { iteration, globalStep, updates, rng: rng.getState(), obsSpace: envs.obsSpace.kind, actSpace: envs.actSpace.kind },
+    checkpointDue: () => checkpointDue(iteration, ckptEvery, numIterations),
+    checkpoint: (): CheckpointPayload => runCheckpoint(ctx, {
+      algo: 'td3', config: cfg, nets: netModules(nets), optimizers,
+      trainer: { iteration, globalStep, updates, rng: rng.getState(), obsSpace: obsSpace.kind, actSpace: actSpace.kind },
     }),
-    close: () => envs.close(),
+    close: async () => {
+      await envs?.close();
+    },
   };
 }
 
 /** Rebuilds the actor of a checkpoint as a policy. */
 function loadPolicy(ckpt: CheckpointPayload, obsSpace: Space, actSpace: Space): Policy {
-  const meta = readCheckpointMeta(ckpt);
-  if (meta.algo !== 'td3') throw new ConfigError(`td3: cannot load a ${meta.algo} checkpoint`);
+  const meta = readCheckpointMeta(ckpt, 'td3');
   const cfg = resolveConfig('td3', td3Spec, meta.config);
-  const head = actionScale(actSpace);
+  const head = boxScale('td3', actSpace);
   const actor = buildActor(flatDim(obsSpace), head.actDim, cfg.hiddenSizes, new Rng(cfg.seed));
   loadNets(ckpt, { actor });
   return new Td3Policy(meta.envId, actor, head, obsSpace, cfg.explorationNoise, new Rng(cfg.seed + 1));

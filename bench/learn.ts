@@ -24,7 +24,9 @@ import { fileURLToPath } from 'node:url';
 import { getAgent } from '../agents/index.ts';
 import { resolveConfig } from '../agents/common/config.ts';
 import type { RunContext } from '../agents/common/agent.ts';
-import type { AsyncVecEnv, Episode, VecEnv } from '../agents/common/vec.ts';
+import type { Episode } from '../agents/common/metrics.ts';
+import type { VectorEnv } from '../src/gym/vector/vector-env.ts';
+import { recordVectorEpisodeStatistics } from '../src/gym/vector/record-episode-statistics.ts';
 import { runContext, writeCheckpoint } from '../src/cli/run-context.ts';
 import { evaluatePolicy } from '../src/cli/eval.ts';
 import { spec as envSpec } from '../src/gym/registry.ts';
@@ -104,22 +106,23 @@ export const BOARD_ROWS: readonly Row[] = [
 export type SeedResult = { seed: number; evalMean: number; evalStd: number; wallS: number; solvedStep: number | null; solvedS: number | null };
 
 /** Wraps a context so every finished training episode is seen (for the last-20 threshold). */
-function watched(ctx: RunContext, onEpisodes: (eps: Episode[], steps: number) => void): RunContext {
+function watched(ctx: RunContext, onEpisodes: (eps: readonly Episode[], steps: number) => void): RunContext {
   let steps = 0;
-  const tap = <T extends { episodes: Episode[] }>(r: T, n: number): T => {
-    steps += n;
-    onEpisodes(r.episodes, steps);
-    return r;
-  };
   return {
     ...ctx,
-    makeVec: (n: number): VecEnv => {
-      const v = ctx.makeVec(n);
-      return { ...v, numEnvs: v.numEnvs, obsSpace: v.obsSpace, actSpace: v.actSpace, obsDim: v.obsDim, reset: (s) => v.reset(s), step: (a) => tap(v.step(a), n), close: () => v.close() };
-    },
-    makeAsyncVec: ctx.makeAsyncVec === undefined ? undefined : async (n: number): Promise<AsyncVecEnv> => {
-      const v = await (ctx.makeAsyncVec as (k: number) => Promise<AsyncVecEnv>)(n);
-      return { numEnvs: v.numEnvs, obsSpace: v.obsSpace, actSpace: v.actSpace, obsDim: v.obsDim, reset: (s) => v.reset(s), step: async (a) => tap(await v.step(a), n), close: () => v.close() };
+    makeVec: async (n: number): Promise<VectorEnv> => {
+      const v = recordVectorEpisodeStatistics(await ctx.makeVec(n));
+      return {
+        numEnvs: v.numEnvs, spec: v.spec, singleObservationSpace: v.singleObservationSpace, singleActionSpace: v.singleActionSpace, obsDim: v.obsDim, actionDim: v.actionDim, actionRng: v.actionRng,
+        reset: (o) => v.reset(o),
+        step: async (a) => {
+          const r = await v.step(a);
+          steps += n;
+          onEpisodes(r.episodes, steps);
+          return r;
+        },
+        close: () => v.close(),
+      };
     },
   };
 }

@@ -1,13 +1,18 @@
 /**
  * How a policy network's output maps onto an action space, for the on-policy agents (PPO, A2C,
  * REINFORCE): categorical logits for discrete actions (with masks), one categorical per component
- * for MultiDiscrete, and a diagonal Gaussian with a state-independent log σ for Box actions.
+ * for MultiDiscrete, and a diagonal Gaussian with a state-independent log σ for Box actions; and the
+ * one policy class those agents act with.
  */
 import { ConfigError } from '../../src/core/errors.ts';
 import type { Rng } from '../../src/core/rng.ts';
-import { describeSpace, type Space } from '../../src/gym/spaces.ts';
-import { Tensor, add, broadcastTo, exp, mul, neg, slice, square, sub, sum } from '../../src/autograd/index.ts';
+import type { Observation } from '../../src/gym/env.ts';
+import { describeSpace, flatten, type Space } from '../../src/gym/spaces.ts';
+import { Tensor, add, broadcastTo, exp, mul, neg, noGrad, slice, square, sub, sum } from '../../src/autograd/index.ts';
+import type { RecurrentState } from '../../src/nn/index.ts';
+import type { ActOptions, Policy } from './agent.ts';
 import { argmaxRows, categoricalEntropy, categoricalLogProb, maskLogits, sampleCategorical } from './distributions.ts';
+import type { RunningMeanStd } from './normalize.ts';
 
 /** The policy output layout for an action space. */
 export type ActionHead =
@@ -80,12 +85,85 @@ export function sampleActions(head: ActionHead, out: Tensor, logStd: Tensor | nu
  * The env-side action for row r: an integer, an integer vector, or a Box action clipped to the
  * bounds (CleanRL's ClipAction; the unclipped sample is what the log-probability is taken of).
  */
-export function envAction(head: ActionHead, acts: Float32Array, r: number): number | Int32Array | Float32Array {
+function envAction(head: ActionHead, acts: Float32Array, r: number): number | Int32Array | Float32Array {
   if (head.kind === 'discrete') return acts[r];
   if (head.kind === 'multiDiscrete') return Int32Array.from(acts.subarray(r * head.actDim, (r + 1) * head.actDim));
-  const a = acts.slice(r * head.actDim, (r + 1) * head.actDim);
-  for (let j = 0; j < a.length; j++) a[j] = Math.min(head.high[j], Math.max(head.low[j], a[j]));
-  return a;
+  return clipToBox(head.low, head.high, acts.slice(r * head.actDim, (r + 1) * head.actDim));
+}
+
+/** The env-side actions of a batch [B·actDim], packed copy-major as a VectorEnv takes them: `envAction` of every row. */
+export function envActions(head: ActionHead, acts: Float32Array): Float32Array {
+  return head.kind === 'box' ? clipToBox(head.low, head.high, acts.slice()) : acts;
+}
+
+/** Clips flat actions [B·d] in place to a Box's bounds [d] (float rounding or Gaussian noise can step past them). */
+export function clipToBox(low: Float32Array, high: Float32Array, acts: Float32Array): Float32Array {
+  const d = low.length;
+  for (let i = 0; i < acts.length; i++) {
+    const j = i % d;
+    acts[i] = Math.min(high[j], Math.max(low[j], acts[i]));
+  }
+  return acts;
+}
+
+/** A policy network: policy outputs [B, outDim] for observations [B, obsDim], and a recurrent net's state after them (else null). */
+export type PolicyNet = (obs: Tensor, state: RecurrentState | null) => { out: Tensor; state: RecurrentState | null };
+
+/**
+ * The policy of the on-policy agents: one observation, flattened and scaled by the training statistics,
+ * through the network and the action head to one env action. A recurrent network carries its state from
+ * call to call until `resetState`.
+ */
+export class ActionHeadPolicy implements Policy {
+  readonly algo: string;
+  readonly envId: string;
+  private readonly net: PolicyNet;
+  private readonly head: ActionHead;
+  private readonly logStd: Tensor | null;
+  private readonly obsSpace: Space;
+  private readonly obsNorm: RunningMeanStd | null;
+  private readonly rng: Rng;
+  private state: RecurrentState | null;
+
+  constructor(algo: string, envId: string, net: PolicyNet, head: ActionHead, logStd: Tensor | null, obsSpace: Space, obsNorm: RunningMeanStd | null, rng: Rng) {
+    this.algo = algo;
+    this.envId = envId;
+    this.net = net;
+    this.head = head;
+    this.logStd = logStd;
+    this.obsSpace = obsSpace;
+    this.obsNorm = obsNorm;
+    this.rng = rng;
+    this.state = null;
+  }
+
+  act(obs: Observation, opts: ActOptions = {}): number | Float32Array | Int32Array {
+    const flat = flatten(this.obsSpace, obs);
+    if (this.obsNorm !== null) this.obsNorm.normalize(flat, flat);
+    return noGrad(() => {
+      const r = this.net(new Tensor(flat, [1, flat.length]), this.state);
+      this.state = r.state;
+      return envAction(this.head, sampleActions(this.head, r.out, this.logStd, this.rng, opts.deterministic ?? false, opts.mask ?? null), 0);
+    });
+  }
+
+  resetState(): void {
+    this.state = null;
+  }
+}
+
+/** A Box action space as a tanh actor sees it (SAC, TD3): (−1, 1) mapped onto [low, high] by action_scale and action_bias (CleanRL). */
+export type BoxScale = { low: Float32Array; high: Float32Array; scale: Float32Array; bias: Float32Array; actDim: number };
+
+/** action_scale = (high − low) / 2 and action_bias = (high + low) / 2 of a Box; a ConfigError naming `algo` for any other space. */
+export function boxScale(algo: string, space: Space): BoxScale {
+  if (space.kind !== 'box') throw new ConfigError(`${algo}: the action space must be a Box, received ${describeSpace(space)}`);
+  const d = space.low.length, scale = new Float32Array(d), bias = new Float32Array(d);
+  for (let j = 0; j < d; j++) {
+    scale[j] = (space.high[j] - space.low[j]) / 2;
+    bias[j] = (space.high[j] + space.low[j]) / 2;
+  }
+  return { low: space.low, high: space.high, scale, bias, actDim: d };
 }
 
 /** Which spaces the on-policy agents handle: flat observations; discrete, MultiDiscrete or Box actions. */

@@ -6,9 +6,8 @@
 import type { Env, Observation } from '../../src/gym/env.ts';
 import type { Space } from '../../src/gym/spaces.ts';
 import type { Metrics } from '../../src/core/metrics.ts';
-import type { Tensor } from '../../src/autograd/tensor.ts';
+import type { VectorEnv } from '../../src/gym/vector/vector-env.ts';
 import type { ConfigOf, ConfigSpec } from './config.ts';
-import type { AsyncVecEnv, VecEnv } from './vec.ts';
 
 /** How a policy is asked to act. */
 export type ActOptions = { deterministic?: boolean; mask?: Uint8Array };
@@ -30,13 +29,13 @@ export interface RunContext {
   readonly envId: string;
   /** The kwargs the env was made with (`make(envId, { kwargs })`); saved in checkpoints so the policy meets the same env. */
   readonly envKwargs?: Readonly<Record<string, unknown>>;
-  /** `numEnvs` copies in this thread; seeded by the run. */
-  makeVec(numEnvs: number): VecEnv;
   /**
-   * `numEnvs` copies behind promises, on worker threads when the user asked for them (`--workers`).
-   * Agents with async training loops use it when present, else wrap `makeVec` with `toAsync`.
+   * `numEnvs` copies as the gym's VectorEnv: in this thread, or on `workers` worker threads when the user
+   * asked for them (`--workers`); both give the same numbers. Seeded by the run.
    */
-  makeAsyncVec?(numEnvs: number): Promise<AsyncVecEnv>;
+  makeVec(numEnvs: number): Promise<VectorEnv>;
+  /** The worker threads `makeVec` spreads the copies over (0 or absent: in this thread); agents that step no vector env refuse more. */
+  readonly workers?: number;
   /** A single env, for evaluation. */
   makeEnv(): Env;
   /** A checkpoint to resume from (weights, optimizer and trainer state). */
@@ -47,9 +46,9 @@ export interface RunContext {
 export interface TrainRun {
   /**
    * One metrics row per iteration; the driver pulls (CLI: for await…of; browser: one per message).
-   * Agents whose envs may live on worker threads use an async generator.
+   * Asynchronous, because the envs may live on worker threads.
    */
-  readonly iterations: Generator<Metrics, void, void> | AsyncGenerator<Metrics, void, void>;
+  readonly iterations: AsyncGenerator<Metrics, void, void>;
   /** The current policy (shares weights with the learner). */
   readonly policy: Policy;
   /** Environment steps taken so far. */
@@ -87,15 +86,3 @@ export interface AgentModule<S extends ConfigSpec = ConfigSpec> {
 
 /** A module with its config type erased, for registries. */
 export type AnyAgent = AgentModule<ConfigSpec>;
-
-/** Puts a prefix on every tensor name (e.g. `actor.`), for one checkpoint holding several nets. */
-export function prefixed(prefix: string, entries: Iterable<[string, Tensor]>): Array<[string, { data: Float32Array; shape: readonly number[] }]> {
-  return [...entries].map(([k, t]) => [`${prefix}${k}`, { data: t.data, shape: t.shape }]);
-}
-
-/** Entries of a payload under a prefix, with the prefix removed. */
-export function unprefixed(prefix: string, tensors: CheckpointPayload['tensors']): Map<string, { data: Float32Array; shape: readonly number[] }> {
-  const out = new Map<string, { data: Float32Array; shape: readonly number[] }>();
-  for (const [k, v] of tensors) if (k.startsWith(prefix)) out.set(k.slice(prefix.length), v);
-  return out;
-}

@@ -1,7 +1,7 @@
 /**
  * Action distributions over network outputs: a masked categorical (discrete and, one per
- * component, MultiDiscrete actions), a diagonal Gaussian (continuous PPO/A2C) and a tanh-squashed
- * Gaussian (SAC). Sampling reads the passed-in Rng; log-probabilities and entropies are tensors
+ * component, MultiDiscrete actions) and a tanh-squashed Gaussian (SAC); the diagonal Gaussian of
+ * PPO, A2C and REINFORCE is in action-head.ts. Sampling reads the passed-in Rng; log-probabilities and entropies are tensors
  * so losses can backpropagate through them.
  */
 import type { Rng } from '../../src/core/rng.ts';
@@ -53,14 +53,6 @@ export function categoricalLogProb(logits: Tensor, actions: ArrayLike<number>): 
 export function categoricalEntropy(logits: Tensor): Tensor {
   const logp = logSoftmax(logits, -1);
   return neg(sum(mul(exp(logp), logp), -1));
-}
-
-/** Draws a ~ N(mean, exp(logStd)²) elementwise. */
-export function sampleGaussian(mean: Tensor, logStd: Tensor, rng: Rng): Float32Array {
-  const out = new Float32Array(mean.size);
-  const d = logStd.size;
-  for (let i = 0; i < out.length; i++) out[i] = mean.data[i] + Math.exp(logStd.data[i % d]) * rng.normal();
-  return out;
 }
 
 /**

@@ -44,3 +44,12 @@ export function discountedReturns(rewards: Float32Array, dones: Uint8Array, next
   }
   return out;
 }
+
+/** (x − mean) / (std + 1e-8) in place, with the sample std (advantage normalisation, as CleanRL's); a batch of one is left alone. */
+export function standardize(x: Float32Array): void {
+  if (x.length < 2) return;
+  let m = 0, v = 0;
+  for (const a of x) m += a / x.length;
+  for (const a of x) v += (a - m) ** 2 / (x.length - 1);
+  for (let i = 0; i < x.length; i++) x[i] = (x[i] - m) / (Math.sqrt(v) + 1e-8);
+}

@@ -1,9 +1,11 @@
 /**
  * Metric rows shared by the agents, under CleanRL's names: the episodes that finished in an
- * iteration, and the twin-critic statistics of SAC and TD3.
+ * iteration, the explained variance of a critic, and the twin-critic statistics of SAC and TD3.
  */
 import type { Metrics } from '../../src/core/metrics.ts';
-import type { Episode } from './vec.ts';
+
+/** A finished episode as the agents report it: its return and length (of the raw rewards) and its final info. */
+export type Episode = { readonly r: number; readonly l: number; readonly info: Readonly<Record<string, unknown>> };
 
 /**
  * Adds `charts/episodes` and, when any finished, the mean `charts/episodic_return` and
@@ -28,6 +30,21 @@ export function addEpisodeMetrics(row: Metrics, episodes: readonly Episode[]): v
     }
   }
   for (const [key, { sum, n }] of sums) row[`env/${key}`] = sum / n;
+}
+
+/**
+ * 1 − Var[y − ŷ] / Var[y]: how much of the returns' variance the value predictions explain (1: all, 0:
+ * no better than the mean, NaN when the returns do not vary); `losses/explained_variance` in CleanRL.
+ */
+export function explainedVariance(returns: Float32Array, values: Float32Array): number {
+  let yMean = 0;
+  for (const y of returns) yMean += y / returns.length;
+  let varY = 0, varRes = 0;
+  for (let i = 0; i < returns.length; i++) {
+    varY += (returns[i] - yMean) ** 2;
+    varRes += (returns[i] - values[i]) ** 2;
+  }
+  return varY === 0 ? Number.NaN : 1 - varRes / varY;
 }
 
 /** Sums over an iteration's critic updates (SAC, TD3), divided by `n` when reported. */

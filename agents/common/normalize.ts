@@ -67,3 +67,13 @@ export function restoreRunningStats(stats: RunningStats | null, dim: number): Ru
   rms.load(stats);
   return rms;
 }
+
+/**
+ * A batch of flat observations [n·dim] as the networks see them: folded into the statistics first when
+ * `update`, then normalised into a fresh array; the batch itself when `norm` is null.
+ */
+export function normalizeBatch(norm: RunningMeanStd | null, raw: Float32Array, update: boolean): Float32Array {
+  if (norm === null) return raw;
+  if (update) norm.update(raw, raw.length / norm.mean.length);
+  return norm.normalize(raw, new Float32Array(raw.length));
+}

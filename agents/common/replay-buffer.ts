@@ -60,6 +60,19 @@ export class ReplayBuffer {
     this.eps = opts.eps ?? 1e-6;
   }
 
+  /**
+   * Stores the one-step transitions of a vector step, copy by copy: `obs` and `actions` [N·dim] before it,
+   * the step's rewards and `terminated`, and as next observation the step's `obs`, or the real last
+   * observation (`finalObs`) of a copy that finished, so a time-limit cut keeps bootstrapping.
+   */
+  addStep(obs: Float32Array, actions: Float32Array, step: { obs: Float32Array; rewards: ArrayLike<number>; terminated: ArrayLike<number>; finalObs: ReadonlyArray<Float32Array | null> }, gamma: number): void {
+    const n = step.rewards.length, d = this.obsDim, a = this.actDim;
+    for (let i = 0; i < n; i++) {
+      const nextObs = step.finalObs[i] ?? step.obs.subarray(i * d, (i + 1) * d);
+      this.add(obs.subarray(i * d, (i + 1) * d), actions.subarray(i * a, (i + 1) * a), step.rewards[i], nextObs, step.terminated[i] === 1, gamma);
+    }
+  }
+
   /** Stores one transition; overwrites the oldest when full. */
   add(obs: ArrayLike<number>, action: ArrayLike<number>, reward: number, nextObs: ArrayLike<number>, terminated: boolean, discount: number): void {
     const i = this.pos;
@@ -131,7 +144,7 @@ function checkBytes(values: ArrayLike<number>, name: string): void {
 }
 
 /** A binary tree whose internal nodes hold the sums of their leaves: O(log n) set and prefix search. */
-export class SumTree {
+class SumTree {
   readonly capacity: number;
   private readonly nodes: Float64Array;
 

@@ -5,7 +5,6 @@
 import { ConfigError } from '../core/errors.ts';
 import { make, makeVec } from '../gym/registry.ts';
 import type { Env } from '../gym/env.ts';
-import { LocalVecEnv, fromVectorEnv, toAsync, type AsyncVecEnv, type VecEnv } from '../../agents/common/vec.ts';
 import type { CheckpointPayload, RunContext } from '../../agents/common/agent.ts';
 import { readSafetensorsFile, saveSafetensorsFile } from '../nn/safetensors-node.ts';
 import '../../envs/index.ts';
@@ -34,12 +33,8 @@ export function runContext(envId: string, opts: { workers?: number; resume?: Che
     envId,
     envKwargs: opts.kwargs ?? {},
     makeEnv,
-    makeVec: (numEnvs: number): VecEnv => new LocalVecEnv(Array.from({ length: numEnvs }, makeEnv)),
-    makeAsyncVec: async (numEnvs: number): Promise<AsyncVecEnv> => {
-      const workers = opts.workers ?? 0;
-      if (workers === 0) return toAsync(new LocalVecEnv(Array.from({ length: numEnvs }, makeEnv)));
-      return fromVectorEnv(await makeVec(envId, numEnvs, { workers, kwargs: opts.kwargs }));
-    },
+    makeVec: (numEnvs: number) => makeVec(envId, numEnvs, { workers: opts.workers ?? 0, kwargs: opts.kwargs }),
+    workers: opts.workers ?? 0,
     resume: opts.resume,
   };
 }

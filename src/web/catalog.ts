@@ -4,17 +4,18 @@
  * no other change: the catalog is rebuilt from `listEnvs()` every time the worker starts.
  *
  * The browser RunContext is `src/cli/run-context.ts` without its Node parts: the same `make` and the
- * same in-process `LocalVecEnv`, so a run here takes exactly the steps `dojo train` takes.
+ * same vector envs (in-process, or the gym's `WorkerVectorEnv` on Web Workers), so a run here takes
+ * exactly the steps `dojo train` takes with the same `--workers`.
  */
 import { AGENTS } from '../../agents/index.ts';
 import type { CheckpointPayload, RunContext } from '../../agents/common/agent.ts';
-import { LocalVecEnv, fromVectorEnv, toAsync, type AsyncVecEnv, type VecEnv } from '../../agents/common/vec.ts';
 import { ArcadeEnv } from '../../envs/arcade/arcade-env.ts';
 import { kernelInfo } from '../autograd/kernels/index.ts';
 import { listGames } from '../game/registry.ts';
 import { GameEnv } from '../game/game-env.ts';
 import type { AnyEnv, Env } from '../gym/env.ts';
-import { listEnvs, make } from '../gym/registry.ts';
+import type { VectorEnv } from '../gym/vector/vector-env.ts';
+import { listEnvs, make, makeVec } from '../gym/registry.ts';
 import { describeSpace } from '../gym/spaces.ts';
 import { WorkerVectorEnv } from '../gym/vector/worker-vector-env.ts';
 import { spawnWebWorker } from './vector-spawn.ts';
@@ -44,18 +45,18 @@ export function browserRunContext(envId: string, opts: { resume?: CheckpointPayl
   const kwargs = opts.kwargs ?? {};
   const makeEnv = (): Env => make(envId, { kwargs }) as Env;
   makeEnv().close(); // fail early, with the registry's message, on an unknown id
-  const copies = (n: number): LocalVecEnv => counted(new LocalVecEnv(Array.from({ length: n }, makeEnv)), opts.onSteps);
+  const workers = opts.workers ?? 0;
   return {
     envId,
     envKwargs: kwargs,
     makeEnv,
-    makeVec: (numEnvs: number): VecEnv => copies(numEnvs),
-    makeAsyncVec: async (numEnvs: number): Promise<AsyncVecEnv> => {
-      const workers = Math.min(opts.workers ?? 0, numEnvs);
-      if (workers <= 0) return toAsync(copies(numEnvs));
-      const vec = await WorkerVectorEnv.create({ envId, numEnvs, workers, makeOptions: { kwargs }, spawn: spawnWebWorker, modules: [] });
-      return counted(fromVectorEnv(vec), opts.onSteps);
+    makeVec: async (numEnvs: number): Promise<VectorEnv> => {
+      // env workers get modules: [] since they import every env themselves (vector-worker.ts): a bundled page
+      // cannot hand them module URLs the way Node's workers take them
+      const vec = workers > 0 ? await WorkerVectorEnv.create({ envId, numEnvs, workers: Math.min(workers, numEnvs), makeOptions: { kwargs }, spawn: spawnWebWorker, modules: [] }) : await makeVec(envId, numEnvs, { kwargs });
+      return counted(vec, opts.onSteps);
     },
+    workers,
     resume: opts.resume,
   };
 }

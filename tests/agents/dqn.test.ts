@@ -18,7 +18,7 @@ import { buildQNetwork, dqn, dqnSpec, type DqnConfig } from '../../agents/dqn.ts
 import { resolveConfig } from '../../agents/common/config.ts';
 import { loadNets } from '../../agents/common/checkpoint.ts';
 import type { CheckpointPayload, Policy, RunContext, TrainRun } from '../../agents/common/agent.ts';
-import { BanditEnv, IdentityBoxEnv, IdentityEnv, toyContext, syncRows, EndlessEnv } from './toy-envs.ts';
+import { BanditEnv, IdentityBoxEnv, IdentityEnv, toyContext, collectRows, EndlessEnv } from './toy-envs.ts';
 
 const EMPTY_SCENE: Scene = { bounds: { xMin: 0, xMax: 1, yMin: 0, yMax: 1 }, shapes: [] };
 
@@ -30,9 +30,9 @@ function config(over: Partial<DqnConfig> = {}): DqnConfig {
   });
 }
 
-function runAll(cfg: DqnConfig, ctx: RunContext): { rows: Metrics[]; run: TrainRun } {
+async function runAll(cfg: DqnConfig, ctx: RunContext): Promise<{ rows: Metrics[]; run: TrainRun }> {
   const run = dqn.createRun(cfg, ctx);
-  const rows = [...syncRows(run)];
+  const rows = await collectRows(run);
   return { rows, run };
 }
 
@@ -180,10 +180,9 @@ class PoisonedEnv extends IdentityEnv {
 }
 
 describe('dqn', () => {
-  it('runs a few hundred CartPole steps with CleanRL keys and finite values', () => {
+  it('runs a few hundred CartPole steps with CleanRL keys and finite values', async () => {
     const cfg = config({ totalTimesteps: 600, learningStarts: 100, iterationSteps: 200, numEnvs: 2, explorationFraction: 1 });
-    const { rows, run } = runAll(cfg, runContext('CartPole-v1'));
-    run.close();
+    const { rows } = await runAll(cfg, runContext('CartPole-v1'));
     expect(rows).toHaveLength(3);
     expect(rows.map((r) => r.global_step)).toEqual([200, 400, 600]);
     const last = rows[2];
@@ -195,26 +194,26 @@ describe('dqn', () => {
     expect(rows[0]['charts/epsilon']).toBeGreaterThan(last['charts/epsilon']);
   });
 
-  it('is deterministic: the same seed gives the same metrics', () => {
+  it('is deterministic: the same seed gives the same metrics', async () => {
     const cfg = config({ totalTimesteps: 800, learningStarts: 100, iterationSteps: 400, doubleQ: true, dueling: true, nStep: 3, prioritizedReplay: true, numEnvs: 2 });
-    const a = runAll(cfg, runContext('CartPole-v1')).rows.map(withoutTiming);
-    const b = runAll(cfg, runContext('CartPole-v1')).rows.map(withoutTiming);
+    const a = (await runAll(cfg, runContext('CartPole-v1'))).rows.map(withoutTiming);
+    const b = (await runAll(cfg, runContext('CartPole-v1'))).rows.map(withoutTiming);
     expect(a).toEqual(b);
-    const c = runAll({ ...cfg, seed: 2 }, runContext('CartPole-v1')).rows.map(withoutTiming);
+    const c = (await runAll({ ...cfg, seed: 2 }, runContext('CartPole-v1'))).rows.map(withoutTiming);
     expect(c).not.toEqual(a);
   });
 
-  it('learns the identity env', () => {
+  it('learns the identity env', async () => {
     const cfg = config({ totalTimesteps: 3000, gamma: 0.5 });
     const ctx = toyContext('Test/Identity-v0', () => new IdentityEnv(4, 10));
-    const { run } = runAll(cfg, ctx);
+    const { run } = await runAll(cfg, ctx);
     expect(greedyReturn(run.policy, ctx.makeEnv(), 20)).toBeGreaterThanOrEqual(9.5);
   });
 
-  it('learns the bandit', () => {
+  it('learns the bandit', async () => {
     const cfg = config({ totalTimesteps: 1000, learningStarts: 100, gamma: 0.99 });
     const ctx = toyContext('Test/Bandit-v0', () => new BanditEnv());
-    const { run } = runAll(cfg, ctx);
+    const { run } = await runAll(cfg, ctx);
     for (let i = 0; i < 5; i++) expect(run.policy.act(Float32Array.of(1), { deterministic: true })).toBe(1);
     const q = qValues(run.checkpoint(), cfg, [[1]], 2)[0];
     expect(q[1]).toBeCloseTo(1, 1);
@@ -227,30 +226,30 @@ describe('dqn', () => {
     ['n-step', { nStep: 3 }],
     ['prioritized', { prioritizedReplay: true }],
     ['soft target, huber, 2 envs, 2 gradient steps', { tau: 0.05, targetNetworkFrequency: 1, tdLoss: 'huber', numEnvs: 2, trainFrequency: 2, gradientSteps: 2 }],
-  ] as const)('learns the identity env with %s', (_name, over) => {
+  ] as const)('learns the identity env with %s', async (_name, over) => {
     const cfg = config({ totalTimesteps: 3000, gamma: 0.5, ...over });
     const ctx = toyContext('Test/Identity-v0', () => new IdentityEnv(4, 10));
-    const { rows, run } = runAll(cfg, ctx);
+    const { rows, run } = await runAll(cfg, ctx);
     expect(greedyReturn(run.policy, ctx.makeEnv(), 20)).toBeGreaterThanOrEqual(9.5);
     if ('prioritizedReplay' in over) expect(rows.at(-1)?.['charts/beta']).toBeCloseTo(1, 5);
   });
 
-  it.each([1, 3])('bootstraps through truncation from the final observation (nStep %i)', (nStep) => {
+  it.each([1, 3])('bootstraps through truncation from the final observation (nStep %i)', async (nStep) => {
     // Q(1) = 1 + γ·2 = 2 and Q(0) = 0.5 + γ·2 = 1.5 with γ = 0.5; treating the cut as an end gives less
     const cfg = config({ totalTimesteps: 3000, gamma: 0.5, nStep, tdLoss: 'mse', targetNetworkFrequency: 50 });
     // observation [1] forever; action 1 pays 1, action 0 pays 0.5
     const ctx = toyContext('Test/Const-v0', () => new EndlessEnv('Test/Const-v0', (a) => (a === 1 ? 1 : 0.5)), 4);
-    const { run } = runAll(cfg, ctx);
+    const { run } = await runAll(cfg, ctx);
     const q = qValues(run.checkpoint(), cfg, [[1]], 2)[0];
     expect(q[1]).toBeCloseTo(2, 1);
     expect(q[0]).toBeCloseTo(1.5, 1);
   });
 
-  it.each([1, 3])('stops at termination: chain values are Σ γᵏ over the steps left (nStep %i)', (nStep) => {
+  it.each([1, 3])('stops at termination: chain values are Σ γᵏ over the steps left (nStep %i)', async (nStep) => {
     const L = 4, gamma = 0.5;
     const cfg = config({ totalTimesteps: 3000, gamma, nStep, tdLoss: 'mse', targetNetworkFrequency: 50 });
     const ctx = toyContext('Test/Chain-v0', () => new ChainEnv(L));
-    const { run } = runAll(cfg, ctx);
+    const { run } = await runAll(cfg, ctx);
     const obs = Array.from({ length: L }, (_, t) => Array.from({ length: L }, (_, j) => (j === t ? 1 : 0)));
     const q = qValues(run.checkpoint(), cfg, obs, 2);
     for (let t = 0; t < L; t++) {
@@ -260,12 +259,12 @@ describe('dqn', () => {
     }
   });
 
-  it('never picks an illegal action and maxes the target over legal next actions', () => {
+  it('never picks an illegal action and maxes the target over legal next actions', async () => {
     // legal 3 pays 1; V(s') is 1 + c·E[V] when 3 is legal, c·E[V] otherwise, c = γ(1 − 0.2) = 0.56:
     // E[V] = 0.5 / (1 − c), so Q(s, 3) = 1 + c·E[V] = 1.636 and Q(s, 2) = 0.636 (an unmasked max gives 2.27 and 1.27)
     const cfg = config({ totalTimesteps: 4000, gamma: 0.7, tdLoss: 'mse', targetNetworkFrequency: 50, endE: 0.5, explorationFraction: 0.2, batchSize: 64 });
     const ctx = toyContext('Test/Masked-v0', () => new MaskedEnv());
-    const { run } = runAll(cfg, ctx); // MaskedEnv throws on any illegal action
+    const { run } = await runAll(cfg, ctx); // MaskedEnv throws on any illegal action
     const q = qValues(run.checkpoint(), cfg, [[1, 1, 1, 1], [0, 0, 1, 1]], 4);
     const c = 0.7 * 0.8, q3 = 1 + (c * 0.5) / (1 - c);
     expect(Math.abs(q[0][3] - q3), `Q(1111, 3) = ${q[0][3]}`).toBeLessThan(0.15);
@@ -285,10 +284,10 @@ describe('dqn', () => {
     expect(() => run.policy.act(Float32Array.of(0, 0, 0, 0), { mask: new Uint8Array(4) })).toThrow(/allows no action/);
   });
 
-  it.each([false, true])('learns a pixel task with the cnn network (dueling %s), storing replay as bytes, and round-trips its checkpoint', (dueling) => {
+  it.each([false, true])('learns a pixel task with the cnn network (dueling %s), storing replay as bytes, and round-trips its checkpoint', async (dueling) => {
     const cfg = config({ network: 'cnn', cnnChannels: [8], cnnHidden: 32, totalTimesteps: 3000, gamma: 0.5, dueling });
     const ctx = toyContext('Test/PixelSide-v0', () => new PixelSideEnv());
-    const { run } = runAll(cfg, ctx);
+    const { run } = await runAll(cfg, ctx);
     const env = ctx.makeEnv();
     expect(greedyReturn(run.policy, env, 20)).toBeGreaterThanOrEqual(9.5);
     expect([...run.checkpoint().tensors.values()].some((t) => t.shape.length === 4)).toBe(true); // a conv kernel
@@ -303,7 +302,7 @@ describe('dqn', () => {
     }
   });
 
-  it('the cnn network stores replay as bytes: frames scaled to [0, 1] are refused with the fix named', () => {
+  it('the cnn network stores replay as bytes: frames scaled to [0, 1] are refused with the fix named', async () => {
     class ScaledPixelEnv extends PixelSideEnv {
       override reset(opts: { seed?: number } = {}): ResetResult<Uint8Array> {
         const r = super.reset(opts);
@@ -311,15 +310,15 @@ describe('dqn', () => {
       }
     }
     const ctx = toyContext('Test/PixelSide-v0', () => new ScaledPixelEnv());
-    expect(() => runAll(config({ network: 'cnn', cnnChannels: [8], cnnHidden: 32, totalTimesteps: 300 }), ctx)).toThrow(/stores observations as uint8/);
+    await expect(runAll(config({ network: 'cnn', cnnChannels: [8], cnnHidden: 32, totalTimesteps: 300 }), ctx)).rejects.toThrow(/stores observations as uint8/);
   });
 
-  it('refuses the cnn network for flat observations, naming the shape', () => {
+  it('refuses the cnn network for flat observations, naming the shape', async () => {
     const ctx = toyContext('Test/Identity-v0', () => new IdentityEnv(4, 10));
     expect(() => dqn.createRun(config({ network: 'cnn' }), ctx)).toThrow(/dqn: network "cnn" needs image observations.*Box of shape \[4\]/);
   });
 
-  it('refuses non-discrete action spaces, naming the space', () => {
+  it('refuses non-discrete action spaces, naming the space', async () => {
     const env = new IdentityBoxEnv(2);
     const why = dqn.supports(env.observationSpace, env.actionSpace);
     expect(why).toMatch(/action space Box\(-1, 1, \[2\], float32\) is not discrete/);
@@ -327,10 +326,10 @@ describe('dqn', () => {
     expect(() => dqn.createRun(config(), toyContext('Test/IdentityBox-v0', () => new IdentityBoxEnv(2)))).toThrow(/not discrete/);
   });
 
-  it('round-trips a checkpoint through safetensors: same greedy actions; resume continues the run', () => {
+  it('round-trips a checkpoint through safetensors: same greedy actions; resume continues the run', async () => {
     const cfg = config({ totalTimesteps: 1000, dueling: true, checkpointFrequency: 1 });
     const run = dqn.createRun(cfg, runContext('CartPole-v1'));
-    syncRows(run).next();
+    await run.iterations.next();
     expect(run.checkpointDue()).toBe(true);
     const bytes = encodeSafetensors(run.checkpoint().tensors, run.checkpoint().metadata);
     const decoded = decodeSafetensors(bytes);
@@ -348,25 +347,25 @@ describe('dqn', () => {
     expect(differs).toBeGreaterThan(0); // the policy is not constant, so the comparison means something
     const resumed = dqn.createRun(cfg, { ...runContext('CartPole-v1'), resume: ckpt });
     expect(resumed.globalStep()).toBe(500);
-    const rows = [...syncRows(resumed)];
+    const rows = await collectRows(resumed);
     expect(rows.map((r) => r.global_step)).toEqual([1000]);
     expect(() => dqn.createRun(cfg, { ...runContext('CartPole-v1'), resume: { ...ckpt, metadata: { ...ckpt.metadata, trainer: 'null' } } })).toThrow(/resume/);
   });
 
-  it('stops with a NonFiniteError naming the step when a reward is NaN', () => {
+  it('stops with a NonFiniteError naming the step when a reward is NaN', async () => {
     const cfg = config({ totalTimesteps: 2000, learningStarts: 100 });
     const run = dqn.createRun(cfg, toyContext('Test/Poisoned-v0', () => new PoisonedEnv(300)));
-    expect(() => [...syncRows(run)]).toThrow(NonFiniteError);
+    await expect(collectRows(run)).rejects.toThrow(NonFiniteError);
     const again = dqn.createRun(cfg, toyContext('Test/Poisoned-v0', () => new PoisonedEnv(300)));
-    expect(() => [...syncRows(again)]).toThrow(/TD target is NaN at global step \d+ \(tensor td_target/);
+    await expect(collectRows(again)).rejects.toThrow(/TD target is NaN at global step \d+ \(tensor td_target/);
   });
 
-  it('stops with a NonFiniteError naming the step and tensor when the learning rate explodes', () => {
+  it('stops with a NonFiniteError naming the step and tensor when the learning rate explodes', async () => {
     const cfg = config({ totalTimesteps: 2000, learningStarts: 100, learningRate: 1e30, maxGradNorm: 0 });
     const run = dqn.createRun(cfg, toyContext('Test/Identity-v0', () => new IdentityEnv(4, 10)));
     let message = '';
     try {
-      for (const _ of syncRows(run)) { /* until it throws */ }
+      await collectRows(run);
     } catch (e) {
       expect(e).toBeInstanceOf(NonFiniteError);
       message = (e as Error).message;

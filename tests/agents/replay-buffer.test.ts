@@ -1,5 +1,6 @@
 /**
- * The replay buffer: transitions come back as they went in (float and byte storage), the ring overwrites
+ * The replay buffer: transitions come back as they went in (float and byte storage, one by one or a vector
+ * step at a time), the ring overwrites
  * the oldest, byte storage refuses what it cannot hold exactly, and prioritized sampling follows priorities.
  */
 import { describe, expect, it } from 'vitest';
@@ -22,6 +23,22 @@ describe('ReplayBuffer', () => {
       expect(s.discounts[b]).toBeCloseTo(0.99, 6);
     }
     expect(new Set(Array.from(s.indices)).size).toBe(4);
+  });
+
+  it('stores a vector step copy by copy, a finished copy with its real last observation as next obs', () => {
+    const rb = new ReplayBuffer(4, 2, 1);
+    const step = {
+      obs: Float32Array.of(10, 11, 20, 21), rewards: Float64Array.of(1, 2), terminated: Uint8Array.of(0, 1),
+      finalObs: [null, Float32Array.of(98, 99)],
+    };
+    rb.addStep(Float32Array.of(0, 1, 2, 3), Float32Array.of(5, 6), step, 0.9);
+    expect(rb.size).toBe(2);
+    expect(Array.from(rb.obs.subarray(0, 4))).toEqual([0, 1, 2, 3]);
+    expect(Array.from(rb.nextObs.subarray(0, 4))).toEqual([10, 11, 98, 99]);
+    expect(Array.from(rb.actions.subarray(0, 2))).toEqual([5, 6]);
+    expect(Array.from(rb.rewards.subarray(0, 2))).toEqual([1, 2]);
+    expect(Array.from(rb.terminated.subarray(0, 2))).toEqual([0, 1]);
+    expect(rb.discounts[0]).toBeCloseTo(0.9, 6);
   });
 
   it('overwrites the oldest transition when full', () => {

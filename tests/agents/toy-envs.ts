@@ -7,7 +7,7 @@ import { bareSpec, type Env, type EnvSpec, type ResetResult, type StepResult } f
 import { box, discrete, multiDiscrete, type Space } from '../../src/gym/spaces.ts';
 import type { Scene } from '../../src/gym/scene.ts';
 import { timeLimit } from '../../src/gym/wrappers/time-limit.ts';
-import { LocalVecEnv } from '../../agents/common/vec.ts';
+import { SyncVectorEnv } from '../../src/gym/vector/sync-vector-env.ts';
 import { expect } from 'vitest';
 import type { Policy, RunContext, TrainRun } from '../../agents/common/agent.ts';
 import type { Metrics } from '../../src/core/metrics.ts';
@@ -134,31 +134,51 @@ export class BanditEnv implements Env<Float32Array, number> {
   close(): void {}
 }
 
-/** A run context over a toy env factory, with an optional time limit. */
-export function toyContext(envId: string, factory: () => Env<unknown, unknown>, maxEpisodeSteps?: number): RunContext {
-  const makeEnv = (): Env => (maxEpisodeSteps !== undefined ? timeLimit(factory(), { maxEpisodeSteps }) : factory()) as Env;
-  return { envId, makeEnv, makeVec: (n) => new LocalVecEnv(Array.from({ length: n }, makeEnv)) };
-}
-
-/**
- * Steps `env` from reset(seed 3) with `live`'s deterministic actions for `steps` steps, resetting when an
- * episode ends, and expects `loaded` (the same policy back from a checkpoint) to pick each action too.
- */
-export function expectSameActions(live: Policy, loaded: Policy, env: Env, steps: number): void {
-  let obs = env.reset({ seed: 3 }).obs;
-  for (let i = 0; i < steps; i++) {
-    const a = live.act(obs, { deterministic: true });
-    expect(loaded.act(obs, { deterministic: true })).toEqual(a);
-    const s = env.step(a);
-    obs = s.terminated || s.truncated ? env.reset().obs : s.obs;
+/** The bandit with arm 1 masked at every reset (so at every step): a policy that never pulls it earns 0.2 ± 0.1. */
+export class MaskedBanditEnv extends BanditEnv {
+  override readonly spec: EnvSpec = bareSpec('Test/MaskedBandit-v0');
+  override reset(opts: { seed?: number } = {}): ResetResult<Float32Array> {
+    return { ...super.reset(opts), mask: Uint8Array.of(1, 0) };
   }
 }
 
-/** The metrics generator of an agent that trains synchronously (A2C, REINFORCE, DQN, SAC, TD3). */
-export function syncRows(run: TrainRun): Generator<Metrics, void, void> {
-  const gen = run.iterations;
-  if (!(Symbol.iterator in gen)) throw new Error('expected a synchronous training generator');
-  return gen;
+/** A run context over a toy env factory, with an optional time limit. */
+export function toyContext(envId: string, factory: () => Env<unknown, unknown>, maxEpisodeSteps?: number): RunContext {
+  const makeEnv = (): Env => (maxEpisodeSteps !== undefined ? timeLimit(factory(), { maxEpisodeSteps }) : factory()) as Env;
+  return { envId, makeEnv, makeVec: async (n) => new SyncVectorEnv(Array.from({ length: n }, makeEnv)) };
+}
+
+/**
+ * Steps `env` from reset(seed 3) with `live`'s deterministic actions (under the env's masks) for `steps`
+ * steps, resetting the env and both policies when an episode ends, and expects `loaded` (the same policy
+ * back from a checkpoint) to pick each action too.
+ */
+export function expectSameActions(live: Policy, loaded: Policy, env: Env, steps: number): void {
+  let { obs, mask } = env.reset({ seed: 3 });
+  for (let i = 0; i < steps; i++) {
+    const a = live.act(obs, { deterministic: true, mask });
+    expect(loaded.act(obs, { deterministic: true, mask })).toEqual(a);
+    const s = env.step(a);
+    if (s.terminated || s.truncated) {
+      live.resetState();
+      loaded.resetState();
+      ({ obs, mask } = env.reset());
+    } else ({ obs, mask } = s);
+  }
+}
+
+/** The metrics rows of a run, all of them or the first `limit`; the run is closed afterwards. */
+export async function collectRows(run: TrainRun, limit = Infinity): Promise<Metrics[]> {
+  const rows: Metrics[] = [];
+  try {
+    for await (const row of run.iterations) {
+      rows.push(row);
+      if (rows.length >= limit) break;
+    }
+  } finally {
+    await run.close();
+  }
+  return rows;
 }
 
 /** Mean episodic return over the last `k` rows that report one. */
