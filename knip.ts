@@ -34,25 +34,11 @@ const config: KnipConfig = {
   ignoreDependencies: [
     // src/cli/render.ts imports gifenc by a computed name (it ships without types and is narrowed at run time).
     'gifenc',
-    // TEMPORARY (issue 23, agents part): added for validating checkpoint metadata and configs in agents/;
-    // remove this entry once agents/ imports zod.
-    'zod',
   ],
   ignoreIssues: {
     // The Space contract names every variant of the `Space` union (box, discrete, multiDiscrete,
     // multiBinary, dict, tuple) for envs to declare their spaces with, used or not.
     'src/gym/spaces.ts': ['types'],
-
-    // TEMPORARY (issue 23): findings in files other engineers are editing now; the merge removes these.
-    // agents/common/agent.ts: `prefixed`, `unprefixed` are unused.
-    'agents/common/agent.ts': ['exports'],
-    // agents/common/distributions.ts: `sampleGaussian` is unused.
-    'agents/common/distributions.ts': ['exports'],
-    // src/autograd/functional.ts: `gaussianEntropy` is unused because agents/common/action-head.ts computes
-    // the same entropy inline; the agents should call it.
-    'src/autograd/functional.ts': ['exports'],
-    // src/gym/wrappers/index.ts: the wrappers' barrel is imported by nothing.
-    'src/gym/wrappers/index.ts': ['files'],
   },
 };
 

@@ -9,6 +9,7 @@ import type { Rng } from '../../src/core/rng.ts';
 import type { Observation } from '../../src/gym/env.ts';
 import { describeSpace, flatten, type Space } from '../../src/gym/spaces.ts';
 import { Tensor, add, broadcastTo, exp, mul, neg, noGrad, slice, square, sub, sum } from '../../src/autograd/index.ts';
+import { gaussianEntropy } from '../../src/autograd/functional.ts';
 import type { RecurrentState } from '../../src/nn/index.ts';
 import type { ActOptions, Policy } from './agent.ts';
 import { argmaxRows, categoricalEntropy, categoricalLogProb, maskLogits, sampleCategorical } from './distributions.ts';
@@ -53,7 +54,7 @@ export function logProbEntropy(head: ActionHead, out: Tensor, actions: Float32Ar
   const std = logStd as Tensor;
   const z = mul(sub(new Tensor(actions, out.shape), out), exp(neg(std)));
   const logProb = neg(sum(add(add(mul(square(z), 0.5), std), 0.5 * Math.log(2 * Math.PI)), -1));
-  const perRow = sum(add(std, 0.5 * Math.log(2 * Math.PI * Math.E)), -1);
+  const perRow = gaussianEntropy(std);
   return { logProb, entropy: broadcastTo(perRow, [b]) };
 }
 
