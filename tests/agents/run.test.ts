@@ -66,7 +66,7 @@ describe('checkpoint cadence', () => {
 });
 
 describe('checkpoint metadata', () => {
-  const ckpt = buildCheckpoint({ algo: 'sac', envId: 'Pendulum-v1', config: {}, nets: {}, trainer: { iteration: 1 } });
+  const ckpt = buildCheckpoint({ algo: 'sac', envId: 'Pendulum-v1', config: {}, nets: {}, trainer: { iteration: 1, globalStep: 1000, rng: [1, 2, 3, 4, null] } });
 
   it('is read only by the algorithm that wrote it', () => {
     expect(readCheckpointMeta(ckpt, 'sac').envId).toBe('Pendulum-v1');
