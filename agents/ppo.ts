@@ -323,6 +323,7 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
       const mbRows = rows / cfg.numMinibatches;
       let stop = false;
       for (let epoch = 0; epoch < cfg.updateEpochs && !stop; epoch++) {
+        ctx.onUpdateProgress?.(epoch, cfg.updateEpochs);
         const perm = rng.permutation(rows);
         for (let start = 0; start < rows; start += mbRows) {
           const pick = perm.subarray(start, start + mbRows);

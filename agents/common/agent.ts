@@ -40,6 +40,11 @@ export interface RunContext {
   makeEnv(): Env;
   /** A checkpoint to resume from (weights, optimizer and trainer state). */
   readonly resume?: CheckpointPayload;
+  /**
+   * Hears where a long update is (`done` of `total` epochs), for a driver that shows progress inside an
+   * iteration (the browser page: "update epoch 3/10"). Optional; called from inside `next()`.
+   */
+  readonly onUpdateProgress?: (done: number, total: number) => void;
 }
 
 /** A training run in progress. */

@@ -39,9 +39,10 @@ function counted<V extends { readonly numEnvs: number; step(actions: never): unk
 /**
  * The browser's RunContext for `envId`: the copies in this (worker) thread, or with `workers` > 0 on that
  * many env workers, as `dojo train --workers` (same numbers either way). `onSteps` hears of every vector
- * step (how many env steps it took), for progress inside long iterations.
+ * step (how many env steps it took) and `onUpdateProgress` of every update epoch, for progress inside
+ * long iterations.
  */
-export function browserRunContext(envId: string, opts: { resume?: CheckpointPayload; kwargs?: Readonly<Record<string, unknown>>; onSteps?: (n: number) => void; workers?: number } = {}): RunContext {
+export function browserRunContext(envId: string, opts: { resume?: CheckpointPayload; kwargs?: Readonly<Record<string, unknown>>; onSteps?: (n: number) => void; onUpdateProgress?: (done: number, total: number) => void; workers?: number } = {}): RunContext {
   const kwargs = opts.kwargs ?? {};
   const makeEnv = (): Env => make(envId, { kwargs }) as Env;
   makeEnv().close(); // fail early, with the registry's message, on an unknown id
@@ -58,6 +59,7 @@ export function browserRunContext(envId: string, opts: { resume?: CheckpointPayl
     },
     workers,
     resume: opts.resume,
+    onUpdateProgress: opts.onUpdateProgress,
   };
 }
 

@@ -140,7 +140,7 @@ function onMessage(msg: FromWorker): void {
       return onIteration(msg);
     case 'progress':
       if (msg.runId !== state.runId) return;
-      state.progress = { phase: msg.phase, collected: msg.collected, rolloutSteps: msg.rolloutSteps, seconds: msg.seconds };
+      state.progress = { phase: msg.phase, collected: msg.collected, rolloutSteps: msg.rolloutSteps, epoch: msg.epoch, epochs: msg.epochs, seconds: msg.seconds };
       status();
       return;
     case 'stopped':

@@ -49,7 +49,7 @@ export const state = {
   /** The global step the current run started from (0, or a continued checkpoint's), for the ETA. */
   startStep: 0,
   /** Progress inside the iteration in flight, or null between iterations. */
-  progress: null as { phase: 'rollout' | 'update'; collected: number; rolloutSteps: number | null; seconds: number } | null,
+  progress: null as { phase: 'rollout' | 'update'; collected: number; rolloutSteps: number | null; epoch: number | null; epochs: number | null; seconds: number } | null,
   /** The run list's id of the run being trained, and of a re-opened run being played. */
   currentRunId: null as string | null,
   openedRunId: null as string | null,
@@ -124,7 +124,7 @@ export function status(text?: string): void {
 function progressText(): string {
   const p = state.progress;
   if (p === null) return '';
-  if (p.phase === 'update') return `updating the networks (${p.seconds.toFixed(0)} s into the iteration)`;
+  if (p.phase === 'update') return p.epoch !== null && p.epochs !== null ? `updating the networks: epoch ${p.epoch}/${p.epochs}` : `updating the networks (${p.seconds.toFixed(0)} s into the iteration)`;
   return p.rolloutSteps !== null ? `collecting ${p.collected.toLocaleString('en')} / ${p.rolloutSteps.toLocaleString('en')} steps` : `collecting: ${p.collected.toLocaleString('en')} steps this iteration`;
 }
 

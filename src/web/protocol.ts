@@ -199,9 +199,10 @@ export type FromWorker =
   /**
    * Progress inside a long iteration (at most ~8 a second): env steps collected so far in this iteration,
    * of `rolloutSteps` when the config says how many an iteration collects (on-policy agents), else null.
-   * `phase` turns to 'update' once the rollout is complete (its size known) and the networks update.
+   * `phase` turns to 'update' once the rollout is complete (its size known) and the networks update;
+   * `epoch` of `epochs` says which update epoch runs (PPO), else null.
    */
-  | { readonly type: 'progress'; readonly runId: number; readonly phase: 'rollout' | 'update'; readonly collected: number; readonly rolloutSteps: number | null; readonly seconds: number }
+  | { readonly type: 'progress'; readonly runId: number; readonly phase: 'rollout' | 'update'; readonly collected: number; readonly rolloutSteps: number | null; readonly epoch: number | null; readonly epochs: number | null; readonly seconds: number }
   /** The worker stopped training (a `pause` or `step` was answered, or the run finished). */
   | { readonly type: 'stopped'; readonly runId: number; readonly finished: boolean }
   | { readonly type: 'checkpoint'; readonly reason: 'download' | 'autosave'; readonly bytes: ArrayBuffer; readonly name: string; readonly globalStep: number }

@@ -94,10 +94,13 @@ async function closeSession(): Promise<void> {
 /** Rollout progress: counts env steps inside an iteration and reports them at most every PROGRESS_EVERY_MS. */
 const progress = {
   collected: 0,
+  epoch: null as number | null,
+  epochs: null as number | null,
   startedAt: 0,
   lastPostAt: 0,
   begin(): void {
     this.collected = 0;
+    this.epoch = this.epochs = null;
     this.startedAt = this.lastPostAt = performance.now();
   },
   onSteps(n: number): void {
@@ -107,11 +110,17 @@ const progress = {
     if (rollout !== null && this.collected >= rollout) this.post('update', now); // on-policy: the networks update next
     else if (now - this.lastPostAt >= PROGRESS_EVERY_MS) this.post('rollout', now);
   },
+  /** An update epoch begins (`done` of `total` finished). */
+  onEpoch(done: number, total: number): void {
+    this.epoch = done + 1;
+    this.epochs = total;
+    this.post('update', performance.now());
+  },
   post(phase: 'rollout' | 'update', now: number): void {
     const s = session;
     if (s === null) return;
     this.lastPostAt = now;
-    post({ type: 'progress', runId: s.runId, phase, collected: this.collected, rolloutSteps: s.rolloutSteps, seconds: (now - this.startedAt) / 1000 });
+    post({ type: 'progress', runId: s.runId, phase, collected: this.collected, rolloutSteps: s.rolloutSteps, epoch: this.epoch, epochs: this.epochs, seconds: (now - this.startedAt) / 1000 });
   },
 };
 
@@ -126,7 +135,7 @@ async function configure(runId: number, envId: string, algo: string, overrides: 
   const config = resolveConfig(agent.name, agent.spec, overrides);
   // a run resumed from a loaded checkpoint keeps the env kwargs it was trained with
   const kwargs = resume !== undefined ? readCheckpointMeta(resume).envKwargs : {};
-  const ctx = browserRunContext(envId, { resume, kwargs, onSteps: (n) => progress.onSteps(n), workers });
+  const ctx = browserRunContext(envId, { resume, kwargs, onSteps: (n) => progress.onSteps(n), onUpdateProgress: (done, total) => progress.onEpoch(done, total), workers });
   const probe = ctx.makeEnv();
   const why = agent.supports(probe.observationSpace, probe.actionSpace);
   probe.close();

@@ -164,3 +164,14 @@ describe('GAE', () => {
     expect(returns[0]).toBeCloseTo(advantages[0] + 0.5, 5);
   });
 });
+
+describe('ppo progress inside an iteration', () => {
+  it('tells the run context where the update is: every epoch of every iteration, in order', async () => {
+    const heard: Array<[number, number]> = [];
+    const cfg = resolveConfig('ppo', ppoSpec, { totalTimesteps: 256, numEnvs: 2, numSteps: 64, updateEpochs: 3, numMinibatches: 2, seed: 1 });
+    const run = ppo.createRun(cfg, { ...runContext('CartPole-v1'), onUpdateProgress: (done, total) => heard.push([done, total]) });
+    for await (const row of run.iterations) expect(row.global_step).toBeGreaterThan(0);
+    await run.close();
+    expect(heard).toEqual([[0, 3], [1, 3], [2, 3], [0, 3], [1, 3], [2, 3]]);
+  });
+});

@@ -100,7 +100,7 @@ describe.skipIf(!E2E)('the live view and the training loop', () => {
     expect(rows).toBeGreaterThanOrEqual(1); // an iteration ended inside the window: the view played through updates too
     expect(g.max).toBeLessThan(100);
     expect(g.status.some((s) => /collecting [\d,]+ \/ 32,768 steps/.test(s))).toBe(true);
-    expect(g.status.some((s) => /updating the networks/.test(s))).toBe(true);
+    expect(g.status.some((s) => /updating the networks: epoch \d+\/10/.test(s))).toBe(true);
     expect(g.status.some((s) => /left/.test(s))).toBe(true);
     await page.click('#pause-btn');
     expect(errors).toEqual([]);
