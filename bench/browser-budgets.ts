@@ -2,9 +2,11 @@
  * Browser budgets for the pairs without a tuned preset: `npm run bench:browser-budgets` measures, for every
  * env × algorithm the page offers and no preset covers, the algorithm's plain defaults in this process
  * (steps per second over iterations after learning has started), and writes src/web/browser-budgets.json:
- * the page caps such a pair's `totalTimesteps` there, so that its default run takes about ten minutes in the
+ * config overrides the page starts such a pair from, so that its default run takes about ten minutes in the
  * page (the page trains at ~0.7× Node's speed, bench/RESULTS.md) instead of hours (TD3 on
- * MountainCarContinuous-v0 with CleanRL's 1M steps: about 13 h). Pairs whose default already fits are left
+ * MountainCarContinuous-v0 with CleanRL's 1M steps: about 13 h). The budget caps `totalTimesteps` (AlphaZero:
+ * `numIterations`, its budget's unit); an off-policy agent's `learningStarts` shrinks with it to a fifth of the
+ * budget, so the capped run still learns for most of its steps. Pairs whose default already fits are left
  * out. The file records the command, commit and machine that produced it.
  */
 import { readdirSync, writeFileSync } from 'node:fs';
@@ -58,8 +60,19 @@ function roundDown(n: number): number {
   return Math.max(p, Math.floor(n / p) * p);
 }
 
+/** The overrides that make a default run of `algo` take `steps` env steps (games for AlphaZero). */
+function overrides(algo: string, steps: number): Record<string, number> {
+  const agent = AGENTS.find((a) => a.name === algo);
+  const defaults = agent === undefined ? {} : resolveConfig(agent.name, agent.spec, {});
+  if (typeof defaults.gamesPerIteration === 'number') return { numIterations: Math.max(1, Math.floor(steps / defaults.gamesPerIteration)) };
+  const out: Record<string, number> = { totalTimesteps: roundDown(steps) };
+  if (typeof defaults.learningStarts === 'number' && defaults.learningStarts > steps / 5) out.learningStarts = roundDown(steps / 5);
+  return out;
+}
+
+const commit = commitId(); // the code measured, before anything is written
 const presets = presetKeys();
-const budgets: Record<string, number> = {};
+const budgets: Record<string, Record<string, number>> = {};
 const notes: string[] = [];
 for (const spec of listEnvs()) {
   if (spec.id.startsWith('Debug/')) continue;
@@ -80,12 +93,12 @@ for (const spec of listEnvs()) {
     const pageSeconds = m.total / (m.sps * BROWSER_FACTOR);
     const line = `${agent.name}-${spec.id}: ${m.sps.toFixed(0)} steps/s here, default ${m.total.toLocaleString('en')} steps ≈ ${(pageSeconds / 60).toFixed(1)} min in the page`;
     console.log(line);
-    if (pageSeconds > TARGET_SECONDS) budgets[`${agent.name}-${spec.id}`] = roundDown(m.sps * BROWSER_FACTOR * TARGET_SECONDS);
+    if (pageSeconds > TARGET_SECONDS) budgets[`${agent.name}-${spec.id}`] = overrides(agent.name, m.sps * BROWSER_FACTOR * TARGET_SECONDS);
   }
   env.close();
 }
 const out = {
-  about: `totalTimesteps caps for the page's pairs without a tuned preset, so a default run takes about ${TARGET_SECONDS / 60} min in the browser; written by \`npm run bench:browser-budgets\` at ${commitId()} on ${machine()}`,
+  about: `config overrides for the page's pairs without a tuned preset, so a default run takes about ${TARGET_SECONDS / 60} min in the browser; written by \`npm run bench:browser-budgets\` at ${commit} on ${machine()}, measured with ${MEASURE_SECONDS} s per pair`,
   budgets,
 };
 writeFileSync(`${root}/src/web/browser-budgets.json`, JSON.stringify(out, null, 2) + '\n');

@@ -46,19 +46,23 @@ function buildForm(values?: Readonly<Record<string, unknown>>): void {
   const preset = state.catalog?.presets[presetKey];
   const saved = state.settings.configs?.[`${agent.name}@${envSelect.value}`];
   const budget = browserBudget(presetKey);
-  form.build(agent.spec, values ?? saved ?? preset ?? (budget !== null ? { totalTimesteps: budget } : {}));
+  form.build(agent.spec, values ?? saved ?? preset ?? budget ?? {});
   el('preset-btn').hidden = preset === undefined;
   el('config-note').textContent = values !== undefined ? 'Config of the loaded checkpoint.' : saved !== undefined ? 'Your last config for this pair.' : preset !== undefined ? `Tuned config: agents/configs/${presetKey}.json` : budget !== null ? budgetNote(budget) : 'Defaults (CleanRL).';
 }
 
-/** The page's step budget for a pair without a tuned preset whose plain default would take hours here, or null. */
-function browserBudget(key: string): number | null {
-  const b = (BROWSER_BUDGETS.budgets as Readonly<Record<string, number>>)[key];
-  return typeof b === 'number' ? b : null;
+/**
+ * The page's overrides for a pair without a tuned preset whose plain default would take hours here (a smaller
+ * budget, and learning that starts sooner), or null. Measured by `npm run bench:browser-budgets`.
+ */
+function browserBudget(key: string): Readonly<Record<string, number>> | null {
+  const budgets: Readonly<Record<string, Readonly<Record<string, number>>>> = BROWSER_BUDGETS.budgets;
+  return Object.hasOwn(budgets, key) ? budgets[key] : null;
 }
 
-function budgetNote(budget: number): string {
-  return `Defaults (CleanRL), with total-timesteps capped at ${budget.toLocaleString('en')} so the run takes about ten minutes here (the default budget would take hours in a tab; nobody has tuned this pair yet). Raise it to train longer.`;
+function budgetNote(budget: Readonly<Record<string, number>>): string {
+  const fields = Object.entries(budget).map(([k, v]) => `${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${v.toLocaleString('en')}`).join(', ');
+  return `Defaults (CleanRL) with ${fields}, capped so the run takes about ten minutes here: the plain defaults would take hours in a tab, and nobody has tuned this pair yet. Raise them to train longer.`;
 }
 
 function onEnvPicked(opts: { idle: boolean }): void {
@@ -385,7 +389,7 @@ function wire(): void {
     const agent = state.catalog?.agents.find((a) => a.name === algoSelect.value);
     if (agent === undefined) return;
     const budget = browserBudget(`${agent.name}-${envSelect.value}`);
-    form.build(agent.spec, budget !== null ? { totalTimesteps: budget } : {});
+    form.build(agent.spec, budget ?? {});
     el('config-note').textContent = budget !== null ? budgetNote(budget) : 'Defaults (CleanRL).';
     persist();
   });

@@ -2,10 +2,10 @@
  * Click-to-move: a scripted player (win if it can, block if it must, else centre, corners, edges)
  * clicks the canvas cells of Tic-Tac-Toe and beats the random opponent; the board shows each move.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { Scene } from '../../src/gym/scene.ts';
-import { E2E, dojo, launch, openSandbox } from './browser.ts';
+import { E2E, sharedBrowser, dojo, openSandbox } from './browser.ts';
 
 const LINES = [[0, 1, 2], [3, 4, 5], [6, 7, 8], [0, 3, 6], [1, 4, 7], [2, 5, 8], [0, 4, 8], [2, 4, 6]];
 const PREFERENCE = [4, 0, 2, 6, 8, 1, 3, 5, 7];
@@ -52,16 +52,10 @@ async function settledScene(page: Page, pieces: number): Promise<Scene> {
 }
 
 describe.skipIf(!E2E)('board games', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = sharedBrowser();
 
   it('a scripted sequence of clicks wins Tic-Tac-Toe against a random opponent', async () => {
-    const { page, errors } = await openSandbox(browser, inject('baseUrl'));
+    const { page, errors } = await openSandbox(browser(), inject('baseUrl'));
     await page.selectOption('#env-select', 'TicTacToe-v0');
     await page.click('#board-btn');
     await page.selectOption('#opponent-select', 'random');

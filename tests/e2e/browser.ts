@@ -2,6 +2,7 @@
  * Shared e2e helpers: Debian's Chromium through playwright-core (never a downloaded browser), a page
  * that records console errors, and small waits on the page's `window.dojo` API (src/web/main.ts).
  */
+import { afterAll, beforeAll } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Metrics } from '../../src/core/metrics.ts';
 import type { Frame } from '../../src/web/protocol.ts';
@@ -16,6 +17,24 @@ const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', 
 
 export function launch(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+}
+
+/**
+ * One browser for the tests of a describe block: launched before them, closed after. Call it inside the
+ * block; the returned function gives the browser inside a test.
+ */
+export function sharedBrowser(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (browser === undefined) throw new Error('the browser is not launched yet: call sharedBrowser() inside describe');
+    return browser;
+  };
 }
 
 /** The page's test API (`window.dojo`). */

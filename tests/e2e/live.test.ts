@@ -4,9 +4,9 @@
  * away (it moves to the run list, which survives a reload and can overlay, re-open and continue runs),
  * and a played checkpoint shows its network and the spaces its policy sees.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { E2E, dojo, launch, openSandbox, setUp } from './browser.ts';
+import { describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { E2E, sharedBrowser, dojo, openSandbox, setUp } from './browser.ts';
 
 type RunView = { id: string; envId: string; algo: string; status: string; rows: number; checkpoint: boolean; current: boolean; overlay: boolean };
 
@@ -30,16 +30,10 @@ async function rowsIn(page: Page, ms: number): Promise<number> {
 }
 
 describe.skipIf(!E2E)('the live view and the training loop', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = sharedBrowser();
 
   it('trains on at full speed in a hidden tab, in fast and in turbo; real time paces one iteration a second', async () => {
-    const { page, errors } = await openSandbox(browser, inject('baseUrl'));
+    const { page, errors } = await openSandbox(browser(), inject('baseUrl'));
     await setUp(page, 'CartPole-v1', 'ppo', { totalTimesteps: '2000000' }, 'fast');
     await page.click('#start-btn');
     await page.waitForFunction(() => (window as unknown as { dojo: { rows(): unknown[] } }).dojo.rows().length >= 3);
@@ -63,7 +57,7 @@ describe.skipIf(!E2E)('the live view and the training loop', () => {
   });
 
   it('keeps the walker playing during 13-second iterations (no gap over 100 ms in 60 s) and shows the iteration progress and an ETA', async () => {
-    const { page, errors } = await openSandbox(browser, inject('baseUrl'));
+    const { page, errors } = await openSandbox(browser(), inject('baseUrl'));
     await setUp(page, 'AmpFootWalker-v0', 'ppo', {}, 'fast');
     expect(await page.inputValue('#cfg-numSteps')).toBe('2048'); // the tuned config: 16 × 2048 steps an iteration
     // sample the page: when each frame was drawn, and every status line shown
@@ -108,7 +102,7 @@ describe.skipIf(!E2E)('the live view and the training loop', () => {
   });
 
   it('keeps every run it leaves (env picked with the keyboard, Reset, a zoo entry), across a reload; overlays, re-opens and continues them', async () => {
-    const { page, errors } = await openSandbox(browser, inject('baseUrl'));
+    const { page, errors } = await openSandbox(browser(), inject('baseUrl'));
     await setUp(page, 'CartPole-v1', 'ppo', { totalTimesteps: '300000' }, 'fast');
     await page.click('#start-btn');
     await page.waitForFunction(() => (window as unknown as { dojo: { rows(): unknown[] } }).dojo.rows().length >= 5);
@@ -166,7 +160,7 @@ describe.skipIf(!E2E)('the live view and the training loop', () => {
   });
 
   it('shows a played checkpoint\'s activations live, and the spaces its policy sees (pixels)', async () => {
-    const { page, errors } = await openSandbox(browser, inject('baseUrl'));
+    const { page, errors } = await openSandbox(browser(), inject('baseUrl'));
     await page.click('[data-zoo="CartPole-v1.ppo.safetensors"]');
     await page.waitForFunction(() => document.querySelector('#ckpt-status')?.textContent?.startsWith('Playing') === true);
     const acts = (): Promise<string | null> => page.evaluate(() => document.querySelector('.layer[data-activations]:not([data-activations="none"])')?.getAttribute('data-activations') ?? null);

@@ -3,22 +3,15 @@
  * readable error and changes nothing.
  */
 import { readdirSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { E2E, dojo, launch, openSandbox } from './browser.ts';
+import { describe, expect, inject, it } from 'vitest';
+import { E2E, sharedBrowser, dojo, openSandbox } from './browser.ts';
 import { encodeSafetensors } from '../../src/nn/safetensors.ts';
 
 describe.skipIf(!E2E)('sandbox page', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = sharedBrowser();
 
   it('loads with no console errors, lists envs by group and algorithms that fit', async () => {
-    const { page, errors } = await openSandbox(browser, inject('baseUrl'));
+    const { page, errors } = await openSandbox(browser(), inject('baseUrl'));
     const groups = await page.$$eval('#env-select optgroup', (gs) => gs.map((g) => (g as HTMLOptGroupElement).label));
     expect(groups).toContain('Classic control');
     expect(groups).toContain('Board games');
@@ -33,20 +26,21 @@ describe.skipIf(!E2E)('sandbox page', () => {
   });
 
   it('starts un-tuned pairs from a budget that fits a tab (TD3 on MountainCarContinuous: not CleanRL\'s 13-hour million steps)', async () => {
-    const { page, errors } = await openSandbox(browser, inject('baseUrl'));
+    const { page, errors } = await openSandbox(browser(), inject('baseUrl'));
     await page.selectOption('#env-select', 'MountainCarContinuous-v0');
     await page.selectOption('#algo-select', 'td3');
     await page.click('#defaults-btn');
     const steps = Number(await page.inputValue('#cfg-totalTimesteps'));
     expect(steps).toBeGreaterThan(0);
     expect(steps).toBeLessThan(1_000_000);
-    expect(await page.textContent('#config-note')).toMatch(/capped at [\d,]+ .*about ten minutes/);
+    expect(await page.textContent('#config-note')).toMatch(/total-timesteps [\d,]+.*capped so the run takes about ten minutes/);
+    expect(Number(await page.inputValue('#cfg-learningStarts'))).toBeLessThan(steps); // it still learns
     expect(errors).toEqual([]);
     await page.context().close();
   });
 
   it('plays the shipped CartPole checkpoint with one click', async () => {
-    const { page, errors } = await openSandbox(browser, inject('baseUrl'));
+    const { page, errors } = await openSandbox(browser(), inject('baseUrl'));
     await page.click('[data-zoo="CartPole-v1.ppo.safetensors"]');
     await page.waitForFunction(() => document.querySelector('#ckpt-status')?.textContent?.startsWith('Playing') === true);
     await page.waitForTimeout(3000);
@@ -61,7 +55,7 @@ describe.skipIf(!E2E)('sandbox page', () => {
   it('plays every checkpoint of the model zoo with one click, each in the env it was trained on', async () => {
     const files = readdirSync('zoo').filter((f) => f.endsWith('.safetensors')).sort();
     expect(files.length).toBeGreaterThanOrEqual(7);
-    const { page, errors } = await openSandbox(browser, inject('baseUrl'));
+    const { page, errors } = await openSandbox(browser(), inject('baseUrl'));
     for (const file of files) {
       await page.click(`[data-zoo="${file}"]`);
       await page.waitForFunction((f) => document.querySelector('#ckpt-status')?.textContent?.startsWith(`Playing ${f}`) === true, file, { timeout: 30_000 });
@@ -76,7 +70,7 @@ describe.skipIf(!E2E)('sandbox page', () => {
   });
 
   it('rejects bad checkpoint files with a readable error and changes nothing', async () => {
-    const { page, errors } = await openSandbox(browser, inject('baseUrl'));
+    const { page, errors } = await openSandbox(browser(), inject('baseUrl'));
     await page.click('[data-zoo="CartPole-v1.ppo.safetensors"]');
     await page.waitForFunction(() => document.querySelector('#ckpt-status')?.textContent?.startsWith('Playing') === true);
     const before = await dojo(page, (d) => d.state());
@@ -109,7 +103,7 @@ describe.skipIf(!E2E)('sandbox page', () => {
   });
 
   it('plays CartPole with the keyboard', async () => {
-    const { page, errors } = await openSandbox(browser, inject('baseUrl'));
+    const { page, errors } = await openSandbox(browser(), inject('baseUrl'));
     await page.click('#play-btn');
     await page.waitForFunction(() => (window as unknown as { dojo: { state(): { view: string } } }).dojo.state().view === 'keys');
     await page.waitForTimeout(300);
@@ -125,7 +119,7 @@ describe.skipIf(!E2E)('sandbox page', () => {
   });
 
   it('remembers the last config and the last checkpoint across a reload', async () => {
-    const { page, errors } = await openSandbox(browser, inject('baseUrl'));
+    const { page, errors } = await openSandbox(browser(), inject('baseUrl'));
     await page.selectOption('#env-select', 'Acrobot-v1');
     await page.fill('#cfg-learningRate', '0.0007');
     await page.dispatchEvent('#cfg-learningRate', 'change');

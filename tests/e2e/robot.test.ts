@@ -3,23 +3,16 @@
  * robot's hull moves forward in the scene. Skipped until zoo/ holds an AmpFootWalker checkpoint.
  */
 import { readdirSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { E2E, dojo, launch, openSandbox } from './browser.ts';
+import { describe, expect, inject, it } from 'vitest';
+import { E2E, sharedBrowser, dojo, openSandbox } from './browser.ts';
 
 const WALKER = readdirSync('zoo').find((f) => /^AmpFootWalker-v\d+\..+\.safetensors$/.test(f));
 
 describe.skipIf(!E2E || WALKER === undefined)('the robot', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = sharedBrowser();
 
   it(`loading ${WALKER} shows the robot walking forward`, async () => {
-    const { page, errors } = await openSandbox(browser, inject('baseUrl'));
+    const { page, errors } = await openSandbox(browser(), inject('baseUrl'));
     await page.click(`[data-zoo="${WALKER}"]`);
     await page.waitForFunction(() => document.querySelector('#ckpt-status')?.textContent?.startsWith('Playing') === true, null, { timeout: 30_000 });
     const hullX = async (): Promise<{ x: number; len: number }> => {

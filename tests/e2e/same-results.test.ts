@@ -7,10 +7,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import { metricsLine, withoutTiming, type Metrics } from '../../src/core/metrics.ts';
-import { E2E, dojo, launch, openSandbox, setUp } from './browser.ts';
+import { E2E, sharedBrowser, dojo, openSandbox, setUp } from './browser.ts';
 
 const ROWS = 20;
 
@@ -31,13 +30,7 @@ function comparable(rows: readonly Metrics[]): unknown[] {
 }
 
 describe.skipIf(!E2E)('browser and dojo train agree', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = sharedBrowser();
 
   const cases = [
     // PPO: an async generator; 8 envs × 32 steps per iteration
@@ -51,7 +44,7 @@ describe.skipIf(!E2E)('browser and dojo train agree', () => {
       const cli = dojoTrain(c.envId, c.algo, c.config, ['--seed', String(c.seed), '--total-timesteps', String(c.totalTimesteps)]);
       expect(cli.length).toBeGreaterThanOrEqual(ROWS);
 
-      const { page, errors } = await openSandbox(browser, inject('baseUrl'));
+      const { page, errors } = await openSandbox(browser(), inject('baseUrl'));
       await setUp(page, c.envId, c.algo, { seed: String(c.seed), totalTimesteps: String(c.totalTimesteps) }, 'turbo');
       await page.click('#start-btn');
       await page.waitForFunction((n) => (window as unknown as { dojo: { rows(): unknown[] } }).dojo.rows().length >= n, ROWS, { timeout: 90_000, polling: 250 });

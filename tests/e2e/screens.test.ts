@@ -6,9 +6,9 @@
  * (the renderer's own transform would agree with a wrong fit, so it is not used).
  */
 import { PNG } from 'pngjs';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { E2E, SCREENS, dojo, launch, openSandbox } from './browser.ts';
+import { describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { E2E, sharedBrowser, SCREENS, dojo, openSandbox } from './browser.ts';
 
 /** CartPole's cart colour (#2b2d42) and size in world units (envs/classic/cart-pole.ts). */
 const CART = { r: 0x2b, g: 0x2d, b: 0x42, width: 0.4, height: 0.24 };
@@ -29,17 +29,11 @@ async function cartBox(page: Page): Promise<{ x0: number; x1: number; y0: number
 }
 
 describe.skipIf(!E2E)('the view on every screen', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = sharedBrowser();
 
   for (const [name, screen] of Object.entries(SCREENS)) {
     it(`fills the view and draws sharp on a ${name} screen (${screen.viewport.width}×${screen.viewport.height}, DPR ${screen.deviceScaleFactor})`, async () => {
-      const { page, errors } = await openSandbox(browser, inject('baseUrl'), screen);
+      const { page, errors } = await openSandbox(browser(), inject('baseUrl'), screen);
       await page.locator('#view canvas').scrollIntoViewIfNeeded();
       const canvas = await page.$eval('#view canvas', (c) => {
         const r = c.getBoundingClientRect();

@@ -7,25 +7,19 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { E2E, dojo, launch, openSandbox, setUp } from './browser.ts';
+import { describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { E2E, sharedBrowser, dojo, openSandbox, setUp } from './browser.ts';
 
 async function rowCount(page: Page): Promise<number> {
   return dojo(page, (d) => d.rows().length);
 }
 
 describe.skipIf(!E2E)('training CartPole with PPO', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = sharedBrowser();
 
   it('learns past 400 within 2 minutes, draws the cart moving, and pauses and resumes', async () => {
-    const { page, errors } = await openSandbox(browser, inject('baseUrl'));
+    const { page, errors } = await openSandbox(browser(), inject('baseUrl'));
     // A budget well past what 400 takes (~55k steps, ~220 iterations of 256), so the run is still live when the test pauses it: with
     // 100k, a slow machine finished the run between the return check and the click, and Pause was disabled.
     await setUp(page, 'CartPole-v1', 'ppo', { totalTimesteps: '300000' }, 'fast');
