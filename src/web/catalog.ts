@@ -24,6 +24,14 @@ import type { AgentInfo, Catalog, Category, EnvInfo } from './protocol.ts';
 /** Tuned configs shipped in agents/configs (`<algo>-<envId>.json`), bundled by vite. */
 const PRESET_FILES = import.meta.glob<Record<string, unknown>>('../../agents/configs/*.json', { eager: true, import: 'default' });
 
+/**
+ * How long an env worker done before the others polls for the next step. Node's trainer polls (2 ms) to
+ * keep its caches warm; the page does not, since a polling worker holds a core that the page's own
+ * threads (the view, the main thread drawing) need in the same moment: with polling, the walker's view
+ * went for 100–400 ms without a frame while the rollout ran on two workers.
+ */
+const SPIN_MS = 0;
+
 /** Calls `onSteps(numEnvs)` after every vector step of `v` (the page's rollout progress); returns `v`. */
 function counted<V extends { readonly numEnvs: number; step(actions: never): unknown }>(v: V, onSteps: ((n: number) => void) | undefined): V {
   if (onSteps === undefined) return v;
@@ -54,7 +62,7 @@ export function browserRunContext(envId: string, opts: { resume?: CheckpointPayl
     makeVec: async (numEnvs: number): Promise<VectorEnv> => {
       // env workers get modules: [] since they import every env themselves (vector-worker.ts): a bundled page
       // cannot hand them module URLs the way Node's workers take them
-      const vec = workers > 0 ? await WorkerVectorEnv.create({ envId, numEnvs, workers: Math.min(workers, numEnvs), makeOptions: { kwargs }, spawn: spawnWebWorker, modules: [] }) : await makeVec(envId, numEnvs, { kwargs });
+      const vec = workers > 0 ? await WorkerVectorEnv.create({ envId, numEnvs, workers: Math.min(workers, numEnvs), makeOptions: { kwargs }, spawn: spawnWebWorker, modules: [], workerSpinMs: SPIN_MS }) : await makeVec(envId, numEnvs, { kwargs });
       return counted(vec, opts.onSteps);
     },
     workers,

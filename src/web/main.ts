@@ -270,7 +270,7 @@ function fallbackInfo(id: string): NonNullable<ReturnType<typeof envInfo>> {
 
 async function onCatalog(catalog: Catalog): Promise<void> {
   state.catalog = catalog;
-  el('kernel').textContent = `worker: ${catalog.kernel}`;
+  el('kernel').textContent = `worker: ${catalog.kernel} · view: ${state.renderer?.backend ?? 'none'}`;
   fillEnvSelect(envSelect, catalog);
   const wanted = state.settings.envId;
   if (wanted !== undefined && catalog.envs.some((e) => e.id === wanted)) envSelect.value = wanted;

@@ -50,8 +50,12 @@ export class SceneRenderer {
     const app = new Application();
     // no ticker: the page renders only when a frame arrives (or the canvas resizes), which leaves the CPU to
     // the training worker (a software-WebGL canvas redrawn 60 times a second costs a core)
-    // drawn at the device's resolution (sharp on HiDPI screens and phones); autoDensity keeps the CSS size
-    await app.init({ resizeTo: host, background: '#ffffff', antialias: true, resolution: deviceResolution(), autoDensity: true, preference: 'webgl', autoStart: false, sharedTicker: false });
+    // drawn at the device's resolution (sharp on HiDPI screens and phones); autoDensity keeps the CSS size.
+    // WebGL where a GPU runs it; where WebGL would be emulated in software (no GPU, a blocklisted driver,
+    // headless Chromium) pixi's Canvas 2D renderer draws the same shapes for about a third of the main
+    // thread's time, which the view needs when training keeps every core busy.
+    const preference = hardwareWebGl() ? 'webgl' : 'canvas';
+    await app.init({ resizeTo: host, background: '#ffffff', antialias: true, resolution: deviceResolution(), autoDensity: true, preference, autoStart: false, sharedTicker: false });
     app.canvas.setAttribute('aria-label', 'environment view');
     host.appendChild(app.canvas);
     const renderer = new SceneRenderer(app);
@@ -69,6 +73,11 @@ export class SceneRenderer {
       this.app.render();
       this.followDeviceResolution();
     }, { once: true });
+  }
+
+  /** 'webgl' or 'canvas' (the Canvas 2D renderer, where WebGL would run in software). */
+  get backend(): string {
+    return this.app.renderer.name;
   }
 
   /** The canvas element (for screenshots and tests). */
@@ -205,6 +214,23 @@ export class SceneRenderer {
       for (const d of this.objects.values()) if (d.shape.kind !== 'text') this.redraw(d.obj, d.shape);
     }
   }
+}
+
+/** Renderer names of WebGL emulated on the CPU: Chromium's SwiftShader, Mesa's llvmpipe and softpipe, Windows' WARP. */
+const SOFTWARE_GL = /swiftshader|llvmpipe|softpipe|software|basic render driver/i;
+
+/**
+ * True when this browser runs WebGL on a GPU. A software fallback is a "major performance caveat", but
+ * Chromium grants SwiftShader contexts even then, so the renderer's name is read too.
+ */
+function hardwareWebGl(): boolean {
+  const probe = document.createElement('canvas');
+  const gl = probe.getContext('webgl2', { failIfMajorPerformanceCaveat: true }) ?? probe.getContext('webgl', { failIfMajorPerformanceCaveat: true });
+  if (gl === null) return false;
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const name = info !== null ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : '';
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  return !SOFTWARE_GL.test(name);
 }
 
 /** The device pixel ratio, capped at 3 (a larger backing store costs memory and shows nothing more). */
