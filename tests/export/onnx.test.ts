@@ -18,7 +18,12 @@ import { readCheckpointMeta } from '../../agents/common/checkpoint.ts';
 import { loadAlphaZero } from '../../agents/alphazero.ts';
 import { exportOnnx, type OnnxExport } from '../../agents/export/onnx.ts';
 import '../../envs/index.ts';
-import { expectOutputsMatch, loadSession, maxAbsDiff, randomCheckpoint, randomObservations, runSession } from './ort.ts';
+import { multiDiscrete } from '../../src/gym/spaces.ts';
+import { actionHead } from '../../agents/common/action-head.ts';
+import { buildCheckpoint } from '../../agents/common/checkpoint.ts';
+import { resolveConfig } from '../../agents/common/config.ts';
+import { buildPpoNets, ppoSpec } from '../../agents/ppo.ts';
+import { expectOutputsMatch, loadSession, maxAbsDiff, randomCheckpoint, randomObservations, randomizeWeights, runSession } from './ort.ts';
 
 const N = 1000;
 
@@ -46,8 +51,8 @@ function dimsOf(exp: OnnxExport, name: string, batch: number): number[] {
  * Exports `ckpt`, runs N random observations through ONNX Runtime and our core, and checks the outputs
  * and (feed-forward policies) the agent's own deterministic actions.
  */
-async function checkFeedForward(ckpt: CheckpointPayload, seed: number): Promise<OnnxExport> {
-  const { obsSpace, actSpace } = spacesOf(ckpt);
+async function checkFeedForward(ckpt: CheckpointPayload, seed: number, spaces = spacesOf(ckpt)): Promise<OnnxExport> {
+  const { obsSpace, actSpace } = spaces;
   const exp = exportOnnx(ckpt, obsSpace, actSpace, 'test');
   const session = await loadSession(exp.bytes);
   const obs = randomObservations(obsSpace, N, new Rng(seed));
@@ -102,6 +107,20 @@ describe('ONNX export of fresh checkpoints, checked by ONNX Runtime', () => {
   ];
   it.each(cases)('%s', async (_name, algo, envId, config, opts) => {
     await checkFeedForward(randomCheckpoint(algo, envId, config, 11, opts), 5);
+  });
+});
+
+describe('ONNX export of a PPO policy over MultiDiscrete actions', () => {
+  it('gives the logits of every component and the argmax of each, as loadPolicy acts', async () => {
+    const env = make('CartPole-v1');
+    const obsSpace = env.observationSpace, actSpace = multiDiscrete([3, 2, 4]);
+    env.close();
+    const cfg = resolveConfig('ppo', ppoSpec, { hiddenSizes: [16] });
+    const nets = buildPpoNets(cfg, obsSpace, actionHead('ppo', actSpace), new Rng(1));
+    const ckpt = buildCheckpoint({ algo: 'ppo', envId: 'CartPole-v1', config: cfg, nets: { actor: nets.actor, critic: nets.critic } });
+    randomizeWeights(ckpt, new Rng(2));
+    const exp = await checkFeedForward(ckpt, 9, { obsSpace, actSpace });
+    expect(exp.outputs.find((o) => o.name === 'action')?.dims).toEqual(['batch', 3]);
   });
 });
 

@@ -73,12 +73,7 @@ export function randomCheckpoint(algo: string, envId: string, config: Record<str
   const ckpt = run.checkpoint();
   void run.close();
   const rng = new Rng(seed);
-  for (const [name, t] of ckpt.tensors) {
-    if (name.startsWith('optim.')) continue;
-    const fanIn = t.shape.length > 1 ? t.data.length / t.shape[0] : 0;
-    const std = name.endsWith('logStd') ? 0.5 : fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0.1;
-    for (let i = 0; i < t.data.length; i++) t.data[i] = rng.normal(0, std);
-  }
+  randomizeWeights(ckpt, rng);
   if (opts.obsNorm === true) {
     const dim = (JSON.parse(ckpt.metadata.obs_norm) as { mean: number[] }).mean.length;
     const mean = Array.from({ length: dim }, () => rng.normal(0, 1));
@@ -86,4 +81,14 @@ export function randomCheckpoint(algo: string, envId: string, config: Record<str
     ckpt.metadata.obs_norm = JSON.stringify({ mean, var: variance, count: 1000 });
   }
   return ckpt;
+}
+
+/** Replaces a checkpoint's network weights (not its optimizer state) in place by draws from N(0, 1/fan-in); biases N(0, 0.1²), log σ N(0, 0.5²). */
+export function randomizeWeights(ckpt: CheckpointPayload, rng: Rng): void {
+  for (const [name, t] of ckpt.tensors) {
+    if (name.startsWith('optim.')) continue;
+    const fanIn = t.shape.length > 1 ? t.data.length / t.shape[0] : 0;
+    const std = name.endsWith('logStd') ? 0.5 : fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0.1;
+    for (let i = 0; i < t.data.length; i++) t.data[i] = rng.normal(0, std);
+  }
 }
