@@ -16,6 +16,7 @@ import type { Module } from '../../src/nn/index.ts';
 import type { CheckpointPayload } from '../common/agent.ts';
 import { actionHead, boxScale } from '../common/action-head.ts';
 import { loadNets, readCheckpointMeta, type CheckpointMeta } from '../common/checkpoint.ts';
+import type { RunningStats } from '../common/normalize.ts';
 import { ImageInput } from '../common/cnn.ts';
 import { resolveConfig } from '../common/config.ts';
 import { a2cSpec, buildA2cNets } from '../a2c.ts';
@@ -30,9 +31,6 @@ import { actorCriticGraph, alphazeroGraph, dqnGraph, sacGraph, td3Graph, type Po
 
 /** The version of the exported model's layout (input and output names, metadata keys). */
 export const ONNX_EXPORT_FORMAT = 'rl-dojo-onnx/1';
-
-/** The algorithms with an ONNX exporter. */
-export const ONNX_ALGOS = ['ppo', 'a2c', 'reinforce', 'dqn', 'sac', 'td3', 'alphazero'] as const;
 
 /** An exported policy: the model's bytes, its signature, and our core's outputs for given inputs. */
 export type OnnxExport = {
@@ -94,66 +92,73 @@ function usesObsNorm(algo: string): boolean {
   return algo === 'ppo' || algo === 'a2c' || algo === 'reinforce';
 }
 
-/** The policy graph of the checkpoint's algorithm, its nets built and loaded. */
+/** What an exporter is given: the checkpoint, its checked metadata, the env's spaces and the observation statistics to fold in. */
+type ExportInput = { ckpt: CheckpointPayload; meta: CheckpointMeta; obsSpace: Space; actSpace: Space; stats: RunningStats | null };
+
+/** One exporter per algorithm: its nets built by the agent's own builder, the checkpoint's weights loaded, as a policy graph. */
+const EXPORTERS: Readonly<Record<string, (x: ExportInput) => PolicyGraph>> = {
+  ppo: ({ ckpt, meta, obsSpace, actSpace, stats }) => {
+    const cfg = resolveConfig('ppo', ppoSpec, meta.config);
+    const head = actionHead('ppo', actSpace);
+    const nets = buildPpoNets(cfg, obsSpace, head, new Rng(cfg.seed));
+    // the prefixes ppo.ts saves its nets under
+    const saved: Record<string, Module> = { actor: nets.actor, critic: nets.critic };
+    if (nets.trunk !== null) saved.trunk = nets.trunk;
+    if (nets.lstm !== null) Object.assign(saved, { encoder: nets.encoder, lstm: nets.lstm, critic_encoder: nets.criticEncoder, critic_lstm: nets.criticLstm });
+    loadNets(ckpt, withLogStd(saved, nets.logStd));
+    return actorCriticGraph('ppo', nets, head, obsSpace, stats);
+  },
+  a2c: ({ ckpt, meta, obsSpace, actSpace, stats }) => {
+    const cfg = resolveConfig('a2c', a2cSpec, meta.config);
+    const head = actionHead('a2c', actSpace);
+    const nets = buildA2cNets(cfg, flatDim(obsSpace), head, new Rng(cfg.seed));
+    loadNets(ckpt, withLogStd({ actor: nets.actor, critic: nets.critic }, nets.logStd));
+    return actorCriticGraph('a2c', nets, head, obsSpace, stats);
+  },
+  reinforce: ({ ckpt, meta, obsSpace, actSpace, stats }) => {
+    const cfg = resolveConfig('reinforce', reinforceSpec, meta.config);
+    const head = actionHead('reinforce', actSpace);
+    const nets = buildReinforceNets(cfg, flatDim(obsSpace), head, new Rng(cfg.seed));
+    loadNets(ckpt, withLogStd({ actor: nets.actor, critic: nets.critic }, nets.logStd));
+    return actorCriticGraph('reinforce', nets, head, obsSpace, stats);
+  },
+  dqn: ({ ckpt, meta, obsSpace, actSpace }) => {
+    const cfg = resolveConfig('dqn', dqnSpec, meta.config);
+    if (actSpace.kind !== 'discrete') throw new ExportError(`onnx export: dqn needs a discrete action space, the env has ${describeSpace(actSpace)}`);
+    const q = buildQNetwork(cfg, obsSpace, actSpace.n, new Rng(cfg.seed));
+    loadNets(ckpt, { q });
+    return dqnGraph(q, cfg.dueling, actSpace.n, actSpace.start, obsSpace);
+  },
+  sac: ({ ckpt, meta, obsSpace, actSpace }) => {
+    const cfg = resolveConfig('sac', sacSpec, meta.config);
+    const box = boxScale('sac', actSpace);
+    const { actor } = buildSacNets(cfg, flatDim(obsSpace), box.actDim, new Rng(cfg.seed));
+    loadNets(ckpt, { actor });
+    return sacGraph(actor, box, [LOG_STD_MIN, LOG_STD_MAX], obsSpace);
+  },
+  td3: ({ ckpt, meta, obsSpace, actSpace }) => {
+    const cfg = resolveConfig('td3', td3Spec, meta.config);
+    const box = boxScale('td3', actSpace);
+    const { actor } = buildTd3Nets(cfg, flatDim(obsSpace), box.actDim, new Rng(cfg.seed));
+    loadNets(ckpt, { actor });
+    return td3Graph(actor, box, obsSpace);
+  },
+  alphazero: ({ ckpt, obsSpace }) => {
+    const az = loadAlphaZero(ckpt);
+    return alphazeroGraph(az.net, az.game.numActions, obsSpace);
+  },
+};
+
+/** The policy graph of the checkpoint's algorithm, or an ExportError naming an algorithm with no exporter. */
 function policyGraph(ckpt: CheckpointPayload, meta: CheckpointMeta, obsSpace: Space, actSpace: Space): PolicyGraph {
   const stats = usesObsNorm(meta.algo) ? meta.obsNorm : null;
   if (stats !== null && stats.mean.length !== flatDim(obsSpace)) {
     throw new CheckpointError(`checkpoint observation statistics have ${stats.mean.length} dimensions, the env's observation space ${describeSpace(obsSpace)} has ${flatDim(obsSpace)}`);
   }
-  switch (meta.algo) {
-    case 'ppo': {
-      const cfg = resolveConfig('ppo', ppoSpec, meta.config);
-      const head = actionHead('ppo', actSpace);
-      const nets = buildPpoNets(cfg, obsSpace, head, new Rng(cfg.seed));
-      loadNets(ckpt, withLogStd({
-        actor: nets.actor, critic: nets.critic,
-        ...(nets.trunk !== null ? { trunk: nets.trunk } : {}),
-        ...(nets.lstm !== null ? { encoder: nets.encoder as Module, lstm: nets.lstm, critic_encoder: nets.criticEncoder as Module, critic_lstm: nets.criticLstm as Module } : {}),
-      }, nets.logStd));
-      return actorCriticGraph('ppo', nets, head, obsSpace, stats);
-    }
-    case 'a2c': {
-      const cfg = resolveConfig('a2c', a2cSpec, meta.config);
-      const head = actionHead('a2c', actSpace);
-      const nets = buildA2cNets(cfg, flatDim(obsSpace), head, new Rng(cfg.seed));
-      loadNets(ckpt, withLogStd({ actor: nets.actor, critic: nets.critic }, nets.logStd));
-      return actorCriticGraph('a2c', nets, head, obsSpace, stats);
-    }
-    case 'reinforce': {
-      const cfg = resolveConfig('reinforce', reinforceSpec, meta.config);
-      const head = actionHead('reinforce', actSpace);
-      const nets = buildReinforceNets(cfg, flatDim(obsSpace), head, new Rng(cfg.seed));
-      loadNets(ckpt, withLogStd({ actor: nets.actor, critic: nets.critic }, nets.logStd));
-      return actorCriticGraph('reinforce', nets, head, obsSpace, stats);
-    }
-    case 'dqn': {
-      const cfg = resolveConfig('dqn', dqnSpec, meta.config);
-      if (actSpace.kind !== 'discrete') throw new ExportError(`onnx export: dqn needs a discrete action space, the env has ${describeSpace(actSpace)}`);
-      const q = buildQNetwork(cfg, obsSpace, actSpace.n, new Rng(cfg.seed));
-      loadNets(ckpt, { q });
-      return dqnGraph(q, cfg.dueling, actSpace.n, actSpace.start, obsSpace);
-    }
-    case 'sac': {
-      const cfg = resolveConfig('sac', sacSpec, meta.config);
-      const box = boxScale('sac', actSpace);
-      const { actor } = buildSacNets(cfg, flatDim(obsSpace), box.actDim, new Rng(cfg.seed));
-      loadNets(ckpt, { actor });
-      return sacGraph(actor, box, [LOG_STD_MIN, LOG_STD_MAX], obsSpace);
-    }
-    case 'td3': {
-      const cfg = resolveConfig('td3', td3Spec, meta.config);
-      const box = boxScale('td3', actSpace);
-      const { actor } = buildTd3Nets(cfg, flatDim(obsSpace), box.actDim, new Rng(cfg.seed));
-      loadNets(ckpt, { actor });
-      return td3Graph(actor, box, obsSpace);
-    }
-    case 'alphazero': {
-      const az = loadAlphaZero(ckpt);
-      return alphazeroGraph(az.net, az.game.numActions, obsSpace);
-    }
-    default:
-      throw new ExportError(`onnx export: no ONNX exporter for algorithm "${meta.algo}" (checkpoint trained on ${meta.envId}); exporters exist for ${ONNX_ALGOS.join(', ')}`);
+  if (!Object.hasOwn(EXPORTERS, meta.algo)) {
+    throw new ExportError(`onnx export: no ONNX exporter for algorithm "${meta.algo}" (checkpoint trained on ${meta.envId}); exporters exist for ${Object.keys(EXPORTERS).join(', ')}`);
   }
+  return EXPORTERS[meta.algo]({ ckpt, meta, obsSpace, actSpace, stats });
 }
 
 /** The nets of an on-policy checkpoint with log σ under the prefix `head`, as the agents save it. */
