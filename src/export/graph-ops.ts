@@ -32,7 +32,7 @@ export type NormStats = { mean: readonly number[]; var: readonly number[] };
 const NORM_CLIP = 10;
 const NORM_EPS = 1e-8;
 
-/** The operations of a policy graph over values of type T. Shapes are given for one row unless named. */
+/** The operations of a policy graph over values of type T (a tensor name in ONNX, a Tensor in our core); B is the batch. */
 export interface GraphOps<T> {
   /** Applies a module (its layers must have lowerings). */
   module(m: Module, x: T, where: string): T;

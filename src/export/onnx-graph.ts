@@ -72,28 +72,17 @@ export class OnnxGraph {
     return name;
   }
 
-  /** Adds a node of `opType` and returns the name of its first output (`outputs` > 1: see `opMulti`). */
+  /** Adds a node of `opType` with these inputs and attributes; returns the name of its output. */
   op(opType: string, inputs: readonly string[], attrs: Readonly<Record<string, Attr>> = {}): string {
-    return this.opMulti(opType, inputs, 1, attrs)[0];
-  }
-
-  /** Adds a node with `count` outputs and returns their names. */
-  opMulti(opType: string, inputs: readonly string[], count: number, attrs: Readonly<Record<string, Attr>> = {}): string[] {
     const name = this.fresh(opType);
-    const output = Array.from({ length: count }, (_, i) => (count === 1 ? name : `${name}_${i}`));
     const attribute = Object.entries(attrs).map(([k, a]) => attribute_(k, a));
-    this.nodes.push(onnx.NodeProto.create({ opType, input: [...inputs], output, name, attribute }));
-    return output;
+    this.nodes.push(onnx.NodeProto.create({ opType, input: [...inputs], output: [name], name, attribute }));
+    return name;
   }
 
   /** Operator types used so far, sorted (for the export summary and the docs). */
   opTypes(): string[] {
     return [...new Set(this.nodes.map((n) => n.opType))].sort();
-  }
-
-  /** The declared inputs and outputs. */
-  signature(): { inputs: readonly IoDoc[]; outputs: readonly IoDoc[] } {
-    return { inputs: this.inputs, outputs: this.outputs };
   }
 
   /** The model as ONNX protobuf bytes: this graph, opset 13, the doc string and `metadata` as metadata_props. */

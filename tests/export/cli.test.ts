@@ -39,6 +39,9 @@ describe('dojo export', () => {
     expect(JSON.parse(meta.spaces)).toMatchObject({ observation: { kind: 'box', shape: [4] }, action: { kind: 'discrete', n: 2 } });
     expect(model.graph?.input?.map((i) => i.name)).toEqual(['obs']);
     expect(model.graph?.output?.map((o) => o.name)).toEqual(['logits', 'action', 'value']);
+    expect(model.graph?.input?.[0].docString).toContain('the env\'s raw observation Box(');
+    expect(model.graph?.output?.every((o) => (o.docString ?? '').length > 10)).toBe(true);
+    expect(model.docString).toContain('ppo: MLP actor-critic, discrete actions');
     expect(Number(model.opsetImport[0].version)).toBe(13);
 
     const again = spawnSync(process.execPath, [DOJO, 'export', '--checkpoint', ZOO_CARTPOLE, '--out', out], { encoding: 'utf8', timeout: 120_000 });
