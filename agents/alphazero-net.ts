@@ -29,7 +29,7 @@ function networkKind(opts: AzNetOptions, shape: readonly number[]): 'mlp' | 'res
 }
 
 /** conv → ReLU → conv, plus the input, then ReLU. */
-class ResBlock implements Module {
+export class ResBlock implements Module {
   readonly params = {};
   readonly buffers = {};
   readonly children: Record<string, Module>;

@@ -88,8 +88,8 @@ export const sacSpec = {
 export type SacConfig = ConfigOf<typeof sacSpec>;
 
 /** CleanRL's bounds on the actor's log σ. */
-const LOG_STD_MAX = 2;
-const LOG_STD_MIN = -5;
+export const LOG_STD_MAX = 2;
+export const LOG_STD_MIN = -5;
 
 // ── action rescaling ──
 

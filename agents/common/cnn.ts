@@ -15,7 +15,7 @@ import { Activation, Conv2d, Flatten, Linear, Sequential, type Module } from '..
 const CNN_LAYERS = [{ kernel: 8, stride: 4 }, { kernel: 4, stride: 2 }, { kernel: 3, stride: 1 }] as const;
 
 /** Reshapes flat uint8-valued rows into [B, C, H, W] images scaled to [0, 1]; frame stacks of colour frames fold into C. */
-class ImageInput implements Module {
+export class ImageInput implements Module {
   readonly params = {};
   readonly buffers = {};
   readonly children = {};

@@ -18,6 +18,7 @@ const modules: Array<() => Promise<CommandModule>> = [
   () => import('./bench-envs.ts'),
   () => import('./arena.ts'),
   () => import('./bench-games.ts'),
+  () => import('./export.ts'),
 ];
 
 // `dojo list | head` closes the pipe early: that is not an error
