@@ -107,14 +107,16 @@ const progress = {
     this.collected += n;
     const now = performance.now();
     const rollout = session?.rolloutSteps ?? null;
-    if (rollout !== null && this.collected >= rollout) this.post('update', now); // on-policy: the networks update next
+    if (rollout !== null && this.collected === rollout) this.post('update', now); // on-policy: the networks update next (said once)
     else if (now - this.lastPostAt >= PROGRESS_EVERY_MS) this.post('rollout', now);
   },
   /** An update epoch begins (`done` of `total` finished). */
   onEpoch(done: number, total: number): void {
     this.epoch = done + 1;
     this.epochs = total;
-    this.post('update', performance.now());
+    const now = performance.now();
+    // a short iteration runs many epochs a second: the page hears of them no more often than of rollout steps
+    if (now - this.lastPostAt >= PROGRESS_EVERY_MS) this.post('update', now);
   },
   post(phase: 'rollout' | 'update', now: number): void {
     const s = session;
