@@ -2,13 +2,16 @@
  * The page as a benchmark (a script that drives Debian's Chromium, never a test): `npm run bench:browser -- <mode>`
  * after `npm run build`.
  *
- * - `throughput [--rounds 3]`: env steps per second of PPO training in the page at "turbo" against `dojo train`
+ * - `throughput [--rounds 3] [--only <env id>]`: env steps per second of PPO training in the page at "turbo" against `dojo train`
  *   with the same config and the same number of env workers, in rounds that alternate page and CLI (so machine
  *   load hits both alike): CartPole-v1 with its tuned config (no workers) and AmpFootWalker-v0 with its tuned
  *   config on 2 env workers. Both sides report the agent's own `charts/SPS` of their last row. Prints each
  *   round, the median ratio and its spread (min–max).
  * - `view [--seconds 120]`: at "fast" on CartPole-v1, page frames and scenes drawn per second, and the page's JS
  *   heap (after a forced GC) after a warm-up and after `--seconds` of training (a leak shows as growth).
+ * - `view-gaps [--workers auto] [--seconds 60]`: trains AmpFootWalker-v0 with its tuned config (16 × 2048 steps
+ *   an iteration) at "fast" and times the gaps between drawn frames: frames a second, the longest gap, the 99th
+ *   percentile and how many exceed 100 ms (issue 20's target: none).
  * - `walker [--seeds 1,2,3] [--minutes 20]`: trains AmpFootWalker-v0 in the page ("fast", auto env workers,
  *   the tuned config) from pressing Start, watching the page's own view: the minute at which a view episode
  *   first carries the hull 20 m from its start (the robot falls: the episode ends), per seed.
@@ -76,8 +79,8 @@ function cliSps(c: Case): number {
   }
 }
 
-async function throughput(browser: Browser, url: string, rounds: number): Promise<void> {
-  for (const c of CASES) {
+async function throughput(browser: Browser, url: string, rounds: number, only: string | null): Promise<void> {
+  for (const c of CASES.filter((x) => only === null || x.envId === only)) {
     const ratios: number[] = [];
     for (let r = 0; r < rounds; r++) {
       const web = await pageSps(browser, url, c);
@@ -142,19 +145,52 @@ async function view(browser: Browser, url: string, seconds: number): Promise<voi
   await page.context().close();
 }
 
+async function viewGaps(browser: Browser, url: string, workers: string, seconds: number): Promise<void> {
+  const { page } = await openSandbox(browser, url);
+  await setUp(page, 'AmpFootWalker-v0', 'ppo', {}, 'fast');
+  await page.selectOption('#workers-select', workers);
+  await page.click('#start-btn');
+  await page.waitForFunction(() => /collecting/.test(document.getElementById('status-line')?.textContent ?? ''), null, { timeout: 60_000 });
+  // a string, not a function: tsx would wrap inner named functions in a helper the page lacks
+  const r = (await page.evaluate(`(async () => {
+    const d = window.dojo;
+    const gaps = [];
+    let last = -1, frames = d.state().framesDrawn;
+    const t0 = performance.now();
+    await new Promise((done) => {
+      const loop = (now) => {
+        const n = d.state().framesDrawn;
+        if (n !== frames) {
+          if (last >= 0) gaps.push(now - last);
+          last = now;
+          frames = n;
+        }
+        if (now - t0 < ${seconds * 1000}) requestAnimationFrame(loop);
+        else done();
+      };
+      requestAnimationFrame(loop);
+    });
+    gaps.sort((a, b) => a - b);
+    return { fps: gaps.length / ${seconds}, max: gaps[gaps.length - 1] ?? 0, p99: gaps[Math.floor(gaps.length * 0.99)] ?? 0, over100: gaps.filter((g) => g > 100).length, iterations: d.rows().length };
+  })()`)) as { fps: number; max: number; p99: number; over100: number; iterations: number };
+  console.log(`| AmpFootWalker-v0, ${workers} env workers | ${r.fps.toFixed(1)} | ${r.max.toFixed(0)} ms | ${r.p99.toFixed(0)} ms | ${r.over100} | ${r.iterations} iterations in ${seconds} s |`);
+  await page.context().close();
+}
+
 function flag(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
 }
 
 const mode = process.argv[2] ?? 'throughput';
-if (mode !== 'throughput' && mode !== 'walker' && mode !== 'view') throw new Error(`bench/browser.ts: mode must be "throughput", "view" or "walker", received ${mode}`);
+if (!['throughput', 'view', 'view-gaps', 'walker'].includes(mode)) throw new Error(`bench/browser.ts: mode must be "throughput", "view", "view-gaps" or "walker", received ${mode}`);
 const site = await serveSite(root);
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--js-flags=--expose-gc'], headless: true });
 try {
   console.log(`browser bench · ${mode} · commit ${commitId()} · ${machine()}`);
-  if (mode === 'throughput') await throughput(browser, site.url, Number(flag('rounds', '3')));
+  if (mode === 'throughput') await throughput(browser, site.url, Number(flag('rounds', '3')), flag('only', '') || null);
   else if (mode === 'view') await view(browser, site.url, Number(flag('seconds', '120')));
+  else if (mode === 'view-gaps') await viewGaps(browser, site.url, flag('workers', 'auto'), Number(flag('seconds', '60')));
   else {
     const minutes = Number(flag('minutes', '20'));
     for (const seed of flag('seeds', '1,2,3').split(',').map(Number)) {
