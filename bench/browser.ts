@@ -149,6 +149,7 @@ async function viewGaps(browser: Browser, url: string, workers: string, seconds:
   const { page } = await openSandbox(browser, url);
   await setUp(page, 'AmpFootWalker-v0', 'ppo', {}, 'fast');
   await page.selectOption('#workers-select', workers);
+  if (process.env.DOJO_BENCH_HIDE !== undefined) await page.addStyleTag({ content: process.env.DOJO_BENCH_HIDE });
   await page.click('#start-btn');
   await page.waitForFunction(() => /collecting/.test(document.getElementById('status-line')?.textContent ?? ''), null, { timeout: 60_000 });
   // a string, not a function: tsx would wrap inner named functions in a helper the page lacks
