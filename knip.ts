@@ -34,10 +34,8 @@ const config: KnipConfig = {
   ignoreDependencies: [
     // src/cli/render.ts imports gifenc by a computed name (it ships without types and is narrowed at run time).
     'gifenc',
-    // Installed for issues 25 (sweeps on Redis: bullmq, ioredis) and 26 (ONNX export: onnx-proto, checked by
-    // onnxruntime-web); remove each entry when the code that imports it lands (or the package, if it does not).
-    'bullmq',
-    'ioredis',
+    // Installed for issue 26 (ONNX export: onnx-proto, checked by onnxruntime-web); remove each entry when
+    // the code that imports it lands (or the package, if it does not).
     'onnx-proto',
     'onnxruntime-web',
   ],

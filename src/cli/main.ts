@@ -18,6 +18,8 @@ const modules: Array<() => Promise<CommandModule>> = [
   () => import('./bench-envs.ts'),
   () => import('./arena.ts'),
   () => import('./bench-games.ts'),
+  () => import('./sweep.ts'),
+  () => import('./worker.ts'),
 ];
 
 // `dojo list | head` closes the pipe early: that is not an error

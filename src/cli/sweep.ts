@@ -1,0 +1,56 @@
+/**
+ * `dojo sweep <spec.json> [--parallel n] [--redis url] [--root dir]`
+ *
+ * Runs the trials of a sweep spec (sweep-spec.ts: env, algorithm, base config, seeds, grid or random
+ * search, objective) as ordinary `dojo train` runs in `<root>/<name>/<trial>/`: on this machine as
+ * child processes (default, `--parallel` at once), or through a BullMQ queue on Redis (`--redis`)
+ * for `dojo worker` processes on any machine to take. Results go to `<root>/<name>/results.jsonl`,
+ * `report.md` and `best-config.json`, and the table is printed. Started again, a sweep skips the
+ * trials it has recorded and resumes the ones a kill cut short.
+ */
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { ConfigError } from '../core/errors.ts';
+import { runLocalSweep } from './sweep-local.ts';
+import { claimSweepFolder, formatTable, writeReport, type TrialResult } from './sweep-results.ts';
+import { loadSweep } from './sweep-spec.ts';
+
+/** Options of `dojo sweep`. */
+type SweepFlags = { parallel?: string; redis?: string; root?: string };
+
+/** Runs the sweep in `specFile`; returns its folder. */
+export async function sweep(specFile: string, flags: SweepFlags, log: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<string> {
+  const plan = loadSweep(specFile);
+  const parallel = flags.parallel !== undefined ? Number(flags.parallel) : availableParallelism();
+  if (!Number.isInteger(parallel) || parallel < 1) throw new ConfigError(`sweep: --parallel expects a positive integer, received ${JSON.stringify(flags.parallel)}`);
+  const dir = claimSweepFolder(join(flags.root ?? 'sweeps', plan.spec.name), plan.spec);
+  log(`dojo sweep ${plan.spec.name}: ${plan.agent.name} on ${plan.spec.env}, ${plan.points.length} config points × ${plan.spec.seeds.length} seeds = ${plan.trials.length} trials → ${dir}`);
+  let results: Map<string, TrialResult>;
+  if (flags.redis !== undefined) {
+    const { runRedisSweep } = await import('./sweep-redis.ts');
+    results = await runRedisSweep(plan, dir, { url: flags.redis, log });
+  } else {
+    log(`running ${Math.min(parallel, plan.trials.length)} trials at a time on this machine`);
+    results = await runLocalSweep(plan, dir, { parallel, log });
+  }
+  const summary = writeReport(plan, dir, results);
+  log(`\n${formatTable(plan, summary)}\n`);
+  log(`report: ${join(dir, 'report.md')}${summary[0]?.values.length ? `; best config: ${join(dir, 'best-config.json')}` : ''}`);
+  const failed = [...results.values()].filter((r) => r.status === 'failed').length;
+  if (failed > 0 && process.exitCode === undefined) process.exitCode = 1;
+  return dir;
+}
+
+/** Adds `dojo sweep`. */
+export function register(program: Command): void {
+  program
+    .command('sweep <spec>')
+    .description('run the trials of a sweep spec (JSON: env, algo, base, config, seeds, search, objective, evalEpisodes); see docs/sweeps.md')
+    .option('--parallel <n>', 'trials at once on this machine (default: the core count)')
+    .option('--redis <url>', 'enqueue the trials on this Redis (redis://[:password@]host:port, rediss:// for TLS) for `dojo worker` processes')
+    .option('--root <dir>', 'folder of sweeps (default sweeps)')
+    .action(async (spec: string, opts: SweepFlags) => {
+      await sweep(spec, opts);
+    });
+}
