@@ -48,9 +48,9 @@ export interface TrainChild {
   stop(signal: NodeJS.Signals): void;
 }
 
-/** Starts `dojo <args>` as a child; `error` is the last lines it wrote on stderr (dojo's message on failure). */
-export function spawnDojo(args: readonly string[]): TrainChild {
-  const child = spawn(process.execPath, [DOJO_BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+/** Starts `dojo <args>` as a child (in `cwd`, default this process's); `error` is the last lines it wrote on stderr (dojo's message on failure). */
+export function spawnDojo(args: readonly string[], cwd?: string): TrainChild {
+  const child = spawn(process.execPath, [DOJO_BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'], cwd });
   let stderr = '';
   child.stderr.on('data', (b: Buffer) => {
     stderr = (stderr + b.toString()).slice(-4000);

@@ -134,7 +134,7 @@ export async function runRedisSweep(plan: SweepPlan, sweepDir: string, opts: Red
           const out = trialOutputSchema.safeParse(job.returnvalue);
           if (!out.success) record(failedResult(p.trial, runDir, 0, `the job's result is not a trial's run folder: ${out.error.issues[0]?.message}`));
           else {
-            writeRunFiles(runDir, out.data.files);
+            writeRunFiles(runDir, out.data.files, id);
             record(finishedResult(plan, p.trial, runDir, out.data.wall_s), ` on ${out.data.worker}`);
           }
           pending.delete(id);
@@ -177,10 +177,27 @@ function isProgress(p: unknown): p is TrialProgress {
   return typeof p === 'object' && p !== null && typeof (p as TrialProgress).step === 'number' && typeof (p as TrialProgress).worker === 'string';
 }
 
-/** Writes run files (names already checked against RUN_FILE) into `runDir`, each atomically. */
-function writeRunFiles(runDir: string, files: Readonly<Record<string, string>>): void {
+/**
+ * Writes run files (names already checked against RUN_FILE) into `runDir`, each atomically. With
+ * `trial`, the checkpoints that evaluations.jsonl names as `<trial>/…` (the worker's folder) are
+ * renamed to where they now are, as a local run's log names them.
+ */
+function writeRunFiles(runDir: string, files: Readonly<Record<string, string>>, trial?: string): void {
   mkdirSync(join(runDir, 'checkpoints'), { recursive: true });
-  for (const [name, b64] of Object.entries(files)) writeFileAtomic(join(runDir, name), new Uint8Array(Buffer.from(b64, 'base64')), 'run file');
+  for (const [name, b64] of Object.entries(files)) {
+    let bytes = new Uint8Array(Buffer.from(b64, 'base64'));
+    if (trial !== undefined && name === 'evaluations.jsonl') bytes = new TextEncoder().encode(relocateCheckpoints(new TextDecoder().decode(bytes), trial, runDir));
+    writeFileAtomic(join(runDir, name), bytes, 'run file');
+  }
+}
+
+/** Rewrites the `checkpoint` of each evaluation row from `<trial>/<file>` to `<runDir>/<file>`. */
+function relocateCheckpoints(text: string, trial: string, runDir: string): string {
+  return text.split('\n').filter((l) => l.trim() !== '').map((l) => {
+    const row = JSON.parse(l) as { checkpoint?: unknown };
+    if (typeof row.checkpoint === 'string' && row.checkpoint.startsWith(`${trial}/`)) row.checkpoint = join(runDir, row.checkpoint.slice(trial.length + 1));
+    return `${JSON.stringify(row)}\n`;
+  }).join('');
 }
 
 /** The run files in `runDir` (those RUN_FILE names), base64-encoded. */
@@ -258,7 +275,8 @@ async function trainTrial(job: Job, name: string, children: Set<TrainChild>, log
       if (!existsSync(start.checkpoint)) throw new UnrecoverableError(`refused: the job's resume point names step ${data.resume.step} but carries no checkpoints/step-${data.resume.step}.safetensors`);
     }
     log(`${data.sweep}/${data.trial} ${start.kind === 'resume' ? `resumes at step ${data.resume?.step}` : 'starts'}`);
-    const child = spawnDojo(trainArgs(data, runDir, configFile, start));
+    // run in the temporary folder with --out <trial>, so the logs name checkpoints as <trial>/checkpoints/…, wherever the worker is
+    const child = spawnDojo(trainArgs(data, data.trial, configFile, start), dir);
     children.add(child);
     let sent = data.resume?.step ?? 0, busy = false;
     const report = async (): Promise<void> => {

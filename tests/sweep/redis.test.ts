@@ -1,0 +1,174 @@
+/**
+ * `dojo sweep --redis` with `dojo worker` (src/cli/sweep-redis.ts) on a real redis-server (Debian's
+ * package; .ci/run installs it) that this test starts on a free localhost port in a temporary folder
+ * and stops: one coordinator and two workers run a 4-trial PPO CartPole sweep; one worker is killed
+ * with SIGKILL, with its `dojo train` child (its process group: the machine is gone), once its trial
+ * has sent a resume point; the other worker takes the trial over from that checkpoint; every trial's
+ * files arrive once under sweeps/<name>/<trial>/, and the killed trial's final weights equal those of
+ * an uninterrupted `dojo train` of the same config.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { train } from '../../src/cli/train.ts';
+import { QUEUE_NAME } from '../../src/cli/sweep-redis.ts';
+import { readResults } from '../../src/cli/sweep-results.ts';
+import { readSafetensorsFile } from '../../src/nn/safetensors-node.ts';
+
+const DOJO = path.join(__dirname, '..', '..', 'bin', 'dojo.js');
+const REDIS_SERVER = '/usr/bin/redis-server';
+/** 32 iterations of 2 × 64 steps, a checkpoint (and resume point) every 2 iterations. */
+const SPEC = {
+  name: 'kill', env: 'CartPole-v1', algo: 'ppo', base: 'defaults',
+  config: { totalTimesteps: 4096, numEnvs: 2, numSteps: 64, checkpointFrequency: 2 },
+  seeds: [1, 2], search: { kind: 'grid', space: { learningRate: [1e-3, 3e-4] } }, evalEpisodes: 2,
+};
+
+let dir = '';
+let url = '';
+let redis: ChildProcess | null = null;
+const workers: ChildProcess[] = [];
+
+/** A localhost port nothing listens on right now. */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves once `child` has printed a line matching `re` on stdout (the text so far is kept in `out`). */
+function waitFor(child: ChildProcess, re: RegExp, what: string, timeoutMs = 20_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; output so far: ${text}`)), timeoutMs);
+    child.stdout?.on('data', (b: Buffer) => {
+      text += b.toString();
+      if (re.test(text)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+}
+
+function startWorker(): ChildProcess & { log: string[] } {
+  // its own process group, so the test can take the worker and its training child down together
+  const w = spawn('nice', ['-n', '19', process.execPath, DOJO, 'worker', '--redis', url, '--concurrency', '1', '--lock-ms', '1500'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] }) as ChildProcess & { log: string[] };
+  w.log = [];
+  w.stdout?.on('data', (b: Buffer) => w.log.push(...b.toString().split('\n').filter((l) => l !== '')));
+  w.stderr?.on('data', (b: Buffer) => w.log.push(...b.toString().split('\n').filter((l) => l !== '')));
+  workers.push(w);
+  return w;
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
+    else child.once('exit', (code) => resolve(code));
+  });
+}
+
+function tensors(file: string): Map<string, number[]> {
+  return new Map([...readSafetensorsFile(file).tensors].map(([k, t]) => [k, [...t.data]]));
+}
+
+beforeAll(async () => {
+  if (!fs.existsSync(REDIS_SERVER)) throw new Error(`this test needs Debian's redis-server at ${REDIS_SERVER} (apt-get install -y redis-server; .ci/run installs it)`);
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dojo-sweep-redis-'));
+  const port = await freePort();
+  url = `redis://127.0.0.1:${port}`;
+  redis = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  await waitFor(redis, /Ready to accept connections/, 'redis-server to start');
+}, 30_000);
+
+afterAll(async () => {
+  for (const w of workers) {
+    if (w.exitCode === null && w.signalCode === null && w.pid !== undefined) {
+      try {
+        process.kill(-w.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+  if (redis !== null && redis.exitCode === null) {
+    redis.kill('SIGTERM');
+    await exited(redis);
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('dojo sweep --redis with two dojo worker processes', () => {
+  it('finishes every trial once though a worker is killed mid-trial, and the killed trial ends with the uninterrupted weights', async () => {
+    const specFile = path.join(dir, 'spec.json');
+    fs.writeFileSync(specFile, JSON.stringify(SPEC));
+    const root = path.join(dir, 'sweeps');
+    const a = startWorker();
+    await waitFor(a, /taking trials from "dojo-trials"/, 'worker A to connect');
+    const coordinator = spawn('nice', ['-n', '19', process.execPath, DOJO, 'sweep', specFile, '--redis', url, '--root', root], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let coordinatorOut = '';
+    coordinator.stdout?.on('data', (b: Buffer) => (coordinatorOut += b.toString()));
+    coordinator.stderr?.on('data', (b: Buffer) => (coordinatorOut += b.toString()));
+    const b = startWorker();
+
+    // watch the queue as an outsider: kill A once its trial has sent a resume point, before the trial ends
+    const connection = new Redis(url, { maxRetriesPerRequest: null });
+    const queue = new Queue(QUEUE_NAME, { connection });
+    let killed: { trial: string; step: number } | null = null;
+    const deadline = Date.now() + 90_000;
+    while (killed === null && Date.now() < deadline) {
+      for (const job of await queue.getActive()) {
+        const progress = job.progress as { worker?: string };
+        const resume = (job.data as { resume?: { step: number } }).resume;
+        if (progress.worker?.endsWith(`:${a.pid}`) === true && resume !== undefined && resume.step < SPEC.config.totalTimesteps) {
+          process.kill(-(a.pid as number), 'SIGKILL');
+          killed = { trial: (job.data as { trial: string }).trial, step: resume.step };
+          break;
+        }
+      }
+      if (killed === null) await new Promise((r) => setTimeout(r, 100));
+    }
+    await queue.close();
+    connection.disconnect();
+    expect(killed, `worker A never reached a resume point; A's log: ${a.log.join(' | ')}`).not.toBeNull();
+    await exited(a);
+
+    const code = await Promise.race([exited(coordinator), new Promise<string>((r) => setTimeout(() => r('timeout'), 150_000))]);
+    expect(code, coordinatorOut).toBe(0);
+    const sweepDir = path.join(root, 'kill');
+    const results = readResults(path.join(sweepDir, 'results.jsonl'));
+    const rows = fs.readFileSync(path.join(sweepDir, 'results.jsonl'), 'utf8').trim().split('\n');
+    expect(rows).toHaveLength(4);
+    expect([...results.keys()].sort()).toEqual(['c0-s1', 'c0-s2', 'c1-s1', 'c1-s2']);
+    for (const r of results.values()) {
+      expect(r.status, r.error).toBe('done');
+      const run = path.join(sweepDir, r.trial);
+      for (const f of ['config.json', 'metrics.jsonl', 'evaluations.jsonl', 'final.safetensors', 'best.safetensors']) expect(fs.existsSync(path.join(run, f)), `${r.trial}/${f}`).toBe(true);
+      const steps = fs.readFileSync(path.join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { global_step: number }).global_step);
+      expect(steps).toEqual(Array.from({ length: 32 }, (_, i) => (i + 1) * 128));
+    }
+    const trial = killed?.trial as string;
+    expect(b.log).toContain(`kill/${trial} resumes at step ${killed?.step}`);
+
+    // the uninterrupted run of the same config, in this process
+    const ref = path.join(dir, 'reference');
+    await train({ env: 'CartPole-v1', algo: 'ppo', preset: false, config: path.join(sweepDir, 'configs', `${trial}.json`), out: ref, quiet: true, evalEpisodes: '2' }, []);
+    expect(tensors(path.join(sweepDir, trial, 'final.safetensors'))).toEqual(tensors(path.join(ref, 'final.safetensors')));
+    // the evaluations name the checkpoints where the coordinator put them, as a local run's do
+    const evals = fs.readFileSync(path.join(sweepDir, trial, 'evaluations.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { global_step: number; checkpoint: string; mean_return: number });
+    const refEvals = fs.readFileSync(path.join(ref, 'evaluations.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { global_step: number; checkpoint: string; mean_return: number });
+    expect(evals.map((e) => e.checkpoint)).toEqual(refEvals.map((e) => e.checkpoint.replace(ref, path.join(sweepDir, trial))));
+    expect(evals.map((e) => [e.global_step, e.mean_return])).toEqual(refEvals.map((e) => [e.global_step, e.mean_return]));
+    expect(evals).toHaveLength(16);
+  }, 300_000);
+});
