@@ -5,7 +5,8 @@
  * with SIGKILL, with its `dojo train` child (its process group: the machine is gone), once its trial
  * has sent a resume point; the other worker takes the trial over from that checkpoint; every trial's
  * files arrive once under sweeps/<name>/<trial>/, and the killed trial's final weights equal those of
- * an uninterrupted `dojo train` of the same config.
+ * an uninterrupted `dojo train` of the same config. The coordinator is killed as well and started
+ * again: it re-attaches to the jobs already on the queue.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -115,10 +116,14 @@ describe('dojo sweep --redis with two dojo worker processes', () => {
     const root = path.join(dir, 'sweeps');
     const a = startWorker();
     await waitFor(a, /taking trials from "dojo-trials"/, 'worker A to connect');
-    const coordinator = spawn('nice', ['-n', '19', process.execPath, DOJO, 'sweep', specFile, '--redis', url, '--root', root], { stdio: ['ignore', 'pipe', 'pipe'] });
     let coordinatorOut = '';
-    coordinator.stdout?.on('data', (b: Buffer) => (coordinatorOut += b.toString()));
-    coordinator.stderr?.on('data', (b: Buffer) => (coordinatorOut += b.toString()));
+    const startCoordinator = (): ChildProcess => {
+      const c = spawn('nice', ['-n', '19', process.execPath, DOJO, 'sweep', specFile, '--redis', url, '--root', root], { stdio: ['ignore', 'pipe', 'pipe'] });
+      c.stdout?.on('data', (b: Buffer) => (coordinatorOut += b.toString()));
+      c.stderr?.on('data', (b: Buffer) => (coordinatorOut += b.toString()));
+      return c;
+    };
+    const first = startCoordinator();
     const b = startWorker();
 
     // watch the queue as an outsider: kill A once its trial has sent a resume point, before the trial ends
@@ -142,6 +147,10 @@ describe('dojo sweep --redis with two dojo worker processes', () => {
     connection.disconnect();
     expect(killed, `worker A never reached a resume point; A's log: ${a.log.join(' | ')}`).not.toBeNull();
     await exited(a);
+    // the coordinator dies too; started again, it re-attaches to the jobs on the queue
+    first.kill('SIGKILL');
+    await exited(first);
+    const coordinator = startCoordinator();
 
     const code = await Promise.race([exited(coordinator), new Promise<string>((r) => setTimeout(() => r('timeout'), 150_000))]);
     expect(code, coordinatorOut).toBe(0);
@@ -157,6 +166,7 @@ describe('dojo sweep --redis with two dojo worker processes', () => {
       const steps = fs.readFileSync(path.join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { global_step: number }).global_step);
       expect(steps).toEqual(Array.from({ length: 32 }, (_, i) => (i + 1) * 128));
     }
+    expect(coordinatorOut.match(/trials on the queue/g)).toHaveLength(2);
     const trial = killed?.trial as string;
     expect(b.log).toContain(`kill/${trial} resumes at step ${killed?.step}`);
 
