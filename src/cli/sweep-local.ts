@@ -12,8 +12,9 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../nn/safetensors-node.ts';
-import { appendResult, failedResult, finishedResult, readResults, type TrialResult } from './sweep-results.ts';
-import type { SweepPlan, Trial } from './sweep-spec.ts';
+import { Asha } from './sweep-asha.ts';
+import { appendResult, failedResult, finishedResult, readEvaluations, readResults, type TrialResult } from './sweep-results.ts';
+import { stepBudget, type SweepPlan, type Trial } from './sweep-spec.ts';
 
 /** The `dojo` launcher the children run. */
 const DOJO_BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'dojo.js');
@@ -96,15 +97,18 @@ export async function runLocalSweep(plan: SweepPlan, sweepDir: string, opts: Loc
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // the scheduler's rung records, rebuilt from the run folders a previous start of the sweep left
+  const asha = plan.spec.scheduler !== undefined ? new Asha(plan.spec.scheduler, stepBudget(plan)) : null;
+  if (asha !== null) for (const t of plan.trials) asha.observe(t.id, rungEvaluations(join(sweepDir, t.id)));
   let next = 0;
   const lane = async (): Promise<void> => {
     while (stopped === null && next < todo.length) {
       const trial = todo[next++];
-      const r = await runTrial(plan, sweepDir, trial, running, opts.log, () => stopped !== null);
+      const r = await runTrial(plan, sweepDir, trial, { running, log: opts.log, isStopped: () => stopped !== null, asha });
       if (r === null) continue;
       appendResult(resultsFile, r);
       results.set(trial.id, r);
-      opts.log(`${trial.id} ${r.status}${r.status === 'done' ? `: ${plan.spec.objective} ${r.objective?.toFixed(2)}` : `: ${r.error}`} (${results.size}/${plan.trials.length})`);
+      opts.log(`${trial.id} ${r.status}${r.status === 'done' ? `: ${plan.spec.objective} ${r.objective?.toFixed(2)}` : ` after ${r.steps} steps: ${r.error}`} (${results.size}/${plan.trials.length})`);
     }
   };
   try {
@@ -120,20 +124,41 @@ export async function runLocalSweep(plan: SweepPlan, sweepDir: string, opts: Loc
   return results;
 }
 
-/** Runs one trial to its end; null when the sweep was stopped while it ran (it resumes next time). */
-async function runTrial(plan: SweepPlan, sweepDir: string, trial: Trial, running: Set<TrainChild>, log: (line: string) => void, isStopped: () => boolean): Promise<TrialResult | null> {
+/** The evaluations ASHA judges: those of periodic checkpoints (the final one ends the run, there is nothing left to stop). */
+function rungEvaluations(runDir: string): ReturnType<typeof readEvaluations> {
+  return readEvaluations(runDir).filter((e) => !e.checkpoint.endsWith('final.safetensors'));
+}
+
+/** What runTrial shares with the sweep: its children, its log, whether it was stopped, its scheduler. */
+type TrialLane = { running: Set<TrainChild>; log: (line: string) => void; isStopped: () => boolean; asha: Asha | null };
+
+/** Runs one trial to its end (or until the scheduler stops it); null when the sweep was stopped while it ran (it resumes next time). */
+async function runTrial(plan: SweepPlan, sweepDir: string, trial: Trial, lane: TrialLane): Promise<TrialResult | null> {
   const runDir = join(sweepDir, trial.id);
   const configFile = writeTrialConfig(sweepDir, trial);
   const start = trialStart(runDir);
   const t0 = performance.now();
   if (start.kind === 'finished') return finishedResult(plan, trial, runDir, 0);
-  log(`${trial.id} ${start.kind === 'resume' ? `resumes from ${start.checkpoint}` : 'starts'} ${JSON.stringify(trial.params)}`);
+  lane.log(`${trial.id} ${start.kind === 'resume' ? `resumes from ${start.checkpoint}` : 'starts'} ${JSON.stringify(trial.params)}`);
   const child = spawnDojo(trainArgs({ ...plan.spec, algo: plan.agent.name }, runDir, configFile, start));
-  running.add(child);
+  lane.running.add(child);
+  let verdict: string | null = null;
+  const judge = (): void => {
+    verdict ??= lane.asha?.observe(trial.id, rungEvaluations(runDir)) ?? null;
+    if (verdict !== null) child.stop('SIGTERM'); // it saves a checkpoint and exits 143
+  };
+  const timer = lane.asha !== null ? setInterval(judge, 100) : null;
   const exit = await child.done;
-  running.delete(child);
+  if (timer !== null) clearInterval(timer);
+  lane.running.delete(child);
   const wallS = (performance.now() - t0) / 1000;
-  if (exit.code === 0 && existsSync(join(runDir, 'final.safetensors'))) return finishedResult(plan, trial, runDir, wallS);
-  if (isStopped()) return null;
+  const finished = exit.code === 0 && existsSync(join(runDir, 'final.safetensors'));
+  // a verdict that came after the run's end stopped nothing: the trial finished
+  if (verdict !== null && !finished) return failedResult(trial, runDir, wallS, verdict, 'stopped');
+  if (finished) {
+    lane.asha?.observe(trial.id, rungEvaluations(runDir)); // its returns at the rungs it passed count for the trials after it
+    return finishedResult(plan, trial, runDir, wallS);
+  }
+  if (lane.isStopped()) return null;
   return failedResult(trial, runDir, wallS, exit.error !== '' ? exit.error : `dojo train exited with ${exit.code ?? exit.signal}`);
 }

@@ -33,7 +33,8 @@ export interface TrialResult {
   point: number;
   seed: number;
   params: Record<string, unknown>;
-  status: 'done' | 'failed';
+  /** done: trained to the end; failed: an error ended it; stopped: the scheduler ended it early (see `error`). */
+  status: 'done' | 'failed' | 'stopped';
   /** The spec's objective (null when the trial failed). */
   objective: number | null;
   /** Mean deterministic eval return of the final policy. */
@@ -43,15 +44,23 @@ export interface TrialResult {
   /** Env steps of the last metrics row. */
   steps: number;
   wall_s: number;
-  /** Why a failed trial failed. */
+  /** Why a failed trial failed, or why the scheduler stopped it. */
   error?: string;
 }
 
-/** The evaluation rows of a run folder (none when there is no evaluations.jsonl). */
-function evaluations(runDir: string): EvaluationRow[] {
+/** The evaluation rows of a run folder (none when there is no evaluations.jsonl; a line still being written is skipped). */
+export function readEvaluations(runDir: string): EvaluationRow[] {
   const file = join(runDir, 'evaluations.jsonl');
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as EvaluationRow);
+  const rows: EvaluationRow[] = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    try {
+      if (line.trim() !== '') rows.push(JSON.parse(line) as EvaluationRow);
+    } catch {
+      // the line a running trial is writing
+    }
+  }
+  return rows;
 }
 
 /** The step of the last metrics row of a run folder (0 when there is none). */
@@ -78,7 +87,7 @@ export function evalAuc(rows: readonly { global_step: number; mean_return: numbe
 
 /** The result of a trial whose run folder holds a finished run (final.safetensors and its evaluation). */
 export function finishedResult(plan: SweepPlan, trial: Trial, runDir: string, wallS: number): TrialResult {
-  const rows = evaluations(runDir);
+  const rows = readEvaluations(runDir);
   const final = rows.filter((r) => r.checkpoint.endsWith('final.safetensors')).at(-1);
   const base = { trial: trial.id, point: trial.point, seed: trial.seed, params: { ...trial.params }, steps: lastStep(runDir), wall_s: round(wallS) };
   if (final === undefined) {
@@ -89,9 +98,9 @@ export function finishedResult(plan: SweepPlan, trial: Trial, runDir: string, wa
   return { ...base, status: 'done', objective, final_eval: final.mean_return, eval_auc: auc };
 }
 
-/** The result of a trial that failed with `error`. */
-export function failedResult(trial: Trial, runDir: string, wallS: number, error: string): TrialResult {
-  return { trial: trial.id, point: trial.point, seed: trial.seed, params: { ...trial.params }, status: 'failed', objective: null, final_eval: null, eval_auc: null, steps: lastStep(runDir), wall_s: round(wallS), error };
+/** The result of a trial that failed with `error` (or that the scheduler stopped, `status` 'stopped', saying why). */
+export function failedResult(trial: Trial, runDir: string, wallS: number, error: string, status: 'failed' | 'stopped' = 'failed'): TrialResult {
+  return { trial: trial.id, point: trial.point, seed: trial.seed, params: { ...trial.params }, status, objective: null, final_eval: null, eval_auc: null, steps: lastStep(runDir), wall_s: round(wallS), error };
 }
 
 /** The rows of results.jsonl by trial id (a later row of a trial replaces an earlier one; a line cut short by a kill is skipped). */
@@ -130,6 +139,7 @@ export interface PointSummary {
   std: number;
   seeds: number;
   failed: number;
+  stopped: number;
   pending: number;
   steps: number;
   wall_s: number;
@@ -145,7 +155,7 @@ export function summarize(plan: SweepPlan, results: ReadonlyMap<string, TrialRes
     const std = values.length > 0 ? Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length) : Number.NaN;
     return {
       point, params: { ...params }, values, mean, std, seeds: trials.length,
-      failed: rows.filter((r) => r.status === 'failed').length, pending: trials.length - rows.length,
+      failed: rows.filter((r) => r.status === 'failed').length, stopped: rows.filter((r) => r.status === 'stopped').length, pending: trials.length - rows.length,
       steps: rows.reduce((a, r) => a + r.steps, 0), wall_s: round(rows.reduce((a, r) => a + r.wall_s, 0)),
     };
   });
@@ -159,7 +169,7 @@ export function formatTable(plan: SweepPlan, summary: readonly PointSummary[]): 
   const lines = summary.map((s) => {
     const values = Object.keys(plan.spec.search.space).map((k) => formatValue(s.params[k]));
     const score = s.values.length > 0 ? `${s.mean.toFixed(2)} ± ${s.std.toFixed(2)}` : '—';
-    const status = s.pending > 0 ? `${s.pending} pending` : s.failed > 0 ? `${s.failed} failed` : 'done';
+    const status = [s.pending > 0 ? `${s.pending} pending` : '', s.failed > 0 ? `${s.failed} failed` : '', s.stopped > 0 ? `${s.stopped} stopped early` : ''].filter((x) => x !== '').join(', ') || 'done';
     return `| c${s.point} | ${values.join(' | ')} | ${score} | ${s.values.length}/${s.seeds} | ${s.steps} | ${s.wall_s} | ${status} |`;
   });
   return [head, rule, ...lines].join('\n');
@@ -170,11 +180,13 @@ export function writeReport(plan: SweepPlan, dir: string, results: ReadonlyMap<s
   const summary = summarize(plan, results);
   const { spec } = plan;
   const failures = [...results.values()].filter((r) => r.status === 'failed').map((r) => `- ${r.trial}: ${r.error ?? 'failed'}`);
+  const stops = [...results.values()].filter((r) => r.status === 'stopped').map((r) => `- ${r.trial} after ${r.steps} steps: ${r.error ?? 'stopped'}`);
   const text = [
     `# Sweep ${spec.name}`, '',
-    `${spec.algo} on ${spec.env}${Object.keys(spec.envKwargs).length > 0 ? ` ${JSON.stringify(spec.envKwargs)}` : ''}, ${spec.search.kind} search, ${plan.points.length} config points × seeds ${spec.seeds.join(', ')}; objective ${spec.objective} over ${spec.evalEpisodes} deterministic episodes. Best first.`, '',
+    `${spec.algo} on ${spec.env}${Object.keys(spec.envKwargs).length > 0 ? ` ${JSON.stringify(spec.envKwargs)}` : ''}, ${spec.search.kind} search, ${plan.points.length} config points × seeds ${spec.seeds.join(', ')}; objective ${spec.objective} over ${spec.evalEpisodes} deterministic episodes${spec.scheduler !== undefined ? `; ASHA early stopping (eta ${spec.scheduler.eta}, first rung at ${spec.scheduler.minSteps} steps)` : ''}. Best first.`, '',
     formatTable(plan, summary), '',
     ...(failures.length > 0 ? ['## Failed trials', '', ...failures, ''] : []),
+    ...(stops.length > 0 ? ['## Stopped early', '', ...stops, ''] : []),
   ].join('\n');
   writeFileAtomic(join(dir, 'report.md'), new TextEncoder().encode(text), 'report');
   const best = summary[0];

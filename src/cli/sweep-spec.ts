@@ -51,6 +51,8 @@ export const sweepSpecSchema = z.strictObject({
   objective: z.enum(['final_eval', 'eval_auc']).default('final_eval'),
   /** Deterministic episodes per evaluation (`dojo train --eval-episodes`). */
   evalEpisodes: z.int().min(1).max(10_000).default(10),
+  /** Early stopping of weak trials at rungs of the step budget (sweep-asha.ts); local sweeps only. */
+  scheduler: z.strictObject({ kind: z.literal('asha'), eta: z.int().min(2).max(100).default(3), minSteps: z.int().min(1) }).optional(),
 });
 
 /** A validated sweep spec. */
@@ -130,7 +132,19 @@ export function planSweep(spec: SweepSpec, baseDir: string): SweepPlan {
       }
     }
   });
+  if (spec.scheduler !== undefined) {
+    for (const t of trials) {
+      const budget = t.config.totalTimesteps;
+      if (typeof budget !== 'number') throw new ConfigError(`sweep: the asha scheduler stops trials at rungs of the step budget, and ${agent.name}'s config has no totalTimesteps field`);
+      if (spec.scheduler.minSteps >= budget) throw new ConfigError(`sweep: scheduler.minSteps (${spec.scheduler.minSteps}) must be below the step budget of trial ${t.id} (totalTimesteps ${budget}), or no rung falls inside the run`);
+    }
+  }
   return { spec, agent, points, trials };
+}
+
+/** The largest step budget of the plan's trials (the scheduler's rungs fall below it). */
+export function stepBudget(plan: SweepPlan): number {
+  return Math.max(...plan.trials.map((t) => (typeof t.config.totalTimesteps === 'number' ? t.config.totalTimesteps : 0)));
 }
 
 /** The config fields every trial starts from: the base (preset, defaults or file), then the spec's `config`. */

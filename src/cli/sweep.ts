@@ -22,6 +22,7 @@ type SweepFlags = { parallel?: string; redis?: string; root?: string };
 /** Runs the sweep in `specFile`; returns its folder. */
 export async function sweep(specFile: string, flags: SweepFlags, log: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<string> {
   const plan = loadSweep(specFile);
+  if (flags.redis !== undefined && plan.spec.scheduler !== undefined) throw new ConfigError('sweep: the asha scheduler runs with local sweeps only (it stops trials on this machine); leave out "scheduler" or --redis');
   const parallel = flags.parallel !== undefined ? Number(flags.parallel) : availableParallelism();
   if (!Number.isInteger(parallel) || parallel < 1) throw new ConfigError(`sweep: --parallel expects a positive integer, received ${JSON.stringify(flags.parallel)}`);
   const dir = claimSweepFolder(join(flags.root ?? 'sweeps', plan.spec.name), plan.spec);
@@ -46,7 +47,7 @@ export async function sweep(specFile: string, flags: SweepFlags, log: (line: str
 export function register(program: Command): void {
   program
     .command('sweep <spec>')
-    .description('run the trials of a sweep spec (JSON: env, algo, base, config, seeds, search, objective, evalEpisodes); see docs/sweeps.md')
+    .description('run the trials of a sweep spec (JSON: env, algo, base, config, seeds, search, objective, evalEpisodes, scheduler); see docs/sweeps.md')
     .option('--parallel <n>', 'trials at once on this machine (default: the core count)')
     .option('--redis <url>', 'enqueue the trials on this Redis (redis://[:password@]host:port, rediss:// for TLS) for `dojo worker` processes')
     .option('--root <dir>', 'folder of sweeps (default sweeps)')

@@ -109,4 +109,37 @@ describe('dojo sweep, local', () => {
     expect(r?.error).toMatch(/numMinibatches \(3\) must divide numEnvs·numSteps \(128\)/);
     expect(fs.readFileSync(path.join(dir, 'report.md'), 'utf8')).toMatch(/## Failed trials\n\n- c0-s1: .*numMinibatches/);
   });
+
+  it('with the asha scheduler, stops the trials below a rung\'s cutoff early and does not run them again', async () => {
+    // 32 iterations of 128 steps, evaluated after each; rungs at 256, 512, 1024 and 2048; one trial at a time, so the order is fixed
+    const spec = {
+      ...SPEC, name: 'asha', seeds: [1], config: { ...SPEC.config, totalTimesteps: 4096 },
+      search: { kind: 'grid', space: { learningRate: [3e-3, 0, 1e-3, 1e-5] } }, scheduler: { kind: 'asha', eta: 2, minSteps: 256 },
+    };
+    lines = [];
+    const file = writeSpec(spec, 'asha.json');
+    const dir = await sweep(file, { parallel: '1', root: path.join(root, 'sweeps') }, log);
+    const results = readResults(path.join(dir, 'results.jsonl'));
+    // a learning rate of 0 or 1e-5 has learned nothing at step 256 (return 9, the untrained policy's), below the rung's median;
+    // 1e-3 passes rung 0 and stops at rung 1, where the first trial's return was higher
+    expect([...results.values()].map((r) => [r.trial, r.status])).toEqual([['c0-s1', 'done'], ['c1-s1', 'stopped'], ['c2-s1', 'stopped'], ['c3-s1', 'stopped']]);
+    expect(results.get('c2-s1')?.error).toMatch(/^stopped by ASHA at rung 1 \(step 512, evaluated at 512\): eval return 141\.00 is below the rung's cutoff 248\.50 \(the 0\.50 quantile of 2 trials\)$/);
+    for (const id of ['c1-s1', 'c2-s1', 'c3-s1']) {
+      const r = results.get(id);
+      if (id !== 'c2-s1') expect(r?.error).toMatch(/^stopped by ASHA at rung 0 \(step 256, evaluated at 256\): eval return 9\.00 is below the rung's cutoff 17\.25/);
+      expect(r?.steps).toBeLessThan(4096);
+      expect(r?.objective).toBeNull();
+      expect(fs.existsSync(path.join(dir, id, 'final.safetensors'))).toBe(false);
+    }
+    expect(fs.readFileSync(path.join(dir, 'report.md'), 'utf8')).toMatch(/ASHA early stopping \(eta 2, first rung at 256 steps\)[\s\S]*\| 1 stopped early \|[\s\S]*## Stopped early\n\n- c1-s1 after \d+ steps: stopped by ASHA/);
+    lines = [];
+    await sweep(file, { parallel: '1', root: path.join(root, 'sweeps') }, log);
+    expect(lines.filter((l) => / (starts|resumes from) /.test(l))).toEqual([]);
+  });
+
+  it('refuses the asha scheduler with --redis before touching anything', async () => {
+    const spec = { ...SPEC, name: 'asha-redis', scheduler: { kind: 'asha', eta: 2, minSteps: 128 } };
+    await expect(sweep(writeSpec(spec, 'asha-redis.json'), { redis: 'redis://127.0.0.1:1', root: path.join(root, 'sweeps') }, log)).rejects.toThrow(/the asha scheduler runs with local sweeps only/);
+    expect(fs.existsSync(path.join(root, 'sweeps', 'asha-redis'))).toBe(false);
+  });
 });

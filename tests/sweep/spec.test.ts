@@ -73,6 +73,7 @@ describe('a bad spec fails before anything runs, saying what and where', () => {
     [{ ...BASE, search: { kind: 'random', space: {} } }, /search\.trials:/],
     [{ ...BASE, search: { kind: 'random', trials: 2, space: { gamma: { normal: [0, 1] } } } }, /search\.space\.gamma/],
     [{ ...BASE, objective: 'best', search: grid }, /objective:/],
+    [{ ...BASE, search: grid, scheduler: { kind: 'asha', eta: 1, minSteps: 100 } }, /scheduler\.eta:/],
   ])('shape %#', (spec, message) => {
     expect(() => parseSweepSpec(spec)).toThrow(message);
   });
@@ -92,6 +93,7 @@ describe('a bad spec fails before anything runs, saying what and where', () => {
     [{ ...BASE, search: { kind: 'random', trials: 2, space: { activation: { choice: ['gelu'] } } } }, /config field "activation" expects one of tanh, relu, received "gelu"/],
     [{ ...BASE, config: { numEnv: 2 }, search: grid }, /unknown config field "numEnv" \(did you mean "numEnvs"\?\)/],
     [{ ...BASE, base: { file: 'missing.json' }, search: grid }, /base config file not found: .*missing\.json/],
+    [{ ...BASE, config: { totalTimesteps: 1000 }, search: grid, scheduler: { kind: 'asha', minSteps: 1000 } }, /scheduler\.minSteps \(1000\) must be below the step budget of trial c0-s1 \(totalTimesteps 1000\)/],
   ])('fields %#', (spec, message) => {
     expect(() => plan(spec)).toThrow(message);
   });
