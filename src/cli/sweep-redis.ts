@@ -31,7 +31,7 @@ import { writeFileAtomic } from '../nn/safetensors-node.ts';
 import { AGENTS } from '../../agents/index.ts';
 import { resolveConfig } from '../../agents/common/config.ts';
 import { spawnDojo, trainArgs, trialStart, writeTrialConfig, type TrainChild, type TrialStart } from './sweep-local.ts';
-import { appendResult, failedResult, finishedResult, readResults, type TrialResult } from './sweep-results.ts';
+import { appendResult, failedResult, finishedResult, lastMetricsStep, readResults, type TrialResult } from './sweep-results.ts';
 import type { SweepPlan } from './sweep-spec.ts';
 import '../../envs/index.ts';
 
@@ -93,7 +93,6 @@ export interface RedisSweepOptions {
 export async function runRedisSweep(plan: SweepPlan, sweepDir: string, opts: RedisSweepOptions): Promise<Map<string, TrialResult>> {
   const resultsFile = join(sweepDir, 'results.jsonl');
   const results = readResults(resultsFile);
-  const specHash = createHash('sha256').update(JSON.stringify(plan.spec)).digest('hex').slice(0, 10);
   const connection = connect(opts.url);
   const queue = new Queue(QUEUE_NAME, { connection });
   let stopped: 'SIGINT' | 'SIGTERM' | null = null;
@@ -113,7 +112,7 @@ export async function runRedisSweep(plan: SweepPlan, sweepDir: string, opts: Red
       }
       writeTrialConfig(sweepDir, trial);
       const data: TrialJob = { sweep: plan.spec.name, trial: trial.id, env: plan.spec.env, envKwargs: plan.spec.envKwargs, algo: plan.agent.name, config: { ...trial.config }, evalEpisodes: plan.spec.evalEpisodes };
-      const jobId = `${plan.spec.name}__${specHash}__${trial.id}`;
+      const jobId = trialJobId(plan, trial.id);
       // an id already on the queue keeps its job (and its state): that is how a restarted coordinator re-attaches
       await queue.add('trial', data, { jobId, attempts: 1, removeOnComplete: false, removeOnFail: false });
       pending.set(trial.id, { trial, jobId, said: '', saidAt: 0 });
@@ -138,9 +137,12 @@ export async function runRedisSweep(plan: SweepPlan, sweepDir: string, opts: Red
             record(finishedResult(plan, p.trial, runDir, out.data.wall_s), ` on ${out.data.worker}`);
           }
           pending.delete(id);
+          // recorded: the job (and the checkpoints it carries) can leave Redis
+          await job.remove();
         } else if (state === 'failed') {
           record(failedResult(p.trial, runDir, 0, job.failedReason));
           pending.delete(id);
+          await job.remove();
         } else if (state === 'active' && isProgress(job.progress)) {
           const said = `${id}: step ${job.progress.step} on ${job.progress.worker}`;
           const now = Date.now();
@@ -170,6 +172,31 @@ export async function runRedisSweep(plan: SweepPlan, sweepDir: string, opts: Red
     appendResult(resultsFile, r);
     results.set(r.trial, r);
     opts.log(`${r.trial} ${r.status}${where}${r.status === 'done' ? `: ${plan.spec.objective} ${r.objective?.toFixed(2)}` : `: ${r.error}`} (${results.size}/${plan.trials.length})`);
+  }
+}
+
+/** The job id of a trial: sweep, a hash of the spec (a changed spec never meets an old job) and trial. */
+function trialJobId(plan: SweepPlan, trial: string): string {
+  const specHash = createHash('sha256').update(JSON.stringify(plan.spec)).digest('hex').slice(0, 10);
+  return `${plan.spec.name}__${specHash}__${trial}`;
+}
+
+/** Where each trial of `plan` stands on the queue (`dojo sweep --status --redis`): its job's state, and for a running one the step and worker. */
+export async function queuedTrials(plan: SweepPlan, url: string): Promise<Map<string, string>> {
+  const connection = connect(url);
+  const queue = new Queue(QUEUE_NAME, { connection });
+  try {
+    const out = new Map<string, string>();
+    for (const t of plan.trials) {
+      const job = await Job.fromId(queue, trialJobId(plan, t.id));
+      if (job === undefined) continue;
+      const state = await job.getState();
+      out.set(t.id, state === 'active' && isProgress(job.progress) ? `running: step ${job.progress.step} on ${job.progress.worker}` : `${state} on the queue`);
+    }
+    return out;
+  } finally {
+    await queue.close();
+    connection.disconnect();
   }
 }
 
@@ -283,7 +310,7 @@ async function trainTrial(job: Job, name: string, children: Set<TrainChild>, log
       if (busy) return;
       busy = true;
       try {
-        await job.updateProgress({ step: lastStep(runDir), worker: name } satisfies TrialProgress);
+        await job.updateProgress({ step: lastMetricsStep(runDir), worker: name } satisfies TrialProgress);
         const at = resumePoint(runDir, data.evalEpisodes);
         if (at > sent) {
           const files = readRunFiles(runDir, (n) => !n.startsWith('checkpoints/') || n === `checkpoints/step-${at}.safetensors`);
@@ -308,14 +335,6 @@ async function trainTrial(job: Job, name: string, children: Set<TrainChild>, log
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** The step of the last metrics row in a run folder (0 when none). */
-function lastStep(runDir: string): number {
-  const file = join(runDir, 'metrics.jsonl');
-  if (!existsSync(file)) return 0;
-  const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.endsWith('}'));
-  return lines.length === 0 ? 0 : (JSON.parse(lines[lines.length - 1]) as { global_step: number }).global_step;
 }
 
 /**

@@ -63,12 +63,20 @@ export function readEvaluations(runDir: string): EvaluationRow[] {
   return rows;
 }
 
-/** The step of the last metrics row of a run folder (0 when there is none). */
-function lastStep(runDir: string): number {
+/** The step of the last whole metrics row of a run folder (0 when there is none; a row still being written is skipped). */
+export function lastMetricsStep(runDir: string): number {
   const file = join(runDir, 'metrics.jsonl');
   if (!existsSync(file)) return 0;
-  const lines = readFileSync(file, 'utf8').trim().split('\n').filter((l) => l !== '');
-  return lines.length === 0 ? 0 : (JSON.parse(lines[lines.length - 1]) as { global_step: number }).global_step;
+  const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.endsWith('}'));
+  for (let i = lines.length - 1; i >= 0; i--) {
+    try {
+      const step = (JSON.parse(lines[i]) as { global_step?: unknown }).global_step;
+      if (typeof step === 'number') return step;
+    } catch {
+      // cut short by a kill
+    }
+  }
+  return 0;
 }
 
 /**
@@ -89,7 +97,7 @@ export function evalAuc(rows: readonly { global_step: number; mean_return: numbe
 export function finishedResult(plan: SweepPlan, trial: Trial, runDir: string, wallS: number): TrialResult {
   const rows = readEvaluations(runDir);
   const final = rows.filter((r) => r.checkpoint.endsWith('final.safetensors')).at(-1);
-  const base = { trial: trial.id, point: trial.point, seed: trial.seed, params: { ...trial.params }, steps: lastStep(runDir), wall_s: round(wallS) };
+  const base = { trial: trial.id, point: trial.point, seed: trial.seed, params: { ...trial.params }, steps: lastMetricsStep(runDir), wall_s: round(wallS) };
   if (final === undefined) {
     return { ...base, status: 'failed', objective: null, final_eval: null, eval_auc: null, error: `${join(runDir, 'evaluations.jsonl')} holds no evaluation of final.safetensors` };
   }
@@ -100,7 +108,7 @@ export function finishedResult(plan: SweepPlan, trial: Trial, runDir: string, wa
 
 /** The result of a trial that failed with `error` (or that the scheduler stopped, `status` 'stopped', saying why). */
 export function failedResult(trial: Trial, runDir: string, wallS: number, error: string, status: 'failed' | 'stopped' = 'failed'): TrialResult {
-  return { trial: trial.id, point: trial.point, seed: trial.seed, params: { ...trial.params }, status, objective: null, final_eval: null, eval_auc: null, steps: lastStep(runDir), wall_s: round(wallS), error };
+  return { trial: trial.id, point: trial.point, seed: trial.seed, params: { ...trial.params }, status, objective: null, final_eval: null, eval_auc: null, steps: lastMetricsStep(runDir), wall_s: round(wallS), error };
 }
 
 /** The rows of results.jsonl by trial id (a later row of a trial replaces an earlier one; a line cut short by a kill is skipped). */

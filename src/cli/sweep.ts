@@ -13,11 +13,11 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError } from '../core/errors.ts';
 import { runLocalSweep } from './sweep-local.ts';
-import { claimSweepFolder, formatTable, writeReport, type TrialResult } from './sweep-results.ts';
-import { loadSweep } from './sweep-spec.ts';
+import { claimSweepFolder, formatTable, lastMetricsStep, readResults, summarize, writeReport, type TrialResult } from './sweep-results.ts';
+import { loadSweep, type SweepPlan } from './sweep-spec.ts';
 
 /** Options of `dojo sweep`. */
-type SweepFlags = { parallel?: string; redis?: string; root?: string };
+type SweepFlags = { parallel?: string; redis?: string; root?: string; status?: boolean };
 
 /** Runs the sweep in `specFile`; returns its folder. */
 export async function sweep(specFile: string, flags: SweepFlags, log: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<string> {
@@ -25,6 +25,10 @@ export async function sweep(specFile: string, flags: SweepFlags, log: (line: str
   if (flags.redis !== undefined && plan.spec.scheduler !== undefined) throw new ConfigError('sweep: the asha scheduler runs with local sweeps only (it stops trials on this machine); leave out "scheduler" or --redis');
   const parallel = flags.parallel !== undefined ? Number(flags.parallel) : availableParallelism();
   if (!Number.isInteger(parallel) || parallel < 1) throw new ConfigError(`sweep: --parallel expects a positive integer, received ${JSON.stringify(flags.parallel)}`);
+  if (flags.status === true) {
+    await printStatus(plan, join(flags.root ?? 'sweeps', plan.spec.name), flags.redis, log);
+    return join(flags.root ?? 'sweeps', plan.spec.name);
+  }
   const dir = claimSweepFolder(join(flags.root ?? 'sweeps', plan.spec.name), plan.spec);
   log(`dojo sweep ${plan.spec.name}: ${plan.agent.name} on ${plan.spec.env}, ${plan.points.length} config points × ${plan.spec.seeds.length} seeds = ${plan.trials.length} trials → ${dir}`);
   let results: Map<string, TrialResult>;
@@ -43,6 +47,26 @@ export async function sweep(specFile: string, flags: SweepFlags, log: (line: str
   return dir;
 }
 
+/**
+ * Prints where a sweep stands without running anything: the table of what is recorded, then each trial
+ * not yet recorded: the step its run folder reached (local), or its job's state, step and worker (--redis).
+ */
+async function printStatus(plan: SweepPlan, dir: string, redis: string | undefined, log: (line: string) => void): Promise<void> {
+  const results = readResults(join(dir, 'results.jsonl'));
+  const queued = redis !== undefined ? await (await import('./sweep-redis.ts')).queuedTrials(plan, redis) : new Map<string, string>();
+  const counts = { done: 0, failed: 0, stopped: 0 };
+  for (const r of results.values()) counts[r.status]++;
+  log(`sweep ${plan.spec.name} (${dir}): ${plan.trials.length} trials; ${counts.done} done, ${counts.failed} failed, ${counts.stopped} stopped early, ${plan.trials.length - results.size} not finished`);
+  for (const t of plan.trials) {
+    if (results.has(t.id)) continue;
+    const runDir = join(dir, t.id);
+    const step = lastMetricsStep(runDir);
+    const where = queued.get(t.id) ?? (step > 0 ? `step ${step} of ${String(t.config.totalTimesteps ?? '?')} (running, or cut short: the sweep resumes it)` : 'not started');
+    log(`  ${t.id} ${JSON.stringify(t.params)}: ${where}`);
+  }
+  if (results.size > 0) log(`\n${formatTable(plan, summarize(plan, results))}`);
+}
+
 /** Adds `dojo sweep`. */
 export function register(program: Command): void {
   program
@@ -51,6 +75,7 @@ export function register(program: Command): void {
     .option('--parallel <n>', 'trials at once on this machine (default: the core count)')
     .option('--redis <url>', 'enqueue the trials on this Redis (redis://[:password@]host:port, rediss:// for TLS) for `dojo worker` processes')
     .option('--root <dir>', 'folder of sweeps (default sweeps)')
+    .option('--status', 'print where the sweep stands (with --redis: its jobs on the queue too) and run nothing')
     .action(async (spec: string, opts: SweepFlags) => {
       await sweep(spec, opts);
     });

@@ -81,6 +81,12 @@ describe('dojo sweep, local', () => {
     const results = fs.readFileSync(path.join(dir, 'results.jsonl'), 'utf8').split('\n').filter((l) => l !== '' && !l.includes('"c1-s1"'));
     fs.writeFileSync(path.join(dir, 'results.jsonl'), `${results.join('\n')}\n`);
     lines = [];
+    await sweep(writeSpec(SPEC), { status: true, root: path.join(root, 'sweeps') }, log);
+    expect(lines[0]).toBe(`sweep tiny (${dir}): 4 trials; 3 done, 0 failed, 0 stopped early, 1 not finished`);
+    expect(lines[1]).toMatch(/^ {2}c1-s1 \{"learningRate":0\.0003\}: step 256 of 256 \(running, or cut short: the sweep resumes it\)$/);
+    expect(lines[2]).toMatch(/^\n\| point \| learningRate \|/);
+    expect(fs.existsSync(path.join(run, 'final.safetensors'))).toBe(false);
+    lines = [];
     await sweep(writeSpec(SPEC), { parallel: '2', root: path.join(root, 'sweeps') }, log);
     expect(lines).toContain('3 trials already recorded in ' + path.join(dir, 'results.jsonl') + '; 1 to run');
     expect(lines.some((l) => l.startsWith(`c1-s1 resumes from ${path.join(run, 'checkpoints', 'step-128.safetensors')}`))).toBe(true);

@@ -8,7 +8,7 @@
  * an uninterrupted `dojo train` of the same config. The coordinator is killed as well and started
  * again: it re-attaches to the jobs already on the queue.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -143,10 +143,17 @@ describe('dojo sweep --redis with two dojo worker processes', () => {
       }
       if (killed === null) await new Promise((r) => setTimeout(r, 100));
     }
-    await queue.close();
-    connection.disconnect();
     expect(killed, `worker A never reached a resume point; A's log: ${a.log.join(' | ')}`).not.toBeNull();
     await exited(a);
+    // --status reads the queue: every trial not yet recorded has its job's state (running ones: step and worker)
+    const status = spawnSync(process.execPath, [DOJO, 'sweep', specFile, '--status', '--redis', url, '--root', root], { encoding: 'utf8', timeout: 60_000 });
+    expect(status.status, status.stderr).toBe(0);
+    expect(status.stdout).toMatch(/^sweep kill \(.*\): 4 trials; \d done, 0 failed, 0 stopped early, \d not finished\n/);
+    const unfinished = status.stdout.split('\n').filter((l) => /^ {2}c\d-s\d /.test(l));
+    expect(unfinished.some((l) => l.startsWith(`  ${killed?.trial} `)), status.stdout).toBe(true);
+    for (const line of unfinished) {
+      expect(line).toMatch(/: (running: step \d+ on \S+:\d+|(waiting|active|completed|prioritized) on the queue)$/);
+    }
     // the coordinator dies too; started again, it re-attaches to the jobs on the queue
     first.kill('SIGKILL');
     await exited(first);
@@ -154,6 +161,10 @@ describe('dojo sweep --redis with two dojo worker processes', () => {
 
     const code = await Promise.race([exited(coordinator), new Promise<string>((r) => setTimeout(() => r('timeout'), 150_000))]);
     expect(code, coordinatorOut).toBe(0);
+    // recorded jobs leave Redis with the checkpoints they carry
+    expect(await queue.getJobCounts('completed', 'failed', 'active', 'waiting')).toEqual({ completed: 0, failed: 0, active: 0, waiting: 0 });
+    await queue.close();
+    connection.disconnect();
     const sweepDir = path.join(root, 'kill');
     const results = readResults(path.join(sweepDir, 'results.jsonl'));
     const rows = fs.readFileSync(path.join(sweepDir, 'results.jsonl'), 'utf8').trim().split('\n');
