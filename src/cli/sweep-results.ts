@@ -5,7 +5,7 @@
  * status) and `best-config.json` (the best point's whole config, without the seed, a file
  * `dojo train --config` accepts). The same table is printed at the end of a sweep.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../nn/safetensors-node.ts';
 import type { EvaluationRow } from './train.ts';
@@ -13,18 +13,42 @@ import { ConfigError } from '../core/errors.ts';
 import type { SweepPlan, SweepSpec, Trial } from './sweep-spec.ts';
 
 /**
- * Creates the sweep folder `dir` and records the spec in `dir/spec.json`; a folder that holds another
- * spec is refused, since its recorded trials would be mixed with this spec's.
+ * Creates the sweep folder `dir`, records the spec in `dir/spec.json` and takes `dir/sweep.lock` for
+ * this process; returns the function that releases the lock. A folder that holds another spec is
+ * refused, since its recorded trials would be mixed with this spec's, and so is a sweep another live
+ * process is running (two would train the same trials into the same folders). A lock left by a dead
+ * process is taken over.
  */
-export function claimSweepFolder(dir: string, spec: SweepSpec): string {
+export function claimSweepFolder(dir: string, spec: SweepSpec): () => void {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'spec.json');
   const text = `${JSON.stringify(spec, null, 2)}\n`;
   if (existsSync(file) && readFileSync(file, 'utf8') !== text) {
     throw new ConfigError(`sweep: ${dir} holds the trials of a different spec (${file}); give the sweep another name, or remove the folder to start it over`);
   }
+  const lock = join(dir, 'sweep.lock');
+  for (;;) {
+    try {
+      writeFileSync(lock, `${process.pid}\n`, { flag: 'wx' });
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number(readFileSync(lock, 'utf8').trim());
+      if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) throw new ConfigError(`sweep: process ${pid} is running this sweep (${lock}); wait for it, or stop it first`);
+      rmSync(lock, { force: true }); // its process is gone
+    }
+  }
   writeFileAtomic(file, new TextEncoder().encode(text), 'spec');
-  return dir;
+  return () => rmSync(lock, { force: true });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** One row of results.jsonl. */

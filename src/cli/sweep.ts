@@ -29,15 +29,20 @@ export async function sweep(specFile: string, flags: SweepFlags, log: (line: str
     await printStatus(plan, join(flags.root ?? 'sweeps', plan.spec.name), flags.redis, log);
     return join(flags.root ?? 'sweeps', plan.spec.name);
   }
-  const dir = claimSweepFolder(join(flags.root ?? 'sweeps', plan.spec.name), plan.spec);
+  const dir = join(flags.root ?? 'sweeps', plan.spec.name);
+  const release = claimSweepFolder(dir, plan.spec);
   log(`dojo sweep ${plan.spec.name}: ${plan.agent.name} on ${plan.spec.env}, ${plan.points.length} config points × ${plan.spec.seeds.length} seeds = ${plan.trials.length} trials → ${dir}`);
   let results: Map<string, TrialResult>;
-  if (flags.redis !== undefined) {
-    const { runRedisSweep } = await import('./sweep-redis.ts');
-    results = await runRedisSweep(plan, dir, { url: flags.redis, log });
-  } else {
-    log(`running ${Math.min(parallel, plan.trials.length)} trials at a time on this machine`);
-    results = await runLocalSweep(plan, dir, { parallel, log });
+  try {
+    if (flags.redis !== undefined) {
+      const { runRedisSweep } = await import('./sweep-redis.ts');
+      results = await runRedisSweep(plan, dir, { url: flags.redis, log });
+    } else {
+      log(`running ${Math.min(parallel, plan.trials.length)} trials at a time on this machine`);
+      results = await runLocalSweep(plan, dir, { parallel, log });
+    }
+  } finally {
+    release();
   }
   const summary = writeReport(plan, dir, results);
   log(`\n${formatTable(plan, summary)}\n`);

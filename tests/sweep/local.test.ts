@@ -5,6 +5,7 @@
  * last periodic checkpoint and ends with exactly the weights and logs of an uninterrupted run. A
  * failing trial is recorded with its error. Tiny PPO CartPole runs: 2 iterations of 2 × 64 steps.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -96,6 +97,18 @@ describe('dojo sweep, local', () => {
     expect(fs.readFileSync(path.join(run, 'metrics.jsonl'), 'utf8').replace(/"charts\/SPS":[^,}]*/g, '')).toBe(metricsBefore.replace(/"charts\/SPS":[^,}]*/g, ''));
     expect(fs.readFileSync(path.join(run, 'evaluations.jsonl'), 'utf8')).toBe(evalsBefore);
     expect(readResults(path.join(dir, 'results.jsonl')).size).toBe(4);
+  });
+
+  it('refuses a sweep another live process is running, and takes over the lock of a dead one', async () => {
+    const dir = path.join(root, 'sweeps', 'tiny');
+    fs.writeFileSync(path.join(dir, 'sweep.lock'), `${process.pid}\n`);
+    await expect(sweep(writeSpec(SPEC), { root: path.join(root, 'sweeps') }, log)).rejects.toThrow(`sweep: process ${process.pid} is running this sweep (${path.join(dir, 'sweep.lock')}); wait for it, or stop it first`);
+    const dead = spawnSync(process.execPath, ['-e', '']).pid as number;
+    fs.writeFileSync(path.join(dir, 'sweep.lock'), `${dead}\n`);
+    lines = [];
+    await sweep(writeSpec(SPEC), { root: path.join(root, 'sweeps') }, log);
+    expect(lines).toContain(`4 trials already recorded in ${path.join(dir, 'results.jsonl')}; 0 to run`);
+    expect(fs.existsSync(path.join(dir, 'sweep.lock'))).toBe(false);
   });
 
   it('refuses to mix another spec into a sweep folder', async () => {
