@@ -64,10 +64,27 @@ type TrialOutput = z.infer<typeof trialOutputSchema>;
 /** What a worker reports while a trial runs. */
 type TrialProgress = { step: number; worker: string };
 
-/** A Redis client for BullMQ (which needs `maxRetriesPerRequest: null`); `rediss://` URLs use TLS. */
-function connect(url: string): Redis {
+/**
+ * A Redis client for BullMQ (which needs `maxRetriesPerRequest: null`), connected and answering; `rediss://`
+ * URLs use TLS. A server that cannot be reached or refuses the password fails here, with Redis's reason,
+ * instead of leaving the command waiting for ever.
+ */
+async function connect(url: string): Promise<Redis> {
   if (!/^rediss?:\/\//.test(url)) throw new ConfigError(`--redis expects a URL like redis://127.0.0.1:6379 or rediss://:password@host:6380, received ${JSON.stringify(url)}`);
-  return new Redis(url, { maxRetriesPerRequest: null });
+  const client = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true });
+  let reason = '';
+  // ioredis reconnects by itself after a connection drops; the reason is kept for the message below
+  client.on('error', (e: Error) => {
+    reason = e.message;
+  });
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (e) {
+    client.disconnect();
+    throw new ConfigError(`cannot reach Redis at ${safeUrl(url)}: ${reason !== '' ? reason : (e as Error).message}`);
+  }
+  return client;
 }
 
 /** The URL without its password, for messages. */
@@ -93,7 +110,7 @@ export interface RedisSweepOptions {
 export async function runRedisSweep(plan: SweepPlan, sweepDir: string, opts: RedisSweepOptions): Promise<Map<string, TrialResult>> {
   const resultsFile = join(sweepDir, 'results.jsonl');
   const results = readResults(resultsFile);
-  const connection = connect(opts.url);
+  const connection = await connect(opts.url);
   const queue = new Queue(QUEUE_NAME, { connection });
   let stopped: 'SIGINT' | 'SIGTERM' | null = null;
   const onSignal = (signal: 'SIGINT' | 'SIGTERM'): void => {
@@ -183,7 +200,7 @@ function trialJobId(plan: SweepPlan, trial: string): string {
 
 /** Where each trial of `plan` stands on the queue (`dojo sweep --status --redis`): its job's state, and for a running one the step and worker. */
 export async function queuedTrials(plan: SweepPlan, url: string): Promise<Map<string, string>> {
-  const connection = connect(url);
+  const connection = await connect(url);
   const queue = new Queue(QUEUE_NAME, { connection });
   try {
     const out = new Map<string, string>();
@@ -266,7 +283,7 @@ export function checkTrialJob(data: unknown): TrialJob {
 /** Takes trials from the queue until SIGINT/SIGTERM; resolves when the worker has closed. */
 export async function runWorker(opts: WorkerOptions): Promise<void> {
   const name = `${hostname()}:${process.pid}`;
-  const connection = connect(opts.url);
+  const connection = await connect(opts.url);
   const children = new Set<TrainChild>();
   const worker = new Worker(QUEUE_NAME, async (job: Job) => trainTrial(job, name, children, opts.log), {
     connection, concurrency: opts.concurrency, lockDuration: opts.lockMs, stalledInterval: opts.lockMs, maxStalledCount: 5,

@@ -8,6 +8,7 @@
  * `report.md` and `best-config.json`, and the table is printed. Started again, a sweep skips the
  * trials it has recorded and resumes the ones a kill cut short.
  */
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -66,7 +67,8 @@ async function printStatus(plan: SweepPlan, dir: string, redis: string | undefin
     if (results.has(t.id)) continue;
     const runDir = join(dir, t.id);
     const step = lastMetricsStep(runDir);
-    const where = queued.get(t.id) ?? (step > 0 ? `step ${step} of ${String(t.config.totalTimesteps ?? '?')} (running, or cut short: the sweep resumes it)` : 'not started');
+    const finished = existsSync(join(runDir, 'final.safetensors'));
+    const where = queued.get(t.id) ?? (finished ? 'finished, not yet recorded' : step > 0 ? `step ${step} of ${String(t.config.totalTimesteps ?? '?')} (running, or cut short: the sweep resumes it)` : 'not started');
     log(`  ${t.id} ${JSON.stringify(t.params)}: ${where}`);
   }
   if (results.size > 0) log(`\n${formatTable(plan, summarize(plan, results))}`);

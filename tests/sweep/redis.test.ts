@@ -17,7 +17,8 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { train } from '../../src/cli/train.ts';
-import { QUEUE_NAME } from '../../src/cli/sweep-redis.ts';
+import { QUEUE_NAME, queuedTrials } from '../../src/cli/sweep-redis.ts';
+import { parseSweepSpec, planSweep } from '../../src/cli/sweep-spec.ts';
 import { readResults } from '../../src/cli/sweep-results.ts';
 import { readSafetensorsFile } from '../../src/nn/safetensors-node.ts';
 
@@ -83,13 +84,20 @@ function tensors(file: string): Map<string, number[]> {
   return new Map([...readSafetensorsFile(file).tensors].map(([k, t]) => [k, [...t.data]]));
 }
 
+/** Starts a redis-server on a free localhost port with its files in `dir`; returns it and its port. */
+async function startRedis(extra: string[] = []): Promise<{ server: ChildProcess; port: number }> {
+  const port = await freePort();
+  const server = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  await waitFor(server, /Ready to accept connections/, 'redis-server to start');
+  return { server, port };
+}
+
 beforeAll(async () => {
   if (!fs.existsSync(REDIS_SERVER)) throw new Error(`this test needs Debian's redis-server at ${REDIS_SERVER} (apt-get install -y redis-server; .ci/run installs it)`);
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dojo-sweep-redis-'));
-  const port = await freePort();
+  const { server, port } = await startRedis();
+  redis = server;
   url = `redis://127.0.0.1:${port}`;
-  redis = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  await waitFor(redis, /Ready to accept connections/, 'redis-server to start');
 }, 30_000);
 
 afterAll(async () => {
@@ -152,7 +160,7 @@ describe('dojo sweep --redis with two dojo worker processes', () => {
     const unfinished = status.stdout.split('\n').filter((l) => /^ {2}c\d-s\d /.test(l));
     expect(unfinished.some((l) => l.startsWith(`  ${killed?.trial} `)), status.stdout).toBe(true);
     for (const line of unfinished) {
-      expect(line).toMatch(/: (running: step \d+ on \S+:\d+|(waiting|active|completed|prioritized) on the queue)$/);
+      expect(line).toMatch(/: (running: step \d+ on \S+:\d+|(waiting|active|completed|prioritized) on the queue|finished, not yet recorded)$/);
     }
     // the coordinator dies too; started again, it re-attaches to the jobs on the queue
     first.kill('SIGKILL');
@@ -179,7 +187,10 @@ describe('dojo sweep --redis with two dojo worker processes', () => {
     }
     expect(coordinatorOut.match(/trials on the queue/g)).toHaveLength(2);
     const trial = killed?.trial as string;
-    expect(b.log).toContain(`kill/${trial} resumes at step ${killed?.step}`);
+    // B resumed from A's resume point (A may have sent a later one in the moment before the kill)
+    const resumedAt = b.log.map((l) => new RegExp(`^kill/${trial} resumes at step (\\d+)$`).exec(l)).find((m) => m !== null);
+    expect(resumedAt, b.log.join(' | ')).toBeDefined();
+    expect(Number(resumedAt?.[1])).toBeGreaterThanOrEqual(killed?.step as number);
 
     // the uninterrupted run of the same config, in this process
     const ref = path.join(dir, 'reference');
@@ -192,4 +203,22 @@ describe('dojo sweep --redis with two dojo worker processes', () => {
     expect(evals.map((e) => [e.global_step, e.mean_return])).toEqual(refEvals.map((e) => [e.global_step, e.mean_return]));
     expect(evals).toHaveLength(16);
   }, 300_000);
+});
+
+describe('connecting', () => {
+  it('takes a password in the URL, and says why when Redis cannot be reached or refuses the password', async () => {
+    const { server, port } = await startRedis(['--requirepass', 'sesame']);
+    try {
+      const plan = planSweep(parseSweepSpec(SPEC), dir);
+      expect(await queuedTrials(plan, `redis://:sesame@127.0.0.1:${port}`)).toEqual(new Map());
+      await expect(queuedTrials(plan, `redis://:wrong@127.0.0.1:${port}`)).rejects.toThrow(`cannot reach Redis at redis://***@127.0.0.1:${port}: WRONGPASS`);
+      await expect(queuedTrials(plan, `redis://127.0.0.1:${port}`)).rejects.toThrow(/: NOAUTH/);
+      const nobody = await freePort();
+      await expect(queuedTrials(plan, `redis://127.0.0.1:${nobody}`)).rejects.toThrow(`cannot reach Redis at redis://127.0.0.1:${nobody}: connect ECONNREFUSED 127.0.0.1:${nobody}`);
+      await expect(queuedTrials(plan, 'http://127.0.0.1:6379')).rejects.toThrow('--redis expects a URL like redis://127.0.0.1:6379 or rediss://:password@host:6380, received "http://127.0.0.1:6379"');
+    } finally {
+      server.kill('SIGTERM');
+      await exited(server);
+    }
+  });
 });
