@@ -196,13 +196,14 @@ export function summarize(plan: SweepPlan, results: ReadonlyMap<string, TrialRes
 
 /** The summary as a Markdown table. */
 export function formatTable(plan: SweepPlan, summary: readonly PointSummary[]): string {
-  const head = `| point | ${Object.keys(plan.spec.search.space).join(' | ')} | ${plan.spec.objective} (mean ± std) | seeds done | steps | wall s | status |`;
+  const fields = Object.keys(plan.spec.search.space);
+  const head = `| point | ${fields.map((f) => `${f} | `).join('')}${plan.spec.objective} (mean ± std) | seeds done | steps | wall s | status |`;
   const rule = head.replace(/[^|]/g, '-');
   const lines = summary.map((s) => {
-    const values = Object.keys(plan.spec.search.space).map((k) => formatValue(s.params[k]));
+    const values = fields.map((k) => `${formatValue(s.params[k])} | `).join('');
     const score = s.values.length > 0 ? `${s.mean.toFixed(2)} ± ${s.std.toFixed(2)}` : '—';
     const status = [s.pending > 0 ? `${s.pending} pending` : '', s.failed > 0 ? `${s.failed} failed` : '', s.stopped > 0 ? `${s.stopped} stopped early` : ''].filter((x) => x !== '').join(', ') || 'done';
-    return `| c${s.point} | ${values.join(' | ')} | ${score} | ${s.values.length}/${s.seeds} | ${s.steps} | ${s.wall_s} | ${status} |`;
+    return `| c${s.point} | ${values}${score} | ${s.values.length}/${s.seeds} | ${s.steps} | ${s.wall_s} | ${status} |`;
   });
   return [head, rule, ...lines].join('\n');
 }

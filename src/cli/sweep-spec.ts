@@ -46,7 +46,7 @@ export const sweepSpecSchema = z.strictObject({
   search: z.discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('grid'), space: z.record(z.string(), z.array(z.unknown()).min(1)) }),
     z.strictObject({ kind: z.literal('random'), trials: z.int().min(1).max(10_000), seed: z.int().min(0).max(MAX_SEED).default(0), space: z.record(z.string(), distributionSchema) }),
-  ]),
+  ]).default({ kind: 'grid', space: {} }), // no search: one config, many seeds
   /** final_eval: the mean deterministic eval return of the final policy; eval_auc: the area under the eval curve divided by the steps it spans. */
   objective: z.enum(['final_eval', 'eval_auc']).default('final_eval'),
   /** Deterministic episodes per evaluation (`dojo train --eval-episodes`). */

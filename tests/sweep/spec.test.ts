@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseSweepSpec, planSweep } from '../../src/cli/sweep-spec.ts';
-import { evalAuc } from '../../src/cli/sweep-results.ts';
+import { evalAuc, formatTable, summarize } from '../../src/cli/sweep-results.ts';
 import { checkTrialJob } from '../../src/cli/sweep-redis.ts';
 import { readPreset } from '../../src/cli/presets.ts';
 
@@ -37,6 +37,19 @@ describe('grid search', () => {
     expect(plan({ ...BASE, base: 'defaults', search: { kind: 'grid', space: { gamma: [0.9] } } }).trials[0].config.numEnvs).toBe(4);
     fs.writeFileSync(path.join(tmp, 'base.json'), JSON.stringify({ numEnvs: 3, numSteps: 16 }));
     expect(plan({ ...BASE, base: { file: 'base.json' }, search: { kind: 'grid', space: { gamma: [0.9] } } }).trials[0].config).toMatchObject({ numEnvs: 3, numSteps: 16, gamma: 0.9 });
+  });
+});
+
+describe('seeds only', () => {
+  it('with no search, runs one config with every seed', () => {
+    const p = plan({ ...BASE, seeds: [1, 2, 3] });
+    expect(p.points).toEqual([{}]);
+    expect(p.trials.map((t) => t.id)).toEqual(['c0-s1', 'c0-s2', 'c0-s3']);
+    expect(formatTable(p, summarize(p, new Map()))).toBe([
+      '| point | final_eval (mean ± std) | seeds done | steps | wall s | status |',
+      '|-------|-------------------------|------------|-------|--------|--------|',
+      '| c0 | — | 0/3 | 0 | 0 | 3 pending |',
+    ].join('\n'));
   });
 });
 
