@@ -7,7 +7,7 @@
  * end the whole run folder as the job's result, which the coordinator writes to
  * `sweeps/<name>/<trial>/` as a local run would have.
  *
- * Faults: a worker that vanishes (kill -9, machine gone) stops renewing its job's lock; after the lock
+ * Faults: a worker stopped by SIGINT or SIGTERM puts its trials back on the queue at once; one that vanishes (kill -9, machine gone) stops renewing its job's lock; after the lock
  * expires another worker's stalled-job check puts the job back on the queue, and whoever takes it
  * resumes from the last checkpoint in the job's data, which by determinism ends where an uninterrupted
  * run would. A trial that fails by itself (bad config, non-finite loss) fails its job for good
@@ -23,7 +23,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { Job, Queue, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { ConfigError } from '../core/errors.ts';
 import { registeredIds } from '../gym/registry.ts';
@@ -284,27 +284,34 @@ export function checkTrialJob(data: unknown): TrialJob {
 export async function runWorker(opts: WorkerOptions): Promise<void> {
   const name = `${hostname()}:${process.pid}`;
   const connection = await connect(opts.url);
-  const children = new Set<TrainChild>();
-  const worker = new Worker(QUEUE_NAME, async (job: Job) => trainTrial(job, name, children, opts.log), {
+  const lane: WorkerLane = { name, children: new Set(), closing: false, log: opts.log };
+  const worker = new Worker(QUEUE_NAME, async (job: Job, token?: string) => trainTrial(job, token, lane), {
     connection, concurrency: opts.concurrency, lockDuration: opts.lockMs, stalledInterval: opts.lockMs, maxStalledCount: 5,
   });
   worker.on('error', (e) => opts.log(`worker error: ${e.message}`));
   opts.log(`dojo worker ${name}: taking trials from "${QUEUE_NAME}" at ${safeUrl(opts.url)}, ${opts.concurrency} at a time`);
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {
-      opts.log(`${signal}: stopping; unfinished trials go back to the queue once their locks expire`);
-      for (const c of children) c.stop('SIGKILL');
+      opts.log(`${signal}: stopping; the trials in training go back to the queue and resume from their last checkpoint`);
+      lane.closing = true;
+      process.exitCode = signal === 'SIGINT' ? 130 : 143;
+      for (const c of lane.children) c.stop('SIGKILL');
       resolve();
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
-  await worker.close(true);
+  // the processors see `closing`, put their jobs back on the queue and return; then the worker closes
+  await worker.close();
   connection.disconnect();
 }
 
+/** What the trials a worker trains share: its name, their children, whether it is closing, its log. */
+type WorkerLane = { readonly name: string; readonly children: Set<TrainChild>; closing: boolean; readonly log: (line: string) => void };
+
 /** Trains one trial job in a temporary folder and returns its run files. */
-async function trainTrial(job: Job, name: string, children: Set<TrainChild>, log: (line: string) => void): Promise<TrialOutput> {
+async function trainTrial(job: Job, token: string | undefined, lane: WorkerLane): Promise<TrialOutput> {
+  const { name, children, log } = lane;
   const data = checkTrialJob(job.data);
   const dir = mkdtempSync(join(tmpdir(), 'dojo-trial-'));
   const runDir = join(dir, data.trial);
@@ -344,6 +351,12 @@ async function trainTrial(job: Job, name: string, children: Set<TrainChild>, log
     const exit = await child.done;
     clearInterval(timer);
     children.delete(child);
+    if (lane.closing) {
+      // not the trial's fault: back on the queue, to resume from the resume point it sent last (BullMQ's manual move to wait)
+      await job.moveToWait(token);
+      log(`${data.sweep}/${data.trial} back on the queue`);
+      throw new WaitingError();
+    }
     if (exit.code !== 0 || !existsSync(join(runDir, 'final.safetensors'))) {
       throw new UnrecoverableError(`trial ${data.trial} failed on ${name}: ${exit.error !== '' ? exit.error : `dojo train exited with ${exit.code ?? exit.signal}`}`);
     }

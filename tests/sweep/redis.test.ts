@@ -35,6 +35,8 @@ let dir = '';
 let url = '';
 let redis: ChildProcess | null = null;
 const workers: ChildProcess[] = [];
+/** Coordinators the tests started: stopped in afterAll if a test failed before they ended. */
+const coordinators: ChildProcess[] = [];
 
 /** A localhost port nothing listens on right now. */
 async function freePort(): Promise<number> {
@@ -101,6 +103,7 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(async () => {
+  for (const c of coordinators) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   for (const w of workers) {
     if (w.exitCode === null && w.signalCode === null && w.pid !== undefined) {
       try {
@@ -127,6 +130,7 @@ describe('dojo sweep --redis with two dojo worker processes', () => {
     let coordinatorOut = '';
     const startCoordinator = (): ChildProcess => {
       const c = spawn('nice', ['-n', '19', process.execPath, DOJO, 'sweep', specFile, '--redis', url, '--root', root], { stdio: ['ignore', 'pipe', 'pipe'] });
+      coordinators.push(c);
       c.stdout?.on('data', (b: Buffer) => (coordinatorOut += b.toString()));
       c.stderr?.on('data', (b: Buffer) => (coordinatorOut += b.toString()));
       return c;
@@ -169,6 +173,8 @@ describe('dojo sweep --redis with two dojo worker processes', () => {
 
     const code = await Promise.race([exited(coordinator), new Promise<string>((r) => setTimeout(() => r('timeout'), 150_000))]);
     expect(code, coordinatorOut).toBe(0);
+    b.kill('SIGTERM');
+    expect(await exited(b)).toBe(143);
     // recorded jobs leave Redis with the checkpoints they carry
     expect(await queue.getJobCounts('completed', 'failed', 'active', 'waiting')).toEqual({ completed: 0, failed: 0, active: 0, waiting: 0 });
     await queue.close();
@@ -203,6 +209,44 @@ describe('dojo sweep --redis with two dojo worker processes', () => {
     expect(evals.map((e) => [e.global_step, e.mean_return])).toEqual(refEvals.map((e) => [e.global_step, e.mean_return]));
     expect(evals).toHaveLength(16);
   }, 300_000);
+});
+
+describe('a worker stopped by SIGTERM', () => {
+  it('puts its trial back on the queue at once, exits 143, and the next worker resumes it', async () => {
+    const spec = { ...SPEC, name: 'term', seeds: [1], search: { kind: 'grid', space: { learningRate: [1e-3] } } };
+    const specFile = path.join(dir, 'term.json');
+    fs.writeFileSync(specFile, JSON.stringify(spec));
+    const root = path.join(dir, 'sweeps');
+    const a = startWorker();
+    await waitFor(a, /taking trials from/, 'worker A to connect');
+    const coordinator = spawn('nice', ['-n', '19', process.execPath, DOJO, 'sweep', specFile, '--redis', url, '--root', root], { stdio: ['ignore', 'pipe', 'pipe'] });
+    coordinators.push(coordinator);
+    let out = '';
+    coordinator.stdout?.on('data', (b: Buffer) => (out += b.toString()));
+    coordinator.stderr?.on('data', (b: Buffer) => (out += b.toString()));
+    const connection = new Redis(url, { maxRetriesPerRequest: null });
+    const queue = new Queue(QUEUE_NAME, { connection });
+    try {
+      let step = 0;
+      for (const deadline = Date.now() + 60_000; step === 0 && Date.now() < deadline;) {
+        const [job] = await queue.getActive();
+        step = (job?.data as { resume?: { step: number } } | undefined)?.resume?.step ?? 0;
+        if (step === 0) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(step, a.log.join(' | ')).toBeGreaterThan(0);
+      a.kill('SIGTERM');
+      expect(await exited(a)).toBe(143);
+      // back on the queue before any lock could expire (the lock lasts 1.5 s)
+      expect(await queue.getJobCounts('waiting', 'active', 'failed'), a.log.join(' | ')).toEqual({ waiting: 1, active: 0, failed: 0 });
+      const b = startWorker();
+      expect(await Promise.race([exited(coordinator), new Promise<string>((r) => setTimeout(() => r('timeout'), 120_000))]), out).toBe(0);
+      expect(b.log.some((l) => /^term\/c0-s1 resumes at step \d+$/.test(l)), b.log.join(' | ')).toBe(true);
+      expect(readResults(path.join(root, 'term', 'results.jsonl')).get('c0-s1')?.status).toBe('done');
+    } finally {
+      await queue.close();
+      connection.disconnect();
+    }
+  }, 200_000);
 });
 
 describe('connecting', () => {
