@@ -313,6 +313,10 @@ type WorkerLane = { readonly name: string; readonly children: Set<TrainChild>; c
 async function trainTrial(job: Job, token: string | undefined, lane: WorkerLane): Promise<TrialOutput> {
   const { name, children, log } = lane;
   const data = checkTrialJob(job.data);
+  if (lane.closing) {
+    await job.moveToWait(token); // taken in the moment the worker began to close
+    throw new WaitingError();
+  }
   const dir = mkdtempSync(join(tmpdir(), 'dojo-trial-'));
   const runDir = join(dir, data.trial);
   const t0 = performance.now();
