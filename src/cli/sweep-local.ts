@@ -25,9 +25,14 @@ const SIGNAL_EXIT: Readonly<Record<'SIGINT' | 'SIGTERM', number>> = { SIGINT: 13
 /** How a trial's run folder stands. */
 export type TrialStart = { kind: 'finished' } | { kind: 'resume'; checkpoint: string } | { kind: 'fresh' };
 
-/** Where a trial picks up from its run folder: finished, the last periodic checkpoint, or afresh. */
+/**
+ * Where a trial picks up from its run folder: finished (the final checkpoint and its evaluation are
+ * written), the last periodic checkpoint, or afresh. A run killed during its final evaluation resumes
+ * from its last periodic checkpoint and writes the same final checkpoint again.
+ */
 export function trialStart(runDir: string): TrialStart {
-  if (existsSync(join(runDir, 'final.safetensors'))) return { kind: 'finished' };
+  const finalEvaluated = readEvaluations(runDir).some((e) => e.checkpoint.endsWith('final.safetensors'));
+  if (existsSync(join(runDir, 'final.safetensors')) && finalEvaluated) return { kind: 'finished' };
   const dir = join(runDir, 'checkpoints');
   // only periodic checkpoints resume into exactly the uninterrupted run (train.ts); interrupted-* do not
   const steps = existsSync(dir) ? readdirSync(dir).map((n) => /^step-(\d+)\.safetensors$/.exec(n)).filter((m) => m !== null).map((m) => Number(m[1])) : [];

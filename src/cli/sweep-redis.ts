@@ -32,7 +32,7 @@ import { AGENTS } from '../../agents/index.ts';
 import { resolveConfig } from '../../agents/common/config.ts';
 import { spawnDojo, trainArgs, trialStart, writeTrialConfig, type TrainChild, type TrialStart } from './sweep-local.ts';
 import { appendResult, failedResult, finishedResult, lastMetricsStep, readResults, type TrialResult } from './sweep-results.ts';
-import type { SweepPlan } from './sweep-spec.ts';
+import type { SweepPlan, Trial } from './sweep-spec.ts';
 import '../../envs/index.ts';
 
 /** The BullMQ queue every sweep's trials go through. */
@@ -119,7 +119,7 @@ export async function runRedisSweep(plan: SweepPlan, sweepDir: string, opts: Red
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const pending = new Map<string, { trial: SweepPlan['trials'][number]; jobId: string; said: string; saidAt: number }>();
+    const pending = new Map<string, { trial: Trial; jobId: string; said: string; saidAt: number }>();
     for (const trial of plan.trials) {
       if (results.has(trial.id)) continue;
       const runDir = join(sweepDir, trial.id);
@@ -128,10 +128,9 @@ export async function runRedisSweep(plan: SweepPlan, sweepDir: string, opts: Red
         continue;
       }
       writeTrialConfig(sweepDir, trial);
-      const data: TrialJob = { sweep: plan.spec.name, trial: trial.id, env: plan.spec.env, envKwargs: plan.spec.envKwargs, algo: plan.agent.name, config: { ...trial.config }, evalEpisodes: plan.spec.evalEpisodes };
       const jobId = trialJobId(plan, trial.id);
       // an id already on the queue keeps its job (and its state): that is how a restarted coordinator re-attaches
-      await queue.add('trial', data, { jobId, attempts: 1, removeOnComplete: false, removeOnFail: false });
+      await queue.add('trial', trialJob(plan, trial), { jobId, attempts: 1, removeOnComplete: false, removeOnFail: false });
       pending.set(trial.id, { trial, jobId, said: '', saidAt: 0 });
     }
     opts.log(`${pending.size} trials on the queue "${QUEUE_NAME}" at ${safeUrl(opts.url)}; start workers with: dojo worker --redis ${safeUrl(opts.url)}`);
@@ -140,8 +139,7 @@ export async function runRedisSweep(plan: SweepPlan, sweepDir: string, opts: Red
         const job = await Job.fromId(queue, p.jobId);
         if (job === undefined) {
           opts.log(`${id}: its job is gone from Redis; enqueuing it again`);
-          const data: TrialJob = { sweep: plan.spec.name, trial: id, env: plan.spec.env, envKwargs: plan.spec.envKwargs, algo: plan.agent.name, config: { ...p.trial.config }, evalEpisodes: plan.spec.evalEpisodes };
-          await queue.add('trial', data, { jobId: p.jobId, attempts: 1, removeOnComplete: false, removeOnFail: false });
+          await queue.add('trial', trialJob(plan, p.trial), { jobId: p.jobId, attempts: 1, removeOnComplete: false, removeOnFail: false });
           continue;
         }
         const state = await job.getState();
@@ -190,6 +188,11 @@ export async function runRedisSweep(plan: SweepPlan, sweepDir: string, opts: Red
     results.set(r.trial, r);
     opts.log(`${r.trial} ${r.status}${where}${r.status === 'done' ? `: ${plan.spec.objective} ${r.objective?.toFixed(2)}` : `: ${r.error}`} (${results.size}/${plan.trials.length})`);
   }
+}
+
+/** A trial as job data: the names, the env, the algorithm and the whole config; nothing a worker would execute. */
+function trialJob(plan: SweepPlan, trial: Trial): TrialJob {
+  return { sweep: plan.spec.name, trial: trial.id, env: plan.spec.env, envKwargs: plan.spec.envKwargs, algo: plan.agent.name, config: { ...trial.config }, evalEpisodes: plan.spec.evalEpisodes };
 }
 
 /** The job id of a trial: sweep, a hash of the spec (a changed spec never meets an old job) and trial. */

@@ -8,12 +8,11 @@
  * `report.md` and `best-config.json`, and the table is printed. Started again, a sweep skips the
  * trials it has recorded and resumes the ones a kill cut short.
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError } from '../core/errors.ts';
-import { runLocalSweep } from './sweep-local.ts';
+import { runLocalSweep, trialStart } from './sweep-local.ts';
 import { claimSweepFolder, formatTable, lastMetricsStep, readResults, summarize, writeReport, type TrialResult } from './sweep-results.ts';
 import { loadSweep, type SweepPlan } from './sweep-spec.ts';
 
@@ -67,7 +66,7 @@ async function printStatus(plan: SweepPlan, dir: string, redis: string | undefin
     if (results.has(t.id)) continue;
     const runDir = join(dir, t.id);
     const step = lastMetricsStep(runDir);
-    const finished = existsSync(join(runDir, 'final.safetensors'));
+    const finished = trialStart(runDir).kind === 'finished';
     const where = queued.get(t.id) ?? (finished ? 'finished, not yet recorded' : step > 0 ? `step ${step} of ${String(t.config.totalTimesteps ?? '?')} (running, or cut short: the sweep resumes it)` : 'not started');
     log(`  ${t.id} ${JSON.stringify(t.params)}: ${where}`);
   }
