@@ -4,8 +4,9 @@
  * in results.jsonl is done; one with a final checkpoint finished but was not recorded; one with
  * periodic checkpoints resumes from the last (training is deterministic, so it ends exactly where an
  * uninterrupted run would); anything else starts afresh. So a killed sweep, started again, redoes no
- * finished work. SIGINT and SIGTERM stop the children (each saves a checkpoint) and the sweep exits
- * 130 or 143.
+ * finished work. SIGINT and SIGTERM stop the children and the sweep exits 130 or 143. With a
+ * scheduler (sweep-asha.ts), the trials' evaluations are watched as they are written and a weak trial
+ * is stopped at a rung.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';

@@ -1,12 +1,12 @@
 /**
- * `dojo sweep <spec.json> [--parallel n] [--redis url] [--root dir]`
+ * `dojo sweep <spec.json> [--parallel n] [--redis url] [--root dir] [--status]`
  *
  * Runs the trials of a sweep spec (sweep-spec.ts: env, algorithm, base config, seeds, grid or random
  * search, objective) as ordinary `dojo train` runs in `<root>/<name>/<trial>/`: on this machine as
  * child processes (default, `--parallel` at once), or through a BullMQ queue on Redis (`--redis`)
  * for `dojo worker` processes on any machine to take. Results go to `<root>/<name>/results.jsonl`,
  * `report.md` and `best-config.json`, and the table is printed. Started again, a sweep skips the
- * trials it has recorded and resumes the ones a kill cut short.
+ * trials it has recorded and resumes the ones a kill cut short; `--status` prints where it stands.
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
