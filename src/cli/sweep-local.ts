@@ -19,6 +19,8 @@ import { stepBudget, type SweepPlan, type Trial } from './sweep-spec.ts';
 
 /** The `dojo` launcher the children run. */
 const DOJO_BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'dojo.js');
+/** Preloaded into each child: it exits when the process that started it is gone. */
+const CHILD_WATCH = new URL('./sweep-child.mjs', import.meta.url).href;
 
 /** The exit status after a signal, as `dojo train` uses. */
 const SIGNAL_EXIT: Readonly<Record<'SIGINT' | 'SIGTERM', number>> = { SIGINT: 130, SIGTERM: 143 };
@@ -55,11 +57,14 @@ export interface TrainChild {
   stop(signal: NodeJS.Signals): void;
 }
 
-/** Starts `dojo <args>` as a child (in `cwd`, default this process's); `error` is the last lines it wrote on stderr (dojo's message on failure). */
+/**
+ * Starts `dojo <args>` as a child (in `cwd`, default this process's) that ends when this process is
+ * gone (sweep-child.mjs); `error` is the last lines it wrote on stderr (dojo's message on failure).
+ */
 export function spawnDojo(args: readonly string[], cwd?: string): TrainChild {
-  const child = spawn(process.execPath, [DOJO_BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'], cwd });
+  const child = spawn(process.execPath, ['--import', CHILD_WATCH, DOJO_BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], cwd });
   let stderr = '';
-  child.stderr.on('data', (b: Buffer) => {
+  child.stderr?.on('data', (b: Buffer) => {
     stderr = (stderr + b.toString()).slice(-4000);
   });
   const done = new Promise<{ code: number | null; signal: string | null; error: string }>((resolve) => {

@@ -332,10 +332,10 @@ async function trainTrial(job: Job, token: string | undefined, lane: WorkerLane)
       start = { kind: 'resume', checkpoint: join(runDir, 'checkpoints', `step-${data.resume.step}.safetensors`) };
       if (!existsSync(start.checkpoint)) throw new UnrecoverableError(`refused: the job's resume point names step ${data.resume.step} but carries no checkpoints/step-${data.resume.step}.safetensors`);
     }
-    log(`${data.sweep}/${data.trial} ${start.kind === 'resume' ? `resumes at step ${data.resume?.step}` : 'starts'}`);
     // run in the temporary folder with --out <trial>, so the logs name checkpoints as <trial>/checkpoints/…, wherever the worker is
     const child = spawnDojo(trainArgs(data, data.trial, configFile, start), dir);
     children.add(child);
+    log(`${data.sweep}/${data.trial} ${start.kind === 'resume' ? `resumes at step ${data.resume?.step}` : 'starts'} (dojo train pid ${child.pid})`);
     let sent = data.resume?.step ?? 0, busy = false;
     const report = async (): Promise<void> => {
       if (busy) return;

@@ -2,8 +2,8 @@
  * `dojo sweep --redis` with `dojo worker` (src/cli/sweep-redis.ts) on a real redis-server (Debian's
  * package; .ci/run installs it) that this test starts on a free localhost port in a temporary folder
  * and stops: one coordinator and two workers run a 4-trial PPO CartPole sweep; one worker is killed
- * with SIGKILL, with its `dojo train` child (its process group: the machine is gone), once its trial
- * has sent a resume point; the other worker takes the trial over from that checkpoint; every trial's
+ * with SIGKILL once its trial has sent a resume point, and its `dojo train` child ends by itself; the
+ * other worker takes the trial over from that checkpoint; every trial's
  * files arrive once under sweeps/<name>/<trial>/, and the killed trial's final weights equal those of
  * an uninterrupted `dojo train` of the same config. The coordinator is killed as well and started
  * again: it re-attaches to the jobs already on the queue.
@@ -82,6 +82,19 @@ function exited(child: ChildProcess): Promise<number | null> {
   });
 }
 
+/** Whether process `pid` has ended within `timeoutMs`. */
+async function gone(pid: number, timeoutMs: number): Promise<boolean> {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return true;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
+}
+
 function tensors(file: string): Map<string, number[]> {
   return new Map([...readSafetensorsFile(file).tensors].map(([k, t]) => [k, [...t.data]]));
 }
@@ -141,15 +154,20 @@ describe('dojo sweep --redis with two dojo worker processes', () => {
     // watch the queue as an outsider: kill A once its trial has sent a resume point, before the trial ends
     const connection = new Redis(url, { maxRetriesPerRequest: null });
     const queue = new Queue(QUEUE_NAME, { connection });
-    let killed: { trial: string; step: number } | null = null;
+    let killed: { trial: string; step: number; orphan: number; orphanDir: string } | null = null;
     const deadline = Date.now() + 90_000;
     while (killed === null && Date.now() < deadline) {
       for (const job of await queue.getActive()) {
         const progress = job.progress as { worker?: string };
         const resume = (job.data as { resume?: { step: number } }).resume;
         if (progress.worker?.endsWith(`:${a.pid}`) === true && resume !== undefined && resume.step < SPEC.config.totalTimesteps) {
-          process.kill(-(a.pid as number), 'SIGKILL');
-          killed = { trial: (job.data as { trial: string }).trial, step: resume.step };
+          const trial = (job.data as { trial: string }).trial;
+          const orphan = Number(a.log.map((l) => new RegExp(`^kill/${trial} starts \\(dojo train pid (\\d+)\\)$`).exec(l)).find((m) => m !== null)?.[1]);
+          expect(orphan, a.log.join(' | ')).toBeGreaterThan(0);
+          const orphanDir = fs.readlinkSync(`/proc/${orphan}/cwd`);
+          // the worker process alone: its dojo train child must notice and end by itself
+          process.kill(a.pid as number, 'SIGKILL');
+          killed = { trial, step: resume.step, orphan, orphanDir };
           break;
         }
       }
@@ -157,6 +175,12 @@ describe('dojo sweep --redis with two dojo worker processes', () => {
     }
     expect(killed, `worker A never reached a resume point; A's log: ${a.log.join(' | ')}`).not.toBeNull();
     await exited(a);
+    // the killed worker's child ended without training on to the end (its folder, which no one removes now, has no final checkpoint)
+    const { orphan, orphanDir } = killed as { orphan: number; orphanDir: string };
+    expect(await gone(orphan, 20_000), `dojo train ${orphan} of the killed worker still runs`).toBe(true);
+    expect(fs.existsSync(path.join(orphanDir, killed?.trial as string, 'metrics.jsonl'))).toBe(true);
+    expect(fs.existsSync(path.join(orphanDir, killed?.trial as string, 'final.safetensors'))).toBe(false);
+    fs.rmSync(orphanDir, { recursive: true, force: true });
     // --status reads the queue: every trial not yet recorded has its job's state (running ones: step and worker)
     const status = spawnSync(process.execPath, [DOJO, 'sweep', specFile, '--status', '--redis', url, '--root', root], { encoding: 'utf8', timeout: 60_000 });
     expect(status.status, status.stderr).toBe(0);
@@ -194,7 +218,7 @@ describe('dojo sweep --redis with two dojo worker processes', () => {
     expect(coordinatorOut.match(/trials on the queue/g)).toHaveLength(2);
     const trial = killed?.trial as string;
     // B resumed from A's resume point (A may have sent a later one in the moment before the kill)
-    const resumedAt = b.log.map((l) => new RegExp(`^kill/${trial} resumes at step (\\d+)$`).exec(l)).find((m) => m !== null);
+    const resumedAt = b.log.map((l) => new RegExp(`^kill/${trial} resumes at step (\\d+) \\(dojo train pid \\d+\\)$`).exec(l)).find((m) => m !== null);
     expect(resumedAt, b.log.join(' | ')).toBeDefined();
     expect(Number(resumedAt?.[1])).toBeGreaterThanOrEqual(killed?.step as number);
 
@@ -240,7 +264,7 @@ describe('a worker stopped by SIGTERM', () => {
       expect(await queue.getJobCounts('waiting', 'active', 'failed'), a.log.join(' | ')).toEqual({ waiting: 1, active: 0, failed: 0 });
       const b = startWorker();
       expect(await Promise.race([exited(coordinator), new Promise<string>((r) => setTimeout(() => r('timeout'), 120_000))]), out).toBe(0);
-      expect(b.log.some((l) => /^term\/c0-s1 resumes at step \d+$/.test(l)), b.log.join(' | ')).toBe(true);
+      expect(b.log.some((l) => /^term\/c0-s1 resumes at step \d+ \(dojo train pid \d+\)$/.test(l)), b.log.join(' | ')).toBe(true);
       expect(readResults(path.join(root, 'term', 'results.jsonl')).get('c0-s1')?.status).toBe('done');
     } finally {
       await queue.close();
