@@ -34,10 +34,6 @@ const config: KnipConfig = {
   ignoreDependencies: [
     // src/cli/render.ts imports gifenc by a computed name (it ships without types and is narrowed at run time).
     'gifenc',
-    // Installed for issue 25 (sweeps on Redis: bullmq, ioredis); remove each entry when the code that imports
-    // it lands (or the package, if it does not).
-    'bullmq',
-    'ioredis',
   ],
   ignoreIssues: {
     // The Space contract names every variant of the `Space` union (box, discrete, multiDiscrete,

@@ -19,6 +19,8 @@ const modules: Array<() => Promise<CommandModule>> = [
   () => import('./arena.ts'),
   () => import('./bench-games.ts'),
   () => import('./export.ts'),
+  () => import('./sweep.ts'),
+  () => import('./worker.ts'),
 ];
 
 // `dojo list | head` closes the pipe early: that is not an error

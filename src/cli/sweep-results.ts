@@ -1,0 +1,239 @@
+/**
+ * What a sweep leaves for people to read: `sweeps/<name>/results.jsonl` (one row per finished or
+ * failed trial, appended as trials end, so a killed sweep knows what is done), `report.md` (a table
+ * of config points: the searched values, seeds, mean ± std of the objective, steps, wall time,
+ * status) and `best-config.json` (the best point's whole config, without the seed, a file
+ * `dojo train --config` accepts). The same table is printed at the end of a sweep.
+ */
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../nn/safetensors-node.ts';
+import type { EvaluationRow } from './train.ts';
+import { ConfigError } from '../core/errors.ts';
+import type { SweepPlan, SweepSpec, Trial } from './sweep-spec.ts';
+
+/**
+ * Creates the sweep folder `dir`, records the spec in `dir/spec.json` and takes `dir/sweep.lock` for
+ * this process; returns the function that releases the lock. A folder that holds another spec is
+ * refused, since its recorded trials would be mixed with this spec's, and so is a sweep another live
+ * process is running (two would train the same trials into the same folders). A lock left by a dead
+ * process is taken over.
+ */
+export function claimSweepFolder(dir: string, spec: SweepSpec): () => void {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'spec.json');
+  const text = `${JSON.stringify(spec, null, 2)}\n`;
+  if (existsSync(file) && readFileSync(file, 'utf8') !== text) {
+    throw new ConfigError(`sweep: ${dir} holds the trials of a different spec (${file}); give the sweep another name, or remove the folder to start it over`);
+  }
+  const lock = join(dir, 'sweep.lock');
+  for (;;) {
+    try {
+      writeFileSync(lock, `${process.pid}\n`, { flag: 'wx' });
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number(readFileSync(lock, 'utf8').trim());
+      if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) throw new ConfigError(`sweep: process ${pid} is running this sweep (${lock}); wait for it, or stop it first`);
+      rmSync(lock, { force: true }); // its process is gone
+    }
+  }
+  writeFileAtomic(file, new TextEncoder().encode(text), 'spec');
+  return () => rmSync(lock, { force: true });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** One row of results.jsonl. */
+export interface TrialResult {
+  trial: string;
+  point: number;
+  seed: number;
+  params: Record<string, unknown>;
+  /** done: trained to the end; failed: an error ended it; stopped: the scheduler ended it early (see `error`). */
+  status: 'done' | 'failed' | 'stopped';
+  /** The spec's objective (null when the trial failed). */
+  objective: number | null;
+  /** Mean deterministic eval return of the final policy. */
+  final_eval: number | null;
+  /** Area under the eval curve (trapezoids over global_step) divided by the steps it spans: the mean eval return over training. */
+  eval_auc: number | null;
+  /** Env steps of the last metrics row. */
+  steps: number;
+  wall_s: number;
+  /** Why a failed trial failed, or why the scheduler stopped it. */
+  error?: string;
+}
+
+/** The evaluation rows of a run folder (none when there is no evaluations.jsonl; a line still being written is skipped). */
+export function readEvaluations(runDir: string): EvaluationRow[] {
+  const file = join(runDir, 'evaluations.jsonl');
+  if (!existsSync(file)) return [];
+  const rows: EvaluationRow[] = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    try {
+      if (line.trim() !== '') rows.push(JSON.parse(line) as EvaluationRow);
+    } catch {
+      // the line a running trial is writing
+    }
+  }
+  return rows;
+}
+
+/** The step of the last whole metrics row of a run folder (0 when there is none; a row still being written is skipped). */
+export function lastMetricsStep(runDir: string): number {
+  const file = join(runDir, 'metrics.jsonl');
+  if (!existsSync(file)) return 0;
+  const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.endsWith('}'));
+  for (let i = lines.length - 1; i >= 0; i--) {
+    try {
+      const step = (JSON.parse(lines[i]) as { global_step?: unknown }).global_step;
+      if (typeof step === 'number') return step;
+    } catch {
+      // cut short by a kill
+    }
+  }
+  return 0;
+}
+
+/**
+ * The area under an eval curve divided by the steps it spans (trapezoids over global_step), in
+ * return units: a run that learns early scores higher than one that reaches the same end late. One
+ * evaluation gives its own return.
+ */
+export function evalAuc(rows: readonly { global_step: number; mean_return: number }[]): number | null {
+  if (rows.length === 0) return null;
+  if (rows.length === 1) return rows[0].mean_return;
+  let area = 0;
+  for (let i = 1; i < rows.length; i++) area += (rows[i].global_step - rows[i - 1].global_step) * (rows[i].mean_return + rows[i - 1].mean_return) / 2;
+  const span = rows[rows.length - 1].global_step - rows[0].global_step;
+  return span > 0 ? area / span : rows[rows.length - 1].mean_return;
+}
+
+/** The result of a trial whose run folder holds a finished run (final.safetensors and its evaluation). */
+export function finishedResult(plan: SweepPlan, trial: Trial, runDir: string, wallS: number): TrialResult {
+  const rows = readEvaluations(runDir);
+  const final = rows.filter((r) => r.checkpoint.endsWith('final.safetensors')).at(-1);
+  const base = { trial: trial.id, point: trial.point, seed: trial.seed, params: { ...trial.params }, steps: lastMetricsStep(runDir), wall_s: round(wallS) };
+  if (final === undefined) {
+    return { ...base, status: 'failed', objective: null, final_eval: null, eval_auc: null, error: `${join(runDir, 'evaluations.jsonl')} holds no evaluation of final.safetensors` };
+  }
+  const auc = evalAuc(rows);
+  const objective = plan.spec.objective === 'final_eval' ? final.mean_return : auc;
+  return { ...base, status: 'done', objective, final_eval: final.mean_return, eval_auc: auc };
+}
+
+/** The result of a trial that failed with `error` (or that the scheduler stopped, `status` 'stopped', saying why). */
+export function failedResult(trial: Trial, runDir: string, wallS: number, error: string, status: 'failed' | 'stopped' = 'failed'): TrialResult {
+  return { trial: trial.id, point: trial.point, seed: trial.seed, params: { ...trial.params }, status, objective: null, final_eval: null, eval_auc: null, steps: lastMetricsStep(runDir), wall_s: round(wallS), error };
+}
+
+/** The rows of results.jsonl by trial id (a later row of a trial replaces an earlier one; a line cut short by a kill is skipped). */
+export function readResults(file: string): Map<string, TrialResult> {
+  const out = new Map<string, TrialResult>();
+  if (!existsSync(file)) return out;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      const r = JSON.parse(line) as TrialResult;
+      out.set(r.trial, r);
+    } catch {
+      // the last line of a sweep killed while appending
+    }
+  }
+  return out;
+}
+
+/** Appends one row to results.jsonl (one write of a whole line). */
+export function appendResult(file: string, r: TrialResult): void {
+  const fd = openSync(file, 'a');
+  try {
+    writeSync(fd, `${JSON.stringify(r)}\n`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** One config point over its seeds. */
+export interface PointSummary {
+  point: number;
+  params: Record<string, unknown>;
+  /** Objectives of the finished seeds. */
+  values: number[];
+  mean: number;
+  std: number;
+  seeds: number;
+  failed: number;
+  stopped: number;
+  pending: number;
+  steps: number;
+  wall_s: number;
+}
+
+/** Summaries of every config point, best mean objective first (points with no finished seed last). */
+export function summarize(plan: SweepPlan, results: ReadonlyMap<string, TrialResult>): PointSummary[] {
+  const out = plan.points.map((params, point): PointSummary => {
+    const trials = plan.trials.filter((t) => t.point === point);
+    const rows = trials.map((t) => results.get(t.id)).filter((r) => r !== undefined);
+    const values = rows.filter((r) => r.status === 'done' && r.objective !== null).map((r) => r.objective as number);
+    const mean = values.length > 0 ? values.reduce((a, b) => a + b, 0) / values.length : Number.NaN;
+    const std = values.length > 0 ? Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length) : Number.NaN;
+    return {
+      point, params: { ...params }, values, mean, std, seeds: trials.length,
+      failed: rows.filter((r) => r.status === 'failed').length, stopped: rows.filter((r) => r.status === 'stopped').length, pending: trials.length - rows.length,
+      steps: rows.reduce((a, r) => a + r.steps, 0), wall_s: round(rows.reduce((a, r) => a + r.wall_s, 0)),
+    };
+  });
+  return out.sort((a, b) => (Number.isNaN(a.mean) ? 1 : 0) - (Number.isNaN(b.mean) ? 1 : 0) || b.mean - a.mean || a.point - b.point);
+}
+
+/** The summary as a Markdown table. */
+export function formatTable(plan: SweepPlan, summary: readonly PointSummary[]): string {
+  const fields = Object.keys(plan.spec.search.space);
+  const head = `| point | ${fields.map((f) => `${f} | `).join('')}${plan.spec.objective} (mean ± std) | seeds done | steps | wall s | status |`;
+  const rule = head.replace(/[^|]/g, '-');
+  const lines = summary.map((s) => {
+    const values = fields.map((k) => `${formatValue(s.params[k])} | `).join('');
+    const score = s.values.length > 0 ? `${s.mean.toFixed(2)} ± ${s.std.toFixed(2)}` : '—';
+    const status = [s.pending > 0 ? `${s.pending} pending` : '', s.failed > 0 ? `${s.failed} failed` : '', s.stopped > 0 ? `${s.stopped} stopped early` : ''].filter((x) => x !== '').join(', ') || 'done';
+    return `| c${s.point} | ${values}${score} | ${s.values.length}/${s.seeds} | ${s.steps} | ${s.wall_s} | ${status} |`;
+  });
+  return [head, rule, ...lines].join('\n');
+}
+
+/** Writes report.md and, when a point has finished seeds, best-config.json. */
+export function writeReport(plan: SweepPlan, dir: string, results: ReadonlyMap<string, TrialResult>): PointSummary[] {
+  const summary = summarize(plan, results);
+  const { spec } = plan;
+  const failures = [...results.values()].filter((r) => r.status === 'failed').map((r) => `- ${r.trial}: ${r.error ?? 'failed'}`);
+  const stops = [...results.values()].filter((r) => r.status === 'stopped').map((r) => `- ${r.trial} after ${r.steps} steps: ${r.error ?? 'stopped'}`);
+  const text = [
+    `# Sweep ${spec.name}`, '',
+    `${spec.algo} on ${spec.env}${Object.keys(spec.envKwargs).length > 0 ? ` ${JSON.stringify(spec.envKwargs)}` : ''}, ${spec.search.kind} search, ${plan.points.length} config points × seeds ${spec.seeds.join(', ')}; objective ${spec.objective} over ${spec.evalEpisodes} deterministic episodes${spec.scheduler !== undefined ? `; ASHA early stopping (eta ${spec.scheduler.eta}, first rung at ${spec.scheduler.minSteps} steps)` : ''}. Best first.`, '',
+    formatTable(plan, summary), '',
+    ...(failures.length > 0 ? ['## Failed trials', '', ...failures, ''] : []),
+    ...(stops.length > 0 ? ['## Stopped early', '', ...stops, ''] : []),
+  ].join('\n');
+  writeFileAtomic(join(dir, 'report.md'), new TextEncoder().encode(text), 'report');
+  const best = summary[0];
+  if (best !== undefined && best.values.length > 0) {
+    const { seed: _seed, ...config } = plan.trials.find((t) => t.point === best.point)?.config ?? {};
+    writeFileAtomic(join(dir, 'best-config.json'), new TextEncoder().encode(`${JSON.stringify(config, null, 2)}\n`), 'config');
+  }
+  return summary;
+}
+
+function formatValue(v: unknown): string {
+  return typeof v === 'number' && !Number.isInteger(v) ? v.toPrecision(3) : JSON.stringify(v);
+}
+
+function round(x: number): number {
+  return Math.round(x * 10) / 10;
+}

@@ -1,0 +1,292 @@
+/**
+ * `dojo sweep --redis` with `dojo worker` (src/cli/sweep-redis.ts) on a real redis-server (Debian's
+ * package; .ci/run installs it) that this test starts on a free localhost port in a temporary folder
+ * and stops: one coordinator and two workers run a 4-trial PPO CartPole sweep; one worker is killed
+ * with SIGKILL once its trial has sent a resume point, and its `dojo train` child ends by itself; the
+ * other worker takes the trial over from that checkpoint; every trial's
+ * files arrive once under sweeps/<name>/<trial>/, and the killed trial's final weights equal those of
+ * an uninterrupted `dojo train` of the same config. The coordinator is killed as well and started
+ * again: it re-attaches to the jobs already on the queue.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { train } from '../../src/cli/train.ts';
+import { QUEUE_NAME, queuedTrials } from '../../src/cli/sweep-redis.ts';
+import { parseSweepSpec, planSweep } from '../../src/cli/sweep-spec.ts';
+import { readResults } from '../../src/cli/sweep-results.ts';
+import { readSafetensorsFile } from '../../src/nn/safetensors-node.ts';
+
+const DOJO = path.join(__dirname, '..', '..', 'bin', 'dojo.js');
+const REDIS_SERVER = '/usr/bin/redis-server';
+/** 32 iterations of 2 × 64 steps, a checkpoint (and resume point) every 2 iterations. */
+const SPEC = {
+  name: 'kill', env: 'CartPole-v1', algo: 'ppo', base: 'defaults',
+  config: { totalTimesteps: 4096, numEnvs: 2, numSteps: 64, checkpointFrequency: 2 },
+  seeds: [1, 2], search: { kind: 'grid', space: { learningRate: [1e-3, 3e-4] } }, evalEpisodes: 2,
+};
+
+let dir = '';
+let url = '';
+let redis: ChildProcess | null = null;
+const workers: ChildProcess[] = [];
+/** Coordinators the tests started: stopped in afterAll if a test failed before they ended. */
+const coordinators: ChildProcess[] = [];
+
+/** A localhost port nothing listens on right now. */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves once `child` has printed a line matching `re` on stdout (the text so far is kept in `out`). */
+function waitFor(child: ChildProcess, re: RegExp, what: string, timeoutMs = 20_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; output so far: ${text}`)), timeoutMs);
+    child.stdout?.on('data', (b: Buffer) => {
+      text += b.toString();
+      if (re.test(text)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+}
+
+function startWorker(): ChildProcess & { log: string[] } {
+  // its own process group, so the test can take the worker and its training child down together
+  const w = spawn('nice', ['-n', '19', process.execPath, DOJO, 'worker', '--redis', url, '--concurrency', '1', '--lock-ms', '1500'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] }) as ChildProcess & { log: string[] };
+  w.log = [];
+  w.stdout?.on('data', (b: Buffer) => w.log.push(...b.toString().split('\n').filter((l) => l !== '')));
+  w.stderr?.on('data', (b: Buffer) => w.log.push(...b.toString().split('\n').filter((l) => l !== '')));
+  workers.push(w);
+  return w;
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
+    else child.once('exit', (code) => resolve(code));
+  });
+}
+
+/** Whether process `pid` has ended within `timeoutMs`. */
+async function gone(pid: number, timeoutMs: number): Promise<boolean> {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return true;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
+}
+
+function tensors(file: string): Map<string, number[]> {
+  return new Map([...readSafetensorsFile(file).tensors].map(([k, t]) => [k, [...t.data]]));
+}
+
+/** Starts a redis-server on a free localhost port with its files in `dir`; returns it and its port. */
+async function startRedis(extra: string[] = []): Promise<{ server: ChildProcess; port: number }> {
+  const port = await freePort();
+  const server = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  await waitFor(server, /Ready to accept connections/, 'redis-server to start');
+  return { server, port };
+}
+
+beforeAll(async () => {
+  if (!fs.existsSync(REDIS_SERVER)) throw new Error(`this test needs Debian's redis-server at ${REDIS_SERVER} (apt-get install -y redis-server; .ci/run installs it)`);
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dojo-sweep-redis-'));
+  const { server, port } = await startRedis();
+  redis = server;
+  url = `redis://127.0.0.1:${port}`;
+}, 30_000);
+
+afterAll(async () => {
+  for (const c of coordinators) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  for (const w of workers) {
+    if (w.exitCode === null && w.signalCode === null && w.pid !== undefined) {
+      try {
+        process.kill(-w.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+  if (redis !== null && redis.exitCode === null) {
+    redis.kill('SIGTERM');
+    await exited(redis);
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('dojo sweep --redis with two dojo worker processes', () => {
+  it('finishes every trial once though a worker is killed mid-trial, and the killed trial ends with the uninterrupted weights', async () => {
+    const specFile = path.join(dir, 'spec.json');
+    fs.writeFileSync(specFile, JSON.stringify(SPEC));
+    const root = path.join(dir, 'sweeps');
+    const a = startWorker();
+    await waitFor(a, /taking trials from "dojo-trials"/, 'worker A to connect');
+    let coordinatorOut = '';
+    const startCoordinator = (): ChildProcess => {
+      const c = spawn('nice', ['-n', '19', process.execPath, DOJO, 'sweep', specFile, '--redis', url, '--root', root], { stdio: ['ignore', 'pipe', 'pipe'] });
+      coordinators.push(c);
+      c.stdout?.on('data', (b: Buffer) => (coordinatorOut += b.toString()));
+      c.stderr?.on('data', (b: Buffer) => (coordinatorOut += b.toString()));
+      return c;
+    };
+    const first = startCoordinator();
+    const b = startWorker();
+
+    // watch the queue as an outsider: kill A once its trial has sent a resume point, before the trial ends
+    const connection = new Redis(url, { maxRetriesPerRequest: null });
+    const queue = new Queue(QUEUE_NAME, { connection });
+    let killed: { trial: string; step: number; orphan: number; orphanDir: string } | null = null;
+    const deadline = Date.now() + 90_000;
+    while (killed === null && Date.now() < deadline) {
+      for (const job of await queue.getActive()) {
+        const progress = job.progress as { worker?: string };
+        const resume = (job.data as { resume?: { step: number } }).resume;
+        if (progress.worker?.endsWith(`:${a.pid}`) === true && resume !== undefined && resume.step < SPEC.config.totalTimesteps) {
+          const trial = (job.data as { trial: string }).trial;
+          const orphan = Number(a.log.map((l) => new RegExp(`^kill/${trial} starts \\(dojo train pid (\\d+)\\)$`).exec(l)).find((m) => m !== null)?.[1]);
+          expect(orphan, a.log.join(' | ')).toBeGreaterThan(0);
+          const orphanDir = fs.readlinkSync(`/proc/${orphan}/cwd`);
+          // the worker process alone: its dojo train child must notice and end by itself
+          process.kill(a.pid as number, 'SIGKILL');
+          killed = { trial, step: resume.step, orphan, orphanDir };
+          break;
+        }
+      }
+      if (killed === null) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(killed, `worker A never reached a resume point; A's log: ${a.log.join(' | ')}`).not.toBeNull();
+    await exited(a);
+    // the killed worker's child ended without training on to the end (its folder, which no one removes now, has no final checkpoint)
+    const { orphan, orphanDir } = killed as { orphan: number; orphanDir: string };
+    expect(await gone(orphan, 20_000), `dojo train ${orphan} of the killed worker still runs`).toBe(true);
+    expect(fs.existsSync(path.join(orphanDir, killed?.trial as string, 'metrics.jsonl'))).toBe(true);
+    expect(fs.existsSync(path.join(orphanDir, killed?.trial as string, 'final.safetensors'))).toBe(false);
+    fs.rmSync(orphanDir, { recursive: true, force: true });
+    // --status reads the queue: every trial not yet recorded has its job's state (running ones: step and worker)
+    const status = spawnSync(process.execPath, [DOJO, 'sweep', specFile, '--status', '--redis', url, '--root', root], { encoding: 'utf8', timeout: 60_000 });
+    expect(status.status, status.stderr).toBe(0);
+    expect(status.stdout).toMatch(/^sweep kill \(.*\): 4 trials; \d done, 0 failed, 0 stopped early, \d not finished\n/);
+    const unfinished = status.stdout.split('\n').filter((l) => /^ {2}c\d-s\d /.test(l));
+    expect(unfinished.some((l) => l.startsWith(`  ${killed?.trial} `)), status.stdout).toBe(true);
+    for (const line of unfinished) {
+      expect(line).toMatch(/: (running: step \d+ on \S+:\d+|(waiting|active|completed|prioritized) on the queue|finished, not yet recorded)$/);
+    }
+    // the coordinator dies too; started again, it re-attaches to the jobs on the queue
+    first.kill('SIGKILL');
+    await exited(first);
+    const coordinator = startCoordinator();
+
+    const code = await Promise.race([exited(coordinator), new Promise<string>((r) => setTimeout(() => r('timeout'), 150_000))]);
+    expect(code, coordinatorOut).toBe(0);
+    b.kill('SIGTERM');
+    expect(await exited(b)).toBe(143);
+    // recorded jobs leave Redis with the checkpoints they carry
+    expect(await queue.getJobCounts('completed', 'failed', 'active', 'waiting')).toEqual({ completed: 0, failed: 0, active: 0, waiting: 0 });
+    await queue.close();
+    connection.disconnect();
+    const sweepDir = path.join(root, 'kill');
+    const results = readResults(path.join(sweepDir, 'results.jsonl'));
+    const rows = fs.readFileSync(path.join(sweepDir, 'results.jsonl'), 'utf8').trim().split('\n');
+    expect(rows).toHaveLength(4);
+    expect([...results.keys()].sort()).toEqual(['c0-s1', 'c0-s2', 'c1-s1', 'c1-s2']);
+    for (const r of results.values()) {
+      expect(r.status, r.error).toBe('done');
+      const run = path.join(sweepDir, r.trial);
+      for (const f of ['config.json', 'metrics.jsonl', 'evaluations.jsonl', 'final.safetensors', 'best.safetensors']) expect(fs.existsSync(path.join(run, f)), `${r.trial}/${f}`).toBe(true);
+      const steps = fs.readFileSync(path.join(run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { global_step: number }).global_step);
+      expect(steps).toEqual(Array.from({ length: 32 }, (_, i) => (i + 1) * 128));
+    }
+    expect(coordinatorOut.match(/trials on the queue/g)).toHaveLength(2);
+    const trial = killed?.trial as string;
+    // B resumed from A's resume point (A may have sent a later one in the moment before the kill)
+    const resumedAt = b.log.map((l) => new RegExp(`^kill/${trial} resumes at step (\\d+) \\(dojo train pid \\d+\\)$`).exec(l)).find((m) => m !== null);
+    expect(resumedAt, b.log.join(' | ')).toBeDefined();
+    expect(Number(resumedAt?.[1])).toBeGreaterThanOrEqual(killed?.step as number);
+
+    // the uninterrupted run of the same config, in this process
+    const ref = path.join(dir, 'reference');
+    await train({ env: 'CartPole-v1', algo: 'ppo', preset: false, config: path.join(sweepDir, 'configs', `${trial}.json`), out: ref, quiet: true, evalEpisodes: '2' }, []);
+    expect(tensors(path.join(sweepDir, trial, 'final.safetensors'))).toEqual(tensors(path.join(ref, 'final.safetensors')));
+    // the evaluations name the checkpoints where the coordinator put them, as a local run's do
+    const evals = fs.readFileSync(path.join(sweepDir, trial, 'evaluations.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { global_step: number; checkpoint: string; mean_return: number });
+    const refEvals = fs.readFileSync(path.join(ref, 'evaluations.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { global_step: number; checkpoint: string; mean_return: number });
+    expect(evals.map((e) => e.checkpoint)).toEqual(refEvals.map((e) => e.checkpoint.replace(ref, path.join(sweepDir, trial))));
+    expect(evals.map((e) => [e.global_step, e.mean_return])).toEqual(refEvals.map((e) => [e.global_step, e.mean_return]));
+    expect(evals).toHaveLength(16);
+  }, 300_000);
+});
+
+describe('a worker stopped by SIGTERM', () => {
+  it('puts its trial back on the queue at once, exits 143, and the next worker resumes it', async () => {
+    const spec = { ...SPEC, name: 'term', seeds: [1], search: { kind: 'grid', space: { learningRate: [1e-3] } } };
+    const specFile = path.join(dir, 'term.json');
+    fs.writeFileSync(specFile, JSON.stringify(spec));
+    const root = path.join(dir, 'sweeps');
+    const a = startWorker();
+    await waitFor(a, /taking trials from/, 'worker A to connect');
+    const coordinator = spawn('nice', ['-n', '19', process.execPath, DOJO, 'sweep', specFile, '--redis', url, '--root', root], { stdio: ['ignore', 'pipe', 'pipe'] });
+    coordinators.push(coordinator);
+    let out = '';
+    coordinator.stdout?.on('data', (b: Buffer) => (out += b.toString()));
+    coordinator.stderr?.on('data', (b: Buffer) => (out += b.toString()));
+    const connection = new Redis(url, { maxRetriesPerRequest: null });
+    const queue = new Queue(QUEUE_NAME, { connection });
+    try {
+      let step = 0;
+      for (const deadline = Date.now() + 60_000; step === 0 && Date.now() < deadline;) {
+        const [job] = await queue.getActive();
+        step = (job?.data as { resume?: { step: number } } | undefined)?.resume?.step ?? 0;
+        if (step === 0) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(step, a.log.join(' | ')).toBeGreaterThan(0);
+      a.kill('SIGTERM');
+      expect(await exited(a)).toBe(143);
+      // back on the queue before any lock could expire (the lock lasts 1.5 s)
+      expect(await queue.getJobCounts('waiting', 'active', 'failed'), a.log.join(' | ')).toEqual({ waiting: 1, active: 0, failed: 0 });
+      const b = startWorker();
+      expect(await Promise.race([exited(coordinator), new Promise<string>((r) => setTimeout(() => r('timeout'), 120_000))]), out).toBe(0);
+      expect(b.log.some((l) => /^term\/c0-s1 resumes at step \d+ \(dojo train pid \d+\)$/.test(l)), b.log.join(' | ')).toBe(true);
+      expect(readResults(path.join(root, 'term', 'results.jsonl')).get('c0-s1')?.status).toBe('done');
+    } finally {
+      await queue.close();
+      connection.disconnect();
+    }
+  }, 200_000);
+});
+
+describe('connecting', () => {
+  it('takes a password in the URL, and says why when Redis cannot be reached or refuses the password', async () => {
+    const { server, port } = await startRedis(['--requirepass', 'sesame']);
+    try {
+      const plan = planSweep(parseSweepSpec(SPEC), dir);
+      expect(await queuedTrials(plan, `redis://:sesame@127.0.0.1:${port}`)).toEqual(new Map());
+      await expect(queuedTrials(plan, `redis://:wrong@127.0.0.1:${port}`)).rejects.toThrow(`cannot reach Redis at redis://***@127.0.0.1:${port}: WRONGPASS`);
+      await expect(queuedTrials(plan, `redis://127.0.0.1:${port}`)).rejects.toThrow(/: NOAUTH/);
+      const nobody = await freePort();
+      await expect(queuedTrials(plan, `redis://127.0.0.1:${nobody}`)).rejects.toThrow(`cannot reach Redis at redis://127.0.0.1:${nobody}: connect ECONNREFUSED 127.0.0.1:${nobody}`);
+      await expect(queuedTrials(plan, 'http://127.0.0.1:6379')).rejects.toThrow('--redis expects a URL like redis://127.0.0.1:6379 or rediss://:password@host:6380, received "http://127.0.0.1:6379"');
+    } finally {
+      server.kill('SIGTERM');
+      await exited(server);
+    }
+  });
+});
