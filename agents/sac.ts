@@ -132,7 +132,7 @@ class SacActor implements Module {
   /** Mean and log σ, log σ squashed into [LOG_STD_MIN, LOG_STD_MAX] (CleanRL, from SpinningUp/Denis Yarats). */
   meanLogStd(obs: Tensor): { mean: Tensor; logStd: Tensor } {
     const x = this.trunk.forward(obs);
-    // log σ = LOG_STD_MIN + ½(LOG_STD_MAX − LOG_STD_MIN)(tanh(raw) + 1)
+    // log σ = LOG_STD_MIN + ½(LOG_STD_MAX − LOG_STD_MIN)(tanh(fc_logstd(x)) + 1)
     const raw = this.fcLogstd.forward(x).tanh();
     return { mean: this.fcMean.forward(x), logStd: raw.add(1).mul(0.5 * (LOG_STD_MAX - LOG_STD_MIN)).add(LOG_STD_MIN) };
   }
