@@ -25,7 +25,7 @@ import { Rng } from '../src/core/rng.ts';
 import { NonFiniteError } from '../src/core/errors.ts';
 import type { Metrics } from '../src/core/metrics.ts';
 import { flatDim, type Space } from '../src/gym/spaces.ts';
-import { Tensor, add, mean, mul, neg, noGrad, parameter, reshape, square, sub } from '../src/autograd/index.ts';
+import { Tensor, noGrad, parameter, reshape } from '../src/autograd/index.ts';
 import { mlp, parameters, type Module } from '../src/nn/index.ts';
 import { Adam, RMSProp, clipGradNorm, type Optimizer } from '../src/optim/index.ts';
 import type { AgentModule, CheckpointPayload, Policy, RunContext, TrainRun } from './common/agent.ts';
@@ -195,10 +195,11 @@ function createRun(cfg: A2cConfig, ctx: RunContext): TrainRun {
       const f = forward(nets, new Tensor(obsBuf, [batchSize, obsDim]));
       const out = head.kind === 'discrete' ? maskLogits(f.out, maskBuf) : f.out;
       const { logProb, entropy } = logProbEntropy(head, out, actBuf, nets.logStd);
-      const pgLoss = neg(mean(mul(logProb, new Tensor(advantages, [batchSize]))));
-      const vLoss = mean(square(sub(f.value, new Tensor(returns, [batchSize]))));
-      const entLoss = mean(entropy);
-      const loss = add(sub(pgLoss, mul(entLoss, cfg.entCoef)), mul(vLoss, cfg.vfCoef));
+      // L = −mean(log π(a|s)·A) − c_ent·H + c_vf·mean (V − R)²  (SB3's A2C)
+      const pgLoss = logProb.mul(new Tensor(advantages, [batchSize])).mean().neg();
+      const vLoss = f.value.sub(new Tensor(returns, [batchSize])).square().mean();
+      const entLoss = entropy.mean();
+      const loss = pgLoss.sub(entLoss.mul(cfg.entCoef)).add(vLoss.mul(cfg.vfCoef));
       if (!Number.isFinite(loss.item())) {
         throw new NonFiniteError(`a2c: the loss is ${loss.item()} at global step ${globalStep} (policy loss ${pgLoss.item()}, value loss ${vLoss.item()}, entropy ${entLoss.item()})`);
       }

@@ -30,7 +30,7 @@ import { ConfigError, NonFiniteError } from '../src/core/errors.ts';
 import type { Metrics } from '../src/core/metrics.ts';
 import type { Observation } from '../src/gym/env.ts';
 import type { Space } from '../src/gym/spaces.ts';
-import { Tensor, add, crossEntropy, mse } from '../src/autograd/index.ts';
+import { Tensor, crossEntropy, mse } from '../src/autograd/index.ts';
 import { loadStateDict, parameters, stateDict } from '../src/nn/index.ts';
 import { Adam } from '../src/optim/index.ts';
 import { opponentOf, type Game, type PlayerId } from '../src/game/game.ts';
@@ -244,7 +244,7 @@ function trainStep(net: AzNet, optimizer: Adam, batch: { obs: Tensor; pi: Tensor
   const { logits, value } = net.heads(batch.obs);
   const policyLoss = crossEntropy(logits, batch.pi);
   const valueLoss = mse(value, batch.z);
-  const loss = add(policyLoss, valueLoss);
+  const loss = policyLoss.add(valueLoss);
   if (!Number.isFinite(loss.item())) throw new NonFiniteError(`alphazero: the loss is ${loss.item()} (policy ${policyLoss.item()}, value ${valueLoss.item()})`);
   optimizer.zeroGrad();
   loss.backward();

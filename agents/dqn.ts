@@ -46,7 +46,7 @@ import { ConfigError, NonFiniteError } from '../src/core/errors.ts';
 import type { Metrics } from '../src/core/metrics.ts';
 import type { Observation } from '../src/gym/env.ts';
 import { describeSpace, flatDim, flatten, type Space } from '../src/gym/spaces.ts';
-import { Tensor, abs, add, firstNonFinite, gather, mean, mul, noGrad, square, sub, where } from '../src/autograd/index.ts';
+import { Tensor, firstNonFinite, noGrad } from '../src/autograd/index.ts';
 import { Linear, Sequential, gradNorms, mlp, parameters, type Module } from '../src/nn/index.ts';
 import { Adam, clipGradNorm } from '../src/optim/index.ts';
 import type { RecordVectorEpisodeStatistics } from '../src/gym/vector/record-episode-statistics.ts';
@@ -123,7 +123,7 @@ class DuelingQNetwork implements Module {
   forward(x: Tensor): Tensor {
     const h = this.trunk.forward(x);
     const a = this.advantage.forward(h);
-    return add(this.value.forward(h), sub(a, mean(a, -1, true)));
+    return this.value.forward(h).add(a.sub(a.mean(-1, true)));
   }
 }
 
@@ -304,10 +304,11 @@ function createRun(cfg: DqnConfig, ctx: RunContext): TrainRun {
     const bad = firstNonFinite(y);
     if (bad >= 0) throw new NonFiniteError(`dqn: the TD target is ${y[bad]} at global step ${globalStep} (tensor td_target, row ${bad}: reward ${s.rewards[bad]}; a reward or a target-network value is not finite)`);
     // ── loss ──
-    const qa = gather(q.forward(new Tensor(s.obs, [B, obsDim])), 1, s.actions);
-    const delta = sub(qa, new Tensor(y, [B]));
-    const perRow = cfg.tdLoss === 'mse' ? square(delta) : huberRows(delta);
-    const loss = cfg.prioritizedReplay ? mean(mul(perRow, new Tensor(s.weights, [B]))) : mean(perRow);
+    // δ = Q(s, a) − y; loss = mean(w·ℓ(δ)), ℓ = δ² or Huber, w the PER importance weights (else 1)
+    const qa = q.forward(new Tensor(s.obs, [B, obsDim])).gather(1, s.actions);
+    const delta = qa.sub(new Tensor(y, [B]));
+    const perRow = cfg.tdLoss === 'mse' ? delta.square() : huberRows(delta);
+    const loss = cfg.prioritizedReplay ? perRow.mul(new Tensor(s.weights, [B])).mean() : perRow.mean();
     const l = loss.item();
     if (!Number.isFinite(l)) throw new NonFiniteError(`dqn: the TD loss (losses/td_loss) is ${l} at global step ${globalStep} (mean Q(s, a) ${meanOf(qa.data)}); a Q-network parameter or an observation is not finite`);
     optimizer.zeroGrad();
@@ -419,9 +420,9 @@ function createRun(cfg: DqnConfig, ctx: RunContext): TrainRun {
 
 /** Huber (smooth L1, δ = 1) per element: ½d² where |d| ≤ 1, else |d| − ½. */
 function huberRows(d: Tensor): Tensor {
-  const a = abs(d);
+  const a = d.abs();
   const small = new Tensor(a.data.map((v) => (v <= 1 ? 1 : 0)), a.shape);
-  return where(small, mul(square(d), 0.5), sub(a, 0.5));
+  return d.square().mul(0.5).where(small, a.sub(0.5));
 }
 
 function meanOf(x: Float32Array): number {

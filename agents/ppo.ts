@@ -23,9 +23,7 @@ import { Rng } from '../src/core/rng.ts';
 import { ConfigError, NonFiniteError } from '../src/core/errors.ts';
 import type { Metrics } from '../src/core/metrics.ts';
 import { flatDim, type Space } from '../src/gym/spaces.ts';
-import {
-  Tensor, add, clamp, concat, exp, maximum, mean, mul, neg, noGrad, parameter, reshape, slice, square, sub, 
-} from '../src/autograd/index.ts';
+import { Tensor, concat, mul, noGrad, parameter, reshape, slice } from '../src/autograd/index.ts';
 import { LSTM, Linear, mlp, parameters, type Module, type RecurrentState } from '../src/nn/index.ts';
 import { Adam, clipGradNorm } from '../src/optim/index.ts';
 import type { AgentModule, CheckpointPayload, Policy, RunContext, TrainRun } from './common/agent.ts';
@@ -330,8 +328,8 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
           const ro: Rollout = { obsBuf, actBuf, logpBuf, valBuf, doneBuf, maskBuf, advantages, returns, initialState, nets, head, obsDim, N, S };
           const mb = cfg.recurrent ? sequenceMinibatch(ro, pick) : flatMinibatch(ro, pick);
           const { logProb, entropy } = logProbEntropy(head, mb.out, mb.actions, nets.logStd);
-          const logratio = sub(logProb, new Tensor(mb.oldLogp, [mb.size]));
-          const ratio = exp(logratio);
+          const logratio = logProb.sub(new Tensor(mb.oldLogp, [mb.size]));
+          const ratio = logratio.exp();
           noGrad(() => {
             // k3 estimator of KL (http://joschu.net/blog/kl-approx.html)
             let old = 0, kl = 0, cf = 0;
@@ -347,19 +345,23 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
           });
           if (cfg.normAdv) standardize(mb.advantages);
           const A = new Tensor(mb.advantages, [mb.size]);
-          // policy loss: max(−A·r, −A·clip(r, 1 ± ε))
-          const pgLoss = mean(maximum(mul(neg(A), ratio), mul(neg(A), clamp(ratio, 1 - cfg.clipCoef, 1 + cfg.clipCoef))));
+          // policy loss: mean max(−A·r, −A·clip(r, 1 ± ε))
+          const pgLoss1 = A.neg().mul(ratio);
+          const pgLoss2 = A.neg().mul(ratio.clamp(1 - cfg.clipCoef, 1 + cfg.clipCoef));
+          const pgLoss = pgLoss1.maximum(pgLoss2).mean();
           const R = new Tensor(mb.returns, [mb.size]);
           let vLoss: Tensor;
           if (cfg.clipVloss) {
+            // ½ mean max((V − R)², (V_old + clip(V − V_old, ±ε) − R)²)
             const oldV = new Tensor(mb.oldValues, [mb.size]);
-            const vClipped = add(oldV, clamp(sub(mb.value, oldV), -cfg.clipCoef, cfg.clipCoef));
-            vLoss = mul(mean(maximum(square(sub(mb.value, R)), square(sub(vClipped, R)))), 0.5);
+            const vClipped = oldV.add(mb.value.sub(oldV).clamp(-cfg.clipCoef, cfg.clipCoef));
+            vLoss = mb.value.sub(R).square().maximum(vClipped.sub(R).square()).mean().mul(0.5);
           } else {
-            vLoss = mul(mean(square(sub(mb.value, R))), 0.5);
+            vLoss = mb.value.sub(R).square().mean().mul(0.5);
           }
-          const entLoss = mean(entropy);
-          const loss = add(sub(pgLoss, mul(entLoss, cfg.entCoef)), mul(vLoss, cfg.vfCoef));
+          const entLoss = entropy.mean();
+          // L = L_clip − c_ent·H + c_vf·L_V
+          const loss = pgLoss.sub(entLoss.mul(cfg.entCoef)).add(vLoss.mul(cfg.vfCoef));
           if (!Number.isFinite(loss.item())) {
             throw new NonFiniteError(`ppo: the loss is ${loss.item()} at global step ${globalStep} (policy loss ${pgLoss.item()}, value loss ${vLoss.item()}, entropy ${entLoss.item()})`);
           }

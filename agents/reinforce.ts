@@ -28,7 +28,7 @@ import { Rng } from '../src/core/rng.ts';
 import { NonFiniteError } from '../src/core/errors.ts';
 import type { Metrics } from '../src/core/metrics.ts';
 import { flatDim, type Space } from '../src/gym/spaces.ts';
-import { Tensor, mean, mul, neg, noGrad, parameter, reshape, square, sub } from '../src/autograd/index.ts';
+import { Tensor, noGrad, parameter } from '../src/autograd/index.ts';
 import { mlp, parameters, type Module } from '../src/nn/index.ts';
 import { Adam, clipGradNorm } from '../src/optim/index.ts';
 import type { AgentModule, CheckpointPayload, Policy, RunContext, TrainRun } from './common/agent.ts';
@@ -218,9 +218,10 @@ function createRun(cfg: ReinforceConfig, ctx: RunContext): TrainRun {
       const x = new Tensor(bObs, [B, obsDim]);
       const out = head.kind === 'discrete' ? maskLogits(nets.actor.forward(x), bMask) : nets.actor.forward(x);
       const { logProb, entropy } = logProbEntropy(head, out, bAct, nets.logStd);
-      const pgLoss = neg(mean(mul(logProb, new Tensor(adv, [B]))));
-      const entLoss = mean(entropy);
-      const piLoss = sub(pgLoss, mul(entLoss, cfg.entCoef));
+      // L_π = −mean(log π(a|s)·(G − b(s))) − c_ent·H
+      const pgLoss = logProb.mul(new Tensor(adv, [B])).mean().neg();
+      const entLoss = entropy.mean();
+      const piLoss = pgLoss.sub(entLoss.mul(cfg.entCoef));
       if (!Number.isFinite(piLoss.item())) {
         throw new NonFiniteError(`reinforce: the policy loss is ${piLoss.item()} at global step ${globalStep} (policy-gradient term ${pgLoss.item()}, entropy ${entLoss.item()})`);
       }
@@ -232,7 +233,8 @@ function createRun(cfg: ReinforceConfig, ctx: RunContext): TrainRun {
       const R = new Tensor(bRet, [B]);
       let vLossSum = 0;
       for (let k = 0; k < cfg.trainVIters; k++) {
-        const vLoss = mul(mean(square(sub(reshape(nets.critic.forward(x), [B]), R))), 0.5);
+        // L_b = ½ mean (b(s) − G)²
+        const vLoss = nets.critic.forward(x).reshape([B]).sub(R).square().mean().mul(0.5);
         if (!Number.isFinite(vLoss.item())) throw new NonFiniteError(`reinforce: the baseline loss is ${vLoss.item()} at global step ${globalStep}`);
         vOptimizer.zeroGrad();
         vLoss.backward();

@@ -43,7 +43,7 @@ import { ConfigError } from '../src/core/errors.ts';
 import type { Metrics } from '../src/core/metrics.ts';
 import type { Observation } from '../src/gym/env.ts';
 import { flatDim, flatten, type Space } from '../src/gym/spaces.ts';
-import { Tensor, add, exp, mean, minimum, mse, mul, neg, noGrad, parameter, sub, tanh } from '../src/autograd/index.ts';
+import { Tensor, mse, noGrad, parameter } from '../src/autograd/index.ts';
 import { Linear, loadStateDict, mlp, parameters, stateDict, type Module, type Sequential } from '../src/nn/index.ts';
 import { Adam } from '../src/optim/index.ts';
 import type { RecordVectorEpisodeStatistics } from '../src/gym/vector/record-episode-statistics.ts';
@@ -132,8 +132,9 @@ class SacActor implements Module {
   /** Mean and log σ, log σ squashed into [LOG_STD_MIN, LOG_STD_MAX] (CleanRL, from SpinningUp/Denis Yarats). */
   meanLogStd(obs: Tensor): { mean: Tensor; logStd: Tensor } {
     const x = this.trunk.forward(obs);
-    const raw = tanh(this.fcLogstd.forward(x));
-    return { mean: this.fcMean.forward(x), logStd: add(mul(add(raw, 1), 0.5 * (LOG_STD_MAX - LOG_STD_MIN)), LOG_STD_MIN) };
+    // log σ = LOG_STD_MIN + ½(LOG_STD_MAX − LOG_STD_MIN)(tanh(fc_logstd(x)) + 1)
+    const raw = this.fcLogstd.forward(x).tanh();
+    return { mean: this.fcMean.forward(x), logStd: raw.add(1).mul(0.5 * (LOG_STD_MAX - LOG_STD_MIN)).add(LOG_STD_MIN) };
   }
 }
 
@@ -164,18 +165,18 @@ function netModules(nets: SacNets): Record<string, Module> {
 function getAction(actor: SacActor, obs: Tensor, head: ActionScale, rng: Rng): { action: Tensor; logProb: Tensor } {
   const { mean: mu, logStd } = actor.meanLogStd(obs);
   const s = sampleSquashedGaussian(mu, logStd, rng);
-  return { action: add(mul(s.action, head.scaleT), head.biasT), logProb: sub(s.logProb, head.logScaleSum) };
+  return { action: s.action.mul(head.scaleT).add(head.biasT), logProb: s.logProb.sub(head.logScaleSum) };
 }
 
 /** tanh(μ + σε) rescaled to the Box for given noise ε [B·d]: the acting half of `getAction`. */
 function squashedAction(actor: SacActor, obs: Tensor, head: ActionScale, eps: ArrayLike<number>): Tensor {
   const { mean: mu, logStd } = actor.meanLogStd(obs);
-  return add(mul(tanh(add(mu, mul(exp(logStd), new Tensor(Float32Array.from(eps), mu.shape)))), head.scaleT), head.biasT);
+  return mu.add(logStd.exp().mul(new Tensor(Float32Array.from(eps), mu.shape))).tanh().mul(head.scaleT).add(head.biasT);
 }
 
 /** tanh(mean) rescaled to the Box: the action a deterministic evaluation takes. */
 function meanAction(actor: SacActor, obs: Tensor, head: ActionScale): Tensor {
-  return add(mul(tanh(actor.forward(obs)), head.scaleT), head.biasT);
+  return actor.forward(obs).tanh().mul(head.scaleT).add(head.biasT);
 }
 
 // ── policy ──
@@ -297,7 +298,7 @@ function createRun(cfg: SacConfig, ctx: RunContext): TrainRun {
           const nextQValue = noGrad(() => {
             const nextObsT = new Tensor(data.nextObs, [B, obsDim]);
             const next = getAction(nets.actor, nextObsT, head, rng);
-            const minQfNextTarget = sub(minimum(qValue(nets.qf1Target, nextObsT, next.action), qValue(nets.qf2Target, nextObsT, next.action)), mul(next.logProb, alpha));
+            const minQfNextTarget = qValue(nets.qf1Target, nextObsT, next.action).minimum(qValue(nets.qf2Target, nextObsT, next.action)).sub(next.logProb.mul(alpha));
             const y = new Float32Array(B);
             for (let b = 0; b < B; b++) y[b] = data.rewards[b] + (1 - data.terminated[b]) * data.discounts[b] * minQfNextTarget.data[b];
             return new Tensor(y, [B]);
@@ -306,15 +307,15 @@ function createRun(cfg: SacConfig, ctx: RunContext): TrainRun {
           // ── Q update ──
           const qf1AValues = qValue(nets.qf1, obsT, actT), qf2AValues = qValue(nets.qf2, obsT, actT);
           const qf1Loss = mse(qf1AValues, nextQValue), qf2Loss = mse(qf2AValues, nextQValue);
-          const qfLoss = add(qf1Loss, qf2Loss);
+          const qfLoss = qf1Loss.add(qf2Loss);
           checkLossFinite('sac', 'losses/qf_loss', qfLoss.item(), globalStep, `qf1_loss ${qf1Loss.item()}, qf2_loss ${qf2Loss.item()}`);
           qOptimizer.zeroGrad();
           qfLoss.backward();
           Object.assign(grads, layerGradNorms({ qf1: nets.qf1, qf2: nets.qf2 }));
           qOptimizer.step();
           updates += 1;
-          stats.qf1Values += mean(qf1AValues).item();
-          stats.qf2Values += mean(qf2AValues).item();
+          stats.qf1Values += qf1AValues.mean().item();
+          stats.qf2Values += qf2AValues.mean().item();
           stats.qf1Loss += qf1Loss.item();
           stats.qf2Loss += qf2Loss.item();
           stats.qfLoss += qfLoss.item() / 2; // CleanRL logs qf_loss / 2
@@ -325,8 +326,9 @@ function createRun(cfg: SacConfig, ctx: RunContext): TrainRun {
             for (let k = 0; k < cfg.policyFrequency; k++) {
               const pi = getAction(nets.actor, obsT, head, rng);
               const actorLoss = frozen(qParams, () => {
-                const minQfPi = minimum(qValue(nets.qf1, obsT, pi.action), qValue(nets.qf2, obsT, pi.action));
-                const loss = mean(sub(mul(pi.logProb, alpha), minQfPi));
+                // J(π) = E[α log π(a|s) − min Q(s, a)], a ~ π reparameterised
+                const minQfPi = qValue(nets.qf1, obsT, pi.action).minimum(qValue(nets.qf2, obsT, pi.action));
+                const loss = pi.logProb.mul(alpha).sub(minQfPi).mean();
                 checkLossFinite('sac', 'losses/actor_loss', loss.item(), globalStep, `alpha ${alpha}`);
                 actorOptimizer.zeroGrad();
                 loss.backward();
@@ -340,7 +342,7 @@ function createRun(cfg: SacConfig, ctx: RunContext): TrainRun {
               if (cfg.autotune) {
                 const logPi = noGrad(() => getAction(nets.actor, obsT, head, rng).logProb);
                 // J(α) = E[−α (log π + H̄)] (Haarnoja et al. 2018b, eq. 18), through log α as CleanRL
-                const alphaLoss = mean(mul(neg(exp(nets.logAlpha)), add(logPi, targetEntropy)));
+                const alphaLoss = nets.logAlpha.exp().neg().mul(logPi.add(targetEntropy)).mean();
                 checkLossFinite('sac', 'losses/alpha_loss', alphaLoss.item(), globalStep, `log_alpha ${nets.logAlpha.data[0]}`);
                 aOptimizer.zeroGrad();
                 alphaLoss.backward();

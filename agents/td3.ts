@@ -32,7 +32,7 @@ import { ConfigError } from '../src/core/errors.ts';
 import type { Metrics } from '../src/core/metrics.ts';
 import type { Observation } from '../src/gym/env.ts';
 import { flatDim, flatten, type Space } from '../src/gym/spaces.ts';
-import { Tensor, add, mean, minimum, mse, mul, neg, noGrad } from '../src/autograd/index.ts';
+import { Tensor, mse, noGrad } from '../src/autograd/index.ts';
 import { loadStateDict, mlp, parameters, stateDict, type Module, type Sequential } from '../src/nn/index.ts';
 import { Adam } from '../src/optim/index.ts';
 import type { RecordVectorEpisodeStatistics } from '../src/gym/vector/record-episode-statistics.ts';
@@ -104,7 +104,7 @@ function netModules(nets: Td3Nets): Record<string, Module> {
 /** μ(s) in the Box's units: tanh output · action_scale + action_bias. */
 function actorAction(actor: Module, obs: Tensor, head: BoxScale): Tensor {
   const d = head.actDim;
-  return add(mul(actor.forward(obs), new Tensor(head.scale, [d])), new Tensor(head.bias, [d]));
+  return actor.forward(obs).mul(new Tensor(head.scale, [d])).add(new Tensor(head.bias, [d]));
 }
 
 /** μ(s) plus N(0, action_scale·explorationNoise), clipped to the bounds, as flat [B·d]. */
@@ -233,7 +233,7 @@ function createRun(cfg: Td3Config, ctx: RunContext): TrainRun {
               next[i] = Math.min(head.high[j], Math.max(head.low[j], next[i] + clippedNoise));
             }
             const nextActT = new Tensor(next, [B, actDim]);
-            const minQfNextTarget = minimum(qValue(nets.qf1Target, nextObsT, nextActT), qValue(nets.qf2Target, nextObsT, nextActT));
+            const minQfNextTarget = qValue(nets.qf1Target, nextObsT, nextActT).minimum(qValue(nets.qf2Target, nextObsT, nextActT));
             const y = new Float32Array(B);
             for (let b = 0; b < B; b++) y[b] = data.rewards[b] + (1 - data.terminated[b]) * data.discounts[b] * minQfNextTarget.data[b];
             return new Tensor(y, [B]);
@@ -242,15 +242,15 @@ function createRun(cfg: Td3Config, ctx: RunContext): TrainRun {
           // ── critic update ──
           const qf1AValues = qValue(nets.qf1, obsT, actT), qf2AValues = qValue(nets.qf2, obsT, actT);
           const qf1Loss = mse(qf1AValues, nextQValue), qf2Loss = mse(qf2AValues, nextQValue);
-          const qfLoss = add(qf1Loss, qf2Loss);
+          const qfLoss = qf1Loss.add(qf2Loss);
           checkLossFinite('td3', 'losses/qf_loss', qfLoss.item(), globalStep, `qf1_loss ${qf1Loss.item()}, qf2_loss ${qf2Loss.item()}`);
           qOptimizer.zeroGrad();
           qfLoss.backward();
           Object.assign(grads, layerGradNorms({ qf1: nets.qf1, qf2: nets.qf2 }));
           qOptimizer.step();
           updates += 1;
-          stats.qf1Values += mean(qf1AValues).item();
-          stats.qf2Values += mean(qf2AValues).item();
+          stats.qf1Values += qf1AValues.mean().item();
+          stats.qf2Values += qf2AValues.mean().item();
           stats.qf1Loss += qf1Loss.item();
           stats.qf2Loss += qf2Loss.item();
           stats.qfLoss += qfLoss.item() / 2; // CleanRL logs qf_loss / 2
@@ -259,7 +259,7 @@ function createRun(cfg: Td3Config, ctx: RunContext): TrainRun {
           // ── delayed actor update (maximise Q1) and Polyak targets ──
           if (updates % cfg.policyFrequency === 0) {
             const actorLoss = frozen(qParams, () => {
-              const loss = neg(mean(qValue(nets.qf1, obsT, actorAction(nets.actor, obsT, head))));
+              const loss = qValue(nets.qf1, obsT, actorAction(nets.actor, obsT, head)).mean().neg();
               checkLossFinite('td3', 'losses/actor_loss', loss.item(), globalStep, 'actor loss is −mean Q1(s, μ(s))');
               actorOptimizer.zeroGrad();
               loss.backward();

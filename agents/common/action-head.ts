@@ -8,7 +8,7 @@ import { ConfigError } from '../../src/core/errors.ts';
 import type { Rng } from '../../src/core/rng.ts';
 import type { Observation } from '../../src/gym/env.ts';
 import { describeSpace, flatten, type Space } from '../../src/gym/spaces.ts';
-import { Tensor, add, broadcastTo, exp, mul, neg, noGrad, slice, square, sub, sum } from '../../src/autograd/index.ts';
+import { Tensor, broadcastTo, noGrad, slice } from '../../src/autograd/index.ts';
 import { gaussianEntropy } from '../../src/autograd/functional.ts';
 import type { RecurrentState } from '../../src/nn/index.ts';
 import type { ActOptions, Policy } from './agent.ts';
@@ -48,12 +48,12 @@ export function logProbEntropy(head: ActionHead, out: Tensor, actions: Float32Ar
       for (let r = 0; r < b; r++) a[r] = actions[r * head.actDim + c];
       return { lp: categoricalLogProb(logits, a), en: categoricalEntropy(logits) };
     });
-    return { logProb: parts.map((p) => p.lp).reduce((x, y) => add(x, y)), entropy: parts.map((p) => p.en).reduce((x, y) => add(x, y)) };
+    return { logProb: parts.map((p) => p.lp).reduce((x, y) => x.add(y)), entropy: parts.map((p) => p.en).reduce((x, y) => x.add(y)) };
   }
-  // diagonal Gaussian: log N(a; μ, σ) summed over action dims; entropy Σ (log σ + ½ log 2πe)
+  // diagonal Gaussian, z = (a − μ)/σ: log N(a; μ, σ) = −Σ (½z² + log σ + ½ log 2π); entropy Σ (log σ + ½ log 2πe)
   const std = logStd as Tensor;
-  const z = mul(sub(new Tensor(actions, out.shape), out), exp(neg(std)));
-  const logProb = neg(sum(add(add(mul(square(z), 0.5), std), 0.5 * Math.log(2 * Math.PI)), -1));
+  const z = new Tensor(actions, out.shape).sub(out).mul(std.neg().exp());
+  const logProb = z.square().mul(0.5).add(std).add(0.5 * Math.log(2 * Math.PI)).sum(-1).neg();
   const perRow = gaussianEntropy(std);
   return { logProb, entropy: broadcastTo(perRow, [b]) };
 }

@@ -4,7 +4,7 @@
  * left out of the gradient.
  */
 import type { Rng } from '../../src/core/rng.ts';
-import { concat, reshape, type Tensor } from '../../src/autograd/index.ts';
+import { concat, type Tensor } from '../../src/autograd/index.ts';
 import { mlp, parameters, type Module, type Sequential } from '../../src/nn/index.ts';
 
 /** CleanRL's SoftQNetwork / QNetwork of sac_continuous_action.py and td3_continuous_action.py: ReLU layers over [obs, env-scale action] → Q. */
@@ -14,7 +14,7 @@ export function buildContinuousQ(obsDim: number, actDim: number, hidden: readonl
 
 /** Q(s, a) per row [B] of a continuous Q network. */
 export function qValue(qf: Module, obs: Tensor, action: Tensor): Tensor {
-  return reshape(qf.forward(concat([obs, action], 1)), [obs.shape[0]]);
+  return qf.forward(concat([obs, action], 1)).reshape([obs.shape[0]]);
 }
 
 /**

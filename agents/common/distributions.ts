@@ -5,7 +5,7 @@
  * so losses can backpropagate through them.
  */
 import type { Rng } from '../../src/core/rng.ts';
-import { Tensor, add, exp, gather, log, logSoftmax, mul, neg, square, sub, sum, tanh, where } from '../../src/autograd/index.ts';
+import { Tensor, sub } from '../../src/autograd/index.ts';
 
 /** Large negative logit for illegal actions: exp() underflows to 0 but stays finite. */
 const MASKED_LOGIT = -1e8;
@@ -15,7 +15,7 @@ export function maskLogits(logits: Tensor, mask: Uint8Array | null): Tensor {
   if (mask === null) return logits;
   const cond = new Float32Array(logits.size);
   for (let i = 0; i < cond.length; i++) cond[i] = mask[i];
-  return where(new Tensor(cond, logits.shape), logits, MASKED_LOGIT);
+  return logits.where(new Tensor(cond, logits.shape), MASKED_LOGIT);
 }
 
 /** Draws one action per row from softmax(logits) [B, n]. */
@@ -46,13 +46,13 @@ export function argmaxRows(x: Tensor): Int32Array {
 
 /** log π(a|s) per row for a categorical given (masked) logits [B, n]. */
 export function categoricalLogProb(logits: Tensor, actions: ArrayLike<number>): Tensor {
-  return gather(logSoftmax(logits, -1), -1, actions);
+  return logits.logSoftmax().gather(-1, actions);
 }
 
 /** Entropy per row −Σ p log p; masked actions (p = 0) contribute 0. */
 export function categoricalEntropy(logits: Tensor): Tensor {
-  const logp = logSoftmax(logits, -1);
-  return neg(sum(mul(exp(logp), logp), -1));
+  const logp = logits.logSoftmax();
+  return logp.exp().mul(logp).sum(-1).neg();
 }
 
 /**
@@ -64,10 +64,11 @@ export function sampleSquashedGaussian(mean: Tensor, logStd: Tensor, rng: Rng): 
   const noise = new Float32Array(mean.size);
   for (let i = 0; i < noise.length; i++) noise[i] = rng.normal();
   const eps = new Tensor(noise, mean.shape);
-  const u = add(mean, mul(exp(logStd), eps));
-  const action = tanh(u);
+  const u = mean.add(logStd.exp().mul(eps));
+  const action = u.tanh();
   // log N(u; μ, σ) with u = μ + σε is −½ε² − log σ − ½ log 2π: written through ε so it is exact
-  const logProbU = neg(sum(add(add(mul(square(eps), 0.5), logStd), 0.5 * Math.log(2 * Math.PI)), -1));
-  const correction = sum(log(add(sub(1, square(action)), 1e-6)), -1);
-  return { action, logProb: sub(logProbU, correction) };
+  const logProbU = eps.square().mul(0.5).add(logStd).add(0.5 * Math.log(2 * Math.PI)).sum(-1).neg();
+  // Σ log(1 − tanh(u)² + ε)
+  const correction = sub(1, action.square()).add(1e-6).log().sum(-1);
+  return { action, logProb: logProbU.sub(correction) };
 }
