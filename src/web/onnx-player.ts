@@ -76,10 +76,13 @@ export class OnnxPolicy implements Policy {
     this.state = recurrent ? { h_in: zeros(dimsOf(exp, 'h_in')), c_in: zeros(dimsOf(exp, 'c_in')) } : null;
   }
 
-  /** Exports the snapshot's policy and loads it in an ONNX Runtime session. */
-  static async create(s: PolicySnapshot, env: Env<unknown, unknown>): Promise<OnnxPolicy> {
+  /**
+   * Exports the snapshot's policy and loads it in an ONNX Runtime session (`runtime`: the page's wasm
+   * build by default; the tests pass onnxruntime-web's Node build).
+   */
+  static async create(s: PolicySnapshot, env: Env<unknown, unknown>, runtime: () => Promise<Ort> = loadOrt): Promise<OnnxPolicy> {
     const exp = exportSnapshot(s, env);
-    const ort = await loadOrt();
+    const ort = await runtime();
     const session = await ort.InferenceSession.create(exp.bytes);
     return new OnnxPolicy(ort, session, exp, s.algo ?? '', s.envId, env.observationSpace);
   }
