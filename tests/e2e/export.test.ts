@@ -52,14 +52,17 @@ describe.skipIf(!E2E)('ONNX on the page', () => {
     expect(new Set(ours).size, 'both actions occur, so agreeing means something').toBe(2);
 
     // the toggle: a fresh episode, every action of it from ONNX Runtime, keeps the pole up
+    const toggledAt = Date.now();
     await page.check('#onnx-check');
     await page.waitForFunction(hudSaysOnnx, null, { timeout: 60_000 });
+    console.log(`ONNX Runtime played its first frame ${Date.now() - toggledAt} ms after the toggle (wasm loaded, model exported, session built)`);
     const first = await dojo(page, (d) => d.lastFrame());
     await page.waitForTimeout(3000);
     const frame = await dojo(page, (d) => d.lastFrame());
     expect(frame?.display).toBe(first?.display); // no new display (no error fell back to our core)
     // at 50 fps, 3 s of view is well over 100 steps of the one episode played since the toggle
     expect(frame?.len).toBeGreaterThan(100);
+    console.log(`ONNX Runtime played ${frame?.len} steps of one episode in 3 s`);
     expect(await page.evaluate(hudSaysOnnx)).toBe(true);
     expect(await page.isVisible('#error')).toBe(false);
 
