@@ -33,20 +33,16 @@ function loadOrt(): Promise<Ort> {
   return ortModule;
 }
 
-/** The file name the page downloads an export as: `<env>.<algo>.onnx` (a `/` in an env id becomes `_`). */
-export function onnxFileName(s: PolicySnapshot): string {
-  return `${s.envId.replace(/\//g, '_')}.${s.algo ?? 'none'}.onnx`;
-}
-
 /**
- * Exports the snapshot's policy for the display env's spaces; an error that says why when there is no
- * policy (random actions) or the exporter refuses it (an algorithm without one, a layer ONNX cannot express).
+ * Exports the snapshot's policy for the display env's spaces, with the file name the page downloads it as
+ * (`<env>.<algo>.onnx`, a `/` in an env id as `_`); an error that says why when there is no policy (random
+ * actions) or the exporter refuses it (an algorithm without one, a layer ONNX cannot express).
  */
-export function exportSnapshot(s: PolicySnapshot | null, env: Env<unknown, unknown> | null): OnnxExport {
+export function exportSnapshot(s: PolicySnapshot | null, env: Env<unknown, unknown> | null): { model: OnnxExport; name: string } {
   if (s === null || s.payload === null || s.algo === null || env === null) {
     throw new Error('nothing to export: the view plays random actions. Load a checkpoint (the model zoo or Load…) or start a run first.');
   }
-  return exportOnnx(s.payload, env.observationSpace, env.actionSpace, PAGE_COMMIT);
+  return { model: exportOnnx(s.payload, env.observationSpace, env.actionSpace, PAGE_COMMIT), name: `${s.envId.replace(/\//g, '_')}.${s.algo}.onnx` };
 }
 
 /** A feed: float32 data and its dims. */
@@ -81,7 +77,7 @@ export class OnnxPolicy implements Policy {
    * build by default; the tests pass onnxruntime-web's Node build).
    */
   static async create(s: PolicySnapshot, env: Env<unknown, unknown>, runtime: () => Promise<Ort> = loadOrt): Promise<OnnxPolicy> {
-    const exp = exportSnapshot(s, env);
+    const exp = exportSnapshot(s, env).model;
     const ort = await runtime();
     const session = await ort.InferenceSession.create(exp.bytes);
     return new OnnxPolicy(ort, session, exp, s.algo ?? '', s.envId, env.observationSpace);

@@ -24,7 +24,7 @@ import { encodeSafetensors } from '../nn/safetensors.ts';
 import { BoardSession } from './board.ts';
 import { Display } from './display.ts';
 import { networkView } from './network-stats.ts';
-import { OnnxPolicy, exportSnapshot, onnxFileName } from './onnx-player.ts';
+import { OnnxPolicy, exportSnapshot } from './onnx-player.ts';
 import type { BareFrame, Frame, FromView, PolicySnapshot, ToView } from './protocol.ts';
 
 /** Seed of the display env (any fixed number: it never meets the training envs). */
@@ -199,9 +199,9 @@ function handle(msg: ToView): void {
       return;
     }
     case 'export-onnx': {
-      const exp = exportSnapshot(snapshot, display?.env ?? null);
-      const bytes = exp.bytes.slice().buffer;
-      post({ type: 'onnx', name: onnxFileName(snapshot as PolicySnapshot), bytes }, [bytes]);
+      const { model, name } = exportSnapshot(snapshot, display?.env ?? null);
+      const bytes = model.bytes.slice().buffer;
+      post({ type: 'onnx', name, bytes }, [bytes]);
       return;
     }
     case 'onnx-runtime': {
@@ -211,9 +211,11 @@ function handle(msg: ToView): void {
         syncOnnx(false);
         return;
       }
-      // a new display (and episode), so everything shown from now on is played by the engine chosen
+      // a new display (and episode), so everything shown from now on is played by the engine chosen; a board game goes on
+      const game = board;
       snapshot = null;
       onSnapshot(s);
+      board = game;
       if (!onnxOn) syncOnnx(false);
       return;
     }
