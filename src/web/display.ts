@@ -78,10 +78,23 @@ export class Display {
 
   /** A whole episode from a fresh start, at most `cap` steps (turbo's sample episode). */
   episode(policy: Policy | null, cap: number): Frame[] {
-    this.needsReset = true;
+    this.restart();
     const frames: Frame[] = [this.step(policy)];
     while (!this.needsReset && frames.length < cap) frames.push(this.step(policy));
     return frames;
+  }
+
+  /** The next step starts a new episode. */
+  restart(): void {
+    this.needsReset = true;
+  }
+
+  /**
+   * The observation and mask the next policy step acts on, or null when the next step resets instead
+   * (for a policy that must compute its action before the step: ONNX Runtime runs asynchronously).
+   */
+  nextObservation(): { obs: unknown; mask: Uint8Array | undefined } | null {
+    return this.needsReset || this.controller !== 'policy' ? null : { obs: this.obs, mask: this.mask };
   }
 
   /** Recent observations, flat, oldest first not guaranteed (for histograms only). */

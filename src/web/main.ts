@@ -211,12 +211,22 @@ function onView(msg: FromView): void {
     case 'snapshot':
       onSnapshot(msg.runId, msg.bytes, msg.globalStep);
       return;
+    case 'onnx':
+      download(msg.name, msg.bytes, 'application/octet-stream');
+      return;
+    case 'engine':
+      engineNote = msg.engine === 'onnx-runtime' ? ' · played by ONNX Runtime' : '';
+      return;
     case 'error':
       state.framesInflight = false;
+      if (msg.context === 'ONNX Runtime') el<HTMLInputElement>('onnx-check').checked = false; // the view worker switched the mode off
       showError(`${msg.context}: ${msg.message}`);
       return;
   }
 }
+
+/** Appended to the HUD: which engine computes the view's actions (empty for our core). */
+let engineNote = '';
 
 function onIteration(msg: Extract<FromWorker, { type: 'iteration' }>): void {
   if (msg.runId !== state.runId) return; // a reply about a run that was reset or replaced
@@ -294,7 +304,7 @@ function draw(frame: Frame): void {
   state.lastFrame = frame;
   state.lastScene = frame.scene;
   state.renderer?.draw(frame.scene);
-  el('hud').textContent = state.view === 'board' ? '' : `return ${frame.ret.toFixed(1)} · step ${frame.len}`;
+  el('hud').textContent = state.view === 'board' ? '' : `return ${frame.ret.toFixed(1)} · step ${frame.len}${state.view === 'agent' ? engineNote : ''}`;
 }
 
 let acc = 0;
@@ -414,6 +424,8 @@ function wire(): void {
     saveSettings(state.settings);
   });
   el('save-btn').addEventListener('click', () => link.send({ type: 'save', reason: 'download' }));
+  el('onnx-btn').addEventListener('click', () => link.view({ type: 'export-onnx' }));
+  el<HTMLInputElement>('onnx-check').addEventListener('change', (e) => link.view({ type: 'onnx-runtime', on: (e.target as HTMLInputElement).checked }));
   el<HTMLInputElement>('load-input').addEventListener('change', async (e) => {
     const input = e.target as HTMLInputElement;
     const files = [...(input.files ?? [])];

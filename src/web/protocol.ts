@@ -154,7 +154,11 @@ export type ToView =
   /** Starts a board game against `opponent` ('random', 'greedy', 'minimax:4', 'mcts:200' or 'agent'); the human plays `humanSeat`. */
   | { readonly type: 'board-new'; readonly envId: string; readonly opponent: string; readonly humanSeat: 0 | 1; readonly seed: number }
   /** A click on a scene shape during a board game. */
-  | { readonly type: 'board-click'; readonly shapeId: string };
+  | { readonly type: 'board-click'; readonly shapeId: string }
+  /** Exports the policy being played (the run's latest snapshot or the loaded checkpoint) as ONNX; answered with `onnx`. */
+  | { readonly type: 'export-onnx' }
+  /** Plays the policy through onnxruntime-web (its deterministic action output) instead of our core, or back; the display restarts. */
+  | { readonly type: 'onnx-runtime'; readonly on: boolean };
 
 /** View worker → page. */
 export type FromView =
@@ -164,6 +168,10 @@ export type FromView =
   | { readonly type: 'network'; readonly layers: readonly LayerView[]; readonly source: string }
   | { readonly type: 'snapshot'; readonly runId: number; readonly bytes: ArrayBuffer | null; readonly globalStep: number }
   | { readonly type: 'board'; readonly frames: readonly Frame[]; readonly status: string; readonly over: boolean }
+  /** The exported model, to download as `name` (`<env>.<algo>.onnx`). */
+  | { readonly type: 'onnx'; readonly name: string; readonly bytes: ArrayBuffer }
+  /** Who computes the display's actions now: our core, or ONNX Runtime (its session built for the policy being played). */
+  | { readonly type: 'engine'; readonly engine: 'core' | 'onnx-runtime' }
   | { readonly type: 'error'; readonly context: string; readonly message: string };
 
 /** One layer of the network view. */

@@ -9,6 +9,9 @@
  *   nothing here), a whole sample `episode` in turbo, `network` histograms of the policy being played
  *   (a loaded checkpoint too), the run's latest `snapshot` as .safetensors bytes (so a run the page
  *   leaves is kept), and board games played by clicking.
+ * - "Export ONNX" exports the policy being played with `dojo export`'s exporter; the "ONNX Runtime" mode
+ *   plays it through onnxruntime-web instead of our core (onnx-player.ts): each action is computed
+ *   asynchronously before its step, so only this mode's frame requests are answered asynchronously.
  *
  * The display env never meets the training envs, and policies act with their own Rng, so watching
  * does not change what training computes.
@@ -21,6 +24,7 @@ import { encodeSafetensors } from '../nn/safetensors.ts';
 import { BoardSession } from './board.ts';
 import { Display } from './display.ts';
 import { networkView } from './network-stats.ts';
+import { OnnxPolicy, exportSnapshot } from './onnx-player.ts';
 import type { BareFrame, Frame, FromView, PolicySnapshot, ToView } from './protocol.ts';
 
 /** Seed of the display env (any fixed number: it never meets the training envs). */
@@ -35,6 +39,14 @@ let policy: Policy | null = null;
 let board: BoardSession | null = null;
 let deterministic = true;
 let port: MessagePort | null = null;
+/** ONNX Runtime mode: the display's actions come from an ONNX Runtime session of the policy being played. */
+let onnxOn = false;
+/** That session's policy once built (a run's newer snapshot replaces it when its own session is ready), or null. */
+let onnxPolicy: Promise<OnnxPolicy> | null = null;
+/** Counts session builds: a build that finishes after a newer one started is dropped. */
+let onnxBuild = 0;
+/** The ONNX Runtime frame requests, one after another (two at once would interleave their steps). */
+let onnxQueue: Promise<void> = Promise.resolve();
 
 const post = (msg: FromView, transfer: Transferable[] = []): void => {
   (self as unknown as { postMessage(m: FromView, t: Transferable[]): void }).postMessage(msg, transfer);
@@ -63,6 +75,72 @@ function onSnapshot(next: PolicySnapshot): void {
   snapshot = next;
   if (next.source === 'run') lastRun = next;
   if (!keep) post({ type: 'display', display: displayId, envId: next.envId, renderFps: spec(next.envId).metadata.renderFps, source: next.source, runId: next.runId });
+  if (onnxOn) syncOnnx(keep);
+}
+
+/**
+ * Builds the ONNX Runtime policy of the current snapshot (mode on), or drops it (mode off, or no policy:
+ * random actions), and tells the page which engine plays. While a run's newer snapshot is built, the
+ * previous session plays on (`keep`); a new display waits for its own. A build that fails (no exporter
+ * for the algorithm) says why and switches the mode off.
+ */
+function syncOnnx(keep: boolean): void {
+  const build = ++onnxBuild;
+  const s = snapshot;
+  const env = display?.env ?? null;
+  if (!onnxOn || s === null || s.payload === null || env === null) {
+    onnxPolicy = null;
+    post({ type: 'engine', engine: 'core' });
+    return;
+  }
+  const built = OnnxPolicy.create(s, env);
+  if (!keep || onnxPolicy === null) onnxPolicy = built;
+  built.then(() => {
+    if (build !== onnxBuild) return;
+    onnxPolicy = built;
+    post({ type: 'engine', engine: 'onnx-runtime' });
+  }, (err: unknown) => {
+    if (build === onnxBuild) onnxFailed(err);
+  });
+}
+
+/** ONNX Runtime failed (a build or a run): says why, switches the mode off, and our core plays on. */
+function onnxFailed(err: unknown): void {
+  onnxOn = false;
+  onnxPolicy = null;
+  onnxBuild++;
+  post({ type: 'error', context: 'ONNX Runtime', message: err instanceof Error ? err.message : String(err) });
+  post({ type: 'engine', engine: 'core' });
+}
+
+/**
+ * Up to `n` display steps whose actions ONNX Runtime computes (`episode`: a whole sample episode from a
+ * fresh start, at most `n` steps). Stops early when the display, or the mode, changed during an await;
+ * when there is nothing to play through ONNX Runtime any more, the answer is empty and the next request
+ * takes our core's path.
+ */
+async function onnxFrames(n: number, episode: boolean): Promise<void> {
+  const d = display;
+  const id = displayId;
+  const pending = onnxPolicy;
+  const frames: BareFrame[] = [];
+  try {
+    if (d === null || pending === null || !onnxOn) return;
+    const p = await pending;
+    if (episode) d.restart();
+    for (let i = 0; i < n; i++) {
+      const next = d.nextObservation();
+      if (next !== null) await p.prepare(next.obs, next.mask);
+      if (display !== d || !onnxOn) break;
+      frames.push(d.step(p));
+      if (episode && d.nextObservation() === null) break;
+    }
+  } catch (err) {
+    // a failed build has switched the mode off already (syncOnnx); a failed run does it here
+    if (onnxOn && onnxPolicy === pending) onnxFailed(err);
+  } finally {
+    post({ type: 'frames', frames: frames.map((f) => ({ ...f, display: id })) });
+  }
 }
 
 function onPortMessage(ev: MessageEvent<PolicySnapshot>): void {
@@ -81,12 +159,20 @@ function handle(msg: ToView): void {
       port.onmessage = onPortMessage;
       return;
     case 'frames': {
+      if (onnxOn && onnxPolicy !== null && msg.human === null) {
+        onnxQueue = onnxQueue.then(() => onnxFrames(msg.n, false));
+        return;
+      }
       const frames: BareFrame[] = [];
       if (display !== null) for (let i = 0; i < msg.n; i++) frames.push(msg.human !== null ? display.step(null, msg.human) : display.step(policy));
       post({ type: 'frames', frames: stamp(frames) });
       return;
     }
     case 'episode':
+      if (onnxOn && onnxPolicy !== null) {
+        onnxQueue = onnxQueue.then(() => onnxFrames(msg.cap, true));
+        return;
+      }
       post({ type: 'frames', frames: display !== null ? stamp(display.episode(policy, msg.cap)) : [] });
       return;
     case 'display':
@@ -112,6 +198,27 @@ function handle(msg: ToView): void {
       post({ type: 'snapshot', runId: msg.runId, bytes, globalStep: s.globalStep }, [bytes]);
       return;
     }
+    case 'export-onnx': {
+      const { model, name } = exportSnapshot(snapshot, display?.env ?? null);
+      const bytes = model.bytes.slice().buffer;
+      post({ type: 'onnx', name, bytes }, [bytes]);
+      return;
+    }
+    case 'onnx-runtime': {
+      onnxOn = msg.on;
+      const s = snapshot;
+      if (s === null) {
+        syncOnnx(false);
+        return;
+      }
+      // a new display (and episode), so everything shown from now on is played by the engine chosen; a board game goes on
+      const game = board;
+      snapshot = null;
+      onSnapshot(s);
+      board = game;
+      if (!onnxOn) syncOnnx(false);
+      return;
+    }
     case 'board-new': {
       const agent = snapshot !== null && snapshot.envId === msg.envId ? policy : null;
       board = new BoardSession(msg.envId, msg.opponent, msg.humanSeat, msg.seed, agent);
@@ -133,7 +240,8 @@ self.addEventListener('message', (ev: MessageEvent<ToView>) => {
     handle(msg);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    post({ type: 'error', context: msg.type === 'board-new' || msg.type === 'board-click' ? 'board' : 'view', message });
+    const context = msg.type === 'board-new' || msg.type === 'board-click' ? 'board' : msg.type === 'export-onnx' ? 'Export ONNX' : 'view';
+    post({ type: 'error', context, message });
     if (msg.type === 'frames' || msg.type === 'episode') post({ type: 'frames', frames: [] });
   }
 });
