@@ -121,10 +121,11 @@ export async function runRedisSweep(plan: SweepPlan, sweepDir: string, opts: Red
   try {
     const pending = new Map<string, { trial: Trial; jobId: string; said: string; saidAt: number }>();
     for (const trial of plan.trials) {
-      if (results.has(trial.id)) continue;
       const runDir = join(sweepDir, trial.id);
-      if (trialStart(runDir).kind === 'finished') {
-        record(finishedResult(plan, trial, runDir, 0));
+      if (!results.has(trial.id) && trialStart(runDir).kind === 'finished') record(finishedResult(plan, trial, runDir, 0));
+      if (results.has(trial.id)) {
+        // a coordinator killed between recording a trial and removing its job left the job behind
+        await removeLeftover(queue, trialJobId(plan, trial.id));
         continue;
       }
       writeTrialConfig(sweepDir, trial);
@@ -190,13 +191,21 @@ export async function runRedisSweep(plan: SweepPlan, sweepDir: string, opts: Red
   }
 }
 
+/** Removes a recorded trial's job (and the checkpoints it carries) if it is still on the queue, finished. */
+async function removeLeftover(queue: Queue, jobId: string): Promise<void> {
+  const job = await Job.fromId(queue, jobId);
+  if (job === undefined) return;
+  const state = await job.getState();
+  if (state === 'completed' || state === 'failed') await job.remove();
+}
+
 /** A trial as job data: the names, the env, the algorithm and the whole config; nothing a worker would execute. */
 function trialJob(plan: SweepPlan, trial: Trial): TrialJob {
   return { sweep: plan.spec.name, trial: trial.id, env: plan.spec.env, envKwargs: plan.spec.envKwargs, algo: plan.agent.name, config: { ...trial.config }, evalEpisodes: plan.spec.evalEpisodes };
 }
 
 /** The job id of a trial: sweep, a hash of the spec (a changed spec never meets an old job) and trial. */
-function trialJobId(plan: SweepPlan, trial: string): string {
+export function trialJobId(plan: SweepPlan, trial: string): string {
   const specHash = createHash('sha256').update(JSON.stringify(plan.spec)).digest('hex').slice(0, 10);
   return `${plan.spec.name}__${specHash}__${trial}`;
 }

@@ -13,13 +13,13 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Queue } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { train } from '../../src/cli/train.ts';
-import { QUEUE_NAME, queuedTrials } from '../../src/cli/sweep-redis.ts';
+import { QUEUE_NAME, queuedTrials, runRedisSweep, trialJobId } from '../../src/cli/sweep-redis.ts';
 import { parseSweepSpec, planSweep } from '../../src/cli/sweep-spec.ts';
-import { readResults } from '../../src/cli/sweep-results.ts';
+import { appendResult, failedResult, readResults } from '../../src/cli/sweep-results.ts';
 import { readSafetensorsFile } from '../../src/nn/safetensors-node.ts';
 
 const DOJO = path.join(__dirname, '..', '..', 'bin', 'dojo.js');
@@ -271,6 +271,31 @@ describe('a worker stopped by SIGTERM', () => {
       connection.disconnect();
     }
   }, 200_000);
+});
+
+describe('a coordinator killed between recording a trial and removing its job', () => {
+  it('leaves a finished job behind, which the next coordinator removes (it failed CI with completed: 1)', async () => {
+    const spec = { ...SPEC, name: 'leftover', seeds: [1], search: { kind: 'grid', space: { learningRate: [1e-3] } } };
+    const plan = planSweep(parseSweepSpec(spec), dir);
+    const trial = plan.trials[0];
+    const sweepDir = path.join(dir, 'leftover-sweep');
+    fs.mkdirSync(sweepDir, { recursive: true });
+    const connection = new Redis(url, { maxRetriesPerRequest: null });
+    const queue = new Queue(QUEUE_NAME, { connection });
+    // the job finished on a worker (processed here by hand) ...
+    await queue.add('trial', { trial: trial.id }, { jobId: trialJobId(plan, trial.id), removeOnComplete: false });
+    const worker = new Worker(QUEUE_NAME, null, { connection: new Redis(url, { maxRetriesPerRequest: null }) });
+    const job = await worker.getNextJob('token');
+    await job?.moveToCompleted({}, 'token', false);
+    await worker.close();
+    // ... and the dead coordinator had recorded it
+    appendResult(path.join(sweepDir, 'results.jsonl'), failedResult(trial, path.join(sweepDir, trial.id), 0, 'recorded before the kill'));
+    expect(await queue.getJobCounts('completed')).toEqual({ completed: 1 });
+    await runRedisSweep(plan, sweepDir, { url, log: () => {} });
+    expect(await queue.getJobCounts('completed', 'failed', 'active', 'waiting')).toEqual({ completed: 0, failed: 0, active: 0, waiting: 0 });
+    await queue.close();
+    connection.disconnect();
+  }, 60_000);
 });
 
 describe('connecting', () => {
