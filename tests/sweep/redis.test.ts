@@ -280,21 +280,28 @@ describe('a coordinator killed between recording a trial and removing its job', 
     const trial = plan.trials[0];
     const sweepDir = path.join(dir, 'leftover-sweep');
     fs.mkdirSync(sweepDir, { recursive: true });
-    const connection = new Redis(url, { maxRetriesPerRequest: null });
+    // a server of its own: the workers of the other tests must not take this job
+    const { server, port } = await startRedis();
+    const own = `redis://127.0.0.1:${port}`;
+    const connection = new Redis(own, { maxRetriesPerRequest: null });
     const queue = new Queue(QUEUE_NAME, { connection });
     // the job finished on a worker (processed here by hand) ...
     await queue.add('trial', { trial: trial.id }, { jobId: trialJobId(plan, trial.id), removeOnComplete: false });
-    const worker = new Worker(QUEUE_NAME, null, { connection: new Redis(url, { maxRetriesPerRequest: null }) });
+    const worker = new Worker(QUEUE_NAME, null, { connection: new Redis(own, { maxRetriesPerRequest: null }) });
     const job = await worker.getNextJob('token');
     await job?.moveToCompleted({}, 'token', false);
     await worker.close();
     // ... and the dead coordinator had recorded it
     appendResult(path.join(sweepDir, 'results.jsonl'), failedResult(trial, path.join(sweepDir, trial.id), 0, 'recorded before the kill'));
     expect(await queue.getJobCounts('completed')).toEqual({ completed: 1 });
-    await runRedisSweep(plan, sweepDir, { url, log: () => {} });
-    expect(await queue.getJobCounts('completed', 'failed', 'active', 'waiting')).toEqual({ completed: 0, failed: 0, active: 0, waiting: 0 });
-    await queue.close();
-    connection.disconnect();
+    try {
+      await runRedisSweep(plan, sweepDir, { url: own, log: () => {} });
+      expect(await queue.getJobCounts('completed', 'failed', 'active', 'waiting')).toEqual({ completed: 0, failed: 0, active: 0, waiting: 0 });
+    } finally {
+      await queue.close();
+      connection.disconnect();
+      server.kill('SIGKILL');
+    }
   }, 60_000);
 });
 
