@@ -56,7 +56,7 @@ describe.skipIf(!E2E)('the live view and the training loop', () => {
     await page.context().close();
   });
 
-  it('keeps the walker playing during 13-second iterations (no frozen view in 60 s) and shows the iteration progress and an ETA', async () => {
+  it('keeps the walker playing during 13-second iterations (no gap over 100 ms in 60 s) and shows the iteration progress and an ETA', async () => {
     const { page, errors } = await openSandbox(browser(), inject('baseUrl'));
     await setUp(page, 'AmpFootWalker-v0', 'ppo', {}, 'fast');
     expect(await page.inputValue('#cfg-numSteps')).toBe('2048'); // the tuned config: 16 × 2048 steps an iteration
@@ -93,12 +93,11 @@ describe.skipIf(!E2E)('the live view and the training loop', () => {
     const rows = await rowCount(page);
     console.log(`walker: ${rows} iterations in 60 s, ${g.frames} frames drawn, longest gap between frames ${g.max.toFixed(0)} ms`);
     expect(rows).toBeGreaterThanOrEqual(1); // an iteration ended inside the window: the view played through updates too
-    // Before the view had its own worker it drew nothing for the whole 13 s of each iteration. The issue's
-    // target, no gap over 100 ms, is not met on a 2-core machine with software compositing (the page's
-    // threads wait for cores while the rollout keeps both busy: 117–567 ms here, see bench/RESULTS.md);
-    // this bound keeps the view from freezing again, and `npm run bench:browser -- view-gaps` measures the rest.
-    expect(g.max).toBeLessThan(1000);
-    expect(g.frames).toBeGreaterThan(60 * 25); // at least half the walker's 50 frames a second
+    // Before the view had its own worker it drew nothing for the whole 13 s of each iteration. On an idle
+    // 2-core machine the longest gap is 50–67 ms (bench/RESULTS.md); other processes busy on the same cores
+    // stretch it to 200–300 ms, so this test needs the machine to itself, as CI gives it.
+    expect(g.max).toBeLessThan(100);
+    expect(g.frames).toBeGreaterThan(60 * 40); // the walker's 50 frames a second, nearly all drawn
     expect(g.status.some((s) => /collecting [\d,]+ \/ 32,768 steps/.test(s))).toBe(true);
     expect(g.status.some((s) => /updating the networks: epoch \d+\/10/.test(s))).toBe(true);
     expect(g.status.some((s) => /left/.test(s))).toBe(true);
