@@ -237,7 +237,8 @@ describe('dojo sweep --redis with two dojo worker processes', () => {
 
 describe('a worker stopped by SIGTERM', () => {
   it('puts its trial back on the queue at once, exits 143, and the next worker resumes it', async () => {
-    const spec = { ...SPEC, name: 'term', seeds: [1], search: { kind: 'grid', space: { learningRate: [1e-3] } } };
+    // eight times the others' budget: on an idle machine a 4,096-step trial could finish between two looks at the queue
+    const spec = { ...SPEC, name: 'term', config: { ...SPEC.config, totalTimesteps: 32_768 }, seeds: [1], search: { kind: 'grid', space: { learningRate: [1e-3] } } };
     const specFile = path.join(dir, 'term.json');
     fs.writeFileSync(specFile, JSON.stringify(spec));
     const root = path.join(dir, 'sweeps');
