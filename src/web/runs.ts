@@ -41,6 +41,8 @@ export interface RunEntry {
 }
 
 const runs: RunEntry[] = [];
+/** Runs the page left, waiting for the view worker's snapshot of their weights, by the page's run id. */
+const pendingSnapshots = new Map<number, RunEntry>();
 let counter = 0;
 let lastRender = 0;
 let renderPending = false;
@@ -107,8 +109,6 @@ export function keepRun(): void {
   void store(run);
   render(true);
 }
-
-const pendingSnapshots = new Map<number, RunEntry>();
 
 /** The view worker's answer to `keepRun`'s request. */
 export function onSnapshot(runId: number, bytes: ArrayBuffer | null, globalStep: number): void {
