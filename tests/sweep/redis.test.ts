@@ -7,6 +7,10 @@
  * files arrive once under sweeps/<name>/<trial>/, and the killed trial's final weights equal those of
  * an uninterrupted `dojo train` of the same config. The coordinator is killed as well and started
  * again: it re-attaches to the jobs already on the queue.
+ *
+ * No test races the machine's speed: a trial is frozen (SIGSTOP) once its run folder holds a resume
+ * point, and the worker is stopped only after the queue carries it (CI's fast machine finished whole
+ * 4,096-step trials between two looks at the queue when the test only watched).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -15,7 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { train } from '../../src/cli/train.ts';
 import { QUEUE_NAME, queuedTrials, runRedisSweep, trialJobId } from '../../src/cli/sweep-redis.ts';
 import { parseSweepSpec, planSweep } from '../../src/cli/sweep-spec.ts';
@@ -99,6 +103,79 @@ function tensors(file: string): Map<string, number[]> {
   return new Map([...readSafetensorsFile(file).tensors].map(([k, t]) => [k, [...t.data]]));
 }
 
+/**
+ * The step of the resume point a worker would send for the run in `runDir` (as sweep-redis.ts's
+ * resumePoint: the latest periodic checkpoint, with its evaluation row written), or 0.
+ */
+function resumePointOnDisk(runDir: string): number {
+  let names: string[];
+  try {
+    names = fs.readdirSync(path.join(runDir, 'checkpoints'));
+  } catch {
+    return 0;
+  }
+  const steps = names.map((n) => /^step-(\d+)\.safetensors$/.exec(n)).filter((m) => m !== null).map((m) => Number(m[1]));
+  if (steps.length === 0) return 0;
+  const step = Math.max(...steps);
+  let rows: string[];
+  try {
+    rows = fs.readFileSync(path.join(runDir, 'evaluations.jsonl'), 'utf8').split('\n');
+  } catch {
+    return 0;
+  }
+  return rows.some((l) => l.endsWith('}') && (JSON.parse(l) as { global_step: number }).global_step === step) ? step : 0;
+}
+
+/** A trial of worker `w` frozen by SIGSTOP at a resume point: its id, its `dojo train` pid, that process's folder, the step. */
+type Frozen = { trial: string; pid: number; cwd: string; step: number };
+
+/**
+ * Waits until a trial that worker `w` trains has a resume point on disk and freezes its `dojo train`
+ * child there with SIGSTOP, so it cannot finish before the test has acted. A trial that ends before
+ * it is seen (a fast machine) is passed over for the worker's next one.
+ */
+async function freezeAtResumePoint(w: ChildProcess & { log: string[] }, sweep: string, timeoutMs = 90_000): Promise<Frozen> {
+  const passed = new Set<number>();
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
+    const started = w.log.map((l) => new RegExp(`^${sweep}/(\\S+) (?:starts|resumes at step \\d+) \\(dojo train pid (\\d+)\\)$`).exec(l)).filter((m) => m !== null);
+    const last = started.at(-1);
+    if (last !== undefined && !passed.has(Number(last[2]))) {
+      const [, trial, pidText] = last;
+      const pid = Number(pidText);
+      let cwd = '';
+      try {
+        cwd = fs.readlinkSync(`/proc/${pid}/cwd`);
+      } catch {
+        passed.add(pid); // already ended
+      }
+      if (cwd !== '' && resumePointOnDisk(path.join(cwd, trial)) > 0) {
+        process.kill(pid, 'SIGSTOP');
+        // stopped between a checkpoint and its evaluation row: let it run to the next look
+        const step = resumePointOnDisk(path.join(cwd, trial));
+        if (step > 0 && fs.existsSync(path.join(cwd, trial, 'final.safetensors'))) {
+          process.kill(pid, 'SIGCONT');
+          passed.add(pid);
+        } else if (step > 0) return { trial, pid, cwd, step };
+        else process.kill(pid, 'SIGCONT');
+      }
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error(`no trial of the worker reached a resume point in ${timeoutMs} ms; its log: ${w.log.join(' | ')}`);
+}
+
+/** Waits until the job of `trial` on `queue` carries a resume point at `step` or later (the worker reports every 500 ms). */
+async function queuedResumePoint(queue: Queue, trial: string, step: number, timeoutMs = 20_000): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
+    for (const job of await queue.getActive()) {
+      const data = job.data as { trial: string; resume?: { step: number } };
+      if (data.trial === trial && (data.resume?.step ?? 0) >= step) return;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`the job of ${trial} never carried the resume point at step ${step}`);
+}
+
 /** Starts a redis-server on a free localhost port with its files in `dir`; returns it and its port. */
 async function startRedis(extra: string[] = []): Promise<{ server: ChildProcess; port: number }> {
   const port = await freePort();
@@ -115,7 +192,8 @@ beforeAll(async () => {
   url = `redis://127.0.0.1:${port}`;
 }, 30_000);
 
-afterAll(async () => {
+// a test that failed leaves no worker or coordinator behind to take the next test's jobs
+afterEach(async () => {
   for (const c of coordinators) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   for (const w of workers) {
     if (w.exitCode === null && w.signalCode === null && w.pid !== undefined) {
@@ -124,8 +202,12 @@ afterAll(async () => {
       } catch {
         // already gone
       }
+      await exited(w);
     }
   }
+});
+
+afterAll(async () => {
   if (redis !== null && redis.exitCode === null) {
     redis.kill('SIGTERM');
     await exited(redis);
@@ -151,42 +233,27 @@ describe('dojo sweep --redis with two dojo worker processes', () => {
     const first = startCoordinator();
     const b = startWorker();
 
-    // watch the queue as an outsider: kill A once its trial has sent a resume point, before the trial ends
+    // freeze A's trial at a resume point; once the queue carries it, kill A (its trial is unfinished)
     const connection = new Redis(url, { maxRetriesPerRequest: null });
     const queue = new Queue(QUEUE_NAME, { connection });
-    let killed: { trial: string; step: number; orphan: number; orphanDir: string } | null = null;
-    const deadline = Date.now() + 90_000;
-    while (killed === null && Date.now() < deadline) {
-      for (const job of await queue.getActive()) {
-        const progress = job.progress as { worker?: string };
-        const resume = (job.data as { resume?: { step: number } }).resume;
-        if (progress.worker?.endsWith(`:${a.pid}`) === true && resume !== undefined && resume.step < SPEC.config.totalTimesteps) {
-          const trial = (job.data as { trial: string }).trial;
-          const orphan = Number(a.log.map((l) => new RegExp(`^kill/${trial} starts \\(dojo train pid (\\d+)\\)$`).exec(l)).find((m) => m !== null)?.[1]);
-          expect(orphan, a.log.join(' | ')).toBeGreaterThan(0);
-          const orphanDir = fs.readlinkSync(`/proc/${orphan}/cwd`);
-          // the worker process alone: its dojo train child must notice and end by itself
-          process.kill(a.pid as number, 'SIGKILL');
-          killed = { trial, step: resume.step, orphan, orphanDir };
-          break;
-        }
-      }
-      if (killed === null) await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(killed, `worker A never reached a resume point; A's log: ${a.log.join(' | ')}`).not.toBeNull();
+    const frozen = await freezeAtResumePoint(a, 'kill');
+    await queuedResumePoint(queue, frozen.trial, frozen.step);
+    // the worker process alone: its dojo train child must notice and end by itself
+    process.kill(a.pid as number, 'SIGKILL');
     await exited(a);
+    process.kill(frozen.pid, 'SIGCONT');
+    const killed = { trial: frozen.trial, step: frozen.step };
     // the killed worker's child ended without training on to the end (its folder, which no one removes now, has no final checkpoint)
-    const { orphan, orphanDir } = killed as { orphan: number; orphanDir: string };
-    expect(await gone(orphan, 20_000), `dojo train ${orphan} of the killed worker still runs`).toBe(true);
-    expect(fs.existsSync(path.join(orphanDir, killed?.trial as string, 'metrics.jsonl'))).toBe(true);
-    expect(fs.existsSync(path.join(orphanDir, killed?.trial as string, 'final.safetensors'))).toBe(false);
-    fs.rmSync(orphanDir, { recursive: true, force: true });
+    expect(await gone(frozen.pid, 20_000), `dojo train ${frozen.pid} of the killed worker still runs`).toBe(true);
+    expect(fs.existsSync(path.join(frozen.cwd, killed.trial, 'metrics.jsonl'))).toBe(true);
+    expect(fs.existsSync(path.join(frozen.cwd, killed.trial, 'final.safetensors'))).toBe(false);
+    fs.rmSync(frozen.cwd, { recursive: true, force: true });
     // --status reads the queue: every trial not yet recorded has its job's state (running ones: step and worker)
     const status = spawnSync(process.execPath, [DOJO, 'sweep', specFile, '--status', '--redis', url, '--root', root], { encoding: 'utf8', timeout: 60_000 });
     expect(status.status, status.stderr).toBe(0);
     expect(status.stdout).toMatch(/^sweep kill \(.*\): 4 trials; \d done, 0 failed, 0 stopped early, \d not finished\n/);
     const unfinished = status.stdout.split('\n').filter((l) => /^ {2}c\d-s\d /.test(l));
-    expect(unfinished.some((l) => l.startsWith(`  ${killed?.trial} `)), status.stdout).toBe(true);
+    expect(unfinished.some((l) => l.startsWith(`  ${killed.trial} `)), status.stdout).toBe(true);
     for (const line of unfinished) {
       expect(line).toMatch(/: (running: step \d+ on \S+:\d+|(waiting|active|completed|prioritized) on the queue|finished, not yet recorded)$/);
     }
@@ -216,11 +283,11 @@ describe('dojo sweep --redis with two dojo worker processes', () => {
       expect(steps).toEqual(Array.from({ length: 32 }, (_, i) => (i + 1) * 128));
     }
     expect(coordinatorOut.match(/trials on the queue/g)).toHaveLength(2);
-    const trial = killed?.trial as string;
+    const trial = killed.trial;
     // B resumed from A's resume point (A may have sent a later one in the moment before the kill)
     const resumedAt = b.log.map((l) => new RegExp(`^kill/${trial} resumes at step (\\d+) \\(dojo train pid \\d+\\)$`).exec(l)).find((m) => m !== null);
     expect(resumedAt, b.log.join(' | ')).toBeDefined();
-    expect(Number(resumedAt?.[1])).toBeGreaterThanOrEqual(killed?.step as number);
+    expect(Number(resumedAt?.[1])).toBeGreaterThanOrEqual(killed.step);
 
     // the uninterrupted run of the same config, in this process
     const ref = path.join(dir, 'reference');
@@ -237,8 +304,7 @@ describe('dojo sweep --redis with two dojo worker processes', () => {
 
 describe('a worker stopped by SIGTERM', () => {
   it('puts its trial back on the queue at once, exits 143, and the next worker resumes it', async () => {
-    // eight times the others' budget: on an idle machine a 4,096-step trial could finish between two looks at the queue
-    const spec = { ...SPEC, name: 'term', config: { ...SPEC.config, totalTimesteps: 32_768 }, seeds: [1], search: { kind: 'grid', space: { learningRate: [1e-3] } } };
+    const spec = { ...SPEC, name: 'term', seeds: [1], search: { kind: 'grid', space: { learningRate: [1e-3] } } };
     const specFile = path.join(dir, 'term.json');
     fs.writeFileSync(specFile, JSON.stringify(spec));
     const root = path.join(dir, 'sweeps');
@@ -252,13 +318,8 @@ describe('a worker stopped by SIGTERM', () => {
     const connection = new Redis(url, { maxRetriesPerRequest: null });
     const queue = new Queue(QUEUE_NAME, { connection });
     try {
-      let step = 0;
-      for (const deadline = Date.now() + 60_000; step === 0 && Date.now() < deadline;) {
-        const [job] = await queue.getActive();
-        step = (job?.data as { resume?: { step: number } } | undefined)?.resume?.step ?? 0;
-        if (step === 0) await new Promise((r) => setTimeout(r, 100));
-      }
-      expect(step, a.log.join(' | ')).toBeGreaterThan(0);
+      const frozen = await freezeAtResumePoint(a, 'term');
+      await queuedResumePoint(queue, frozen.trial, frozen.step);
       a.kill('SIGTERM');
       expect(await exited(a)).toBe(143);
       // back on the queue before any lock could expire (the lock lasts 1.5 s)
