@@ -30,6 +30,7 @@ declareRegistryModule(import.meta.url);
 
 register({
   id: 'CartPole-v1',
+  category: 'classic',
   factory: (kwargs, spec) => new CartPole(kwargs, spec),
   maxEpisodeSteps: 500,
   rewardThreshold: 475.0,
@@ -39,6 +40,7 @@ register({
 
 register({
   id: 'MountainCar-v0',
+  category: 'classic',
   factory: (kwargs, spec) => new MountainCar(kwargs, spec),
   maxEpisodeSteps: 200,
   rewardThreshold: -110.0,
@@ -48,6 +50,7 @@ register({
 
 register({
   id: 'MountainCarContinuous-v0',
+  category: 'classic',
   factory: (kwargs, spec) => new MountainCarContinuous(kwargs, spec),
   maxEpisodeSteps: 999,
   rewardThreshold: 90.0,
@@ -57,6 +60,7 @@ register({
 
 register({
   id: 'Pendulum-v1',
+  category: 'classic',
   factory: (kwargs, spec) => new Pendulum(kwargs, spec),
   maxEpisodeSteps: 200,
   kwargs: PENDULUM_DEFAULTS,
@@ -65,6 +69,7 @@ register({
 
 register({
   id: 'Acrobot-v1',
+  category: 'classic',
   factory: (kwargs, spec) => new Acrobot(kwargs, spec),
   maxEpisodeSteps: 500,
   rewardThreshold: -100.0,
@@ -76,6 +81,7 @@ register({
 
 register({
   id: 'Debug/SlowEnv-v0',
+  category: 'other',
   factory: (kwargs, spec) => new DebugEnv(kwargs, spec),
   // About 56 µs of CPU work per step on the reference machine: the "step costs ≥ 50 µs" case of the worker benchmark.
   kwargs: { stepWork: 3000 },
@@ -87,6 +93,7 @@ for (const board of BOARD_GAMES) {
   registerGame(board);
   register({
     id: board.id,
+    category: 'board',
     factory: (kwargs, spec) => boardEnv(board, kwargs, spec),
     kwargs: { ...board.kwargs, ...BOARD_ENV_DEFAULTS },
     metadata: BOARD_METADATA,
@@ -97,6 +104,7 @@ for (const board of BOARD_GAMES) {
 
 register({
   id: 'Pong-v0',
+  category: 'arcade',
   factory: (kwargs, spec) => makePong(kwargs, spec),
   maxEpisodeSteps: 10_000,
   rewardThreshold: 10,
@@ -106,6 +114,7 @@ register({
 
 register({
   id: 'Breakout-v0',
+  category: 'arcade',
   factory: (kwargs, spec) => makeBreakout(kwargs, spec),
   maxEpisodeSteps: 10_000,
   kwargs: BREAKOUT_KWARGS,
@@ -114,6 +123,7 @@ register({
 
 register({
   id: 'Snake-v0',
+  category: 'arcade',
   factory: (kwargs, spec) => makeSnake(kwargs, spec),
   maxEpisodeSteps: 1000,
   kwargs: SNAKE_KWARGS,
@@ -122,6 +132,7 @@ register({
 
 register({
   id: 'Flappy-v0',
+  category: 'arcade',
   factory: (kwargs, spec) => makeFlappy(kwargs, spec),
   maxEpisodeSteps: 4000,
   rewardThreshold: 50,
@@ -131,6 +142,7 @@ register({
 
 register({
   id: 'Catch-v0',
+  category: 'arcade',
   factory: (kwargs, spec) => makeCatch(kwargs, spec),
   rewardThreshold: 0.9,
   kwargs: CATCH_KWARGS,
@@ -141,6 +153,7 @@ register({
 
 register({
   id: 'Examples/Corridor-v0',
+  category: 'other',
   factory: (kwargs, spec) => new Corridor(kwargs, spec),
   maxEpisodeSteps: 50,
   rewardThreshold: 0.9,
@@ -152,6 +165,7 @@ register({
 
 register({
   id: 'AmpFootWalker-v0',
+  category: 'robot',
   factory: (kwargs, spec) => new AmpFootWalker(kwargs, spec),
   maxEpisodeSteps: 1600,
   rewardThreshold: 300,
@@ -161,6 +175,7 @@ register({
 
 register({
   id: 'AmpFootWalkerRough-v0',
+  category: 'robot',
   factory: (kwargs, spec) => new AmpFootWalker(kwargs, spec),
   maxEpisodeSteps: 1600,
   rewardThreshold: 300,
@@ -170,6 +185,7 @@ register({
 
 register({
   id: 'AmpFootProsthesis-v0',
+  category: 'robot',
   factory: (kwargs, spec) => new AmpFootProsthesis(kwargs, spec),
   maxEpisodeSteps: 1600,
   kwargs: AMP_FOOT_DEFAULTS,
@@ -177,6 +193,7 @@ register({
 });
 register({
   id: 'AmpFootProsthesis-v1',
+  category: 'robot',
   factory: (kwargs, spec) => new AmpFootProsthesis(kwargs, spec, 1),
   maxEpisodeSteps: 1600,
   kwargs: AMP_FOOT_DEFAULTS,

@@ -22,11 +22,22 @@ import type { VectorEnv, WorkerSpawner } from './vector/vector-env.ts';
 /** Builds an env from its kwargs and spec. */
 export type EnvFactory = (kwargs: Readonly<Record<string, unknown>>, spec: EnvSpec) => Env<unknown, unknown>;
 
+/**
+ * The kind of task an env is, as the page's picker groups them: a robot, classic control, a two-player
+ * board game, an arcade game, or `other` (examples, debug envs, and any env that names no category).
+ */
+export type EnvCategory = 'robot' | 'classic' | 'board' | 'arcade' | 'other';
+
+/** Every category, in the picker's order. */
+export const ENV_CATEGORIES: readonly EnvCategory[] = ['robot', 'classic', 'board', 'arcade', 'other'];
+
 /** What `register` takes. */
 export interface EnvRegistration {
   /** Versioned id, `[namespace/]Name-vN`. */
   readonly id: string;
   readonly factory: EnvFactory;
+  /** The picker group (default `other`); stated here, never guessed from the id. */
+  readonly category?: EnvCategory;
   /** Time limit added by `make` (omit or null for none). */
   readonly maxEpisodeSteps?: number | null;
   /** Return at which the task counts as solved (omit or null for none). */
@@ -56,7 +67,7 @@ const MAKE_OPTIONS: ReadonlySet<string> = new Set<keyof MakeOptions>(['kwargs', 
 
 const ID_PATTERN = /^(?:[\w.-]+\/)?[\w.:-]+-v\d+$/;
 
-const registry = new Map<string, { registration: EnvRegistration; spec: EnvSpec }>();
+const registry = new Map<string, { registration: EnvRegistration; spec: EnvSpec; category: EnvCategory }>();
 const modules = new Set<string>();
 
 /** Registers an env id. Registering an id twice is an error (Gymnasium only warns; silent overrides hide bugs). */
@@ -65,6 +76,8 @@ export function register(registration: EnvRegistration): void {
   if (!ID_PATTERN.test(id)) throw new ConfigError(`register: id "${id}" must look like [namespace/]Name-vN, e.g. "CartPole-v1"`);
   if (registry.has(id)) throw new ConfigError(`register: "${id}" is already registered; bump the version for a changed env`);
   if (typeof registration.factory !== 'function') throw new ConfigError(`register: "${id}" needs a factory function`);
+  const category = registration.category ?? 'other';
+  if (!ENV_CATEGORIES.includes(category)) throw new ConfigError(`register: "${id}" category must be one of ${ENV_CATEGORIES.join(', ')}, received ${JSON.stringify(category)}`);
   const max = registration.maxEpisodeSteps ?? null;
   if (max !== null && (!Number.isInteger(max) || max < 1)) throw new ConfigError(`register: "${id}" maxEpisodeSteps must be a positive integer or null, received ${max}`);
   const spec: EnvSpec = Object.freeze({
@@ -76,7 +89,7 @@ export function register(registration: EnvRegistration): void {
     metadata: registration.metadata ?? DEFAULT_METADATA,
     disableEnvChecker: registration.disableEnvChecker ?? false,
   });
-  registry.set(id, { registration, spec });
+  registry.set(id, { registration, spec, category });
 }
 
 /** Removes an id (for tests that register temporary envs). Returns whether it was registered. */
@@ -102,6 +115,13 @@ export function spec(id: string): EnvSpec {
   const entry = registry.get(id);
   if (entry === undefined) throw unknownIdError(id);
   return entry.spec;
+}
+
+/** The category a registered id was registered with (`other` when it named none); an unknown id throws. */
+export function envCategory(id: string): EnvCategory {
+  const entry = registry.get(id);
+  if (entry === undefined) throw unknownIdError(id);
+  return entry.category;
 }
 
 /** Specs of every registered env, sorted by id. */
