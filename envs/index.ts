@@ -199,3 +199,5 @@ register({
   kwargs: AMP_FOOT_DEFAULTS,
   metadata: AMP_FOOT_PROSTHESIS_METADATA,
 });
+
+// ── your envs (dojo new-env adds them here) ──

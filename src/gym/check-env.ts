@@ -154,7 +154,7 @@ export function checkEnv(target: Target, opts: CheckEnvOptions = {}): EnvCheckRe
     if (JSON.stringify(clone) !== JSON.stringify(scene)) return 'structuredClone(scene) differs from the scene (non-plain data inside?)';
     return null;
   });
-  run(`render() draws something visible in a ${FRAME_PX}×${FRAME_PX} frame`, () => {
+  run(`render() draws something visible in an ${FRAME_PX}×${FRAME_PX} frame`, () => {
     env.reset({ seed });
     const scene = env.render();
     return explainInvalidScene(scene) === null ? explainInvisibleScene(scene) : { skip: 'the scene is invalid (see the check above)' };
