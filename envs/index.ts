@@ -3,7 +3,7 @@
  * side effect before calling `make`. Episode limits and reward thresholds are Gymnasium's registrations:
  * https://github.com/Farama-Foundation/Gymnasium/blob/main/gymnasium/envs/__init__.py
  */
-import { declareRegistryModule, register } from '../src/gym/registry.ts';
+import { declareRegistryModule, register, registeredIds, unregister } from '../src/gym/registry.ts';
 import { DebugEnv } from '../src/gym/debug-env.ts';
 import { Acrobot, ACROBOT_DEFAULTS, ACROBOT_METADATA } from './classic/acrobot.ts';
 import { CartPole, CART_POLE_DEFAULTS, CART_POLE_METADATA } from './classic/cart-pole.ts';
@@ -12,7 +12,7 @@ import { MountainCarContinuous, MOUNTAIN_CAR_CONTINUOUS_DEFAULTS, MOUNTAIN_CAR_C
 import { Pendulum, PENDULUM_DEFAULTS, PENDULUM_METADATA } from './classic/pendulum.ts';
 import { BOARD_ENV_DEFAULTS, BOARD_GAMES, boardEnv } from './board/index.ts';
 import { BOARD_METADATA } from '../src/game/game-env.ts';
-import { registerGame } from '../src/game/registry.ts';
+import { listGames, registerGame, unregisterGame } from '../src/game/registry.ts';
 import { BREAKOUT_KWARGS, BREAKOUT_METADATA, makeBreakout } from './arcade/breakout.ts';
 import { CATCH_KWARGS, CATCH_METADATA, makeCatch } from './arcade/catch.ts';
 import { FLAPPY_KWARGS, FLAPPY_METADATA, makeFlappy } from './arcade/flappy.ts';
@@ -25,6 +25,13 @@ import { AMP_FOOT_DEFAULTS, AMP_FOOT_METADATA, AMP_FOOT_PROSTHESIS_METADATA } fr
 
 // Vector-env workers import this module to see the same registrations.
 declareRegistryModule(import.meta.url);
+
+// The page's workers swap in a saved env file without a reload (src/web/hot-envs.ts, vite HMR): the new
+// version of this module registers every env again, so the old one takes its registrations back first.
+import.meta.hot?.dispose(() => {
+  for (const id of registeredIds()) unregister(id);
+  for (const game of listGames()) unregisterGame(game.id);
+});
 
 // ── classic control ──
 
