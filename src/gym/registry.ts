@@ -92,6 +92,14 @@ export function register(registration: EnvRegistration): void {
   registry.set(id, { registration, spec, category });
 }
 
+/**
+ * Every registration as given to `register`, in the order made: what a hot swap in the page
+ * (src/web/hot-envs.ts) keeps before new env code runs, to register again if that code fails to load.
+ */
+export function registrations(): EnvRegistration[] {
+  return [...registry.values()].map((e) => e.registration);
+}
+
 /** Removes an id (for tests that register temporary envs). Returns whether it was registered. */
 export function unregister(id: string): boolean {
   return registry.delete(id);

@@ -63,10 +63,10 @@ function continues(next: PolicySnapshot): boolean {
 }
 
 // a saved env file (npm start): the display starts over on the new code, with the same policy when it still fits
-onEnvsSwapped(() => {
+onEnvsSwapped((loaded) => {
   const s = snapshot;
+  if (s === null || !loaded) return;
   snapshot = null;
-  if (s === null) return;
   try {
     onSnapshot(s);
   } catch {

@@ -45,8 +45,8 @@ describe.skipIf(!E2E)('bring your own env: a scaffolded env trains in the page a
   const rowCount = (page: Page): Promise<number> => dojo(page, (d) => d.rows().length);
   const agentFill = (page: Page): Promise<string | null> => dojo(page, (d) => (d.lastScene()?.shapes.find((s) => s.id === 'agent') as { fill?: string } | undefined)?.fill ?? null);
 
-  it('lists the new env under "other", trains it, swaps saved code into the run, and stops with the reason when the spaces change', async () => {
-    const { page } = await openSandbox(browser(), (dev as { url: string }).url);
+  it('lists the new env under "other", trains it, swaps saved code into the run, pauses on code that does not load, and stops with the reason when the spaces change', async () => {
+    const { page, errors } = await openSandbox(browser(), (dev as { url: string }).url);
     // the picker: the new id, in the group its registration names
     const group = await page.$eval(`#env-select option[value="${ID}"]`, (o) => (o.parentElement as HTMLOptGroupElement).label);
     expect(group).toBe('Examples and debug');
@@ -70,8 +70,23 @@ describe.skipIf(!E2E)('bring your own env: a scaffolded env trains in the page a
     expect(steps.every((s, i) => i === 0 || s > steps[i - 1]), `global_step must keep rising across the swap: ${steps.join(', ')}`).toBe(true);
     expect(await dojo(page, (d) => d.state().runState)).toBe('live');
     expect(await page.isHidden('#error')).toBe(true);
+    expect(errors).toEqual([]);
 
-    // 2. a changed observation space: the run stops, the page says why and offers a fresh start
+    // 2. code that does not load pauses the run and says so; fixed, it swaps in and Resume goes on
+    const good = readFileSync(file, 'utf8');
+    edit(['  close(): void {}', '  close(): void {']);
+    await page.waitForSelector('#error:not([hidden])', { timeout: 60_000 });
+    expect(await page.textContent('#error-text')).toMatch(/the edited env code did not load \(the browser console shows why\), so GridTreasure-v0 trains on the code it had; the run is paused and kept: fix the file and save it again, then press Resume/);
+    await page.waitForFunction(() => (window as unknown as { dojo: { state(): { running: boolean } } }).dojo.state().running === false);
+    expect(await dojo(page, (d) => d.state().runState)).toBe('live');
+    writeFileSync(file, good);
+    await page.waitForFunction(() => (window as unknown as { dojo: { lastScene(): { shapes: Array<{ id: string }> } | null } }).dojo.lastScene()?.shapes.some((s) => s.id === 'agent') === true, null, { timeout: 60_000 });
+    await page.evaluate(() => (document.getElementById('error-close') as HTMLButtonElement).click());
+    const paused = await rowCount(page);
+    await page.evaluate(() => (document.getElementById('start-btn') as HTMLButtonElement).click()); // Resume (vite's error overlay may still cover the page)
+    await page.waitForFunction((n) => (window as unknown as { dojo: { rows(): unknown[] } }).dojo.rows().length >= n + 2, paused, { timeout: 60_000 });
+
+    // 3. a changed observation space: the run stops, the page says why and offers a fresh start
     edit(
       ['readonly observationSpace: BoxSpace = box(0, 1, { shape: [2] });', 'readonly observationSpace: BoxSpace = box(0, 1, { shape: [3] });'],
       ['return Float32Array.of(this.x / (this.size - 1), this.y / (this.size - 1));', 'return Float32Array.of(this.x / (this.size - 1), this.y / (this.size - 1), 0);'],
