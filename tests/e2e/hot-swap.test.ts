@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { scaffoldEnv } from '../../src/cli/new-env.ts';
+import { box, describeSpace } from '../../src/gym/spaces.ts';
 import { copyRepo } from '../cli/repo-copy.ts';
 import { E2E, dojo, openSandbox, setUp, sharedBrowser } from './browser.ts';
 import { serveDev } from './dev-server.ts';
@@ -45,7 +46,7 @@ describe.skipIf(!E2E)('bring your own env: a scaffolded env trains in the page a
   const rowCount = (page: Page): Promise<number> => dojo(page, (d) => d.rows().length);
   const agentFill = (page: Page): Promise<string | null> => dojo(page, (d) => (d.lastScene()?.shapes.find((s) => s.id === 'agent') as { fill?: string } | undefined)?.fill ?? null);
 
-  it('lists the new env under "other", trains it, swaps saved code into the run, pauses on code that does not load, and stops with the reason when the spaces change', async () => {
+  it('lists the new env under "other", trains it, swaps saved code into the run, pauses on code that does not load, stops with the reason when the spaces change, and refreshes the pickers when idle', async () => {
     const { page, errors } = await openSandbox(browser(), (dev as { url: string }).url);
     // the picker: the new id, in the group its registration names
     const group = await page.$eval(`#env-select option[value="${ID}"]`, (o) => (o.parentElement as HTMLOptGroupElement).label);
@@ -95,6 +96,17 @@ describe.skipIf(!E2E)('bring your own env: a scaffolded env trains in the page a
     const message = (await page.textContent('#error-text')) ?? '';
     expect(message).toMatch(/the new code of GridTreasure-v0 changed its observation space from Box\(.*\[2\].*\) to Box\(.*\[3\].*\), which the PPO networks of this run cannot take\. The run stopped at step \d+ and is kept in the run list; press Start for a fresh run on the new code/);
     await page.waitForFunction(() => (window as unknown as { dojo: { state(): { runState: string } } }).dojo.state().runState === 'finished');
+    expect(await page.evaluate(() => (window as unknown as { __notReloaded?: boolean }).__notReloaded)).toBe(true);
+
+    // 4. the pickers learn what changed during the run once the page goes idle (Reset): the new observation space
+    await page.evaluate(() => (document.getElementById('reset-btn') as HTMLButtonElement).click());
+    const observation = describeSpace(box(0, 1, { shape: [3] }));
+    await page.waitForFunction((text) => document.getElementById('env-doc')?.textContent?.includes(text) === true, observation, { timeout: 60_000 });
+
+    // 5. with no run live, an env registered while the page is open (dojo new-env) is in the picker at once
+    scaffoldEnv('LavaPit', { root: (copy as { root: string }).root, category: 'classic' });
+    await page.waitForSelector('#env-select option[value="LavaPit-v0"]', { state: 'attached', timeout: 60_000 });
+    expect(await page.$eval('#env-select option[value="LavaPit-v0"]', (o) => (o.parentElement as HTMLOptGroupElement).label)).toBe('Classic control');
     expect(await page.evaluate(() => (window as unknown as { __notReloaded?: boolean }).__notReloaded)).toBe(true);
     await page.context().close();
   });
