@@ -3,7 +3,7 @@
  * side effect before calling `make`. Episode limits and reward thresholds are Gymnasium's registrations:
  * https://github.com/Farama-Foundation/Gymnasium/blob/main/gymnasium/envs/__init__.py
  */
-import { declareRegistryModule, register, registeredIds, unregister } from '../src/gym/registry.ts';
+import { beginHotReload, declareRegistryModule, register } from '../src/gym/registry.ts';
 import { DebugEnv } from '../src/gym/debug-env.ts';
 import { Acrobot, ACROBOT_DEFAULTS, ACROBOT_METADATA } from './classic/acrobot.ts';
 import { CartPole, CART_POLE_DEFAULTS, CART_POLE_METADATA } from './classic/cart-pole.ts';
@@ -27,9 +27,9 @@ import { AMP_FOOT_DEFAULTS, AMP_FOOT_METADATA, AMP_FOOT_PROSTHESIS_METADATA } fr
 declareRegistryModule(import.meta.url);
 
 // The page's workers swap in a saved env file without a reload (src/web/hot-envs.ts, vite HMR): the new
-// version of this module registers every env again, so the old one takes its registrations back first.
+// version of this module registers every env and game again, replacing the old ones.
 import.meta.hot?.dispose(() => {
-  for (const id of registeredIds()) unregister(id);
+  beginHotReload();
   for (const game of listGames()) unregisterGame(game.id);
 });
 

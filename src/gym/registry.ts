@@ -67,14 +67,22 @@ const MAKE_OPTIONS: ReadonlySet<string> = new Set<keyof MakeOptions>(['kwargs', 
 
 const ID_PATTERN = /^(?:[\w.-]+\/)?[\w.:-]+-v\d+$/;
 
-const registry = new Map<string, { registration: EnvRegistration; spec: EnvSpec; category: EnvCategory }>();
+type Entry = { registration: EnvRegistration; spec: EnvSpec; category: EnvCategory };
+const registry = new Map<string, Entry>();
 const modules = new Set<string>();
 
-/** Registers an env id. Registering an id twice is an error (Gymnasium only warns; silent overrides hide bugs). */
+/** A hot reload in progress: the ids registered again so far, and the registry as it was before. */
+let reload: { seen: Set<string>; before: Map<string, Entry> } | null = null;
+
+/**
+ * Registers an env id. Registering an id twice is an error (Gymnasium only warns; silent overrides hide
+ * bugs), except once per id during a hot reload (`beginHotReload`), when the new code replaces the old.
+ */
 export function register(registration: EnvRegistration): void {
   const { id } = registration;
   if (!ID_PATTERN.test(id)) throw new ConfigError(`register: id "${id}" must look like [namespace/]Name-vN, e.g. "CartPole-v1"`);
-  if (registry.has(id)) throw new ConfigError(`register: "${id}" is already registered; bump the version for a changed env`);
+  const replaces = reload !== null && !reload.seen.has(id);
+  if (registry.has(id) && !replaces) throw new ConfigError(`register: "${id}" is already registered; bump the version for a changed env`);
   if (typeof registration.factory !== 'function') throw new ConfigError(`register: "${id}" needs a factory function`);
   const category = registration.category ?? 'other';
   if (!ENV_CATEGORIES.includes(category)) throw new ConfigError(`register: "${id}" category must be one of ${ENV_CATEGORIES.join(', ')}, received ${JSON.stringify(category)}`);
@@ -90,14 +98,32 @@ export function register(registration: EnvRegistration): void {
     disableEnvChecker: registration.disableEnvChecker ?? false,
   });
   registry.set(id, { registration, spec, category });
+  reload?.seen.add(id);
 }
 
 /**
- * Every registration as given to `register`, in the order made: what a hot swap in the page
- * (src/web/hot-envs.ts) keeps before new env code runs, to register again if that code fails to load.
+ * Starts a hot reload of the module that registers the envs (envs/index.ts, when the page's workers swap in
+ * a saved env file: src/web/hot-envs.ts): until `endHotReload`, registering an id again replaces it, so
+ * every id stays registered, with the old code or the new, while the new module runs.
  */
-export function registrations(): EnvRegistration[] {
-  return [...registry.values()].map((e) => e.registration);
+export function beginHotReload(): void {
+  reload = { seen: new Set(), before: new Map(registry) };
+}
+
+/**
+ * Ends a hot reload. When the new code `loaded`, the ids it did not register again are removed (they left
+ * envs/index.ts); when it failed (a syntax error, a throw), the registry is put back as it was before.
+ */
+export function endHotReload(loaded: boolean): void {
+  if (reload === null) return;
+  const { seen, before } = reload;
+  reload = null;
+  if (loaded) {
+    for (const id of [...registry.keys()]) if (!seen.has(id)) registry.delete(id);
+  } else {
+    registry.clear();
+    for (const [id, entry] of before) registry.set(id, entry);
+  }
 }
 
 /** Removes an id (for tests that register temporary envs). Returns whether it was registered. */

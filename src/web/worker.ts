@@ -183,51 +183,60 @@ function postCatalog(): void {
 
 /**
  * Moves a live run onto the env code just loaded: its checkpoint resumes on new envs (the agent, optimizer,
- * step and run go on; episodes restart). A run whose env no longer builds, or whose spaces changed, stops
- * with the reason instead; code that did not load pauses the run. Without a live run the pickers refresh.
+ * step and run go on; episodes restart). A run whose spaces changed stops with the reason; code that did
+ * not load, or an env that no longer builds, pauses the run on the code it has. Without a run the pickers
+ * refresh at once, else when the page next goes idle.
  */
 async function swapEnvCode(loaded: boolean): Promise<void> {
   const s = session !== null && !session.finished ? session : null;
+  const pauseFor = (problem: string): Error => {
+    if (running) stop();
+    return new Error(`${problem}, so ${s?.envId} trains on the code it had; the run is paused and kept: fix the file and save it again, then press Resume`);
+  };
   if (!loaded) {
-    if (s !== null && running) stop();
-    if (s !== null) throw new Error(`the edited env code did not load (the browser console shows why), so ${s.envId} trains on the code it had; the run is paused and kept: fix the file and save it again, then press Resume`);
+    if (s !== null) throw pauseFor('the edited env code did not load (the browser console shows why)');
     return;
   }
-  const changed = JSON.stringify(buildCatalog()) !== catalogShown;
+  catalogStale ||= JSON.stringify(buildCatalog()) !== catalogShown;
   if (s === null) {
-    if (changed) postCatalog();
+    // nothing on the page to keep: the pickers refresh now (a finished run stays on the page until it goes idle)
+    if (session === null && catalogStale) postCatalog();
     return;
   }
-  catalogStale ||= changed;
-  const why = spacesChange(s);
-  if (why !== null) {
-    s.finished = true;
-    stop();
-    throw new Error(`${why}, which the ${s.algo.toUpperCase()} networks of this run cannot take. The run stopped at step ${s.run.globalStep()} and is kept in the run list; press Start for a fresh run on the new code`);
+  let spaces: Session['spaces'];
+  try {
+    spaces = envSpaces(s.envId, s.envKwargs);
+  } catch (err) {
+    throw pauseFor(`the new code of ${s.envId} does not build (${err instanceof Error ? err.message : String(err)})`);
   }
-  const payload = s.run.checkpoint();
-  await s.run.close();
+  const which = spaces.observation !== s.spaces.observation ? 'observation' : spaces.action !== s.spaces.action ? 'action' : null;
+  if (which !== null) {
+    s.finished = true;
+    running = false;
+    post({ type: 'stopped', runId: s.runId, finished: true }); // (not `stop()`: the run's weights no longer fit the view's env)
+    throw new Error(`the new code of ${s.envId} changed its ${which} space from ${s.spaces[which]} to ${spaces[which]}, which the ${s.algo.toUpperCase()} networks of this run cannot take. The run stopped at step ${s.run.globalStep()} and is kept in the run list; press Start for a fresh run on the new code`);
+  }
   const agent = getAgent(s.algo);
-  const run = agent.createRun(resolveConfig(agent.name, agent.spec, s.config), runContextFor(s.envId, s.envKwargs, payload, s.workers));
+  let run: TrainRun;
+  try {
+    run = agent.createRun(resolveConfig(agent.name, agent.spec, s.config), runContextFor(s.envId, s.envKwargs, s.run.checkpoint(), s.workers));
+  } catch (err) {
+    throw pauseFor(`the run could not move to the new code of ${s.envId} (${err instanceof Error ? err.message : String(err)})`);
+  }
+  const old = s.run;
   s.run = run;
   s.iterator = run.iterations;
+  await old.close();
   showRun(true);
   console.info(`[hot swap] ${s.envId}: the run continues at step ${run.globalStep()} on the new code`);
 }
 
-/** Why the new code of the session's env cannot take the run on (it does not build, or its spaces changed), or null. */
-function spacesChange(s: Session): string | null {
-  let probe;
-  try {
-    probe = make<unknown, unknown>(s.envId, { kwargs: s.envKwargs });
-  } catch (err) {
-    return `the new code of ${s.envId} does not build (${err instanceof Error ? err.message : String(err)})`;
-  }
-  const now = { observation: describeSpace(probe.observationSpace), action: describeSpace(probe.actionSpace) };
+/** The spaces of `envId` as the registry builds it now (`describeSpace`). */
+function envSpaces(envId: string, kwargs: Readonly<Record<string, unknown>>): Session['spaces'] {
+  const probe = make<unknown, unknown>(envId, { kwargs });
+  const spaces = { observation: describeSpace(probe.observationSpace), action: describeSpace(probe.actionSpace) };
   probe.close();
-  if (now.observation !== s.spaces.observation) return `the new code of ${s.envId} changed its observation space from ${s.spaces.observation} to ${now.observation}`;
-  if (now.action !== s.spaces.action) return `the new code of ${s.envId} changed its action space from ${s.spaces.action} to ${now.action}`;
-  return null;
+  return spaces;
 }
 
 onEnvsSwapped((loaded) => enqueue('hot swap', () => swapEnvCode(loaded)));

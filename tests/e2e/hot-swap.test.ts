@@ -80,8 +80,10 @@ describe.skipIf(!E2E)('bring your own env: a scaffolded env trains in the page a
     expect(await page.textContent('#error-text')).toMatch(/the edited env code did not load \(the browser console shows why\), so GridTreasure-v0 trains on the code it had; the run is paused and kept: fix the file and save it again, then press Resume/);
     await page.waitForFunction(() => (window as unknown as { dojo: { state(): { running: boolean } } }).dojo.state().running === false);
     expect(await dojo(page, (d) => d.state().runState)).toBe('live');
+    // the fixed file swaps in: the view starts a new display on the new code (the failed save left it alone)
+    const display = await dojo(page, (d) => d.lastFrame()?.display ?? -1);
     writeFileSync(file, good);
-    await page.waitForFunction(() => (window as unknown as { dojo: { lastScene(): { shapes: Array<{ id: string }> } | null } }).dojo.lastScene()?.shapes.some((s) => s.id === 'agent') === true, null, { timeout: 60_000 });
+    await page.waitForFunction((n) => ((window as unknown as { dojo: { lastFrame(): { display: number } | null } }).dojo.lastFrame()?.display ?? -1) > n, display, { timeout: 60_000 });
     await page.evaluate(() => (document.getElementById('error-close') as HTMLButtonElement).click());
     const paused = await rowCount(page);
     await page.evaluate(() => (document.getElementById('start-btn') as HTMLButtonElement).click()); // Resume (vite's error overlay may still cover the page)
