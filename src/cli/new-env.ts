@@ -46,11 +46,24 @@ function validateName(name: string): void {
   }
 }
 
-/** Throws a ConfigError when an env of that name (any version) is registered or named in index.ts. */
-function refuseTakenId(name: string, id: string, indexText: string): void {
+/** Names the template itself imports or uses: a class of the same name would clash with them. */
+const TEMPLATE_NAMES = ['ConfigError', 'Rng', 'Env', 'EnvMetadata', 'EnvSpec', 'EpisodePhase', 'ResetOptions', 'ResetResult', 'StepResult', 'Scene', 'Shape', 'BoxSpace', 'DiscreteSpace', 'MOVES'];
+
+/**
+ * Throws a ConfigError when an env of that name (any version) is registered or named in index.ts, or when
+ * the class or its constants would clash with a name index.ts imports, the template uses, or a global
+ * (`Map`, `Math`: a class of that name would hide it).
+ */
+function refuseTakenName(name: string, id: string, constant: string, indexText: string): void {
   const taken = registeredIds().filter((other) => other.replace(/-v\d+$/, '').toLowerCase() === name.toLowerCase());
   if (taken.length > 0) throw new ConfigError(`new-env: ${taken.join(', ')} is already registered; pick another name (or bump the version of that env by hand)`);
   if (indexText.includes(`'${id}'`)) throw new ConfigError(`new-env: envs/index.ts already names '${id}'; pick another name`);
+  const imported = [...indexText.matchAll(/^import\s+(?:type\s+)?\{([^}]*)\}\s+from/gm)].flatMap((m) => m[1].split(',').map((x) => x.trim().replace(/^type\s+/, '').split(/\s+as\s+/).pop() ?? ''));
+  for (const mine of [name, `${constant}_DEFAULTS`, `${constant}_METADATA`]) {
+    if (imported.includes(mine)) throw new ConfigError(`new-env: envs/index.ts already imports a ${mine}; pick another name`);
+  }
+  if (TEMPLATE_NAMES.includes(name)) throw new ConfigError(`new-env: the env file already imports or defines a ${name}; pick another name`);
+  if (name in globalThis) throw new ConfigError(`new-env: a class named ${name} would hide JavaScript's global ${name}; pick another name`);
 }
 
 /**
@@ -68,7 +81,7 @@ export function scaffoldEnv(name: string, opts: { root?: string; category?: stri
   const rel = relative(root, envPath);
   if (existsSync(envPath)) throw new ConfigError(`new-env: ${rel} already exists; pick another name, or delete the file if you mean to start over`);
   const indexText = readFileSync(indexPath, 'utf8');
-  refuseTakenId(name, id, indexText);
+  refuseTakenName(name, id, constant, indexText);
   const next = registerIn(indexText, `import { ${name}, ${constant}_DEFAULTS, ${constant}_METADATA } from './custom/${file}.ts';`, registration(name, id, constant, category as EnvCategory));
   mkdirSync(dirname(envPath), { recursive: true });
   writeFileSync(envPath, envTemplate(name, id, constant), { flag: 'wx' });

@@ -93,6 +93,16 @@ describe('dojo new-env', () => {
     expect(snapshot()).toBe(before);
   });
 
+  it.each([
+    ['Corridor', 'new-env: envs/index.ts already imports a Corridor; pick another name'],
+    ['Math', "new-env: a class named Math would hide JavaScript's global Math; pick another name"],
+    ['Rng', 'new-env: the env file already imports or defines a Rng; pick another name'],
+  ])('refuses %s, whose class would clash with another name', (name, message) => {
+    const before = snapshot();
+    expect(() => scaffoldEnv(name, { root })).toThrow(message);
+    expect(snapshot()).toBe(before);
+  });
+
   it('rejects an unknown category, naming the ones there are', () => {
     expect(() => scaffoldEnv('GridTreasure', { root, category: 'puzzle' })).toThrow('new-env: --category must be one of robot, classic, board, arcade, other, received "puzzle"');
   });
