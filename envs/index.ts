@@ -3,7 +3,7 @@
  * side effect before calling `make`. Episode limits and reward thresholds are Gymnasium's registrations:
  * https://github.com/Farama-Foundation/Gymnasium/blob/main/gymnasium/envs/__init__.py
  */
-import { declareRegistryModule, register } from '../src/gym/registry.ts';
+import { beginHotReload, declareRegistryModule, register } from '../src/gym/registry.ts';
 import { DebugEnv } from '../src/gym/debug-env.ts';
 import { Acrobot, ACROBOT_DEFAULTS, ACROBOT_METADATA } from './classic/acrobot.ts';
 import { CartPole, CART_POLE_DEFAULTS, CART_POLE_METADATA } from './classic/cart-pole.ts';
@@ -12,7 +12,7 @@ import { MountainCarContinuous, MOUNTAIN_CAR_CONTINUOUS_DEFAULTS, MOUNTAIN_CAR_C
 import { Pendulum, PENDULUM_DEFAULTS, PENDULUM_METADATA } from './classic/pendulum.ts';
 import { BOARD_ENV_DEFAULTS, BOARD_GAMES, boardEnv } from './board/index.ts';
 import { BOARD_METADATA } from '../src/game/game-env.ts';
-import { registerGame } from '../src/game/registry.ts';
+import { listGames, registerGame, unregisterGame } from '../src/game/registry.ts';
 import { BREAKOUT_KWARGS, BREAKOUT_METADATA, makeBreakout } from './arcade/breakout.ts';
 import { CATCH_KWARGS, CATCH_METADATA, makeCatch } from './arcade/catch.ts';
 import { FLAPPY_KWARGS, FLAPPY_METADATA, makeFlappy } from './arcade/flappy.ts';
@@ -26,10 +26,18 @@ import { AMP_FOOT_DEFAULTS, AMP_FOOT_METADATA, AMP_FOOT_PROSTHESIS_METADATA } fr
 // Vector-env workers import this module to see the same registrations.
 declareRegistryModule(import.meta.url);
 
+// The page's workers swap in a saved env file without a reload (src/web/hot-envs.ts, vite HMR): the new
+// version of this module registers every env and game again, replacing the old ones.
+import.meta.hot?.dispose(() => {
+  beginHotReload();
+  for (const game of listGames()) unregisterGame(game.id);
+});
+
 // ── classic control ──
 
 register({
   id: 'CartPole-v1',
+  category: 'classic',
   factory: (kwargs, spec) => new CartPole(kwargs, spec),
   maxEpisodeSteps: 500,
   rewardThreshold: 475.0,
@@ -39,6 +47,7 @@ register({
 
 register({
   id: 'MountainCar-v0',
+  category: 'classic',
   factory: (kwargs, spec) => new MountainCar(kwargs, spec),
   maxEpisodeSteps: 200,
   rewardThreshold: -110.0,
@@ -48,6 +57,7 @@ register({
 
 register({
   id: 'MountainCarContinuous-v0',
+  category: 'classic',
   factory: (kwargs, spec) => new MountainCarContinuous(kwargs, spec),
   maxEpisodeSteps: 999,
   rewardThreshold: 90.0,
@@ -57,6 +67,7 @@ register({
 
 register({
   id: 'Pendulum-v1',
+  category: 'classic',
   factory: (kwargs, spec) => new Pendulum(kwargs, spec),
   maxEpisodeSteps: 200,
   kwargs: PENDULUM_DEFAULTS,
@@ -65,6 +76,7 @@ register({
 
 register({
   id: 'Acrobot-v1',
+  category: 'classic',
   factory: (kwargs, spec) => new Acrobot(kwargs, spec),
   maxEpisodeSteps: 500,
   rewardThreshold: -100.0,
@@ -76,6 +88,7 @@ register({
 
 register({
   id: 'Debug/SlowEnv-v0',
+  category: 'other',
   factory: (kwargs, spec) => new DebugEnv(kwargs, spec),
   // About 56 µs of CPU work per step on the reference machine: the "step costs ≥ 50 µs" case of the worker benchmark.
   kwargs: { stepWork: 3000 },
@@ -87,6 +100,7 @@ for (const board of BOARD_GAMES) {
   registerGame(board);
   register({
     id: board.id,
+    category: 'board',
     factory: (kwargs, spec) => boardEnv(board, kwargs, spec),
     kwargs: { ...board.kwargs, ...BOARD_ENV_DEFAULTS },
     metadata: BOARD_METADATA,
@@ -97,6 +111,7 @@ for (const board of BOARD_GAMES) {
 
 register({
   id: 'Pong-v0',
+  category: 'arcade',
   factory: (kwargs, spec) => makePong(kwargs, spec),
   maxEpisodeSteps: 10_000,
   rewardThreshold: 10,
@@ -106,6 +121,7 @@ register({
 
 register({
   id: 'Breakout-v0',
+  category: 'arcade',
   factory: (kwargs, spec) => makeBreakout(kwargs, spec),
   maxEpisodeSteps: 10_000,
   kwargs: BREAKOUT_KWARGS,
@@ -114,6 +130,7 @@ register({
 
 register({
   id: 'Snake-v0',
+  category: 'arcade',
   factory: (kwargs, spec) => makeSnake(kwargs, spec),
   maxEpisodeSteps: 1000,
   kwargs: SNAKE_KWARGS,
@@ -122,6 +139,7 @@ register({
 
 register({
   id: 'Flappy-v0',
+  category: 'arcade',
   factory: (kwargs, spec) => makeFlappy(kwargs, spec),
   maxEpisodeSteps: 4000,
   rewardThreshold: 50,
@@ -131,6 +149,7 @@ register({
 
 register({
   id: 'Catch-v0',
+  category: 'arcade',
   factory: (kwargs, spec) => makeCatch(kwargs, spec),
   rewardThreshold: 0.9,
   kwargs: CATCH_KWARGS,
@@ -141,6 +160,7 @@ register({
 
 register({
   id: 'Examples/Corridor-v0',
+  category: 'other',
   factory: (kwargs, spec) => new Corridor(kwargs, spec),
   maxEpisodeSteps: 50,
   rewardThreshold: 0.9,
@@ -152,6 +172,7 @@ register({
 
 register({
   id: 'AmpFootWalker-v0',
+  category: 'robot',
   factory: (kwargs, spec) => new AmpFootWalker(kwargs, spec),
   maxEpisodeSteps: 1600,
   rewardThreshold: 300,
@@ -161,6 +182,7 @@ register({
 
 register({
   id: 'AmpFootWalkerRough-v0',
+  category: 'robot',
   factory: (kwargs, spec) => new AmpFootWalker(kwargs, spec),
   maxEpisodeSteps: 1600,
   rewardThreshold: 300,
@@ -170,6 +192,7 @@ register({
 
 register({
   id: 'AmpFootProsthesis-v0',
+  category: 'robot',
   factory: (kwargs, spec) => new AmpFootProsthesis(kwargs, spec),
   maxEpisodeSteps: 1600,
   kwargs: AMP_FOOT_DEFAULTS,
@@ -177,8 +200,11 @@ register({
 });
 register({
   id: 'AmpFootProsthesis-v1',
+  category: 'robot',
   factory: (kwargs, spec) => new AmpFootProsthesis(kwargs, spec, 1),
   maxEpisodeSteps: 1600,
   kwargs: AMP_FOOT_DEFAULTS,
   metadata: AMP_FOOT_PROSTHESIS_METADATA,
 });
+
+// ── your envs (dojo new-env adds them here) ──

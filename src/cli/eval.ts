@@ -1,8 +1,12 @@
 /**
- * `dojo eval --checkpoint <file> [--episodes n] [--seed n] [--json] [--info]`: runs the saved policy
- * deterministically and reports the mean and std of the episodic return; `--info` adds how many episodes
- * ended by termination (a fall, a loss) and the mean of every numeric field of the episodes' last `info`
- * (the walker's distance and cost of transport, Snake's length, …).
+ * `dojo eval --checkpoint <file> [--episodes n] [--seed n] [--stochastic] [--json] [--info]`: runs the saved
+ * policy and reports the mean and std of the episodic return. Actions are greedy by default (the most likely
+ * action, or the Gaussian's mean), as SB3's `evaluate_policy(deterministic=True)`; `--stochastic` samples
+ * them from the policy's distribution as training did (from the policy's own Rng, so a rerun repeats). A
+ * policy can score far apart the two ways (greedy stuck against a wall where sampling wanders to the goal),
+ * so the output always says which it used. `--info` adds how many episodes ended by termination (a fall, a
+ * loss) and the mean of every numeric field of the episodes' last `info` (the walker's distance and cost of
+ * transport, Snake's length, …).
  */
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
@@ -16,11 +20,16 @@ import { readCheckpoint, runContext } from './run-context.ts';
 /** The result of an evaluation. */
 export type EvalResult = {
   env: string; algo: string; episodes: number; mean_return: number; std_return: number; returns: number[]; lengths: number[];
+  /** How actions were chosen: the most likely one (`greedy`) or drawn from the policy's distribution (`sampled`). */
+  actions: ActionChoice;
   /** Episodes that ended by termination rather than truncation. */
   terminated: number;
   /** Mean over episodes of each numeric field of the last step's info (fields missing in some episodes are left out). */
   info: Record<string, number>;
 };
+
+/** `greedy`: the policy's most likely action (deterministic); `sampled`: drawn from its distribution, as in training. */
+export type ActionChoice = 'greedy' | 'sampled';
 
 /** What `evaluatePolicy` saw: per episode its return, length, last info and whether it terminated. */
 export type Episodes = { returns: number[]; lengths: number[]; ends: Info[]; terminated: boolean[] };
@@ -66,41 +75,43 @@ export function infoMeans(infos: readonly Info[]): Record<string, number> {
   return out;
 }
 
-/** Loads a checkpoint and evaluates it. */
-export function evaluateCheckpoint(ckpt: CheckpointPayload, episodes: number, seed: number): EvalResult {
+/** Loads a checkpoint and evaluates it, with greedy actions unless `actions` is `sampled`. */
+export function evaluateCheckpoint(ckpt: CheckpointPayload, episodes: number, seed: number, actions: ActionChoice = 'greedy'): EvalResult {
   const meta = readCheckpointMeta(ckpt);
   const agent = getAgent(meta.algo);
   const ctx = runContext(meta.envId, { kwargs: meta.envKwargs });
   const probe = ctx.makeEnv();
   const policy = agent.loadPolicy(ckpt, probe.observationSpace, probe.actionSpace);
   probe.close();
-  const { returns, lengths, ends, terminated } = evaluatePolicy(policy, ctx.makeEnv, episodes, seed);
+  const { returns, lengths, ends, terminated } = evaluatePolicy(policy, ctx.makeEnv, episodes, seed, actions === 'greedy');
   const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
   const std = Math.sqrt(returns.reduce((a, b) => a + (b - mean) ** 2, 0) / returns.length);
-  return { env: meta.envId, algo: meta.algo, episodes, mean_return: mean, std_return: std, returns, lengths, terminated: terminated.filter(Boolean).length, info: infoMeans(ends) };
+  return { env: meta.envId, algo: meta.algo, episodes, mean_return: mean, std_return: std, returns, lengths, actions, terminated: terminated.filter(Boolean).length, info: infoMeans(ends) };
 }
 
 /** Adds `dojo eval`. */
 export function register(program: Command): void {
   program
     .command('eval')
-    .description('evaluate a checkpoint: mean and std of the return over deterministic episodes')
+    .description('evaluate a checkpoint: mean and std of the return, with greedy actions (or sampled ones with --stochastic)')
     .requiredOption('--checkpoint <file>', 'a .safetensors checkpoint written by dojo train')
     .option('--episodes <n>', 'number of episodes', '10')
     .option('--seed <n>', 'seed of the first episode', '0')
-    .option('--json', 'print {"env","algo","episodes","mean_return","std_return"}')
+    .option('--stochastic', 'sample actions from the policy\'s distribution, as in training, instead of taking the most likely one')
+    .option('--json', 'print {"env","algo","episodes","mean_return","std_return","actions"} (actions: "greedy" or "sampled")')
     .option('--info', 'also report terminated episodes and the mean of each numeric field of the final info (JSON: "terminated", "info")')
-    .action((opts: { checkpoint: string; episodes: string; seed: string; json?: boolean; info?: boolean }) => {
+    .action((opts: { checkpoint: string; episodes: string; seed: string; stochastic?: boolean; json?: boolean; info?: boolean }) => {
       const episodes = Number(opts.episodes), seed = Number(opts.seed);
       if (!Number.isInteger(episodes) || episodes < 1) throw new ConfigError(`eval: --episodes expects a positive integer, received ${JSON.stringify(opts.episodes)}`);
       if (!Number.isInteger(seed) || seed < 0) throw new ConfigError(`eval: --seed expects a non-negative integer, received ${JSON.stringify(opts.seed)}`);
       if (!existsSync(opts.checkpoint)) throw new ConfigError(`eval: checkpoint not found: ${opts.checkpoint}`);
-      const r = evaluateCheckpoint(readCheckpoint(opts.checkpoint), episodes, seed);
+      const r = evaluateCheckpoint(readCheckpoint(opts.checkpoint), episodes, seed, opts.stochastic ? 'sampled' : 'greedy');
       if (opts.json) {
         const extra = opts.info ? { terminated: r.terminated, info: r.info } : {};
-        process.stdout.write(JSON.stringify({ env: r.env, algo: r.algo, episodes: r.episodes, mean_return: r.mean_return, std_return: r.std_return, ...extra }) + '\n');
+        process.stdout.write(JSON.stringify({ env: r.env, algo: r.algo, episodes: r.episodes, mean_return: r.mean_return, std_return: r.std_return, actions: r.actions, ...extra }) + '\n');
       } else {
-        process.stdout.write(`${r.algo} on ${r.env}: mean return ${r.mean_return.toFixed(2)} ± ${r.std_return.toFixed(2)} over ${r.episodes} episodes (mean length ${(r.lengths.reduce((a, b) => a + b, 0) / r.lengths.length).toFixed(1)})\n`);
+        const how = r.actions === 'greedy' ? 'greedy actions (the most likely one; --stochastic samples them as in training)' : 'sampled actions (from the policy\'s distribution, as in training)';
+        process.stdout.write(`${r.algo} on ${r.env}, ${how}: mean return ${r.mean_return.toFixed(2)} ± ${r.std_return.toFixed(2)} over ${r.episodes} episodes (mean length ${(r.lengths.reduce((a, b) => a + b, 0) / r.lengths.length).toFixed(1)})\n`);
         if (opts.info) {
           process.stdout.write(`  terminated ${r.terminated} of ${r.episodes}; final info means: ${Object.entries(r.info).map(([k, v]) => `${k} ${Number(v.toPrecision(4))}`).join(', ') || '(no numeric fields)'}\n`);
         }

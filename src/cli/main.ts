@@ -14,6 +14,7 @@ const modules: Array<() => Promise<CommandModule>> = [
   () => import('./eval.ts'),
   () => import('./list.ts'),
   () => import('./check.ts'),
+  () => import('./new-env.ts'),
   () => import('./render.ts'),
   () => import('./bench-envs.ts'),
   () => import('./arena.ts'),

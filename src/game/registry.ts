@@ -30,6 +30,11 @@ export function registerGame(registration: GameRegistration): void {
   games.set(registration.id, registration);
 }
 
+/** Removes a game id (envs/index.ts takes its registrations back before a hot swap re-runs it). */
+export function unregisterGame(id: string): boolean {
+  return games.delete(id);
+}
+
 /** Every registered game, sorted by id. */
 export function listGames(): GameRegistration[] {
   return [...games.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

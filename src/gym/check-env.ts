@@ -6,11 +6,15 @@
  * Given an id, the env is built with `make(id)` as users get it; the bad-input checks use
  * `make(id, { disableEnvChecker: true })`, so they test that the env itself rejects bad input. Given an env
  * instance, it must be fresh (not yet reset); given a factory, fresh envs are built as needed.
+ *
+ * A failed check says what to change, naming the helper that exists for the mistake (`assertCanStep`,
+ * `actionError`, `seedEnv`, `this.rng`); envs/README.md ("Adding an env") lists the same rules.
  */
 import { EnvError, describe } from '../core/errors.ts';
 import type { AnyEnv, ResetResult, StepResult } from './env.ts';
+import { rasterize } from './raster.ts';
 import { make } from './registry.ts';
-import { explainInvalidScene } from './scene.ts';
+import { explainInvalidScene, type Scene } from './scene.ts';
 import { contains, describeSpace, explainNotContained, sample, validateSpace, valuesEqual, type Space, type SpaceValue } from './spaces.ts';
 
 /** One named check. */
@@ -78,19 +82,19 @@ export function checkEnv(target: Target, opts: CheckEnvOptions = {}): EnvCheckRe
     if (e === null) return { skip: 'needs a fresh env' };
     const why = expectEnvError(id, () => e.step(sample(e.actionSpace, e.actionRng)), 'step before reset');
     if (e !== env) e.close();
-    return why;
+    return why === null ? null : `${why}. ${PHASE_HINT}`;
   });
   run('reset returns { obs, info } with obs in the observation space', () => checkReset(env, env.reset({ seed })));
   run('reset(seed) is deterministic', () => {
     const a = env.reset({ seed }).obs;
     env.reset({ seed: seed + 1 });
     const b = env.reset({ seed }).obs;
-    if (!valuesEqual(a as SpaceValue, b as SpaceValue)) return `reset({ seed: ${seed} }) gave ${describe(a)} then ${describe(b)}`;
+    if (!valuesEqual(a as SpaceValue, b as SpaceValue)) return `reset({ seed: ${seed} }) gave ${describe(a)} then ${describe(b)}. ${SEED_HINT}`;
     const other = fresh();
     if (other !== null) {
       const c = other.reset({ seed }).obs;
       other.close();
-      if (!valuesEqual(a as SpaceValue, c as SpaceValue)) return `a fresh env's reset({ seed: ${seed} }) gave ${describe(c)}, not ${describe(a)}`;
+      if (!valuesEqual(a as SpaceValue, c as SpaceValue)) return `a fresh env's reset({ seed: ${seed} }) gave ${describe(c)}, not ${describe(a)}. ${SEED_HINT}`;
     }
     return null;
   });
@@ -102,7 +106,8 @@ export function checkEnv(target: Target, opts: CheckEnvOptions = {}): EnvCheckRe
   run(`rollouts of ${steps} steps are deterministic (env and actionRng seeded by reset)`, () => {
     first = rollout(env, seed, steps);
     const second = rollout(env, seed, steps);
-    return compareTraces(first, second);
+    const why = compareTraces(first, second);
+    return why === null ? null : `${why}. ${ROLLOUT_HINT}`;
   });
   run('rewards are finite and observations stay in the observation space', () => {
     const trace = first ?? rollout(env, seed, steps);
@@ -124,7 +129,7 @@ export function checkEnv(target: Target, opts: CheckEnvOptions = {}): EnvCheckRe
       if (r.terminated || r.truncated) {
         const why = expectEnvError(id, () => e.step(sample(e.actionSpace, e.actionRng)), `step after ${r.terminated ? 'terminated' : 'truncated'}`);
         if (e !== env) e.close();
-        return why;
+        return why === null ? null : `${why}. ${PHASE_HINT}`;
       }
     }
     if (e !== env) e.close();
@@ -132,14 +137,12 @@ export function checkEnv(target: Target, opts: CheckEnvOptions = {}): EnvCheckRe
   });
   run('invalid actions throw EnvError naming the env', () => {
     const e = unchecked() ?? env;
-    const problems: string[] = [];
-    for (const bad of invalidActions(e.actionSpace)) {
+    const outcomes = invalidActions(e.actionSpace).map((bad) => {
       e.reset({ seed });
-      const why = expectEnvError(id, () => e.step(bad), `action ${describe(bad)}`);
-      if (why !== null) problems.push(why);
-    }
+      return { bad, outcome: stepOutcome(id, () => e.step(bad)) };
+    });
     if (e !== env) e.close();
-    return problems.length === 0 ? null : problems.join('; ');
+    return explainUnvalidatedActions(e.actionSpace, outcomes);
   });
   run('render() returns a valid Scene that survives structuredClone', () => {
     const { mask } = env.reset({ seed });
@@ -150,6 +153,11 @@ export function checkEnv(target: Target, opts: CheckEnvOptions = {}): EnvCheckRe
     const clone = structuredClone(scene);
     if (JSON.stringify(clone) !== JSON.stringify(scene)) return 'structuredClone(scene) differs from the scene (non-plain data inside?)';
     return null;
+  });
+  run(`render() draws something visible in an ${FRAME_PX}×${FRAME_PX} frame`, () => {
+    env.reset({ seed });
+    const scene = env.render();
+    return explainInvalidScene(scene) === null ? explainInvisibleScene(scene) : { skip: 'the scene is invalid (see the check above)' };
   });
   run('close() twice is safe', () => {
     env.close();
@@ -178,6 +186,72 @@ export function formatReport(report: EnvCheckReport): string {
 }
 
 // ── the checks ──
+
+const PHASE_HINT = 'Keep an `EpisodePhase` field and call `assertCanStep(this, this.phase, action)` first in step() (src/gym/env.ts): it throws the EnvError before reset() and after termination';
+const SEED_HINT = 'When reset() gets a seed, call `seedEnv(this.spec.id, seed, this.rng, this.actionRng)` (src/gym/env.ts) and draw the start state from `this.rng`, never Math.random or a module-level Rng';
+const ROLLOUT_HINT = 'The same seed must give the same run: draw every random number in reset() and step() from `this.rng`, and let reset() re-seed both `this.rng` and `this.actionRng` with `seedEnv(this.spec.id, seed, this.rng, this.actionRng)` (random actions are sampled from actionRng)';
+const ACTION_HINT = 'Validate the action first in step(): `if (!contains(this.actionSpace, action)) throw actionError(this.spec.id, this.actionSpace, action)` (`contains` from src/gym/spaces.ts; `actionError` from src/gym/env.ts names the env, the space and the value)';
+
+/** Side of the frame the visibility check draws (the arcade envs' pixel observations are 84×84). */
+const FRAME_PX = 84;
+/** Pixels that must differ from the background for a frame to count as showing something. */
+const MIN_VISIBLE_PX = 10;
+
+/**
+ * Why `scene`, drawn at 84×84, shows nothing (null when it shows something): fewer than 10 pixels differ
+ * from the background alone (shapes outside `bounds`, in other units, or in the background's colour), or
+ * the whole frame is one colour (a shape covers all of `bounds`). A grid that fills its frame passes.
+ */
+export function explainInvisibleScene(scene: Scene): string | null {
+  const frame = rasterize(scene, FRAME_PX, FRAME_PX);
+  const empty = rasterize({ ...scene, shapes: [] }, FRAME_PX, FRAME_PX);
+  let drawn = 0, uniform = true;
+  for (let i = 0; i < frame.length; i += 3) {
+    if (frame[i] !== empty[i] || frame[i + 1] !== empty[i + 1] || frame[i + 2] !== empty[i + 2]) drawn++;
+    if (frame[i] !== frame[0] || frame[i + 1] !== frame[1] || frame[i + 2] !== frame[2]) uniform = false;
+  }
+  const { xMin, xMax, yMin, yMax } = scene.bounds;
+  const where = `bounds x ${xMin}..${xMax}, y ${yMin}..${yMax}`;
+  if (drawn < MIN_VISIBLE_PX) {
+    return `only ${drawn} of ${FRAME_PX * FRAME_PX} pixels differ from the background ${scene.background ?? '(default)'}: put the shapes inside the scene's ${where} (the same world units), and give them a fill or stroke colour other than the background`;
+  }
+  if (uniform) {
+    const hex = `#${Array.from(frame.subarray(0, 3), (v) => v.toString(16).padStart(2, '0')).join('')}`;
+    return `the whole frame is one colour (${hex}): a shape covers all of the scene's ${where}; make the bounds larger than the world, or draw the agent in a colour of its own`;
+  }
+  return null;
+}
+
+type StepOutcome = { kind: 'ok' } | { kind: 'no-throw' } | { kind: 'other-error'; text: string } | { kind: 'no-id'; text: string };
+
+/** What `fn` (a step with a bad action) did: threw an EnvError naming `id` (ok), or not. */
+function stepOutcome(id: string, fn: () => unknown): StepOutcome {
+  try {
+    fn();
+  } catch (err) {
+    const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    if (!(err instanceof EnvError)) return { kind: 'other-error', text };
+    return err.message.includes(id) ? { kind: 'ok' } : { kind: 'no-id', text };
+  }
+  return { kind: 'no-throw' };
+}
+
+/**
+ * One message for every bad action the env let through: which actions, what happened to each (the same
+ * error once, with the actions that caused it), and the fix (`actionError`). Null when all were rejected.
+ */
+function explainUnvalidatedActions(space: Space, outcomes: ReadonlyArray<{ bad: unknown; outcome: StepOutcome }>): string | null {
+  const groups = new Map<string, unknown[]>();
+  for (const { bad, outcome } of outcomes) {
+    if (outcome.kind === 'ok') continue;
+    const what = outcome.kind === 'no-throw' ? 'were accepted' : outcome.kind === 'other-error' ? `threw ${outcome.text} instead of an EnvError` : `threw an EnvError that does not name the env id (${outcome.text})`;
+    groups.set(what, [...(groups.get(what) ?? []), bad]);
+  }
+  if (groups.size === 0) return null;
+  const failed = [...groups.values()].reduce((n, g) => n + g.length, 0);
+  const parts = [...groups].map(([what, bads]) => `${bads.map((b) => describe(b)).join(', ')} ${what}`);
+  return `step() does not reject ${failed} of ${outcomes.length} actions outside ${describeSpace(space)}: ${parts.join('; ')}. ${ACTION_HINT}`;
+}
 
 function checkSpec(env: AnyEnv): string | null {
   const s = env.spec;

@@ -22,11 +22,22 @@ import type { VectorEnv, WorkerSpawner } from './vector/vector-env.ts';
 /** Builds an env from its kwargs and spec. */
 export type EnvFactory = (kwargs: Readonly<Record<string, unknown>>, spec: EnvSpec) => Env<unknown, unknown>;
 
+/**
+ * The kind of task an env is, as the page's picker groups them: a robot, classic control, a two-player
+ * board game, an arcade game, or `other` (examples, debug envs, and any env that names no category).
+ */
+export type EnvCategory = 'robot' | 'classic' | 'board' | 'arcade' | 'other';
+
+/** Every category, in the picker's order. */
+export const ENV_CATEGORIES: readonly EnvCategory[] = ['robot', 'classic', 'board', 'arcade', 'other'];
+
 /** What `register` takes. */
 export interface EnvRegistration {
   /** Versioned id, `[namespace/]Name-vN`. */
   readonly id: string;
   readonly factory: EnvFactory;
+  /** The picker group (default `other`); stated here, never guessed from the id. */
+  readonly category?: EnvCategory;
   /** Time limit added by `make` (omit or null for none). */
   readonly maxEpisodeSteps?: number | null;
   /** Return at which the task counts as solved (omit or null for none). */
@@ -56,15 +67,25 @@ const MAKE_OPTIONS: ReadonlySet<string> = new Set<keyof MakeOptions>(['kwargs', 
 
 const ID_PATTERN = /^(?:[\w.-]+\/)?[\w.:-]+-v\d+$/;
 
-const registry = new Map<string, { registration: EnvRegistration; spec: EnvSpec }>();
+type Entry = { registration: EnvRegistration; spec: EnvSpec; category: EnvCategory };
+const registry = new Map<string, Entry>();
 const modules = new Set<string>();
 
-/** Registers an env id. Registering an id twice is an error (Gymnasium only warns; silent overrides hide bugs). */
+/** A hot reload in progress: the ids registered again so far, and the registry as it was before. */
+let reload: { seen: Set<string>; before: Map<string, Entry> } | null = null;
+
+/**
+ * Registers an env id. Registering an id twice is an error (Gymnasium only warns; silent overrides hide
+ * bugs), except once per id during a hot reload (`beginHotReload`), when the new code replaces the old.
+ */
 export function register(registration: EnvRegistration): void {
   const { id } = registration;
   if (!ID_PATTERN.test(id)) throw new ConfigError(`register: id "${id}" must look like [namespace/]Name-vN, e.g. "CartPole-v1"`);
-  if (registry.has(id)) throw new ConfigError(`register: "${id}" is already registered; bump the version for a changed env`);
+  const replaces = reload !== null && !reload.seen.has(id);
+  if (registry.has(id) && !replaces) throw new ConfigError(`register: "${id}" is already registered; bump the version for a changed env`);
   if (typeof registration.factory !== 'function') throw new ConfigError(`register: "${id}" needs a factory function`);
+  const category = registration.category ?? 'other';
+  if (!ENV_CATEGORIES.includes(category)) throw new ConfigError(`register: "${id}" category must be one of ${ENV_CATEGORIES.join(', ')}, received ${JSON.stringify(category)}`);
   const max = registration.maxEpisodeSteps ?? null;
   if (max !== null && (!Number.isInteger(max) || max < 1)) throw new ConfigError(`register: "${id}" maxEpisodeSteps must be a positive integer or null, received ${max}`);
   const spec: EnvSpec = Object.freeze({
@@ -76,7 +97,33 @@ export function register(registration: EnvRegistration): void {
     metadata: registration.metadata ?? DEFAULT_METADATA,
     disableEnvChecker: registration.disableEnvChecker ?? false,
   });
-  registry.set(id, { registration, spec });
+  registry.set(id, { registration, spec, category });
+  reload?.seen.add(id);
+}
+
+/**
+ * Starts a hot reload of the module that registers the envs (envs/index.ts, when the page's workers swap in
+ * a saved env file: src/web/hot-envs.ts): until `endHotReload`, registering an id again replaces it, so
+ * every id stays registered, with the old code or the new, while the new module runs.
+ */
+export function beginHotReload(): void {
+  reload = { seen: new Set(), before: new Map(registry) };
+}
+
+/**
+ * Ends a hot reload. When the new code `loaded`, the ids it did not register again are removed (they left
+ * envs/index.ts); when it failed (a syntax error, a throw), the registry is put back as it was before.
+ */
+export function endHotReload(loaded: boolean): void {
+  if (reload === null) return;
+  const { seen, before } = reload;
+  reload = null;
+  if (loaded) {
+    for (const id of [...registry.keys()]) if (!seen.has(id)) registry.delete(id);
+  } else {
+    registry.clear();
+    for (const [id, entry] of before) registry.set(id, entry);
+  }
 }
 
 /** Removes an id (for tests that register temporary envs). Returns whether it was registered. */
@@ -102,6 +149,13 @@ export function spec(id: string): EnvSpec {
   const entry = registry.get(id);
   if (entry === undefined) throw unknownIdError(id);
   return entry.spec;
+}
+
+/** The category a registered id was registered with (`other` when it named none); an unknown id throws. */
+export function envCategory(id: string): EnvCategory {
+  const entry = registry.get(id);
+  if (entry === undefined) throw unknownIdError(id);
+  return entry.category;
 }
 
 /** Specs of every registered env, sorted by id. */

@@ -9,17 +9,15 @@
  */
 import { AGENTS } from '../../agents/index.ts';
 import type { CheckpointPayload, RunContext } from '../../agents/common/agent.ts';
-import { ArcadeEnv } from '../../envs/arcade/arcade-env.ts';
 import { kernelInfo } from '../autograd/kernels/index.ts';
 import { listGames } from '../game/registry.ts';
-import { GameEnv } from '../game/game-env.ts';
 import type { AnyEnv, Env } from '../gym/env.ts';
 import type { VectorEnv } from '../gym/vector/vector-env.ts';
-import { listEnvs, make, makeVec } from '../gym/registry.ts';
+import { envCategory, listEnvs, make, makeVec } from '../gym/registry.ts';
 import { describeSpace } from '../gym/spaces.ts';
 import { WorkerVectorEnv } from '../gym/vector/worker-vector-env.ts';
 import { spawnWebWorker } from './vector-spawn.ts';
-import type { AgentInfo, Catalog, Category, EnvInfo } from './protocol.ts';
+import type { AgentInfo, Catalog, EnvInfo } from './protocol.ts';
 
 /** Tuned configs shipped in agents/configs (`<algo>-<envId>.json`), bundled by vite. */
 const PRESET_FILES = import.meta.glob<Record<string, unknown>>('../../agents/configs/*.json', { eager: true, import: 'default' });
@@ -71,23 +69,9 @@ export function browserRunContext(envId: string, opts: { resume?: CheckpointPayl
   };
 }
 
-/**
- * The picker group of an env. Board games are the ids registered as Games (or GameEnvs); arcade
- * games are ArcadeEnvs; `Debug/` and `Examples/` namespaces go to "other"; robot ids are named after
- * walkers and robots (or live in a `Robot/` namespace); everything else is classic control.
- */
-export function categorize(id: string, env: AnyEnv, gameIds: ReadonlySet<string>): Category {
-  if (gameIds.has(id) || env.unwrapped instanceof GameEnv) return 'board';
-  if (env.unwrapped instanceof ArcadeEnv) return 'arcade';
-  if (/^(Debug|Examples?)\//.test(id)) return 'other';
-  if (/^Robot\//.test(id) || /walker|robot|biped|legged|hopper|amp-?foot/i.test(id)) return 'robot';
-  return 'classic';
-}
-
 /** Builds every registered env once to read its spaces, and asks each agent whether it handles them. */
 export function buildCatalog(): Catalog {
   const games = listGames();
-  const gameIds = new Set(games.map((g) => g.id));
   const envs: EnvInfo[] = [];
   const broken: Record<string, string> = {};
   for (const spec of listEnvs()) {
@@ -105,7 +89,7 @@ export function buildCatalog(): Catalog {
     if (support.alphazero === null && game === undefined) support.alphazero = `AlphaZero searches a registered two-player Game, and ${spec.id} is not one`;
     envs.push({
       id: spec.id,
-      category: categorize(spec.id, env, gameIds),
+      category: envCategory(spec.id), // from the registration (envs/index.ts); `other` when it names none
       observation: describeSpace(env.observationSpace),
       action: describeSpace(env.actionSpace),
       rewardThreshold: spec.rewardThreshold,

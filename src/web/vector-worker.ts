@@ -4,7 +4,7 @@
  * filled by importing the env modules here, since a bundled page cannot import modules by URL the
  * way Node workers do.
  */
-import '../../envs/index.ts';
+import './hot-envs.ts'; // the env registrations, swapped in place under `npm start` (a run that moves to new code starts new env workers)
 import { serveVectorWorker } from '../gym/vector/worker-server.ts';
 
 const scope = self as unknown as { postMessage(m: unknown, t: Transferable[]): void; addEventListener(type: 'message', h: (ev: MessageEvent) => void): void };

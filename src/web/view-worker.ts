@@ -16,7 +16,7 @@
  * The display env never meets the training envs, and policies act with their own Rng, so watching
  * does not change what training computes.
  */
-import '../../envs/index.ts';
+import { onEnvsSwapped } from './hot-envs.ts';
 import { getAgent } from '../../agents/index.ts';
 import type { Policy } from '../../agents/common/agent.ts';
 import { spec } from '../gym/registry.ts';
@@ -61,6 +61,18 @@ function continues(next: PolicySnapshot): boolean {
   const now = snapshot;
   return now !== null && display !== null && now.envId === next.envId && JSON.stringify(now.envKwargs) === JSON.stringify(next.envKwargs) && now.source === next.source && now.runId === next.runId && next.source !== 'none';
 }
+
+// a saved env file (npm start): the display starts over on the new code, with the same policy when it still fits
+onEnvsSwapped((loaded) => {
+  const s = snapshot;
+  if (s === null || !loaded) return;
+  snapshot = null;
+  try {
+    onSnapshot(s);
+  } catch {
+    onSnapshot({ ...s, algo: null, payload: null }); // the policy no longer fits the env's spaces: random actions
+  }
+});
 
 function onSnapshot(next: PolicySnapshot): void {
   const keep = continues(next);

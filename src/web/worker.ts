@@ -13,11 +13,17 @@
  *   checkpoint, or none (random actions).
  * - `save` / `load` turn runs into .safetensors bytes and back, validating a file completely before
  *   anything changes.
+ * - Hot swap (`npm start`): when an env file is saved, hot-envs.ts brings the new code into the registry
+ *   and `swapEnvCode` moves the run onto it at the next iteration boundary: the run's checkpoint (weights,
+ *   optimizer, normalisation, step and Rng states) resumes on envs built from the new code, so the agent,
+ *   the run and its charts go on and episodes start afresh. A changed observation or action space stops
+ *   the run and says why (Start then begins a fresh one); code that fails to load pauses it. The pickers
+ *   get the new catalog at once when no run is live, else when the page next goes idle.
  *
  * Messages are handled strictly one after another (a promise chain), and each training iteration is
  * one more link of that chain, so an async iteration never interleaves with another request.
  */
-import '../../envs/index.ts';
+import { onEnvsSwapped } from './hot-envs.ts';
 import { getAgent } from '../../agents/index.ts';
 import type { CheckpointPayload, TrainRun } from '../../agents/common/agent.ts';
 import { readCheckpointMeta } from '../../agents/common/checkpoint.ts';
@@ -48,6 +54,10 @@ type Session = {
   envKwargs: Readonly<Record<string, unknown>>;
   /** Env steps one iteration collects, when the config says (on-policy: numSteps × numEnvs). */
   rolloutSteps: number | null;
+  /** Env workers the run steps its copies on (0: in this worker). */
+  workers: number;
+  /** The spaces the agent's networks were built for (`describeSpace`), to refuse a hot swap that changes them. */
+  spaces: { observation: string; action: string };
 };
 
 type Loaded = { name: string; envId: string; envKwargs: Record<string, unknown>; algo: string; payload: CheckpointPayload; bytes: ArrayBuffer };
@@ -137,18 +147,99 @@ async function configure(runId: number, envId: string, algo: string, overrides: 
   const config = resolveConfig(agent.name, agent.spec, overrides);
   // a run resumed from a loaded checkpoint keeps the env kwargs it was trained with
   const kwargs = resume !== undefined ? readCheckpointMeta(resume).envKwargs : {};
-  const ctx = browserRunContext(envId, { resume, kwargs, onSteps: (n) => progress.onSteps(n), onUpdateProgress: (done, total) => progress.onEpoch(done, total), workers });
+  const ctx = runContextFor(envId, kwargs, resume, workers);
   const probe = ctx.makeEnv();
   const why = agent.supports(probe.observationSpace, probe.actionSpace);
+  const spaces = { observation: describeSpace(probe.observationSpace), action: describeSpace(probe.actionSpace) };
   probe.close();
   if (why !== null) throw new Error(`${agent.name} cannot train on ${envId}: ${why}`);
   const run = agent.createRun(config, ctx);
   await closeSession();
-  session = { runId, envId, algo: agent.name, config: config as Record<string, unknown>, run, iterator: run.iterations, finished: false, envKwargs: kwargs, rolloutSteps: rolloutSteps(config as Record<string, unknown>) };
+  session = { runId, envId, algo: agent.name, config: config as Record<string, unknown>, run, iterator: run.iterations, finished: false, envKwargs: kwargs, rolloutSteps: rolloutSteps(config as Record<string, unknown>), workers, spaces };
   loaded = null;
   showRun(true);
   post({ type: 'configured', runId, resumed: resume !== undefined, envId, algo: agent.name, config, envKwargs: kwargs, totalTimesteps: run.totalTimesteps, renderFps: renderFps(envId), globalStep: run.globalStep() });
 }
+
+/** The run's envs (`make` through the registry as it is now), reporting rollout and update progress. */
+function runContextFor(envId: string, kwargs: Readonly<Record<string, unknown>>, resume: CheckpointPayload | undefined, workers: number): ReturnType<typeof browserRunContext> {
+  return browserRunContext(envId, { resume, kwargs, onSteps: (n) => progress.onSteps(n), onUpdateProgress: (done, total) => progress.onEpoch(done, total), workers });
+}
+
+// ── hot swap: a saved env file while the page runs (hot-envs.ts) ──
+
+/** The catalog the page has now (JSON), to tell whether new code changed what the pickers show. */
+let catalogShown = '';
+/** New code changed the catalog while a run was live: the page gets it when it next goes idle. */
+let catalogStale = false;
+
+/** Sends the catalog (the pickers' content) to the page. */
+function postCatalog(): void {
+  const catalog = buildCatalog();
+  catalogShown = JSON.stringify(catalog);
+  catalogStale = false;
+  post({ type: 'catalog', catalog });
+}
+
+/**
+ * Moves a live run onto the env code just loaded: its checkpoint resumes on new envs (the agent, optimizer,
+ * step and run go on; episodes restart). A run whose spaces changed stops with the reason; code that did
+ * not load, or an env that no longer builds, pauses the run on the code it has. Without a run the pickers
+ * refresh at once, else when the page next goes idle.
+ */
+async function swapEnvCode(loaded: boolean): Promise<void> {
+  const s = session !== null && !session.finished ? session : null;
+  const pauseFor = (problem: string): Error => {
+    if (running) stop();
+    return new Error(`${problem}, so ${s?.envId} trains on the code it had; the run is paused and kept: fix the file and save it again, then press Resume`);
+  };
+  if (!loaded) {
+    if (s !== null) throw pauseFor('the edited env code did not load (the browser console shows why)');
+    return;
+  }
+  catalogStale ||= JSON.stringify(buildCatalog()) !== catalogShown;
+  if (s === null) {
+    // nothing on the page to keep: the pickers refresh now (a finished run stays on the page until it goes idle)
+    if (session === null && catalogStale) postCatalog();
+    return;
+  }
+  let spaces: Session['spaces'];
+  try {
+    spaces = envSpaces(s.envId, s.envKwargs);
+  } catch (err) {
+    throw pauseFor(`the new code of ${s.envId} does not build (${err instanceof Error ? err.message : String(err)})`);
+  }
+  const which = spaces.observation !== s.spaces.observation ? 'observation' : spaces.action !== s.spaces.action ? 'action' : null;
+  if (which !== null) {
+    s.finished = true;
+    running = false;
+    post({ type: 'stopped', runId: s.runId, finished: true }); // (not `stop()`: the run's weights no longer fit the view's env)
+    throw new Error(`the new code of ${s.envId} changed its ${which} space from ${s.spaces[which]} to ${spaces[which]}, which the ${s.algo.toUpperCase()} networks of this run cannot take. The run stopped at step ${s.run.globalStep()} and is kept in the run list; press Start for a fresh run on the new code`);
+  }
+  const agent = getAgent(s.algo);
+  let run: TrainRun;
+  try {
+    run = agent.createRun(resolveConfig(agent.name, agent.spec, s.config), runContextFor(s.envId, s.envKwargs, s.run.checkpoint(), s.workers));
+  } catch (err) {
+    throw pauseFor(`the run could not move to the new code of ${s.envId} (${err instanceof Error ? err.message : String(err)})`);
+  }
+  const old = s.run;
+  s.run = run;
+  s.iterator = run.iterations;
+  await old.close();
+  showRun(true);
+  console.info(`[hot swap] ${s.envId}: the run continues at step ${run.globalStep()} on the new code`);
+}
+
+/** The spaces of `envId` as the registry builds it now (`describeSpace`). */
+function envSpaces(envId: string, kwargs: Readonly<Record<string, unknown>>): Session['spaces'] {
+  const probe = make<unknown, unknown>(envId, { kwargs });
+  const spaces = { observation: describeSpace(probe.observationSpace), action: describeSpace(probe.actionSpace) };
+  probe.close();
+  return spaces;
+}
+
+onEnvsSwapped((loaded) => enqueue('hot swap', () => swapEnvCode(loaded)));
 
 /** One iteration of the run; posts its row (and the run's weights to the view, at most once a second). */
 async function iterate(): Promise<void> {
@@ -256,7 +347,7 @@ async function load(bytes: ArrayBuffer, name: string, source: LoadSource): Promi
 async function handle(msg: ToWorker): Promise<void> {
   switch (msg.type) {
     case 'catalog':
-      post({ type: 'catalog', catalog: buildCatalog() });
+      postCatalog();
       return;
     case 'connect':
       viewPort = msg.port;
@@ -271,6 +362,7 @@ async function handle(msg: ToWorker): Promise<void> {
       spec(msg.envId);
       show({ type: 'policy', envId: msg.envId, envKwargs: {}, algo: null, payload: null, source: 'none', runId: -1, globalStep: 0 });
       post({ type: 'idled', envId: msg.envId, renderFps: renderFps(msg.envId) });
+      if (catalogStale) postCatalog(); // env code changed during the run that just ended
       return;
     case 'run':
       speed = msg.speed;

@@ -44,8 +44,8 @@ describe('dojo train / eval', () => {
     const e = dojo('eval', '--checkpoint', join(out, 'final.safetensors'), '--episodes', '3', '--json');
     expect(e.code, e.stderr).toBe(0);
     const j = JSON.parse(e.stdout) as Record<string, unknown>;
-    expect(Object.keys(j)).toEqual(['env', 'algo', 'episodes', 'mean_return', 'std_return']);
-    expect(j).toMatchObject({ env: 'CartPole-v1', algo: 'ppo', episodes: 3 });
+    expect(Object.keys(j)).toEqual(['env', 'algo', 'episodes', 'mean_return', 'std_return', 'actions']);
+    expect(j).toMatchObject({ env: 'CartPole-v1', algo: 'ppo', episodes: 3, actions: 'greedy' });
   });
 
   it('evaluates every checkpoint with --eval-episodes and keeps the best as best.safetensors', () => {

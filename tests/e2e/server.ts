@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { build, preview } from 'vite';
 
 /** A port the OS says is free right now. */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.unref();

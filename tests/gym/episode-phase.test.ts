@@ -13,13 +13,16 @@ import { describeSpace, discrete, sample } from '../../src/gym/spaces.ts';
 
 const RAW = { disableEnvChecker: true, maxEpisodeSteps: null } as const;
 
-function caught(fn: () => unknown): Error {
+/** What to change when a registered env breaks the rule (envs/README.md, "Adding an env"). */
+const RULE = 'keep an `EpisodePhase` field (needs-reset → running → terminated) and call `assertCanStep(this, this.phase, action)` first in step() (src/gym/env.ts); it throws the EnvError these tests expect';
+
+function caught(fn: () => unknown, what: string): Error {
   try {
     fn();
   } catch (err) {
     return err as Error;
   }
-  throw new Error('expected a throw, got none');
+  throw new Error(`${what} did not throw: ${RULE}`);
 }
 
 describe('assertCanStep', () => {
@@ -33,7 +36,7 @@ describe('assertCanStep', () => {
     ['needs-reset', /before reset\(\)/],
     ['terminated', /after the episode ended \(terminated = true\) without reset\(\)/],
   ] as const)('in phase %s throws an EnvError naming the env, the action, the space and the fix', (phase: EpisodePhase, when) => {
-    const err = caught(() => assertCanStep(env, phase, 7));
+    const err = caught(() => assertCanStep(env, phase, 7), `assertCanStep in phase ${phase}`);
     expect(err).toBeInstanceOf(EnvError);
     expect(err.message).toMatch('Toy-v3');
     expect(err.message).toMatch('step(7)');
@@ -47,11 +50,11 @@ describe.each(registeredIds())('%s (raw env) guards its episode', (id) => {
   it('rejects a step before the first reset', () => {
     const env = make<unknown, unknown>(id, RAW);
     const action = sample(env.actionSpace, env.actionRng);
-    const err = caught(() => env.step(action));
-    expect(err).toBeInstanceOf(EnvError);
-    expect(err.message).toMatch(id);
-    expect(err.message).toMatch(/before reset\(\)/);
-    expect(err.message).toMatch(describeSpace(env.actionSpace));
+    const err = caught(() => env.step(action), `${id}: a step before the first reset`);
+    expect(err, `${id}: a step before reset threw ${err.name}: ${err.message}; ${RULE}`).toBeInstanceOf(EnvError);
+    expect(err.message, RULE).toMatch(id);
+    expect(err.message, RULE).toMatch(/before reset\(\)/);
+    expect(err.message, RULE).toMatch(describeSpace(env.actionSpace));
     env.close();
   });
 
@@ -66,13 +69,13 @@ describe.each(registeredIds())('%s (raw env) guards its episode', (id) => {
       mask = r.mask;
     }
     if (terminated) {
-      const err = caught(() => env.step(sample(env.actionSpace, rng)));
-      expect(err).toBeInstanceOf(EnvError);
-      expect(err.message).toMatch(id);
-      expect(err.message).toMatch(/terminated = true/);
+      const err = caught(() => env.step(sample(env.actionSpace, rng)), `${id}: a step after termination`);
+      expect(err, `${id}: a step after termination threw ${err.name}: ${err.message}; ${RULE}`).toBeInstanceOf(EnvError);
+      expect(err.message, RULE).toMatch(id);
+      expect(err.message, RULE).toMatch(/terminated = true/);
     }
     mask = env.reset().mask;
-    expect(() => env.step(sample(env.actionSpace, rng, mask))).not.toThrow();
+    expect(() => env.step(sample(env.actionSpace, rng, mask)), `${id}: reset() must start a new episode (set the phase to 'running')`).not.toThrow();
     env.close();
   });
 });

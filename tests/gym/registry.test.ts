@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import '../../envs/index.ts';
 import { ConfigError, EnvError } from '../../src/core/errors.ts';
 import { CartPole } from '../../envs/classic/cart-pole.ts';
-import { editDistance, listEnvs, make, makeSyncVec, register, registeredIds, registryModules, spec, unregister } from '../../src/gym/registry.ts';
+import { editDistance, envCategory, listEnvs, make, makeSyncVec, register, registeredIds, registryModules, spec, unregister } from '../../src/gym/registry.ts';
 import { PassiveEnvChecker } from '../../src/gym/wrappers/env-checker.ts';
 import { TimeLimit } from '../../src/gym/wrappers/time-limit.ts';
 import { RecordEpisodeStatistics } from '../../src/gym/wrappers/record-episode-statistics.ts';
@@ -77,6 +77,29 @@ describe('registry', () => {
     const env = make('Test/Temp-v0');
     expect(env.spec.id).toBe('Test/Temp-v0');
     expect(env.unwrapped.spec.id).toBe('Test/Temp-v0');
+  });
+
+  it('categories come from the registration, not the id: Acrobot is classic control; none named means other', () => {
+    expect(Object.fromEntries(['Acrobot-v1', 'CartPole-v1', 'AmpFootWalker-v0', 'AmpFootProsthesis-v1', 'TicTacToe-v0', 'Pong-v0', 'Snake-v0', 'Examples/Corridor-v0', 'Debug/SlowEnv-v0'].map((id) => [id, envCategory(id)]))).toEqual({
+      'Acrobot-v1': 'classic',
+      'CartPole-v1': 'classic',
+      'AmpFootWalker-v0': 'robot',
+      'AmpFootProsthesis-v1': 'robot',
+      'TicTacToe-v0': 'board',
+      'Pong-v0': 'arcade',
+      'Snake-v0': 'arcade',
+      'Examples/Corridor-v0': 'other',
+      'Debug/SlowEnv-v0': 'other',
+    });
+    const factory = () => new DebugEnv();
+    register({ id: 'Test/Temp-v0', factory });
+    expect(envCategory('Test/Temp-v0')).toBe('other');
+    unregister('Test/Temp-v0');
+    register({ id: 'Test/Temp-v0', factory, category: 'robot' });
+    expect(envCategory('Test/Temp-v0')).toBe('robot');
+    unregister('Test/Temp-v0');
+    expect(() => register({ id: 'Test/Temp-v0', factory, category: 'puzzle' as never })).toThrow(/category must be one of robot, classic, board, arcade, other, received "puzzle"/);
+    expect(() => envCategory('Nope-v0')).toThrow(/not registered/);
   });
 
   it('makeSyncVec builds independent copies', () => {

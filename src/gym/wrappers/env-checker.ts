@@ -7,14 +7,18 @@
  * reward a finite number, flags booleans, info an object, mask shape, scene shape); afterwards each step
  * only checks call order, the action against the action space, and that the reward is a finite number and
  * the flags are booleans. Violations throw an EnvError naming the env id; an observation that has the
- * right type and shape but lies outside the box bounds only warns once (envs may legitimately leave the
- * bounds, e.g. with custom reset options), as in Gymnasium.
+ * right type and shape but lies outside the box bounds only warns (envs may legitimately leave the
+ * bounds, e.g. with custom reset options), as in Gymnasium, and once per env id in a process: not once
+ * per checked copy, which a vector env or `dojo check`'s fresh envs would repeat.
  */
 import { EnvError, describe } from '../../core/errors.ts';
 import type { Rng } from '../../core/rng.ts';
 import { actionError, resetNeededError, type AnyEnv, type Env, type EnvSpec, type ResetOptions, type ResetResult, type StepResult, type Wrapper } from '../env.ts';
 import { explainInvalidScene, type Scene } from '../scene.ts';
 import { assertNever, contains, describeSpace, explainNotContained, validateSpace, type Space } from '../spaces.ts';
+
+/** Env ids whose out-of-bounds observation warning was shown in this process. */
+const warnedBounds = new Set<string>();
 
 /** The checker wrapper. */
 export class PassiveEnvChecker<O, A> implements Wrapper<O, A> {
@@ -28,7 +32,6 @@ export class PassiveEnvChecker<O, A> implements Wrapper<O, A> {
   private checkedReset: boolean;
   private checkedStep: boolean;
   private checkedRender: boolean;
-  private warnedBounds: boolean;
 
   constructor(env: Env<O, A>) {
     const id = env.spec?.id ?? '(unknown env)';
@@ -49,7 +52,6 @@ export class PassiveEnvChecker<O, A> implements Wrapper<O, A> {
     this.checkedReset = false;
     this.checkedStep = false;
     this.checkedRender = false;
-    this.warnedBounds = false;
   }
 
   /** Resets the inner env; the first result is checked in full. */
@@ -114,8 +116,8 @@ export class PassiveEnvChecker<O, A> implements Wrapper<O, A> {
     const why = structural ?? explainNotContained(this.observationSpace, obs);
     const message = `${where} returned observation ${describe(obs)} that is not in the observation space ${describeSpace(this.observationSpace)}: ${why}`;
     if (structural !== null) throw new EnvError(this.spec.id, message);
-    if (!this.warnedBounds) {
-      this.warnedBounds = true;
+    if (!warnedBounds.has(this.spec.id)) {
+      warnedBounds.add(this.spec.id);
       console.warn(`${this.spec.id}: ${message} (warning only; shown once)`);
     }
   }
