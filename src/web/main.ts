@@ -11,11 +11,12 @@
  * This file: the pickers, the workers' messages, the frame clock, and the wiring.
  */
 import './style.css';
+import { defaultsOf } from '../../agents/common/config.ts';
 import type { Metrics } from '../core/metrics.ts';
 import { metricsLine, parseMetricsJsonl } from '../core/metrics.ts';
 import type { Scene } from '../gym/scene.ts';
 import { clearError, download, el, showError } from './dom.ts';
-import { algoSelect, charts, envInfo, envSelect, form, greedy, keyboard, link, network, persist, state, status, syncButtons } from './page.ts';
+import { algoSelect, charts, envInfo, envSelect, form, greedy, keyboard, link, network, persist, state, status, syncButtons, writeUrl } from './page.ts';
 import { fillAlgoSelect, fillEnvSelect, showEnvDoc } from './panels/pickers.ts';
 import { leavePlay, wirePlay } from './play-mode.ts';
 import { lastCheckpoint, saveSettings, storeCheckpoint } from './persist.ts';
@@ -23,13 +24,16 @@ import type { Catalog, Frame, FromView, FromWorker, LoadSource, Speed } from './
 import { SceneRenderer } from './renderer.ts';
 import { addLiveRun, allRuns, autosaved, finished, keepRun, onSnapshot, restoreRuns, rowsChanged, type RunEntry } from './runs.ts';
 import { autosave, goIdle, requestNetwork, wireControls } from './training.ts';
-import { fillZooList } from './zoo.ts';
+import { configFromUrl, readUrlState } from './url-state.ts';
+import { fetchZoo, fillZooList, zooFor } from './zoo.ts';
 import BROWSER_BUDGETS from './browser-budgets.json';
 
 /** Longest sample episode drawn in turbo. */
 const EPISODE_CAP = 1500;
 /** Turbo shows a fresh sample episode at most this often. */
 const TURBO_EPISODE_EVERY_MS = 3000;
+/** What a first visit (no link, nothing remembered) shows: this env's trained agent from the zoo. */
+const FIRST_VISIT_ENV = 'AmpFootWalker-v0';
 
 // ── pickers and form ──
 
@@ -46,6 +50,7 @@ function buildForm(values?: Readonly<Record<string, unknown>>): void {
   const preset = state.catalog?.presets[presetKey];
   const saved = state.settings.configs?.[`${agent.name}@${envSelect.value}`];
   const budget = browserBudget(presetKey);
+  state.baseline = { ...defaultsOf(agent.spec), ...(preset ?? budget ?? {}) };
   form.build(agent.spec, values ?? saved ?? preset ?? budget ?? {});
   el('preset-btn').hidden = preset === undefined;
   el('config-note').textContent = values !== undefined ? 'Config of the loaded checkpoint.' : saved !== undefined ? 'Your last config for this pair.' : preset !== undefined ? `Tuned config: agents/configs/${presetKey}.json` : budget !== null ? budgetNote(budget) : 'Defaults (CleanRL).';
@@ -69,6 +74,9 @@ function onEnvPicked(opts: { idle: boolean }): void {
   const env = envInfo();
   if (env === undefined) return;
   showEnvDoc(el('env-doc'), env);
+  const zoo = zooFor(env.id);
+  el('watch-btn').hidden = zoo === undefined;
+  if (zoo !== undefined) el('watch-btn').textContent = `Watch a trained agent (${zoo.algo.toUpperCase()})`;
   fillAlgoSelect(algoSelect, env, state.catalog?.agents ?? [], state.settings.algo);
   buildForm();
   leavePlay();
@@ -88,6 +96,17 @@ function setSpeed(s: Speed): void {
  */
 type Curve = { rows: Metrics[]; runId: string | null; step: number };
 let pendingCurve: (Curve & { name: string }) | null = null;
+
+/** Plays the zoo's agent for the selected env. */
+function watchZoo(): void {
+  const zoo = zooFor(envSelect.value);
+  if (zoo !== undefined) void fetchZoo(zoo, (bytes, file) => loadBytes(bytes, file, 'zoo'), showError);
+}
+
+/** Scrolls the view into sight (after anything is loaded: a zoo entry sits far below it on a phone). */
+function showView(): void {
+  el('view').scrollIntoView({ block: 'nearest', behavior: 'instant' });
+}
 
 function loadBytes(bytes: ArrayBuffer, name: string, source: LoadSource, curve: Curve | null = null): void {
   clearError();
@@ -271,6 +290,7 @@ function onLoaded(msg: Extract<FromWorker, { type: 'loaded' }>): void {
   link.idle();
   persist();
   syncButtons();
+  showView();
 }
 
 /** The env info the pickers know, or a minimal one for an id the catalog does not list. */
@@ -282,9 +302,12 @@ async function onCatalog(catalog: Catalog): Promise<void> {
   state.catalog = catalog;
   el('kernel').textContent = `worker: ${catalog.kernel} · view: ${state.renderer?.backend ?? 'none'}`;
   fillEnvSelect(envSelect, catalog);
-  const wanted = state.settings.envId;
+  const url = readUrlState(location.search);
+  const firstVisit = url === null && state.settings.envId === undefined;
+  const wanted = url?.envId ?? (firstVisit ? FIRST_VISIT_ENV : state.settings.envId);
   if (wanted !== undefined && catalog.envs.some((e) => e.id === wanted)) envSelect.value = wanted;
   else if (catalog.envs.some((e) => e.id === 'CartPole-v1')) envSelect.value = 'CartPole-v1';
+  if (url?.algo != null) state.settings.algo = url.algo;
   if (state.settings.speed === 'realtime' || state.settings.speed === 'fast' || state.settings.speed === 'turbo') setSpeed(state.settings.speed);
   if (state.settings.deterministic === false) el<HTMLInputElement>('greedy-check').checked = false;
   const workers = el<HTMLSelectElement>('workers-select');
@@ -292,10 +315,28 @@ async function onCatalog(catalog: Catalog): Promise<void> {
   link.view({ type: 'display', deterministic: greedy() });
   link.send({ type: 'speed', speed: state.speed });
   onEnvPicked({ idle: false });
+  const linked = url !== null && applyUrlSettings(url.settings);
+  writeUrl();
   await restoreRuns(openRun);
+  if (firstVisit && zooFor(envSelect.value) !== undefined) {
+    watchZoo();
+    return;
+  }
   const stored = await lastCheckpoint();
-  if (stored !== null && stored.envId === envSelect.value) loadBytes(stored.bytes, stored.name, 'restore');
+  // a link with settings asks for a run with them; a remembered checkpoint would replace them with its own
+  if (stored !== null && stored.envId === envSelect.value && !linked) loadBytes(stored.bytes, stored.name, 'restore');
   else goIdle();
+}
+
+/** Fills the form with a link's settings (after the pair's own start); true when it set any. Bad ones are named. */
+function applyUrlSettings(settings: Readonly<Record<string, string>>): boolean {
+  const agent = state.catalog?.agents.find((a) => a.name === algoSelect.value);
+  if (agent === undefined || Object.keys(settings).length === 0) return false;
+  const { config, errors } = configFromUrl(agent.name, agent.spec, settings);
+  form.set(config);
+  if (errors.length > 0) showError(`Some settings of the link were not applied: ${errors.join('; ')}.`);
+  if (Object.keys(config).length > 0) el('config-note').textContent = 'Settings from the link.';
+  return Object.keys(config).some((k) => k !== 'seed');
 }
 
 // ── the frame clock ──
@@ -452,6 +493,7 @@ function wire(): void {
     download(`${envSelect.value.replace(/\//g, '_')}.${algoSelect.value}.metrics.jsonl`, state.rows.map((r) => metricsLine(r) + '\n').join(''), 'application/x-ndjson');
   });
   fillZooList(el('zoo-list'), (bytes, file) => loadBytes(bytes, file, 'zoo'), showError);
+  el('watch-btn').addEventListener('click', watchZoo);
 }
 
 /** What tests and curious people can read from the console (`dojo.rows()`). */

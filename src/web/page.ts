@@ -13,6 +13,7 @@ import { KeyboardPlayer } from './panels/play.ts';
 import { loadSettings, saveSettings, type Settings } from './persist.ts';
 import type { Catalog, EnvInfo, Frame, Speed } from './protocol.ts';
 import type { SceneRenderer } from './renderer.ts';
+import { urlQuery } from './url-state.ts';
 import { WorkerLink } from './worker-link.ts';
 
 /** What the view shows: the agent's policy, a human at the keyboard, or a board game being clicked. */
@@ -57,6 +58,8 @@ export const state = {
   lastNetworkAt: 0,
   lastAutosaveAt: 0,
   rows: [] as Metrics[],
+  /** The config the selected pair starts from (defaults, with its tuned preset or browser budget): the link names only changes from it. */
+  baseline: {} as Record<string, unknown>,
   totalTimesteps: 0,
   view: 'agent' as View,
   loadedName: null as string | null,
@@ -70,14 +73,21 @@ export function envInfo(id = envSelect.value): EnvInfo | undefined {
   return state.catalog?.envs.find((e) => e.id === id);
 }
 
-/** Remembers the selection and this pair's config. */
+/** Remembers the selection and this pair's config, and writes them into the page's URL (a link to share). */
 export function persist(): void {
   const s = state.settings;
   s.envId = envSelect.value;
   s.algo = algoSelect.value;
   s.configs ??= {};
-  if (algoSelect.value !== '') s.configs[`${algoSelect.value}@${envSelect.value}`] = form.values();
+  const values = form.values();
+  if (algoSelect.value !== '') s.configs[`${algoSelect.value}@${envSelect.value}`] = values;
   saveSettings(s);
+  writeUrl(values);
+}
+
+/** Writes the selection and the settings changed from the pair's start into the URL (replacing it: Back still leaves). */
+export function writeUrl(values: Readonly<Record<string, unknown>> = form.values()): void {
+  if (envSelect.value !== '') history.replaceState(null, '', urlQuery(envSelect.value, algoSelect.value, values, state.baseline));
 }
 
 /** Enables the controls that make sense now. */
