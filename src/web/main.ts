@@ -512,7 +512,11 @@ const api = {
 };
 (window as unknown as { dojo: typeof api }).dojo = api;
 
+/** The width below which the page is one column (style.css): settings start collapsed there. */
+const PHONE_QUERY = '(max-width: 760px)';
+
 async function main(): Promise<void> {
+  if (matchMedia(PHONE_QUERY).matches) el<HTMLDetailsElement>('settings').open = false;
   wire();
   try {
     state.renderer = await SceneRenderer.create(el('view'));

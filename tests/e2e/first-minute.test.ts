@@ -55,7 +55,7 @@ describe.skipIf(!E2E)('the first minute', () => {
   it('brings the view into sight when a zoo entry far down the page is loaded (phone)', async () => {
     const { page, errors } = await openSandbox(browser(), inject('baseUrl'), SCREENS.phone);
     const entry = '[data-zoo="Snake-v0.ppo.safetensors"]';
-    await page.locator(entry).scrollIntoViewIfNeeded();
+    await page.$eval(entry, (e) => e.scrollIntoView({ block: 'start', behavior: 'instant' }));
     expect(await inSight(page, '#view')).toBe(false);
     await page.locator(entry).tap();
     await waitPlaying(page, 'Snake-v0.ppo.safetensors');
@@ -101,6 +101,32 @@ describe.skipIf(!E2E)('the first minute', () => {
     const text = await page.textContent('#error-text');
     expect(text).toContain('"learningRat"');
     expect(text).toContain('--num-envs expects a number, received "many"');
+    await page.context().close();
+  });
+});
+
+describe.skipIf(!E2E)('the phone layout (390×844)', () => {
+  const browser = sharedBrowser();
+
+  it('shows Start and the view first, the charts next, and the settings collapsed below', async () => {
+    const { page, errors } = await openSandbox(browser(), inject('baseUrl'), SCREENS.phone);
+    const top = (selector: string): Promise<number> => page.$eval(selector, (e) => e.getBoundingClientRect().top + window.scrollY);
+    const order = ['#start-btn', '#view', '#charts-card', '#env-card', '#algo-card', '#settings'];
+    const tops = await Promise.all(order.map(top));
+    for (let i = 1; i < tops.length; i++) expect(tops[i], `${order[i]} below ${order[i - 1]}: ${JSON.stringify(tops)}`).toBeGreaterThan(tops[i - 1]);
+    // Start and the view's top are on the first screen
+    expect(tops[0]).toBeLessThan(844);
+    expect(tops[1]).toBeLessThan(844);
+    expect(await page.$eval('#settings', (d) => (d as HTMLDetailsElement).open)).toBe(false);
+    expect(await page.isVisible('#config-form')).toBe(false);
+    // touch opens them
+    await page.locator('#settings > summary').tap();
+    expect(await page.isVisible('#cfg-learningRate')).toBe(true);
+    // and Start trains from a tap
+    await page.locator('#start-btn').tap();
+    await page.waitForFunction(() => (window as unknown as { dojo: { rows(): unknown[] } }).dojo.rows().length > 0, null, { timeout: 60_000 });
+    await page.locator('#pause-btn').tap();
+    expect(errors).toEqual([]);
     await page.context().close();
   });
 });
