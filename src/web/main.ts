@@ -20,6 +20,7 @@ import { algoSelect, charts, envInfo, envSelect, form, greedy, keyboard, link, n
 import { fillAlgoSelect, fillEnvSelect, showEnvDoc } from './panels/pickers.ts';
 import { leavePlay, wirePlay } from './play-mode.ts';
 import { lastCheckpoint, saveSettings, storeCheckpoint } from './persist.ts';
+import type { Solved } from './charts.ts';
 import type { Catalog, Frame, FromView, FromWorker, LoadSource, Speed } from './protocol.ts';
 import { SceneRenderer } from './renderer.ts';
 import { addLiveRun, allRuns, autosaved, finished, keepRun, onSnapshot, restoreRuns, rowsChanged, type RunEntry } from './runs.ts';
@@ -125,6 +126,22 @@ function openRun(run: RunEntry): void {
   loadBytes(run.checkpoint.slice(0), `${run.envId}.${run.algo}.step-${run.rows[run.rows.length - 1]?.global_step ?? 0}.safetensors`, 'run', { rows: run.rows.slice(), runId: run.id, step: run.checkpointStep });
 }
 
+// ── charts ──
+
+/** Clears the charts for a run on `envId` (its threshold line, no solved moment yet). */
+function resetCharts(envId: string): void {
+  el('solved').hidden = true;
+  charts.reset(envInfo(envId)?.rewardThreshold ?? null);
+}
+
+/** The line of text under the solved marker: when (step, training time) and by how much. */
+function showSolved(s: Solved): void {
+  const seconds = state.runState === 'live' ? state.trainSeconds : 0;
+  const time = seconds > 0 ? ` after ${seconds < 90 ? `${seconds.toFixed(0)} s` : `${(seconds / 60).toFixed(1)} min`} of training` : '';
+  el('solved').textContent = `Solved at step ${s.step.toLocaleString('en')}${time}: the mean of the last 10 episodic returns (${s.mean.toFixed(1)}) reached ${envSelect.value}'s threshold (${s.threshold}).${state.running ? ' Training goes on to its budget; Pause stops it here.' : ''}`;
+  el('solved').hidden = false;
+}
+
 // ── worker messages ──
 
 function onMessage(msg: FromWorker): void {
@@ -137,7 +154,7 @@ function onMessage(msg: FromWorker): void {
       const continued = msg.resumed && pendingRows !== null ? pendingRows : [];
       pendingRows = null;
       Object.assign(state, { runState: 'live', trainSeconds: 0, rows: continued, totalTimesteps: msg.totalTimesteps, loadedName: null, openedRunId: null, lastAutosaveAt: performance.now(), startStep: msg.globalStep, progress: null });
-      charts.reset(envInfo(msg.envId)?.rewardThreshold ?? null);
+      resetCharts(msg.envId);
       for (const row of continued) charts.push(row);
       const run = addLiveRun(msg.envId, msg.algo, msg.config, msg.envKwargs, state.rows);
       charts.setColour(run.colour);
@@ -152,7 +169,7 @@ function onMessage(msg: FromWorker): void {
     }
     case 'idled':
       Object.assign(state, { runState: 'none', rows: [], openedRunId: null, progress: null });
-      charts.reset(envInfo(msg.envId)?.rewardThreshold ?? null);
+      resetCharts(msg.envId);
       network.clear();
       el('ckpt-status').textContent = '';
       status('Random actions. Press Start to train.');
@@ -281,7 +298,7 @@ function onLoaded(msg: Extract<FromWorker, { type: 'loaded' }>): void {
   const upTo = Math.min(curve?.step ?? Infinity, msg.globalStep >= 0 ? msg.globalStep : Infinity);
   pendingRows = curve !== null ? curve.rows.filter((r) => (r.global_step ?? 0) <= upTo) : null;
   Object.assign(state, { runState: 'none', running: false, loadedName: msg.name, rows: curve?.rows ?? [], openedRunId: curve?.runId ?? null, fps: msg.renderFps, progress: null });
-  charts.reset(envInfo(msg.envId)?.rewardThreshold ?? null);
+  resetCharts(msg.envId);
   for (const row of state.rows) charts.push(row);
   requestNetwork(true);
   el('ckpt-status').textContent = `Playing ${msg.name} (${msg.algo.toUpperCase()} on ${msg.envId}${Object.keys(msg.envKwargs).length > 0 ? `, ${JSON.stringify(msg.envKwargs)}` : ''}).`;
@@ -414,6 +431,7 @@ function tick(now: number): void {
 
 function wire(): void {
   link.onMessage = onMessage;
+  charts.onSolved = showSolved;
   link.onView = onView;
   link.onError = showError;
   envSelect.addEventListener('change', () => {
