@@ -16,8 +16,8 @@ import type { Metrics } from '../core/metrics.ts';
 import { metricsLine, parseMetricsJsonl } from '../core/metrics.ts';
 import type { Scene } from '../gym/scene.ts';
 import { clearError, download, el, showError } from './dom.ts';
-import { algoSelect, charts, envInfo, envSelect, form, greedy, keyboard, link, network, persist, state, status, syncButtons, writeUrl } from './page.ts';
-import { fillAlgoSelect, fillEnvSelect, showEnvDoc } from './panels/pickers.ts';
+import { algoSelect, charts, envInfo, envSelect, form, greedy, keyboard, link, mind, network, persist, state, status, syncButtons, writeUrl } from './page.ts';
+import { fillAlgoSelect, fillEnvSelect, keyLabel, showEnvDoc } from './panels/pickers.ts';
 import { leavePlay, wirePlay } from './play-mode.ts';
 import { lastCheckpoint, saveSettings, storeCheckpoint } from './persist.ts';
 import type { Solved } from './charts.ts';
@@ -229,12 +229,19 @@ function onView(msg: FromView): void {
       state.queue = [];
       state.framesInflight = false;
       state.renderer?.clear();
+      viewReturns.greedy.length = 0;
+      viewReturns.sampled.length = 0;
+      showCompare();
+      if (msg.source === 'none') mind.empty('Random actions: nothing to read. Watch a trained agent or press Start, and this shows the action probabilities and the value the agent computes at every step.');
       return;
     case 'frames': {
       state.framesInflight = false;
       const frames = msg.frames.filter((f) => f.display === state.display);
       if (state.view === 'keys' && frames.length > 0) draw(frames[frames.length - 1]);
-      else if (state.view === 'agent') state.queue.push(...frames);
+      else if (state.view === 'agent') {
+        state.queue.push(...frames);
+        countEpisodes(frames);
+      }
       return;
     }
     case 'board':
@@ -259,6 +266,70 @@ function onView(msg: FromView): void {
       showError(`${msg.context}: ${msg.message}`);
       return;
   }
+}
+
+/** Returns of the view's recent episodes, by how it chose actions (the display's own episodes; cleared with a new display). */
+const viewReturns = { greedy: [] as number[], sampled: [] as number[] };
+/** Episodes per mode in the comparison. */
+const COMPARE_WINDOW = 5;
+
+function countEpisodes(frames: readonly Frame[]): void {
+  if (state.loadedName === null && state.runState === 'none') return; // random actions: greedy or sampled is all the same
+  let ended = false;
+  for (const f of frames) {
+    if (f.end === null) continue;
+    const list = f.greedy ? viewReturns.greedy : viewReturns.sampled;
+    list.push(f.ret);
+    if (list.length > COMPARE_WINDOW) list.shift();
+    ended = true;
+  }
+  if (ended) showCompare();
+}
+
+/**
+ * Greedy and sampled returns side by side, once the view has played episodes both ways; a large gap is
+ * said in words (issue 28: a policy that trains to 0.8 looked broken greedily, stuck against a wall).
+ */
+function showCompare(): void {
+  const p = el('compare');
+  const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const part = (name: string, xs: number[]): string => (xs.length === 0 ? `${name}: no episode yet` : `${name} ${mean(xs).toFixed(1)} (mean of ${xs.length})`);
+  const g = viewReturns.greedy, s = viewReturns.sampled;
+  p.hidden = g.length + s.length === 0;
+  p.dataset.greedy = g.length > 0 ? String(mean(g)) : '';
+  p.dataset.sampled = s.length > 0 ? String(mean(s)) : '';
+  let text = `Returns in the view: ${part('greedy', g)} · ${part('sampled', s)}.`;
+  const gap = g.length > 0 && s.length > 0 && Math.abs(mean(g) - mean(s)) > 0.2 * Math.max(Math.abs(mean(g)), Math.abs(mean(s)), Math.abs(envInfo()?.rewardThreshold ?? 0));
+  if (gap) text += ' They differ a lot: the sampled return is what training measured, and a greedy policy can get stuck where sampling moves on (or sampling can stumble where greedy is steady).';
+  else if (g.length === 0 || s.length === 0) text += ` Switch to ${g.length === 0 ? 'greedy' : 'sampled'} to compare.`;
+  p.textContent = text;
+  p.classList.toggle('gap', gap);
+}
+
+/** Names of the actions for the mind panel: the keys that play each discrete action, or the box's dimensions. */
+function actionLabels(n: number, kind: 'probs' | 'q' | 'box'): string[] {
+  const keymap = envInfo()?.keymap ?? null;
+  return Array.from({ length: n }, (_, i) => {
+    if (kind === 'box') return `dim ${i}`;
+    const keys = keymap === null ? [] : Object.entries(keymap.keys).filter(([, a]) => a === i).map(([k]) => keyLabel(k));
+    return keys.length > 0 ? `${i} (${keys.join(' / ')})` : envInfo()?.game != null ? `move ${i}` : `action ${i}`;
+  });
+}
+
+/** Board games have many moves: the panel shows the few likeliest (and the one taken). */
+const MIND_MAX_ROWS = 10;
+
+function showMind(frame: Frame): void {
+  if (frame.mind === null) return; // a reset frame: the last step's numbers stay until the next step
+  const m = frame.mind;
+  const labels = actionLabels(m.values.length, m.kind);
+  if (m.kind === 'box' || m.values.length <= MIND_MAX_ROWS) {
+    mind.show(m, labels, frame.len);
+    return;
+  }
+  const top = m.values.map((_, i) => i).sort((a, b) => m.values[b] - m.values[a]).slice(0, MIND_MAX_ROWS - 2);
+  if (m.action.length === 1 && !top.includes(m.action[0])) top.push(m.action[0]);
+  mind.show({ ...m, values: top.map((i) => m.values[i]), action: m.action.length === 1 ? [top.indexOf(m.action[0])] : [] }, top.map((i) => labels[i]), frame.len);
 }
 
 /** Appended to the HUD: which engine computes the view's actions (empty for our core). */
@@ -326,7 +397,7 @@ async function onCatalog(catalog: Catalog): Promise<void> {
   else if (catalog.envs.some((e) => e.id === 'CartPole-v1')) envSelect.value = 'CartPole-v1';
   if (url?.algo != null) state.settings.algo = url.algo;
   if (state.settings.speed === 'realtime' || state.settings.speed === 'fast' || state.settings.speed === 'turbo') setSpeed(state.settings.speed);
-  if (state.settings.deterministic === false) el<HTMLInputElement>('greedy-check').checked = false;
+  if (state.settings.deterministic === false) el<HTMLInputElement>('sampled-radio').checked = true;
   const workers = el<HTMLSelectElement>('workers-select');
   if ([...workers.options].some((o) => o.value === state.settings.workers)) workers.value = state.settings.workers ?? 'auto';
   link.view({ type: 'display', deterministic: greedy() });
@@ -362,6 +433,7 @@ function draw(frame: Frame): void {
   state.lastFrame = frame;
   state.lastScene = frame.scene;
   state.renderer?.draw(frame.scene);
+  if (state.view === 'agent') showMind(frame);
   el('hud').textContent = state.view === 'board' ? '' : `return ${frame.ret.toFixed(1)} · step ${frame.len}${state.view === 'agent' ? engineNote : ''}`;
 }
 
@@ -473,11 +545,13 @@ function wire(): void {
       saveSettings(state.settings);
     });
   }
-  el('greedy-check').addEventListener('change', () => {
-    state.settings.deterministic = greedy();
-    saveSettings(state.settings);
-    link.view({ type: 'display', deterministic: greedy() });
-  });
+  for (const id of ['greedy-radio', 'sampled-radio']) {
+    el(id).addEventListener('change', () => {
+      state.settings.deterministic = greedy();
+      saveSettings(state.settings);
+      link.view({ type: 'display', deterministic: greedy() });
+    });
+  }
   el<HTMLSelectElement>('workers-select').addEventListener('change', (e) => {
     state.settings.workers = (e.target as HTMLSelectElement).value;
     saveSettings(state.settings);

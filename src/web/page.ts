@@ -8,6 +8,7 @@ import type { Scene } from '../gym/scene.ts';
 import { MetricCharts } from './charts.ts';
 import { el } from './dom.ts';
 import { ConfigForm } from './panels/config-form.ts';
+import { MindPanel } from './panels/mind.ts';
 import { NetworkPanel } from './panels/network.ts';
 import { KeyboardPlayer } from './panels/play.ts';
 import { loadSettings, saveSettings, type Settings } from './persist.ts';
@@ -25,6 +26,7 @@ export const algoSelect = el<HTMLSelectElement>('algo-select');
 export const form = new ConfigForm(el('config-form'));
 export const charts = new MetricCharts(el('charts'));
 export const network = new NetworkPanel(el('network'));
+export const mind = new MindPanel(el('mind'));
 export const keyboard = new KeyboardPlayer();
 export const buttons = { start: el<HTMLButtonElement>('start-btn'), pause: el<HTMLButtonElement>('pause-btn'), step: el<HTMLButtonElement>('step-btn'), reset: el<HTMLButtonElement>('reset-btn') };
 
@@ -103,6 +105,7 @@ export function syncButtons(): void {
   el('play-btn').hidden = env?.keymap === null || env === undefined;
   el('board-btn').hidden = env?.game === null || env === undefined;
   el('resume-row').hidden = state.loadedName === null;
+  el('mind').hidden = state.view !== 'agent';
 }
 
 /** Sets the status line to `text`, or (without text) to the run's progress. */
@@ -147,7 +150,7 @@ function eta(step: number): string {
   return `about ${left < 90 ? `${Math.ceil(left)} s` : left < 5400 ? `${Math.round(left / 60)} min` : `${(left / 3600).toFixed(1)} h`} left`;
 }
 
-/** The view's greedy-actions switch. */
+/** The view's actions switch: greedy (true) or sampled. */
 export function greedy(): boolean {
-  return el<HTMLInputElement>('greedy-check').checked;
+  return el<HTMLInputElement>('greedy-radio').checked;
 }
