@@ -25,6 +25,7 @@ import type { Catalog, Frame, FromView, FromWorker, LoadSource, Speed } from './
 import { SceneRenderer } from './renderer.ts';
 import { addLiveRun, allRuns, autosaved, finished, keepRun, onSnapshot, restoreRuns, rowsChanged, type RunEntry } from './runs.ts';
 import { autosave, goIdle, requestNetwork, wireControls } from './training.ts';
+import { algoAbout, envAbout, liveFields } from './describe.ts';
 import { configFromUrl, readUrlState } from './url-state.ts';
 import { fetchZoo, fillZooList, zooFor } from './zoo.ts';
 import BROWSER_BUDGETS from './browser-budgets.json';
@@ -46,13 +47,13 @@ function buildForm(values?: Readonly<Record<string, unknown>>): void {
     el('algo-doc').textContent = '';
     return;
   }
-  el('algo-doc').textContent = `Spaces: ${agent.spaces}`;
+  el('algo-doc').textContent = algoAbout(agent.name, agent.title);
   const presetKey = `${agent.name}-${envSelect.value}`;
   const preset = state.catalog?.presets[presetKey];
   const saved = state.settings.configs?.[`${agent.name}@${envSelect.value}`];
   const budget = browserBudget(presetKey);
   state.baseline = { ...defaultsOf(agent.spec), ...(preset ?? budget ?? {}) };
-  form.build(agent.spec, values ?? saved ?? preset ?? budget ?? {});
+  form.build(agent.spec, values ?? saved ?? preset ?? budget ?? {}, liveFields(agent.name));
   el('preset-btn').hidden = preset === undefined;
   el('config-note').textContent = values !== undefined ? 'Config of the loaded checkpoint.' : saved !== undefined ? 'Your last config for this pair.' : preset !== undefined ? `Tuned config: agents/configs/${presetKey}.json` : budget !== null ? budgetNote(budget) : 'Defaults (CleanRL).';
 }
@@ -75,6 +76,7 @@ function onEnvPicked(opts: { idle: boolean }): void {
   const env = envInfo();
   if (env === undefined) return;
   showEnvDoc(el('env-doc'), env);
+  el('env-about').textContent = envAbout(env);
   const zoo = zooFor(env.id);
   el('watch-btn').hidden = zoo === undefined;
   if (zoo !== undefined) el('watch-btn').textContent = `Watch a trained agent (${zoo.algo.toUpperCase()})`;
@@ -388,7 +390,7 @@ function fallbackInfo(id: string): NonNullable<ReturnType<typeof envInfo>> {
 
 async function onCatalog(catalog: Catalog): Promise<void> {
   state.catalog = catalog;
-  el('kernel').textContent = `worker: ${catalog.kernel} · view: ${state.renderer?.backend ?? 'none'}`;
+  el('kernel').textContent = `${catalog.kernel === 'wasm-simd' ? 'fast math (WebAssembly SIMD)' : 'plain JavaScript math'} · ${state.renderer?.backend ?? 'no'} view`;
   fillEnvSelect(envSelect, catalog);
   const url = readUrlState(location.search);
   const firstVisit = url === null && state.settings.envId === undefined;
@@ -517,12 +519,16 @@ function wire(): void {
     persist();
     syncButtons();
   });
-  form.onChange = persist;
+  form.onChange = (name) => {
+    persist();
+    // a live field acts on the run in training from its next iteration
+    if (state.runState === 'live' && liveFields(algoSelect.value).includes(name)) link.send({ type: 'tune', values: { [name]: form.values()[name] } });
+  };
   el('preset-btn').addEventListener('click', () => {
     const agent = state.catalog?.agents.find((a) => a.name === algoSelect.value);
     const preset = state.catalog?.presets[`${algoSelect.value}-${envSelect.value}`];
     if (agent === undefined || preset === undefined) return;
-    form.build(agent.spec, preset);
+    form.build(agent.spec, preset, liveFields(agent.name));
     el('config-note').textContent = `Tuned config: agents/configs/${algoSelect.value}-${envSelect.value}.json`;
     persist();
   });
@@ -530,7 +536,7 @@ function wire(): void {
     const agent = state.catalog?.agents.find((a) => a.name === algoSelect.value);
     if (agent === undefined) return;
     const budget = browserBudget(`${agent.name}-${envSelect.value}`);
-    form.build(agent.spec, budget ?? {});
+    form.build(agent.spec, budget ?? {}, liveFields(agent.name));
     el('config-note').textContent = budget !== null ? budgetNote(budget) : 'Defaults (CleanRL).';
     persist();
   });

@@ -100,6 +100,8 @@ export type ToWorker =
   /** One iteration, then stop. */
   | { readonly type: 'step' }
   | { readonly type: 'speed'; readonly speed: Speed }
+  /** Changes fields of the run's config that its training loop reads every iteration (describe.ts LIVE_FIELDS); they act from the next iteration. */
+  | { readonly type: 'tune'; readonly values: Readonly<Record<string, unknown>> }
   /** Asks for a checkpoint of the run (or the loaded file) as .safetensors bytes. */
   | { readonly type: 'save'; readonly reason: 'download' | 'autosave' }
   /** Loads a checkpoint; validates everything before changing anything. */

@@ -81,7 +81,14 @@ export function dojo<T>(page: Page, fn: (api: DojoApi) => T): Promise<T> {
 export async function setUp(page: Page, envId: string, algo: string, fields: Readonly<Record<string, string>>, speed: 'realtime' | 'fast' | 'turbo'): Promise<void> {
   await page.selectOption('#env-select', envId);
   await page.selectOption('#algo-select', algo);
+  await openSettings(page);
   if (await page.isVisible('#preset-btn')) await page.click('#preset-btn');
+  await openSettings(page);
   for (const [name, value] of Object.entries(fields)) await page.fill(`#cfg-${name}`, value);
   await page.check(`input[name="speed"][value="${speed}"]`);
+}
+
+/** Opens the settings and their "Advanced" part (collapsed on a phone, and by default), so every field can be filled. */
+export async function openSettings(page: Page): Promise<void> {
+  await page.$$eval('#settings, #config-form details.advanced', (ds) => ds.forEach((d) => ((d as HTMLDetailsElement).open = true)));
 }

@@ -62,7 +62,12 @@ export function showEnvDoc(dl: HTMLElement, env: EnvInfo): void {
 export function fillAlgoSelect(select: HTMLSelectElement, env: EnvInfo, agents: readonly AgentInfo[], preferred: string | undefined): number {
   select.innerHTML = '';
   const ok = agents.filter((a) => env.support[a.name] === null);
-  for (const a of ok) select.appendChild(new Option(`${a.name.toUpperCase()}: ${a.title}`, a.name));
+  for (const a of ok) {
+    // the paper goes to the tooltip: the picker is narrow
+    const o = new Option(`${a.name.toUpperCase()}: ${a.title.replace(/\s*\([^)]*\)\s*$/, '')}`, a.name);
+    o.title = a.title;
+    select.appendChild(o);
+  }
   const not = agents.filter((a) => env.support[a.name] !== null);
   if (ok.length === 0) {
     const o = new Option('no algorithm supports this env', '');
