@@ -17,7 +17,8 @@ import { metricsLine, parseMetricsJsonl } from '../core/metrics.ts';
 import type { Scene } from '../gym/scene.ts';
 import { clearError, download, el, showError } from './dom.ts';
 import { algoSelect, charts, envInfo, envSelect, form, greedy, keyboard, link, mind, network, persist, state, status, syncButtons, writeUrl } from './page.ts';
-import { fillAlgoSelect, fillEnvSelect, keyLabel, showEnvDoc } from './panels/pickers.ts';
+import { fillAlgoSelect, fillEnvSelect, showEnvDoc } from './panels/pickers.ts';
+import { keyGroups } from './panels/play.ts';
 import { leavePlay, wirePlay } from './play-mode.ts';
 import { lastCheckpoint, saveSettings, storeCheckpoint } from './persist.ts';
 import type { Solved } from './charts.ts';
@@ -308,13 +309,18 @@ function showCompare(): void {
   p.classList.toggle('gap', gap);
 }
 
-/** Names of the actions for the mind panel: the keys that play each discrete action, or the box's dimensions. */
+/** Names of the actions for the mind panel: what the keymap says each discrete action does (its no-op too), or the box's dimensions. */
 function actionLabels(n: number, kind: 'probs' | 'q' | 'box'): string[] {
   const keymap = envInfo()?.keymap ?? null;
+  const said = new Map<string, string>();
+  if (keymap !== null) {
+    for (const g of keyGroups(keymap)) said.set(JSON.stringify(g.action), g.text);
+    if (keymap.play === 'realtime' && !said.has(JSON.stringify(keymap.noop))) said.set(JSON.stringify(keymap.noop), keymap.noopLegend);
+  }
   return Array.from({ length: n }, (_, i) => {
     if (kind === 'box') return `dim ${i}`;
-    const keys = keymap === null ? [] : Object.entries(keymap.keys).filter(([, a]) => a === i).map(([k]) => keyLabel(k));
-    return keys.length > 0 ? `${i} (${keys.join(' / ')})` : envInfo()?.game != null ? `move ${i}` : `action ${i}`;
+    const text = said.get(String(i));
+    return text !== undefined ? `${i}: ${text}` : envInfo()?.game != null ? `move ${i}` : `action ${i}`;
   });
 }
 
@@ -431,11 +437,29 @@ function applyUrlSettings(settings: Readonly<Record<string, string>>): boolean {
 
 // ── the frame clock ──
 
+/** How long the game-over moment holds human play, and how long the agent view's "episode over" shows. */
+const GAME_OVER_HOLD_MS = 1500;
+const EPISODE_OVER_MS = 1000;
+let gameOverUntil = 0;
+
+/** The end of an episode, said over the view: a human's game holds for a moment with the score. */
+function showEpisodeEnd(frame: Frame): void {
+  if (frame.end === null || state.view === 'board') return;
+  const human = state.view === 'keys';
+  const score = Number.isInteger(frame.ret) ? String(frame.ret) : frame.ret.toFixed(1);
+  const over = el('gameover');
+  over.textContent = human ? `${frame.end === 'truncated' ? 'Time is up' : 'Game over'} · score ${score}` : `Episode over · return ${score}`;
+  over.hidden = false;
+  gameOverUntil = performance.now() + (human ? GAME_OVER_HOLD_MS : EPISODE_OVER_MS);
+  if (human) state.holdUntil = gameOverUntil;
+}
+
 function draw(frame: Frame): void {
   state.lastFrame = frame;
   state.lastScene = frame.scene;
   state.renderer?.draw(frame.scene);
   if (state.view === 'agent') showMind(frame);
+  showEpisodeEnd(frame);
   el('hud').textContent = state.view === 'board' ? '' : `return ${frame.ret.toFixed(1)} · step ${frame.len}${state.view === 'agent' ? engineNote : ''}`;
 }
 
@@ -470,8 +494,17 @@ function tick(now: number): void {
   lastTick = now;
   const interval = 1000 / Math.max(1, state.fps);
   acc += dt;
+  if (now > gameOverUntil) el('gameover').hidden = true;
   if (state.view === 'keys') {
-    if (acc >= interval && !state.framesInflight) {
+    if (now < state.holdUntil || state.framesInflight) {
+      // the game-over moment, or the last step not answered yet
+    } else if (keyboard.mode() === 'turns') {
+      const action = keyboard.nextTurn();
+      if (action !== null) {
+        state.framesInflight = true;
+        link.view({ type: 'frames', n: 1, human: action });
+      }
+    } else if (acc >= interval) {
       acc = 0;
       state.framesInflight = true;
       link.view({ type: 'frames', n: 1, human: keyboard.action() });

@@ -67,6 +67,8 @@ export const state = {
   loadedName: null as string | null,
   lastScene: null as Scene | null,
   lastFrame: null as Frame | null,
+  /** Human play waits until then (the game-over moment), in performance.now() ms. */
+  holdUntil: 0,
   renderer: null as SceneRenderer | null,
 };
 

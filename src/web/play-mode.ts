@@ -26,7 +26,13 @@ export function playKeys(): void {
   state.queue = [];
   keyboard.use(env.keymap);
   keyLegend(el('keys-legend'), env.keymap);
-  status('Your turn: the view follows your keys. Training is paused while you play.');
+  state.holdUntil = 0;
+  if (env.keymap.play === 'turns') {
+    // the first frame shows the start; after it, each key press is one step
+    state.framesInflight = true;
+    link.view({ type: 'frames', n: 1, human: Object.values(env.keymap.keys)[0] ?? 0 });
+  }
+  status(env.keymap.play === 'turns' ? 'Your move: each key press is one step. Training is paused while you play.' : 'Your turn: the game runs in real time and follows your keys. Training is paused while you play.');
   el('keys-panel').hidden = false;
   el('board-panel').hidden = true;
   syncButtons();
@@ -52,9 +58,20 @@ export function playBoard(): void {
 
 let boardGames = 0;
 
+/** What each side's pieces are called, player 0 (moves first) then player 1, as the games draw them (envs/board). */
+const SIDES: Readonly<Record<string, readonly [string, string]>> = {
+  'TicTacToe-v0': ['X', 'O'],
+  'ConnectFour-v0': ['Red', 'Yellow'],
+  'Othello-v0': ['Black', 'White'],
+  'Gomoku-v0': ['Black', 'White'],
+};
+
 export function newBoardGame(): void {
   state.queue = [];
-  link.view({ type: 'board-new', envId: envSelect.value, opponent: el<HTMLSelectElement>('opponent-select').value, humanSeat: el<HTMLSelectElement>('seat-select').value === '1' ? 1 : 0, seed: ++boardGames });
+  const seat = el<HTMLSelectElement>('seat-select').value === '1' ? 1 : 0;
+  const side = SIDES[envSelect.value]?.[seat] ?? (seat === 0 ? 'the first player' : 'the second player');
+  el('board-seat').textContent = `You are ${side} (${seat === 0 ? 'you move first' : 'the opponent moves first'}).`;
+  link.view({ type: 'board-new', envId: envSelect.value, opponent: el<HTMLSelectElement>('opponent-select').value, humanSeat: seat, seed: ++boardGames });
 }
 
 /** Wires the play buttons. */

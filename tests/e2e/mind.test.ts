@@ -42,7 +42,7 @@ describe.skipIf(!E2E)("the agent's mind", () => {
     await loadZoo(page, 'CartPole-v1.ppo.safetensors');
     await waitStep(page, 'probs');
     const a = await readMind(page);
-    expect(a.rows.map((r) => r.label)).toEqual(['0 (← / a)', '1 (→ / d)']);
+    expect(a.rows.map((r) => r.label)).toEqual(['0: push the cart left', '1: push the cart right']);
     expect(a.rows[0].value + a.rows[1].value).toBeCloseTo(1, 5);
     expect(a.rows.filter((r) => r.taken)).toHaveLength(1);
     // greedy view: the action taken is the likelier one

@@ -3,13 +3,7 @@
  * limit, keys) and the algorithm picker (only the agents whose `supports()` accepts the env).
  */
 import { CATEGORIES, type AgentInfo, type Catalog, type EnvInfo } from '../protocol.ts';
-
-const KEY_NAMES: Readonly<Record<string, string>> = { ArrowLeft: '←', ArrowRight: '→', ArrowUp: '↑', ArrowDown: '↓', ' ': 'Space' };
-
-/** A key name as shown to people. */
-export function keyLabel(key: string): string {
-  return KEY_NAMES[key] ?? key;
-}
+import { keyGroups } from './play.ts';
 
 /** Fills the env select with one optgroup per category. */
 export function fillEnvSelect(select: HTMLSelectElement, catalog: Catalog): void {
@@ -52,8 +46,8 @@ export function showEnvDoc(dl: HTMLElement, env: EnvInfo): void {
   add('reward threshold', env.rewardThreshold === null ? '—' : String(env.rewardThreshold));
   add('max steps', env.maxEpisodeSteps === null ? 'none' : String(env.maxEpisodeSteps));
   if (env.keymap !== null) {
-    const keys = Object.entries(env.keymap.keys).map(([k, a]) => `${keyLabel(k)} ${Array.isArray(a) ? `[${a.join(', ')}]` : a}`);
-    add('keys', keys.join(' · '));
+    const keys = keyGroups(env.keymap).map((g) => `${g.keys}: ${g.text}`);
+    add('keys', `${keys.join(' · ')} · ${env.keymap.play === 'realtime' ? `no key: ${env.keymap.noopLegend}` : 'one step per key press'}`);
   }
   if (env.game !== null) add('play', 'click a square (Play the board)');
 }
