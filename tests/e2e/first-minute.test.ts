@@ -117,6 +117,11 @@ describe.skipIf(!E2E)('the phone layout (390×844)', () => {
     // Start and the view's top are on the first screen
     expect(tops[0]).toBeLessThan(844);
     expect(tops[1]).toBeLessThan(844);
+    // the view fills the column and nothing is wider than the phone
+    const widths = await page.evaluate(() => ({ view: document.querySelector('#view')!.getBoundingClientRect().width, canvas: document.querySelector('#view canvas')!.getBoundingClientRect().width, page: document.documentElement.scrollWidth, screen: window.innerWidth }));
+    expect(widths.view, JSON.stringify(widths)).toBeGreaterThan(350);
+    expect(Math.abs(widths.canvas - widths.view), JSON.stringify(widths)).toBeLessThan(2);
+    expect(widths.page, JSON.stringify(widths)).toBeLessThanOrEqual(widths.screen);
     expect(await page.$eval('#settings', (d) => (d as HTMLDetailsElement).open)).toBe(false);
     expect(await page.isVisible('#config-form')).toBe(false);
     // touch opens them
