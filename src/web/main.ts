@@ -163,6 +163,7 @@ function onMessage(msg: FromWorker): void {
       charts.setColour(run.colour);
       network.clear();
       el('ckpt-status').textContent = '';
+      writeUrl();
       status(`Training ${msg.algo.toUpperCase()} on ${msg.envId}…`);
       const then = state.afterConfigure;
       state.afterConfigure = null;

@@ -89,9 +89,13 @@ export function persist(): void {
   writeUrl(values);
 }
 
-/** Writes the selection and the settings changed from the pair's start into the URL (replacing it: Back still leaves). */
+/**
+ * Writes the selection and the settings changed from the pair's start into the URL (replacing it: Back still
+ * leaves). While a checkpoint plays, the settings are its own (a link cannot carry the file), so only the
+ * env and the algorithm go in, and a reload restores the checkpoint.
+ */
 export function writeUrl(values: Readonly<Record<string, unknown>> = form.values()): void {
-  if (envSelect.value !== '') history.replaceState(null, '', urlQuery(envSelect.value, algoSelect.value, values, state.baseline));
+  if (envSelect.value !== '') history.replaceState(null, '', urlQuery(envSelect.value, algoSelect.value, state.loadedName === null ? values : {}, state.baseline));
 }
 
 /** Enables the controls that make sense now. */

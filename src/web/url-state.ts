@@ -49,14 +49,15 @@ export function configFromUrl(algo: string, spec: ConfigSpec, settings: Readonly
 }
 
 /**
- * The query string for this selection: env, algo, the seed always, then every field of `values` that
- * differs from `baseline` (in the spec's order).
+ * The query string for this selection: env, algo, the seed (when `values` has one), then every field of
+ * `values` that differs from `baseline` (in the spec's order).
  */
 export function urlQuery(envId: string, algo: string, values: Readonly<Record<string, unknown>>, baseline: Readonly<Record<string, unknown>>): string {
   const params = new URLSearchParams({ env: envId });
   if (algo !== '') params.set('algo', algo);
+  if (Object.hasOwn(values, 'seed')) params.set('seed', String(values.seed));
   for (const [name, v] of Object.entries(values)) {
-    if (name !== 'seed' && JSON.stringify(v) === JSON.stringify(baseline[name])) continue;
+    if (name === 'seed' || JSON.stringify(v) === JSON.stringify(baseline[name])) continue;
     params.set(name, Array.isArray(v) ? v.join(',') : String(v));
   }
   return `?${params.toString()}`;
