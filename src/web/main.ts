@@ -18,7 +18,6 @@ import type { Scene } from '../gym/scene.ts';
 import { clearError, download, el, showError } from './dom.ts';
 import { algoSelect, charts, envInfo, envSelect, form, greedy, keyboard, link, mind, network, persist, state, status, syncButtons, writeUrl } from './page.ts';
 import { fillAlgoSelect, fillEnvSelect, showEnvDoc } from './panels/pickers.ts';
-import { keyGroups } from './panels/play.ts';
 import { leavePlay, wirePlay } from './play-mode.ts';
 import { lastCheckpoint, saveSettings, storeCheckpoint } from './persist.ts';
 import type { Solved } from './charts.ts';
@@ -26,6 +25,7 @@ import type { Catalog, Frame, FromView, FromWorker, LoadSource, Speed } from './
 import { SceneRenderer } from './renderer.ts';
 import { addLiveRun, allRuns, autosaved, finished, keepRun, onSnapshot, restoreRuns, rowsChanged, type RunEntry } from './runs.ts';
 import { autosave, goIdle, requestNetwork, wireControls } from './training.ts';
+import { countEpisodes, hideEpisodeEnd, resetCompare, showEpisodeEnd, showMind } from './agent-view.ts';
 import { algoAbout, envAbout, liveFields } from './describe.ts';
 import { configFromUrl, readUrlState } from './url-state.ts';
 import { fetchZoo, fillZooList, zooFor } from './zoo.ts';
@@ -233,9 +233,7 @@ function onView(msg: FromView): void {
       state.queue = [];
       state.framesInflight = false;
       state.renderer?.clear();
-      viewReturns.greedy.length = 0;
-      viewReturns.sampled.length = 0;
-      showCompare();
+      resetCompare();
       if (msg.source === 'none') mind.empty('Random actions: nothing to read. Watch a trained agent or press Start, and this shows the action probabilities and the value the agent computes at every step.');
       return;
     case 'frames': {
@@ -270,75 +268,6 @@ function onView(msg: FromView): void {
       showError(`${msg.context}: ${msg.message}`);
       return;
   }
-}
-
-/** Returns of the view's recent episodes, by how it chose actions (the display's own episodes; cleared with a new display). */
-const viewReturns = { greedy: [] as number[], sampled: [] as number[] };
-/** Episodes per mode in the comparison. */
-const COMPARE_WINDOW = 5;
-
-function countEpisodes(frames: readonly Frame[]): void {
-  if (state.loadedName === null && state.runState === 'none') return; // random actions: greedy or sampled is all the same
-  let ended = false;
-  for (const f of frames) {
-    if (f.end === null) continue;
-    const list = f.greedy ? viewReturns.greedy : viewReturns.sampled;
-    list.push(f.ret);
-    if (list.length > COMPARE_WINDOW) list.shift();
-    ended = true;
-  }
-  if (ended) showCompare();
-}
-
-/**
- * Greedy and sampled returns side by side, once the view has played episodes both ways; a large gap is
- * said in words (issue 28: a policy that trains to 0.8 looked broken greedily, stuck against a wall).
- */
-function showCompare(): void {
-  const p = el('compare');
-  const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const part = (name: string, xs: number[]): string => (xs.length === 0 ? `${name}: no episode yet` : `${name} ${mean(xs).toFixed(1)} (mean of ${xs.length})`);
-  const g = viewReturns.greedy, s = viewReturns.sampled;
-  p.hidden = g.length + s.length === 0;
-  p.dataset.greedy = g.length > 0 ? String(mean(g)) : '';
-  p.dataset.sampled = s.length > 0 ? String(mean(s)) : '';
-  let text = `Returns in the view: ${part('greedy', g)} · ${part('sampled', s)}.`;
-  const gap = g.length > 0 && s.length > 0 && Math.abs(mean(g) - mean(s)) > 0.2 * Math.max(Math.abs(mean(g)), Math.abs(mean(s)), Math.abs(envInfo()?.rewardThreshold ?? 0));
-  if (gap) text += ' They differ a lot: the sampled return is what training measured, and a greedy policy can get stuck where sampling moves on (or sampling can stumble where greedy is steady).';
-  else if (g.length === 0 || s.length === 0) text += ` Switch to ${g.length === 0 ? 'greedy' : 'sampled'} to compare.`;
-  p.textContent = text;
-  p.classList.toggle('gap', gap);
-}
-
-/** Names of the actions for the mind panel: what the keymap says each discrete action does (its no-op too), or the box's dimensions. */
-function actionLabels(n: number, kind: 'probs' | 'q' | 'box'): string[] {
-  const keymap = envInfo()?.keymap ?? null;
-  const said = new Map<string, string>();
-  if (keymap !== null) {
-    for (const g of keyGroups(keymap)) said.set(JSON.stringify(g.action), g.text);
-    if (keymap.play === 'realtime' && !said.has(JSON.stringify(keymap.noop))) said.set(JSON.stringify(keymap.noop), keymap.noopLegend);
-  }
-  return Array.from({ length: n }, (_, i) => {
-    if (kind === 'box') return `dim ${i}`;
-    const text = said.get(String(i));
-    return text !== undefined ? `${i}: ${text}` : envInfo()?.game != null ? `move ${i}` : `action ${i}`;
-  });
-}
-
-/** Board games have many moves: the panel shows the few likeliest (and the one taken). */
-const MIND_MAX_ROWS = 10;
-
-function showMind(frame: Frame): void {
-  if (frame.mind === null) return; // a reset frame: the last step's numbers stay until the next step
-  const m = frame.mind;
-  const labels = actionLabels(m.values.length, m.kind);
-  if (m.kind === 'box' || m.values.length <= MIND_MAX_ROWS) {
-    mind.show(m, labels, frame.len);
-    return;
-  }
-  const top = m.values.map((_, i) => i).sort((a, b) => m.values[b] - m.values[a]).slice(0, MIND_MAX_ROWS - 2);
-  if (m.action.length === 1 && !top.includes(m.action[0])) top.push(m.action[0]);
-  mind.show({ ...m, values: top.map((i) => m.values[i]), action: m.action.length === 1 ? [top.indexOf(m.action[0])] : [] }, top.map((i) => labels[i]), frame.len);
 }
 
 /** Appended to the HUD: which engine computes the view's actions (empty for our core). */
@@ -438,23 +367,6 @@ function applyUrlSettings(settings: Readonly<Record<string, string>>): boolean {
 
 // ── the frame clock ──
 
-/** How long the game-over moment holds human play, and how long the agent view's "episode over" shows. */
-const GAME_OVER_HOLD_MS = 1500;
-const EPISODE_OVER_MS = 1000;
-let gameOverUntil = 0;
-
-/** The end of an episode, said over the view: a human's game holds for a moment with the score. */
-function showEpisodeEnd(frame: Frame): void {
-  if (frame.end === null || state.view === 'board') return;
-  const human = state.view === 'keys';
-  const score = Number.isInteger(frame.ret) ? String(frame.ret) : frame.ret.toFixed(1);
-  const over = el('gameover');
-  over.textContent = human ? `${frame.end === 'truncated' ? 'Time is up' : 'Game over'} · score ${score}` : `Episode over · return ${score}`;
-  over.hidden = false;
-  gameOverUntil = performance.now() + (human ? GAME_OVER_HOLD_MS : EPISODE_OVER_MS);
-  if (human) state.holdUntil = gameOverUntil;
-}
-
 function draw(frame: Frame): void {
   state.lastFrame = frame;
   state.lastScene = frame.scene;
@@ -495,7 +407,7 @@ function tick(now: number): void {
   lastTick = now;
   const interval = 1000 / Math.max(1, state.fps);
   acc += dt;
-  if (now > gameOverUntil) el('gameover').hidden = true;
+  hideEpisodeEnd(now);
   if (state.view === 'keys') {
     if (now < state.holdUntil || state.framesInflight) {
       // the game-over moment, or the last step not answered yet

@@ -4,6 +4,7 @@
  * while a person plays.
  */
 import { el } from './dom.ts';
+import { clearEpisodeEnd } from './agent-view.ts';
 import { keyLegend, opponentChoices } from './panels/play.ts';
 import { envInfo, envSelect, keyboard, link, state, status, syncButtons } from './page.ts';
 
@@ -12,6 +13,7 @@ export function leavePlay(): void {
   if (state.view === 'agent') return;
   state.view = 'agent';
   state.queue = [];
+  clearEpisodeEnd();
   keyboard.use(null);
   el('keys-panel').hidden = true;
   el('board-panel').hidden = true;
@@ -26,7 +28,7 @@ export function playKeys(): void {
   state.queue = [];
   keyboard.use(env.keymap);
   keyLegend(el('keys-legend'), env.keymap);
-  state.holdUntil = 0;
+  clearEpisodeEnd();
   if (env.keymap.play === 'turns') {
     // the first frame shows the start; after it, each key press is one step
     state.framesInflight = true;
@@ -51,6 +53,7 @@ export function playBoard(): void {
   if ([...sel.options].some((o) => o.value === prev)) sel.value = prev;
   el('board-panel').hidden = false;
   el('keys-panel').hidden = true;
+  clearEpisodeEnd();
   status('Click-to-move: you against the chosen opponent. Training is paused while you play.');
   syncButtons();
   newBoardGame();
