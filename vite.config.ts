@@ -16,10 +16,22 @@ import { defineConfig } from 'vite';
  */
 const ISOLATION = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
+/**
+ * The dev server pre-bundles dependencies it finds by crawling from index.html, which does not reach into
+ * the workers (`new Worker(new URL(...))`): matter-js, imported by the robot envs in the workers only, was
+ * found on the first page load, re-bundled, and the page reloaded after ~15 s on "starting…". Crawling
+ * the workers too, and naming matter-js (a CommonJS module), bundles everything before the first load.
+ */
+const OPTIMIZE_DEPS = {
+  entries: ['index.html', 'src/web/worker.ts', 'src/web/view-worker.ts', 'src/web/vector-worker.ts'],
+  include: ['matter-js'],
+};
+
 export default defineConfig({
   root: '.',
   publicDir: 'public',
   worker: { format: 'es' },
+  optimizeDeps: OPTIMIZE_DEPS,
   build: {
     outDir: 'dist',
     target: 'es2022',

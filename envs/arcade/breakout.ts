@@ -71,7 +71,7 @@ export const BREAKOUT_KWARGS = { obs: 'features', ...BREAKOUT_DEFAULTS } as cons
 /** 60 frames per second of game time, shown at 15 steps per second; ← / → move the paddle. */
 export const BREAKOUT_METADATA: EnvMetadata = {
   renderFps: 15,
-  keymap: { keys: { ArrowLeft: 1, ArrowRight: 2, a: 1, d: 2 }, noop: 0 },
+  keymap: { play: 'realtime', keys: { ArrowLeft: 1, ArrowRight: 2, a: 1, d: 2 }, noop: 0, legend: { ArrowLeft: 'paddle left', ArrowRight: 'paddle right' }, noopLegend: 'stay' },
 };
 
 /** The field inside the walls: x in [0, 144], y in [0, 168] (the ball is lost below 0). */

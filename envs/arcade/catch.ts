@@ -68,7 +68,7 @@ export const CATCH_KWARGS = { obs: 'features', ...CATCH_DEFAULTS } as const;
 /** Render rate and keys: ← / → move the paddle. */
 export const CATCH_METADATA: EnvMetadata = {
   renderFps: 8,
-  keymap: { keys: { ArrowLeft: 1, ArrowRight: 2, a: 1, d: 2 }, noop: 0 },
+  keymap: { play: 'realtime', keys: { ArrowLeft: 1, ArrowRight: 2, a: 1, d: 2 }, noop: 0, legend: { ArrowLeft: 'move left', ArrowRight: 'move right' }, noopLegend: 'stay' },
 };
 
 const BACKGROUND = '#101820';

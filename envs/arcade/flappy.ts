@@ -69,7 +69,7 @@ export const FLAPPY_KWARGS = { obs: 'features', ...FLAPPY_DEFAULTS } as const;
 /** 60 frames per second of game time, shown at 15 steps per second; space, ↑ or w flaps. */
 export const FLAPPY_METADATA: EnvMetadata = {
   renderFps: 15,
-  keymap: { keys: { ' ': 1, ArrowUp: 1, w: 1 }, noop: 0 },
+  keymap: { play: 'realtime', keys: { ' ': 1, ArrowUp: 1, w: 1 }, noop: 0, legend: { ' ': 'flap' }, noopLegend: 'fall' },
 };
 
 export const WORLD_W = 144;

@@ -72,7 +72,7 @@ export const PONG_KWARGS = { obs: 'features', ...PONG_DEFAULTS } as const;
 /** 60 frames per second of game time, shown at 15 steps per second; ↑ / ↓ move the paddle. */
 export const PONG_METADATA: EnvMetadata = {
   renderFps: 15,
-  keymap: { keys: { ArrowUp: 1, ArrowDown: 2, w: 1, s: 2 }, noop: 0 },
+  keymap: { play: 'realtime', keys: { ArrowUp: 1, ArrowDown: 2, w: 1, s: 2 }, noop: 0, legend: { ArrowUp: 'paddle up', ArrowDown: 'paddle down' }, noopLegend: 'stay' },
 };
 
 /** Court width and height (the playfield between the walls). */

@@ -68,7 +68,7 @@ export const SNAKE_KWARGS = { obs: 'features', ...SNAKE_DEFAULTS } as const;
 /** Render rate and keys: arrows or w a s d steer. */
 export const SNAKE_METADATA: EnvMetadata = {
   renderFps: 10,
-  keymap: { keys: { ArrowUp: 1, ArrowRight: 2, ArrowDown: 3, ArrowLeft: 4, w: 1, d: 2, s: 3, a: 4 }, noop: 0 },
+  keymap: { play: 'realtime', keys: { ArrowUp: 1, ArrowRight: 2, ArrowDown: 3, ArrowLeft: 4, w: 1, d: 2, s: 3, a: 4 }, noop: 0, legend: { ArrowUp: 'turn up', ArrowRight: 'turn right', ArrowDown: 'turn down', ArrowLeft: 'turn left' }, noopLegend: 'keep going' },
 };
 
 /** Start length of the snake. */

@@ -262,7 +262,7 @@ export function othello(kwargs: Readonly<Record<string, unknown>> = {}): Game<Ot
       }
       for (let i = 0; i < s.legal.length; i++) {
         const a = s.legal[i];
-        if (a !== PASS) shapes.push({ id: `hint:${Math.floor(a / size)}:${a % size}`, kind: 'circle', x: cellX(a % size), y: cellY(size, Math.floor(a / size)), angle: 0, radius: 0.08, fill: '#14451a' });
+        if (a !== PASS) shapes.push({ id: `hint:${Math.floor(a / size)}:${a % size}`, kind: 'circle', x: cellX(a % size), y: cellY(size, Math.floor(a / size)), angle: 0, radius: 0.15, fill: '#14451a', stroke: '#a5d6a7', lineWidth: 0.04 });
       }
       shapes.push(...lastMoveShape(size, size, s.lastMove === PASS ? -1 : s.lastMove));
       return { bounds: boardBounds(size, size), background: '#ffffff', shapes } satisfies Scene;

@@ -79,7 +79,7 @@ export const ACROBOT_DEFAULTS = { bookOrNips: 'book' } as const satisfies Acrobo
 /** Render rate and keyboard controls (ArrowLeft: -1 torque, ArrowRight: +1). */
 export const ACROBOT_METADATA: EnvMetadata = {
   renderFps: 15,
-  keymap: { keys: { ArrowLeft: 0, ArrowRight: 2, a: 0, d: 2 }, noop: 1 },
+  keymap: { play: 'realtime', keys: { ArrowLeft: 0, ArrowRight: 2, a: 0, d: 2 }, noop: 1, legend: { ArrowLeft: 'torque −1 on the middle joint', ArrowRight: 'torque +1 on the middle joint' }, noopLegend: 'no torque' },
 };
 
 /**

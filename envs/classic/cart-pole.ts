@@ -75,7 +75,7 @@ export const CART_POLE_DEFAULTS = { suttonBartoReward: false } as const satisfie
 /** Render rate and keyboard controls (ArrowLeft / ArrowRight push the cart). */
 export const CART_POLE_METADATA: EnvMetadata = {
   renderFps: 50,
-  keymap: { keys: { ArrowLeft: 0, ArrowRight: 1, a: 0, d: 1 }, noop: 0 },
+  keymap: { play: 'realtime', keys: { ArrowLeft: 0, ArrowRight: 1, a: 0, d: 1 }, noop: 0, legend: { ArrowLeft: 'push the cart left', ArrowRight: 'push the cart right' }, noopLegend: 'push left (the cart is always pushed one way)' },
 };
 
 /** The cart-pole env; `state` is `[x, xDot, theta, thetaDot]` in float64, like Gymnasium's `env.unwrapped.state`. */

@@ -63,7 +63,7 @@ export const MOUNTAIN_CAR_CONTINUOUS_DEFAULTS = { goalVelocity: 0 } as const sat
 /** Render rate and keyboard controls (arrows give full throttle either way). */
 export const MOUNTAIN_CAR_CONTINUOUS_METADATA: EnvMetadata = {
   renderFps: 30,
-  keymap: { keys: { ArrowLeft: [-1], ArrowRight: [1], a: [-1], d: [1] }, noop: [0] },
+  keymap: { play: 'realtime', keys: { ArrowLeft: [-1], ArrowRight: [1], a: [-1], d: [1] }, noop: [0], legend: { ArrowLeft: 'full throttle left', ArrowRight: 'full throttle right' }, noopLegend: 'coast' },
 };
 
 /** The continuous mountain-car env; `state` is `[position, velocity]` (float32 values after the first step, as in Gymnasium). */

@@ -59,7 +59,7 @@ export const MOUNTAIN_CAR_DEFAULTS = { goalVelocity: 0 } as const satisfies Moun
 /** Render rate and keyboard controls (Gymnasium's `get_keys_to_action`: arrows accelerate, nothing coasts). */
 export const MOUNTAIN_CAR_METADATA: EnvMetadata = {
   renderFps: 30,
-  keymap: { keys: { ArrowLeft: 0, ArrowRight: 2, a: 0, d: 2 }, noop: 1 },
+  keymap: { play: 'realtime', keys: { ArrowLeft: 0, ArrowRight: 2, a: 0, d: 2 }, noop: 1, legend: { ArrowLeft: 'push left', ArrowRight: 'push right' }, noopLegend: 'coast' },
 };
 
 /** The discrete mountain-car env; `state` is `[position, velocity]` in float64. */

@@ -67,7 +67,7 @@ export const PENDULUM_DEFAULTS = { g: 10.0 } as const satisfies PendulumKwargs;
 /** Render rate and keyboard controls (ArrowLeft: full counter-clockwise torque, ArrowRight: clockwise). */
 export const PENDULUM_METADATA: EnvMetadata = {
   renderFps: 30,
-  keymap: { keys: { ArrowLeft: [2], ArrowRight: [-2], a: [2], d: [-2] }, noop: [0] },
+  keymap: { play: 'realtime', keys: { ArrowLeft: [2], ArrowRight: [-2], a: [2], d: [-2] }, noop: [0], legend: { ArrowLeft: 'full torque counter-clockwise', ArrowRight: 'full torque clockwise' }, noopLegend: 'no torque' },
 };
 
 /** `x` mapped into [-π, π) with a floored modulo (NumPy's `%`), as Gymnasium's `angle_normalize`. */

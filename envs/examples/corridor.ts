@@ -35,8 +35,8 @@ import { box, discrete, type BoxSpace, type DiscreteSpace } from '../../src/gym/
 /** Constructor arguments: the number of cells. */
 export const CORRIDOR_DEFAULTS = { length: 8 } as const satisfies { length: number };
 
-/** A frame rate for watching and the arrow keys for playing (`noop` is what no key does). */
-export const CORRIDOR_METADATA: EnvMetadata = { renderFps: 8, keymap: { keys: { ArrowLeft: 0, ArrowRight: 1 }, noop: 0 } };
+/** A frame rate for watching, and the arrow keys for playing in turns: one step per key press (a corridor has no "stand still" action, so real-time play would need one). */
+export const CORRIDOR_METADATA: EnvMetadata = { renderFps: 8, keymap: { play: 'turns', keys: { ArrowLeft: 0, ArrowRight: 1 }, legend: { ArrowLeft: 'step left', ArrowRight: 'step right' } } };
 
 /** The corridor env. */
 export class Corridor implements Env<Float32Array, number> {

@@ -40,10 +40,10 @@ export const AMP_FOOT_DEFAULTS = {
 } as const satisfies AmpFootKwargs;
 
 /** Walker metadata: the control rate; no keyboard walking, only a noop (limp legs, open locks) for `dojo render --policy noop`. */
-export const AMP_FOOT_METADATA: EnvMetadata = { renderFps: 50, keymap: { keys: {}, noop: [0, 0, 0, 0, 0, 0, 0, 0] } };
+export const AMP_FOOT_METADATA: EnvMetadata = { renderFps: 50, keymap: { play: 'realtime', keys: {}, noop: [0, 0, 0, 0, 0, 0, 0, 0], legend: {}, noopLegend: 'limp legs, open locks' } };
 
 /** Prosthesis metadata: hold Space (or ArrowDown) to load the spring with the lock closed; let go to release it. */
-export const AMP_FOOT_PROSTHESIS_METADATA: EnvMetadata = { renderFps: 50, keymap: { keys: { ' ': [1, 1], ArrowDown: [1, 1] }, noop: [-1, -1] } };
+export const AMP_FOOT_PROSTHESIS_METADATA: EnvMetadata = { renderFps: 50, keymap: { play: 'realtime', keys: { ' ': [1, 1], ArrowDown: [1, 1] }, noop: [-1, -1], legend: { ' ': 'load the push-off spring, lock closed' }, noopLegend: 'motor back, lock open (push off)' } };
 
 /** Reward of a fall. */
 export const FALL_REWARD = -100;

@@ -166,8 +166,15 @@ import { box, contains, discrete, type BoxSpace, type DiscreteSpace } from '../.
 /** Constructor arguments (\`make('${id}', { kwargs: { size: 7 } })\`); parseKwargs rejects unknown keys and wrong types. */
 export const ${constant}_DEFAULTS = { size: 5 } as const satisfies { size: number };
 
-/** A frame rate for watching, and the arrow keys for playing (\`noop\`, action 0 "stay", is what no key does). */
-export const ${constant}_METADATA: EnvMetadata = { renderFps: 8, keymap: { keys: { ArrowUp: 1, ArrowRight: 2, ArrowDown: 3, ArrowLeft: 4 }, noop: 0 } };
+/**
+ * A frame rate for watching, and the arrow keys for playing. \`play: 'turns'\`: one step per key press, since
+ * nothing happens in a grid world until the player moves; an env that moves on its own (a game with a clock)
+ * plays in \`'realtime'\` instead and names the action no key plays (\`noop\`).
+ */
+export const ${constant}_METADATA: EnvMetadata = {
+  renderFps: 8,
+  keymap: { play: 'turns', keys: { ArrowUp: 1, ArrowRight: 2, ArrowDown: 3, ArrowLeft: 4 }, legend: { ArrowUp: 'move up', ArrowRight: 'move right', ArrowDown: 'move down', ArrowLeft: 'move left' } },
+};
 
 /** Cell offsets [dx, dy] of the actions stay, up, right, down, left (y up, as in the Scene). */
 const MOVES: ReadonlyArray<readonly [number, number]> = [[0, 0], [0, 1], [1, 0], [0, -1], [-1, 0]];

@@ -55,8 +55,9 @@ function intFlag(name: string, value: string | undefined, fallback: number, min 
 /** The action a policy takes now. */
 function chooseAction(env: AnyEnv, policy: (typeof POLICIES)[number], mask: Uint8Array | undefined): SpaceValue {
   if (policy === 'random') return sample(env.actionSpace, env.actionRng, mask);
-  const noop = env.spec.metadata.keymap?.noop;
-  if (noop === undefined) throw new ConfigError(`render: ${env.spec.id} declares no keymap noop action; use --policy random`);
+  const keymap = env.spec.metadata.keymap;
+  const noop = keymap?.play === 'realtime' ? keymap.noop : undefined;
+  if (noop === undefined) throw new ConfigError(`render: ${env.spec.id} declares no noop action (${keymap === undefined ? 'no keymap' : 'its keymap plays in turns'}); use --policy random`);
   return typeof noop === 'number' ? noop : Float32Array.from(noop);
 }
 

@@ -262,9 +262,15 @@ function checkSpec(env: AnyEnv): string | null {
   if (!(s.metadata?.renderFps > 0)) return `spec.metadata.renderFps must be positive, received ${describe(s.metadata?.renderFps)}`;
   const keymap = s.metadata.keymap;
   if (keymap !== undefined) {
-    for (const [key, action] of [...Object.entries(keymap.keys), ['(noop)', keymap.noop] as const]) {
-      const value = typeof action === 'number' ? action : Float32Array.from(action);
+    if (keymap.play !== 'realtime' && keymap.play !== 'turns') return `keymap.play must be 'realtime' (steps at renderFps, with a noop action) or 'turns' (one step per key press), received ${describe((keymap as { play?: unknown }).play)}`;
+    const actions: Array<readonly [string, unknown]> = Object.entries(keymap.keys);
+    if (keymap.play === 'realtime') actions.push(['(noop)', keymap.noop]);
+    for (const [key, action] of actions) {
+      const value = typeof action === 'number' ? action : Array.isArray(action) ? Float32Array.from(action as number[]) : action;
       if (!contains(env.actionSpace, value)) return `keymap action for "${key}" (${describe(action)}) is not in ${describeSpace(env.actionSpace)}`;
+    }
+    for (const key of Object.keys(keymap.legend ?? {})) {
+      if (!Object.hasOwn(keymap.keys, key)) return `keymap.legend names the key "${key}", which keymap.keys does not map (keys: ${Object.keys(keymap.keys).join(', ') || 'none'})`;
     }
   }
   return null;

@@ -52,15 +52,25 @@ export interface StepResult<O = Observation> {
   mask?: Uint8Array;
 }
 
+/** The action a key plays: a number for discrete spaces, a list of numbers for boxes. */
+export type KeyAction = number | readonly number[];
+
 /**
  * Keyboard controls for human play in the browser: `KeyboardEvent.key` names (e.g. `ArrowLeft`, `a`)
- * mapped to actions (a number for discrete spaces, a list of numbers for boxes); `noop` is the action
- * when no mapped key is held.
+ * mapped to actions, in one of two modes (docs/sandbox.md, "Human play", says which to choose):
+ *
+ * - `realtime`: the env steps at its `renderFps` whether a key is down or not, like an arcade game. A held key
+ *   plays its action; a tap shorter than a frame still plays once; with no key, `noop` is played. For envs
+ *   that move on their own (Pong, Snake, CartPole): they need an explicit "do nothing" action.
+ * - `turns`: one step per key press and none in between, so no no-op is needed. For envs where nothing
+ *   happens until the player acts (a grid world, a corridor), whose actions may have no "do nothing".
+ *
+ * `legend` says in words what keys do (`{ ArrowLeft: 'push left' }`); keys that play the same action share
+ * a line, so listing one of them is enough. `noopLegend` says what no key does.
  */
-export interface KeyMap {
-  readonly keys: Readonly<Record<string, number | readonly number[]>>;
-  readonly noop: number | readonly number[];
-}
+export type KeyMap =
+  | { readonly play: 'realtime'; readonly keys: Readonly<Record<string, KeyAction>>; readonly noop: KeyAction; readonly legend: Readonly<Record<string, string>>; readonly noopLegend: string }
+  | { readonly play: 'turns'; readonly keys: Readonly<Record<string, KeyAction>>; readonly legend: Readonly<Record<string, string>>; readonly noop?: undefined };
 
 /** Presentation facts about an env (Gymnasium's `metadata`). */
 export interface EnvMetadata {

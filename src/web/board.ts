@@ -102,7 +102,8 @@ export class BoardSession {
   }
 
   private frame(): Frame {
-    return { scene: this.game.render(this.state), ret: this.game.returns(this.state)[this.humanSeat], len: 0 };
+    const over = this.game.isTerminal(this.state);
+    return { scene: this.game.render(this.state), ret: this.game.returns(this.state)[this.humanSeat], len: 0, end: over ? 'terminated' : null, greedy: true, mind: null };
   }
 }
 

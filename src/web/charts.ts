@@ -1,15 +1,18 @@
 /**
  * Live training charts with uPlot (https://github.com/leeoniya/uPlot), against `global_step`:
  *
- * - episodic return, its running mean and the env's reward threshold;
+ * - episodic return, its running mean and the env's reward threshold, with a "solved" marker where the
+ *   mean first reaches the threshold;
  * - losses (`losses/*_loss`), on an arcsinh scale since policy and value losses differ by orders
  *   of magnitude and may be negative;
- * - the other `losses/*` diagnostics: entropy, approx KL, clip fraction, explained variance, Q values;
+ * - the other `losses/*` diagnostics: entropy, approx KL, clip fraction, Q values;
+ * - explained variance on its own axis (it runs from −∞ to 1 and would flatten the diagnostics);
  * - throughput (`charts/SPS`);
  * - per-layer gradient norms (`grads/<net>.<layer>`) on a log scale: the vanishing-gradient picture;
  * - the numbers of the env's final info (`env/<key>`, e.g. the robot's push-off work and motor energy), arcsinh scale.
  *
- * Series appear as the agent reports new keys, so every agent's metrics draw without configuration.
+ * Every chart names its y axis and unit; the legends show each series' latest value until the pointer
+ * picks another step. Series appear as the agent reports new keys, so every agent's metrics draw without configuration.
  * Other runs of the run list can be overlaid on the return chart (their mean-of-10 curves), on the
  * union of all runs' steps. Redraws are batched to one per animation frame at most.
  */
@@ -33,6 +36,8 @@ export interface Overlay {
 type Panel = {
   readonly id: string;
   readonly title: string;
+  /** The y axis' title, with its unit. */
+  readonly yLabel: string;
   /** Which metric keys this panel draws. */
   readonly accepts: (key: string) => boolean;
   readonly distr: 1 | 3 | 4;
@@ -45,6 +50,17 @@ type Panel = {
 function label(key: string): string {
   return key.replace(/^(losses|charts|grads|env)\//, '');
 }
+
+/** Where the mean return first reached the env's threshold. */
+export interface Solved {
+  readonly step: number;
+  /** The mean of the last episodes' returns there. */
+  readonly mean: number;
+  readonly threshold: number;
+}
+
+/** The explained-variance key, charted on its own axis. */
+const EXPLAINED_VARIANCE = 'losses/explained_variance';
 
 /** The chart grid. */
 export class MetricCharts {
@@ -60,13 +76,16 @@ export class MetricCharts {
   private lastFlush = 0;
   private overlays: readonly Overlay[] = [];
   private colour = '#111827';
+  private solved: Solved | null = null;
+  /** Hears the moment the running mean first reaches the threshold (once per run). */
+  onSolved: (s: Solved) => void = () => {};
 
   constructor(host: HTMLElement) {
     this.note = document.createElement('p');
     this.note.className = 'muted charts-note';
     this.note.textContent = 'The charts fill in as training runs: episodic return against the solved threshold, losses, entropy and KL, steps per second, and gradient norms per layer.';
     host.appendChild(this.note);
-    const mk = (id: string, title: string, accepts: (k: string) => boolean, distr: 1 | 3 | 4): Panel => {
+    const mk = (id: string, title: string, yLabel: string, accepts: (k: string) => boolean, distr: 1 | 3 | 4): Panel => {
       const el = document.createElement('figure');
       el.className = 'chart';
       el.dataset.chart = id;
@@ -74,15 +93,16 @@ export class MetricCharts {
       cap.textContent = title;
       el.appendChild(cap);
       host.appendChild(el);
-      return { id, title, accepts, distr, keys: [], plot: null, el };
+      return { id, title, yLabel, accepts, distr, keys: [], plot: null, el };
     };
     this.panels = [
-      mk('return', 'Episodic return', (k) => k === 'charts/episodic_return' || k === 'mean_return' || k === 'threshold', 1),
-      mk('losses', 'Losses (arcsinh scale)', (k) => k.startsWith('losses/') && k.endsWith('loss'), 4),
-      mk('diagnostics', 'Entropy · KL · clip fraction · …', (k) => k.startsWith('losses/') && !k.endsWith('loss'), 4),
-      mk('sps', 'Steps per second', (k) => k === 'charts/SPS', 1),
-      mk('grads', 'Gradient norm per layer (log scale)', (k) => k.startsWith('grads/'), 3),
-      mk('env', 'Env metrics at episode end (arcsinh scale)', (k) => k.startsWith('env/'), 4),
+      mk('return', 'Episodic return: the sum of rewards of an episode', 'return per episode', (k) => k === 'charts/episodic_return' || k === 'mean_return' || k === 'threshold', 1),
+      mk('losses', 'Losses (arcsinh scale)', 'loss', (k) => k.startsWith('losses/') && k.endsWith('loss'), 4),
+      mk('diagnostics', 'Policy diagnostics: entropy, approx. KL, clip fraction (arcsinh scale)', 'nats · fraction', (k) => k.startsWith('losses/') && !k.endsWith('loss') && k !== EXPLAINED_VARIANCE, 4),
+      mk('explained', 'Explained variance of the value function (1: perfect, 0: no better than the mean)', 'explained variance', (k) => k === EXPLAINED_VARIANCE, 1),
+      mk('sps', 'Training speed', 'env steps / s', (k) => k === 'charts/SPS', 1),
+      mk('grads', 'Gradient norm per layer: vanishing (→ 0) or exploding (large) gradients, log scale', 'L2 norm of the gradient', (k) => k.startsWith('grads/'), 3),
+      mk('env', 'Env metrics at episode end (arcsinh scale)', 'value', (k) => k.startsWith('env/'), 4),
     ];
     const ro = new ResizeObserver(() => {
       const w = Math.max(240, Math.floor(this.panels[0].el.clientWidth));
@@ -97,6 +117,7 @@ export class MetricCharts {
   /** Clears every chart for a new run; `threshold` draws the env's solved line. */
   reset(threshold: number | null): void {
     this.threshold = threshold;
+    this.solved = null;
     this.xs = [];
     this.columns.clear();
     this.recent.length = 0;
@@ -134,7 +155,13 @@ export class MetricCharts {
       this.recent.push(ret);
       if (this.recent.length > MEAN_WINDOW) this.recent.shift();
     }
-    values.mean_return = this.recent.length > 0 ? this.recent.reduce((a, b) => a + b, 0) / this.recent.length : null;
+    const mean = this.recent.length > 0 ? this.recent.reduce((a, b) => a + b, 0) / this.recent.length : null;
+    values.mean_return = mean;
+    if (this.solved === null && this.threshold !== null && mean !== null && this.recent.length === MEAN_WINDOW && mean >= this.threshold) {
+      const solved = { step: this.xs[n], mean, threshold: this.threshold };
+      this.solved = solved;
+      this.onSolved(solved);
+    }
     if (this.threshold !== null) values.threshold = this.threshold;
     for (const [key, v] of Object.entries(values)) {
       if (key === 'global_step' || key === 'iteration') continue;
@@ -193,6 +220,26 @@ export class MetricCharts {
     return [xs, ...ownCols, ...this.overlays.map((o) => spread(o.points))] as uPlot.AlignedData;
   }
 
+  /** The solved marker: a vertical line at the step where the mean first reached the threshold, labelled. */
+  private drawSolved(u: uPlot): void {
+    if (this.solved === null) return;
+    const x = Math.round(u.valToPos(this.solved.step, 'x', true));
+    const { top, height } = u.bbox;
+    const ctx = u.ctx;
+    ctx.save();
+    ctx.strokeStyle = '#059669';
+    ctx.lineWidth = 2 * devicePixelRatio;
+    ctx.beginPath();
+    ctx.moveTo(x, top);
+    ctx.lineTo(x, top + height);
+    ctx.stroke();
+    ctx.fillStyle = '#059669';
+    ctx.font = `${11 * devicePixelRatio}px system-ui, sans-serif`;
+    ctx.textAlign = x > u.bbox.left + u.bbox.width / 2 ? 'right' : 'left';
+    ctx.fillText('solved', x + (ctx.textAlign === 'left' ? 4 : -4) * devicePixelRatio, top + 12 * devicePixelRatio);
+    ctx.restore();
+  }
+
   private rebuild(p: Panel, keys: string[]): void {
     p.plot?.destroy();
     p.keys = keys;
@@ -211,17 +258,39 @@ export class MetricCharts {
       }
       else series.push({ label: label(k), stroke: p.id === 'return' ? '#93c5fd' : PALETTE[i % PALETTE.length], width: 1.5, spanGaps: true, points: { show: false } });
     });
+    for (const s of series.slice(1)) s.value = (_u, v) => shortNumber(v);
     const opts: uPlot.Options = {
       width: this.width,
       height: HEIGHT,
       series,
       scales: { x: { time: false }, y: p.distr === 1 ? {} : { distr: p.distr, log: 10 } },
-      axes: [{ size: 30, values: (_u, vals) => vals.map(shortNumber) }, { size: 50, values: (_u, vals) => vals.map(shortNumber) }],
+      axes: [
+        { size: 30, label: 'env steps', labelSize: 16, labelFont: '11px system-ui, sans-serif', values: (_u, vals) => vals.map(shortNumber) },
+        { size: 46, label: p.yLabel, labelSize: 16, labelFont: '11px system-ui, sans-serif', values: (_u, vals) => vals.map(shortNumber) },
+      ],
       legend: { live: true },
       cursor: { drag: { x: true, y: false } },
+      hooks: {
+        // with the pointer off the chart, the legend shows each series' latest value instead of "--"
+        setLegend: [(u) => {
+          if (u.cursor.idx == null) u.setLegend({ idxs: latestIndices(u) }, false);
+        }],
+        draw: p.id === 'return' ? [(u) => this.drawSolved(u)] : [],
+      },
     };
     p.plot = new uPlot(opts, this.data(p), p.el);
+    // the axis titles uPlot draws on its canvas, readable from the page (tests, screen readers)
+    p.el.dataset.axes = p.plot.axes.map((a) => String(a.label ?? '')).join(' | ');
   }
+}
+
+/** Per series, the index of its latest non-null value (the x series: the last index). */
+function latestIndices(u: uPlot): number[] {
+  return u.data.map((col, s) => {
+    let i = col.length - 1;
+    if (s > 0) while (i > 0 && col[i] == null) i--;
+    return Math.max(0, i);
+  });
 }
 
 /** Return chart order: the return, its mean, then the threshold; others alphabetical. */

@@ -7,7 +7,8 @@ import type { Policy } from '../../agents/common/agent.ts';
 import type { Env } from '../gym/env.ts';
 import { make } from '../gym/registry.ts';
 import { flatDim, flatten, sample, type Space } from '../gym/spaces.ts';
-import type { BareFrame as Frame, HumanAction } from './protocol.ts';
+import type { MindReader } from './mind.ts';
+import type { BareFrame as Frame, HumanAction, Mind } from './protocol.ts';
 
 /** Recent observations kept for the activation histograms. */
 const OBS_WINDOW = 256;
@@ -20,6 +21,8 @@ export class Display {
   readonly env: Env<unknown, unknown>;
   readonly obsDim: number;
   deterministic: boolean;
+  /** Reads the policy's outputs at each of its steps (null: nothing to show, e.g. random actions). */
+  mind: MindReader | null = null;
   private readonly obsSpace: Space;
   private obs: unknown = null;
   private mask: Uint8Array | undefined;
@@ -48,7 +51,7 @@ export class Display {
   /** The current frame without stepping (resets first if needed, so there is something to show). */
   current(policy: Policy | null): Frame {
     if (this.needsReset) this.reset(policy);
-    return { scene: this.env.render(), ret: this.ret, len: this.len };
+    return this.frame(null, null);
   }
 
   /**
@@ -63,9 +66,10 @@ export class Display {
     }
     if (this.needsReset) {
       this.reset(policy);
-      return { scene: this.env.render(), ret: 0, len: 0 };
+      return this.frame(null, null);
     }
     const action = human !== null ? this.humanAction(human) : this.policyAction(policy);
+    const mind = human === null && policy !== null ? this.readMind(action) : null;
     const r = this.env.step(action);
     this.obs = r.obs;
     this.mask = r.mask;
@@ -73,7 +77,22 @@ export class Display {
     this.ret += r.reward;
     this.len += 1;
     if (r.terminated || r.truncated) this.needsReset = true;
-    return { scene: this.env.render(), ret: this.ret, len: this.len };
+    return this.frame(r.terminated ? 'terminated' : r.truncated ? 'truncated' : null, mind);
+  }
+
+  private frame(end: Frame['end'], mind: Mind | null): Frame {
+    return { scene: this.env.render(), ret: this.ret, len: this.len, end, greedy: this.deterministic, mind };
+  }
+
+  /** The policy's outputs on the observation it acts on now; a reader that fails is dropped (the view plays on). */
+  private readMind(action: unknown): Mind | null {
+    if (this.mind === null) return null;
+    try {
+      return this.mind.read(this.obs, this.mask, action);
+    } catch {
+      this.mind = null;
+      return null;
+    }
   }
 
   /** A whole episode from a fresh start, at most `cap` steps (turbo's sample episode). */
@@ -116,6 +135,7 @@ export class Display {
     this.len = 0;
     this.needsReset = false;
     policy?.resetState();
+    this.mind?.resetState();
   }
 
   private policyAction(policy: Policy | null): unknown {

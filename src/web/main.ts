@@ -11,25 +11,32 @@
  * This file: the pickers, the workers' messages, the frame clock, and the wiring.
  */
 import './style.css';
+import { defaultsOf } from '../../agents/common/config.ts';
 import type { Metrics } from '../core/metrics.ts';
 import { metricsLine, parseMetricsJsonl } from '../core/metrics.ts';
 import type { Scene } from '../gym/scene.ts';
 import { clearError, download, el, showError } from './dom.ts';
-import { algoSelect, charts, envInfo, envSelect, form, greedy, keyboard, link, network, persist, state, status, syncButtons } from './page.ts';
+import { algoSelect, charts, envInfo, envSelect, form, greedy, keyboard, link, mind, network, persist, state, status, syncButtons, writeUrl } from './page.ts';
 import { fillAlgoSelect, fillEnvSelect, showEnvDoc } from './panels/pickers.ts';
 import { leavePlay, wirePlay } from './play-mode.ts';
 import { lastCheckpoint, saveSettings, storeCheckpoint } from './persist.ts';
+import type { Solved } from './charts.ts';
 import type { Catalog, Frame, FromView, FromWorker, LoadSource, Speed } from './protocol.ts';
 import { SceneRenderer } from './renderer.ts';
 import { addLiveRun, allRuns, autosaved, finished, keepRun, onSnapshot, restoreRuns, rowsChanged, type RunEntry } from './runs.ts';
 import { autosave, goIdle, requestNetwork, wireControls } from './training.ts';
-import { fillZooList } from './zoo.ts';
+import { countEpisodes, hideEpisodeEnd, resetCompare, showEpisodeEnd, showMind } from './agent-view.ts';
+import { algoAbout, envAbout, liveFields } from './describe.ts';
+import { configFromUrl, readUrlState } from './url-state.ts';
+import { fetchZoo, fillZooList, zooFor } from './zoo.ts';
 import BROWSER_BUDGETS from './browser-budgets.json';
 
 /** Longest sample episode drawn in turbo. */
 const EPISODE_CAP = 1500;
 /** Turbo shows a fresh sample episode at most this often. */
 const TURBO_EPISODE_EVERY_MS = 3000;
+/** What a first visit (no link, nothing remembered) shows: this env's trained agent from the zoo. */
+const FIRST_VISIT_ENV = 'AmpFootWalker-v0';
 
 // ── pickers and form ──
 
@@ -41,12 +48,13 @@ function buildForm(values?: Readonly<Record<string, unknown>>): void {
     el('algo-doc').textContent = '';
     return;
   }
-  el('algo-doc').textContent = `Spaces: ${agent.spaces}`;
+  el('algo-doc').textContent = algoAbout(agent.name, agent.title);
   const presetKey = `${agent.name}-${envSelect.value}`;
   const preset = state.catalog?.presets[presetKey];
   const saved = state.settings.configs?.[`${agent.name}@${envSelect.value}`];
   const budget = browserBudget(presetKey);
-  form.build(agent.spec, values ?? saved ?? preset ?? budget ?? {});
+  state.baseline = { ...defaultsOf(agent.spec), ...(preset ?? budget ?? {}) };
+  form.build(agent.spec, values ?? saved ?? preset ?? budget ?? {}, liveFields(agent.name));
   el('preset-btn').hidden = preset === undefined;
   el('config-note').textContent = values !== undefined ? 'Config of the loaded checkpoint.' : saved !== undefined ? 'Your last config for this pair.' : preset !== undefined ? `Tuned config: agents/configs/${presetKey}.json` : budget !== null ? budgetNote(budget) : 'Defaults (CleanRL).';
 }
@@ -69,6 +77,10 @@ function onEnvPicked(opts: { idle: boolean }): void {
   const env = envInfo();
   if (env === undefined) return;
   showEnvDoc(el('env-doc'), env);
+  el('env-about').textContent = envAbout(env);
+  const zoo = zooFor(env.id);
+  el('watch-btn').hidden = zoo === undefined;
+  if (zoo !== undefined) el('watch-btn').textContent = `Watch a trained agent (${zoo.algo.toUpperCase()})`;
   fillAlgoSelect(algoSelect, env, state.catalog?.agents ?? [], state.settings.algo);
   buildForm();
   leavePlay();
@@ -89,6 +101,17 @@ function setSpeed(s: Speed): void {
 type Curve = { rows: Metrics[]; runId: string | null; step: number };
 let pendingCurve: (Curve & { name: string }) | null = null;
 
+/** Plays the zoo's agent for the selected env. */
+function watchZoo(): void {
+  const zoo = zooFor(envSelect.value);
+  if (zoo !== undefined) void fetchZoo(zoo, (bytes, file) => loadBytes(bytes, file, 'zoo'), showError);
+}
+
+/** Scrolls the view into sight (after anything is loaded: a zoo entry sits far below it on a phone). */
+function showView(): void {
+  el('view').scrollIntoView({ block: 'nearest', behavior: 'instant' });
+}
+
 function loadBytes(bytes: ArrayBuffer, name: string, source: LoadSource, curve: Curve | null = null): void {
   clearError();
   pendingCurve = curve !== null ? { name, ...curve } : null;
@@ -106,6 +129,22 @@ function openRun(run: RunEntry): void {
   loadBytes(run.checkpoint.slice(0), `${run.envId}.${run.algo}.step-${run.rows[run.rows.length - 1]?.global_step ?? 0}.safetensors`, 'run', { rows: run.rows.slice(), runId: run.id, step: run.checkpointStep });
 }
 
+// ── charts ──
+
+/** Clears the charts for a run on `envId` (its threshold line, no solved moment yet). */
+function resetCharts(envId: string): void {
+  el('solved').hidden = true;
+  charts.reset(envInfo(envId)?.rewardThreshold ?? null);
+}
+
+/** The line of text under the solved marker: when (step, training time) and by how much. */
+function showSolved(s: Solved): void {
+  const seconds = state.runState === 'live' ? state.trainSeconds : 0;
+  const time = seconds > 0 ? ` after ${seconds < 90 ? `${seconds.toFixed(0)} s` : `${(seconds / 60).toFixed(1)} min`} of training` : '';
+  el('solved').textContent = `Solved at step ${s.step.toLocaleString('en')}${time}: the mean of the last 10 episodic returns (${s.mean.toFixed(1)}) reached ${envSelect.value}'s threshold (${s.threshold}).${state.running ? ' Training goes on to its budget; Pause stops it here.' : ''}`;
+  el('solved').hidden = false;
+}
+
 // ── worker messages ──
 
 function onMessage(msg: FromWorker): void {
@@ -118,12 +157,13 @@ function onMessage(msg: FromWorker): void {
       const continued = msg.resumed && pendingRows !== null ? pendingRows : [];
       pendingRows = null;
       Object.assign(state, { runState: 'live', trainSeconds: 0, rows: continued, totalTimesteps: msg.totalTimesteps, loadedName: null, openedRunId: null, lastAutosaveAt: performance.now(), startStep: msg.globalStep, progress: null });
-      charts.reset(envInfo(msg.envId)?.rewardThreshold ?? null);
+      resetCharts(msg.envId);
       for (const row of continued) charts.push(row);
       const run = addLiveRun(msg.envId, msg.algo, msg.config, msg.envKwargs, state.rows);
       charts.setColour(run.colour);
       network.clear();
       el('ckpt-status').textContent = '';
+      writeUrl();
       status(`Training ${msg.algo.toUpperCase()} on ${msg.envId}…`);
       const then = state.afterConfigure;
       state.afterConfigure = null;
@@ -133,7 +173,7 @@ function onMessage(msg: FromWorker): void {
     }
     case 'idled':
       Object.assign(state, { runState: 'none', rows: [], openedRunId: null, progress: null });
-      charts.reset(envInfo(msg.envId)?.rewardThreshold ?? null);
+      resetCharts(msg.envId);
       network.clear();
       el('ckpt-status').textContent = '';
       status('Random actions. Press Start to train.');
@@ -193,12 +233,17 @@ function onView(msg: FromView): void {
       state.queue = [];
       state.framesInflight = false;
       state.renderer?.clear();
+      resetCompare();
+      if (msg.source === 'none') mind.empty('Random actions: nothing to read. Watch a trained agent or press Start, and this shows the action probabilities and the value the agent computes at every step.');
       return;
     case 'frames': {
       state.framesInflight = false;
       const frames = msg.frames.filter((f) => f.display === state.display);
       if (state.view === 'keys' && frames.length > 0) draw(frames[frames.length - 1]);
-      else if (state.view === 'agent') state.queue.push(...frames);
+      else if (state.view === 'agent') {
+        state.queue.push(...frames);
+        countEpisodes(frames);
+      }
       return;
     }
     case 'board':
@@ -262,7 +307,7 @@ function onLoaded(msg: Extract<FromWorker, { type: 'loaded' }>): void {
   const upTo = Math.min(curve?.step ?? Infinity, msg.globalStep >= 0 ? msg.globalStep : Infinity);
   pendingRows = curve !== null ? curve.rows.filter((r) => (r.global_step ?? 0) <= upTo) : null;
   Object.assign(state, { runState: 'none', running: false, loadedName: msg.name, rows: curve?.rows ?? [], openedRunId: curve?.runId ?? null, fps: msg.renderFps, progress: null });
-  charts.reset(envInfo(msg.envId)?.rewardThreshold ?? null);
+  resetCharts(msg.envId);
   for (const row of state.rows) charts.push(row);
   requestNetwork(true);
   el('ckpt-status').textContent = `Playing ${msg.name} (${msg.algo.toUpperCase()} on ${msg.envId}${Object.keys(msg.envKwargs).length > 0 ? `, ${JSON.stringify(msg.envKwargs)}` : ''}).`;
@@ -271,6 +316,7 @@ function onLoaded(msg: Extract<FromWorker, { type: 'loaded' }>): void {
   link.idle();
   persist();
   syncButtons();
+  showView();
 }
 
 /** The env info the pickers know, or a minimal one for an id the catalog does not list. */
@@ -280,22 +326,43 @@ function fallbackInfo(id: string): NonNullable<ReturnType<typeof envInfo>> {
 
 async function onCatalog(catalog: Catalog): Promise<void> {
   state.catalog = catalog;
-  el('kernel').textContent = `worker: ${catalog.kernel} · view: ${state.renderer?.backend ?? 'none'}`;
+  el('kernel').textContent = `${catalog.kernel === 'wasm-simd' ? 'fast math (WebAssembly SIMD)' : 'plain JavaScript math'} · ${state.renderer?.backend ?? 'no'} view`;
   fillEnvSelect(envSelect, catalog);
-  const wanted = state.settings.envId;
+  const url = readUrlState(location.search);
+  const firstVisit = url === null && state.settings.envId === undefined;
+  const wanted = url?.envId ?? (firstVisit ? FIRST_VISIT_ENV : state.settings.envId);
   if (wanted !== undefined && catalog.envs.some((e) => e.id === wanted)) envSelect.value = wanted;
   else if (catalog.envs.some((e) => e.id === 'CartPole-v1')) envSelect.value = 'CartPole-v1';
+  if (url?.algo != null) state.settings.algo = url.algo;
   if (state.settings.speed === 'realtime' || state.settings.speed === 'fast' || state.settings.speed === 'turbo') setSpeed(state.settings.speed);
-  if (state.settings.deterministic === false) el<HTMLInputElement>('greedy-check').checked = false;
+  if (state.settings.deterministic === false) el<HTMLInputElement>('sampled-radio').checked = true;
   const workers = el<HTMLSelectElement>('workers-select');
   if ([...workers.options].some((o) => o.value === state.settings.workers)) workers.value = state.settings.workers ?? 'auto';
   link.view({ type: 'display', deterministic: greedy() });
   link.send({ type: 'speed', speed: state.speed });
   onEnvPicked({ idle: false });
+  const linked = url !== null && applyUrlSettings(url.settings);
+  writeUrl();
   await restoreRuns(openRun);
+  if (firstVisit && zooFor(envSelect.value) !== undefined) {
+    watchZoo();
+    return;
+  }
   const stored = await lastCheckpoint();
-  if (stored !== null && stored.envId === envSelect.value) loadBytes(stored.bytes, stored.name, 'restore');
+  // a link with settings asks for a run with them; a remembered checkpoint would replace them with its own
+  if (stored !== null && stored.envId === envSelect.value && !linked) loadBytes(stored.bytes, stored.name, 'restore');
   else goIdle();
+}
+
+/** Fills the form with a link's settings (after the pair's own start); true when it set any. Bad ones are named. */
+function applyUrlSettings(settings: Readonly<Record<string, string>>): boolean {
+  const agent = state.catalog?.agents.find((a) => a.name === algoSelect.value);
+  if (agent === undefined || Object.keys(settings).length === 0) return false;
+  const { config, errors } = configFromUrl(agent.name, agent.spec, settings);
+  form.set(config);
+  if (errors.length > 0) showError(`Some settings of the link were not applied: ${errors.join('; ')}.`);
+  if (Object.keys(config).length > 0) el('config-note').textContent = 'Settings from the link.';
+  return Object.keys(config).some((k) => k !== 'seed');
 }
 
 // ── the frame clock ──
@@ -304,6 +371,8 @@ function draw(frame: Frame): void {
   state.lastFrame = frame;
   state.lastScene = frame.scene;
   state.renderer?.draw(frame.scene);
+  if (state.view === 'agent') showMind(frame);
+  showEpisodeEnd(frame);
   el('hud').textContent = state.view === 'board' ? '' : `return ${frame.ret.toFixed(1)} · step ${frame.len}${state.view === 'agent' ? engineNote : ''}`;
 }
 
@@ -338,8 +407,17 @@ function tick(now: number): void {
   lastTick = now;
   const interval = 1000 / Math.max(1, state.fps);
   acc += dt;
+  hideEpisodeEnd(now);
   if (state.view === 'keys') {
-    if (acc >= interval && !state.framesInflight) {
+    if (now < state.holdUntil || state.framesInflight) {
+      // the game-over moment, or the last step not answered yet
+    } else if (keyboard.mode() === 'turns') {
+      const action = keyboard.nextTurn();
+      if (action !== null) {
+        state.framesInflight = true;
+        link.view({ type: 'frames', n: 1, human: action });
+      }
+    } else if (acc >= interval) {
       acc = 0;
       state.framesInflight = true;
       link.view({ type: 'frames', n: 1, human: keyboard.action() });
@@ -373,6 +451,7 @@ function tick(now: number): void {
 
 function wire(): void {
   link.onMessage = onMessage;
+  charts.onSolved = showSolved;
   link.onView = onView;
   link.onError = showError;
   envSelect.addEventListener('change', () => {
@@ -386,12 +465,16 @@ function wire(): void {
     persist();
     syncButtons();
   });
-  form.onChange = persist;
+  form.onChange = (name) => {
+    persist();
+    // a live field acts on the run in training from its next iteration
+    if (state.runState === 'live' && liveFields(algoSelect.value).includes(name)) link.send({ type: 'tune', values: { [name]: form.values()[name] } });
+  };
   el('preset-btn').addEventListener('click', () => {
     const agent = state.catalog?.agents.find((a) => a.name === algoSelect.value);
     const preset = state.catalog?.presets[`${algoSelect.value}-${envSelect.value}`];
     if (agent === undefined || preset === undefined) return;
-    form.build(agent.spec, preset);
+    form.build(agent.spec, preset, liveFields(agent.name));
     el('config-note').textContent = `Tuned config: agents/configs/${algoSelect.value}-${envSelect.value}.json`;
     persist();
   });
@@ -399,7 +482,7 @@ function wire(): void {
     const agent = state.catalog?.agents.find((a) => a.name === algoSelect.value);
     if (agent === undefined) return;
     const budget = browserBudget(`${agent.name}-${envSelect.value}`);
-    form.build(agent.spec, budget ?? {});
+    form.build(agent.spec, budget ?? {}, liveFields(agent.name));
     el('config-note').textContent = budget !== null ? budgetNote(budget) : 'Defaults (CleanRL).';
     persist();
   });
@@ -414,11 +497,13 @@ function wire(): void {
       saveSettings(state.settings);
     });
   }
-  el('greedy-check').addEventListener('change', () => {
-    state.settings.deterministic = greedy();
-    saveSettings(state.settings);
-    link.view({ type: 'display', deterministic: greedy() });
-  });
+  for (const id of ['greedy-radio', 'sampled-radio']) {
+    el(id).addEventListener('change', () => {
+      state.settings.deterministic = greedy();
+      saveSettings(state.settings);
+      link.view({ type: 'display', deterministic: greedy() });
+    });
+  }
   el<HTMLSelectElement>('workers-select').addEventListener('change', (e) => {
     state.settings.workers = (e.target as HTMLSelectElement).value;
     saveSettings(state.settings);
@@ -452,6 +537,7 @@ function wire(): void {
     download(`${envSelect.value.replace(/\//g, '_')}.${algoSelect.value}.metrics.jsonl`, state.rows.map((r) => metricsLine(r) + '\n').join(''), 'application/x-ndjson');
   });
   fillZooList(el('zoo-list'), (bytes, file) => loadBytes(bytes, file, 'zoo'), showError);
+  el('watch-btn').addEventListener('click', watchZoo);
 }
 
 /** What tests and curious people can read from the console (`dojo.rows()`). */
@@ -470,7 +556,11 @@ const api = {
 };
 (window as unknown as { dojo: typeof api }).dojo = api;
 
+/** The width below which the page is one column (style.css): settings start collapsed there. */
+const PHONE_QUERY = '(max-width: 760px)';
+
 async function main(): Promise<void> {
+  if (matchMedia(PHONE_QUERY).matches) el<HTMLDetailsElement>('settings').open = false;
   wire();
   try {
     state.renderer = await SceneRenderer.create(el('view'));

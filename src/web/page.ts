@@ -8,11 +8,13 @@ import type { Scene } from '../gym/scene.ts';
 import { MetricCharts } from './charts.ts';
 import { el } from './dom.ts';
 import { ConfigForm } from './panels/config-form.ts';
+import { MindPanel } from './panels/mind.ts';
 import { NetworkPanel } from './panels/network.ts';
 import { KeyboardPlayer } from './panels/play.ts';
 import { loadSettings, saveSettings, type Settings } from './persist.ts';
 import type { Catalog, EnvInfo, Frame, Speed } from './protocol.ts';
 import type { SceneRenderer } from './renderer.ts';
+import { urlQuery } from './url-state.ts';
 import { WorkerLink } from './worker-link.ts';
 
 /** What the view shows: the agent's policy, a human at the keyboard, or a board game being clicked. */
@@ -24,6 +26,7 @@ export const algoSelect = el<HTMLSelectElement>('algo-select');
 export const form = new ConfigForm(el('config-form'));
 export const charts = new MetricCharts(el('charts'));
 export const network = new NetworkPanel(el('network'));
+export const mind = new MindPanel(el('mind'));
 export const keyboard = new KeyboardPlayer();
 export const buttons = { start: el<HTMLButtonElement>('start-btn'), pause: el<HTMLButtonElement>('pause-btn'), step: el<HTMLButtonElement>('step-btn'), reset: el<HTMLButtonElement>('reset-btn') };
 
@@ -57,11 +60,15 @@ export const state = {
   lastNetworkAt: 0,
   lastAutosaveAt: 0,
   rows: [] as Metrics[],
+  /** The config the selected pair starts from (defaults, with its tuned preset or browser budget): the link names only changes from it. */
+  baseline: {} as Record<string, unknown>,
   totalTimesteps: 0,
   view: 'agent' as View,
   loadedName: null as string | null,
   lastScene: null as Scene | null,
   lastFrame: null as Frame | null,
+  /** Human play waits until then (the game-over moment), in performance.now() ms. */
+  holdUntil: 0,
   renderer: null as SceneRenderer | null,
 };
 
@@ -70,14 +77,25 @@ export function envInfo(id = envSelect.value): EnvInfo | undefined {
   return state.catalog?.envs.find((e) => e.id === id);
 }
 
-/** Remembers the selection and this pair's config. */
+/** Remembers the selection and this pair's config, and writes them into the page's URL (a link to share). */
 export function persist(): void {
   const s = state.settings;
   s.envId = envSelect.value;
   s.algo = algoSelect.value;
   s.configs ??= {};
-  if (algoSelect.value !== '') s.configs[`${algoSelect.value}@${envSelect.value}`] = form.values();
+  const values = form.values();
+  if (algoSelect.value !== '') s.configs[`${algoSelect.value}@${envSelect.value}`] = values;
   saveSettings(s);
+  writeUrl(values);
+}
+
+/**
+ * Writes the selection and the settings changed from the pair's start into the URL (replacing it: Back still
+ * leaves). While a checkpoint plays, the settings are its own (a link cannot carry the file), so only the
+ * env and the algorithm go in, and a reload restores the checkpoint.
+ */
+export function writeUrl(values: Readonly<Record<string, unknown>> = form.values()): void {
+  if (envSelect.value !== '') history.replaceState(null, '', urlQuery(envSelect.value, algoSelect.value, state.loadedName === null ? values : {}, state.baseline));
 }
 
 /** Enables the controls that make sense now. */
@@ -93,6 +111,7 @@ export function syncButtons(): void {
   el('play-btn').hidden = env?.keymap === null || env === undefined;
   el('board-btn').hidden = env?.game === null || env === undefined;
   el('resume-row').hidden = state.loadedName === null;
+  el('mind').hidden = state.view !== 'agent';
 }
 
 /** Sets the status line to `text`, or (without text) to the run's progress. */
@@ -137,7 +156,7 @@ function eta(step: number): string {
   return `about ${left < 90 ? `${Math.ceil(left)} s` : left < 5400 ? `${Math.round(left / 60)} min` : `${(left / 3600).toFixed(1)} h`} left`;
 }
 
-/** The view's greedy-actions switch. */
+/** The view's actions switch: greedy (true) or sampled. */
 export function greedy(): boolean {
-  return el<HTMLInputElement>('greedy-check').checked;
+  return el<HTMLInputElement>('greedy-radio').checked;
 }

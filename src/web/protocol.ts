@@ -100,6 +100,8 @@ export type ToWorker =
   /** One iteration, then stop. */
   | { readonly type: 'step' }
   | { readonly type: 'speed'; readonly speed: Speed }
+  /** Changes fields of the run's config that its training loop reads every iteration (describe.ts LIVE_FIELDS); they act from the next iteration. */
+  | { readonly type: 'tune'; readonly values: Readonly<Record<string, unknown>> }
   /** Asks for a checkpoint of the run (or the loaded file) as .safetensors bytes. */
   | { readonly type: 'save'; readonly reason: 'download' | 'autosave' }
   /** Loads a checkpoint; validates everything before changing anything. */
@@ -114,6 +116,31 @@ export interface Frame {
   readonly ret: number;
   readonly len: number;
   readonly display: number;
+  /** How the episode ended at this frame (its last one), or null while it runs. */
+  readonly end: 'terminated' | 'truncated' | null;
+  /** The policy took its most likely actions (false: sampled them). */
+  readonly greedy: boolean;
+  /** What the policy computed on the observation it acted on to reach this frame (null: random actions, a human, a reset). */
+  readonly mind: Mind | null;
+}
+
+/**
+ * The agent's mind at one step (mind.ts): `probs` holds π(a|s) per action (over the legal ones), `q` the
+ * Q-values, `box` the action's mean (or deterministic value) per dimension with σ in `spread`; `action` is the
+ * action taken; `value` the critic's estimate (labelled by `valueLabel`), or null when the policy has no critic.
+ */
+export interface Mind {
+  readonly kind: 'probs' | 'q' | 'box';
+  readonly values: readonly number[];
+  readonly spread: readonly number[] | null;
+  /** A box's bounds per dimension. */
+  readonly low: readonly number[] | null;
+  readonly high: readonly number[] | null;
+  readonly action: readonly number[];
+  readonly value: number | null;
+  readonly valueLabel: string;
+  /** What the numbers are, in a sentence. */
+  readonly note: string;
 }
 
 /** A frame before the view worker stamps it with its display id. */

@@ -10,11 +10,18 @@
  * env changes.
  *
  * World units, y up: a root container maps the scene bounds onto the canvas (uniform scale, centred)
- * and flips y. Texts are flipped back so they read upright. Shapes whose id starts with `cell:` are
+ * and flips y. A scene with a background (the arcade games) is drawn as a framed area on a neutral
+ * canvas, so its edges (Snake's walls) show where the canvas is wider than the scene. Texts are flipped back so they read upright. Shapes whose id starts with `cell:` are
  * clickable (board games' click-to-move).
  */
 import { Application, Container, Graphics, Text } from 'pixi.js';
 import type { Scene, SceneBounds, Shape } from '../gym/scene.ts';
+
+/** The canvas around a scene that has a background of its own, and the frame drawn at the scene's edges. */
+const OUTSIDE = '#d1d5db';
+const EDGE = '#374151';
+/** The frame's width in CSS pixels. */
+const EDGE_PX = 3;
 
 /** Font size texts are rasterised at before scaling to world units. */
 const TEXT_PX = 48;
@@ -28,6 +35,8 @@ export class SceneRenderer {
   private readonly objects = new Map<string, Drawn>();
   private bounds: SceneBounds | null = null;
   private background = '';
+  /** The scene's own background over its bounds, with a frame at the edges (scenes with a background only). */
+  private readonly area = new Graphics();
   /** Pixels per world unit of the current fit (line widths are at least one pixel). */
   private scale = 1;
   private clickHandler: ((id: string) => void) | null = null;
@@ -38,6 +47,8 @@ export class SceneRenderer {
     this.app = app;
     this.root = new Container();
     this.root.sortableChildren = true;
+    this.area.zIndex = -1;
+    this.root.addChild(this.area);
     app.stage.addChild(this.root);
     app.renderer.on('resize', () => {
       this.fit();
@@ -102,6 +113,7 @@ export class SceneRenderer {
     for (const d of this.objects.values()) d.obj.destroy();
     this.objects.clear();
     this.bounds = null;
+    this.area.clear();
     this.app.render();
   }
 
@@ -111,10 +123,11 @@ export class SceneRenderer {
       this.bounds = scene.bounds;
       this.fit();
     }
-    const bg = scene.background ?? '#ffffff';
+    const bg = scene.background ?? '';
     if (bg !== this.background) {
       this.background = bg;
-      this.app.renderer.background.color = bg;
+      this.app.renderer.background.color = bg === '' ? '#ffffff' : OUTSIDE;
+      this.drawArea();
     }
     const seen = new Set<string>();
     scene.shapes.forEach((shape, index) => {
@@ -200,6 +213,15 @@ export class SceneRenderer {
     if (stroke !== null) g.stroke(stroke);
   }
 
+  /** The scene's background over its bounds, framed (nothing for scenes without a background). */
+  private drawArea(): void {
+    const b = this.bounds;
+    this.area.clear();
+    if (b === null || this.background === '') return;
+    const width = EDGE_PX / Math.max(1e-9, this.root.scale.x);
+    this.area.rect(b.xMin, b.yMin, b.xMax - b.xMin, b.yMax - b.yMin).fill({ color: this.background }).stroke({ width, color: EDGE });
+  }
+
   /** Maps the scene bounds onto the canvas; line widths depend on the scale, so lines are redrawn. */
   private fit(): void {
     const b = this.bounds;
@@ -209,6 +231,7 @@ export class SceneRenderer {
     const scale = Math.min(w / (b.xMax - b.xMin), h / (b.yMax - b.yMin));
     this.root.scale.set(scale, -scale);
     this.root.position.set(w / 2 - ((b.xMin + b.xMax) / 2) * scale, h / 2 + ((b.yMin + b.yMax) / 2) * scale);
+    this.drawArea();
     if (Math.abs(scale - this.scale) > 1e-9) {
       this.scale = scale;
       for (const d of this.objects.values()) if (d.shape.kind !== 'text') this.redraw(d.obj, d.shape);

@@ -23,6 +23,7 @@ import { spec } from '../gym/registry.ts';
 import { encodeSafetensors } from '../nn/safetensors.ts';
 import { BoardSession } from './board.ts';
 import { Display } from './display.ts';
+import { MindReader } from './mind.ts';
 import { networkView } from './network-stats.ts';
 import { OnnxPolicy, exportSnapshot } from './onnx-player.ts';
 import type { BareFrame, Frame, FromView, PolicySnapshot, ToView } from './protocol.ts';
@@ -84,10 +85,20 @@ function onSnapshot(next: PolicySnapshot): void {
     displayId++;
   }
   policy = next.payload !== null && next.algo !== null && display !== null ? getAgent(next.algo).loadPolicy(next.payload, display.env.observationSpace, display.env.actionSpace) : null;
+  if (display !== null) display.mind = next.payload !== null && next.algo !== null ? readerFor(next.payload, next.algo, display) : null;
   snapshot = next;
   if (next.source === 'run') lastRun = next;
   if (!keep) post({ type: 'display', display: displayId, envId: next.envId, renderFps: spec(next.envId).metadata.renderFps, source: next.source, runId: next.runId });
   if (onnxOn) syncOnnx(keep);
+}
+
+/** The mind reader of a snapshot's policy, or null when its algorithm has no policy graph (the page then says so). */
+function readerFor(payload: NonNullable<PolicySnapshot['payload']>, algo: string, d: Display): MindReader | null {
+  try {
+    return new MindReader(payload, algo, d.env);
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -32,7 +32,7 @@ export class WorkerLink {
   }
 
   send(msg: ToWorker, transfer: Transferable[] = []): void {
-    if (msg.type !== 'speed' && msg.type !== 'pause') this.working = true;
+    if (msg.type !== 'speed' && msg.type !== 'pause' && msg.type !== 'tune') this.working = true; // no reply to wait for
     this.worker.postMessage(msg, transfer);
   }
 

@@ -381,6 +381,12 @@ async function handle(msg: ToWorker): Promise<void> {
     case 'speed':
       speed = msg.speed;
       return;
+    case 'tune':
+      // checked as a whole config first (a bad value throws before anything changes); the run's loop reads these fields from this object
+      if (session === null) return;
+      resolveConfig(session.algo, getAgent(session.algo).spec, { ...session.config, ...msg.values });
+      Object.assign(session.config, msg.values);
+      return;
     case 'save':
       save(msg.reason);
       return;
@@ -391,7 +397,7 @@ async function handle(msg: ToWorker): Promise<void> {
 }
 
 const CONTEXT: Readonly<Record<ToWorker['type'], string>> = {
-  catalog: 'catalog', connect: 'view', configure: 'configure', idle: 'configure', run: 'train', pause: 'train', step: 'train', speed: 'train',
+  catalog: 'catalog', connect: 'view', configure: 'configure', idle: 'configure', run: 'train', pause: 'train', step: 'train', speed: 'train', tune: 'tune',
   save: 'save', load: 'load',
 };
 

@@ -28,6 +28,22 @@ export function zooEntries(): ZooEntry[] {
   return out.sort((a, b) => (a.envId < b.envId ? -1 : a.envId > b.envId ? 1 : 0));
 }
 
+/** The shipped checkpoint for `envId` (the first by algorithm name when there are several), or undefined. */
+export function zooFor(envId: string): ZooEntry | undefined {
+  return zooEntries().find((z) => z.envId === envId);
+}
+
+/** Fetches a shipped checkpoint and hands over its bytes, or says why it could not. */
+export async function fetchZoo(z: ZooEntry, onBytes: (bytes: ArrayBuffer, file: string) => void, onError: (text: string) => void): Promise<void> {
+  try {
+    const res = await fetch(z.url);
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    onBytes(await res.arrayBuffer(), z.file);
+  } catch (err) {
+    onError(`Could not fetch ${z.file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
 /** Fills `list` with one button per shipped checkpoint; a click fetches the file and hands over its bytes. */
 export function fillZooList(list: HTMLElement, onBytes: (bytes: ArrayBuffer, file: string) => void, onError: (text: string) => void): void {
   list.innerHTML = '';
@@ -44,15 +60,7 @@ export function fillZooList(list: HTMLElement, onBytes: (bytes: ArrayBuffer, fil
     algo.className = 'algo';
     algo.textContent = z.algo.toUpperCase();
     b.append(env, algo);
-    b.addEventListener('click', async () => {
-      try {
-        const res = await fetch(z.url);
-        if (!res.ok) throw new Error(`HTTP ${res.status}`);
-        onBytes(await res.arrayBuffer(), z.file);
-      } catch (err) {
-        onError(`Could not fetch ${z.file}: ${err instanceof Error ? err.message : String(err)}`);
-      }
-    });
+    b.addEventListener('click', () => void fetchZoo(z, onBytes, onError));
     const li = document.createElement('li');
     li.appendChild(b);
     list.appendChild(li);

@@ -53,8 +53,12 @@ export const SCREENS = {
   phone: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true },
 } as const;
 
-/** A page on the sandbox with console errors and page errors collected in `errors`. */
-export async function openSandbox(browser: Browser, baseUrl: string, screen: (typeof SCREENS)[keyof typeof SCREENS] = SCREENS.desktop): Promise<{ page: Page; errors: string[] }> {
+/**
+ * A page on the sandbox with console errors and page errors collected in `errors`. It opens on CartPole
+ * (`query`, the page's shareable URL state): a plain first visit plays the walker from the model zoo,
+ * which the tests of other things do not need; pass `query: ''` for that first visit.
+ */
+export async function openSandbox(browser: Browser, baseUrl: string, screen: (typeof SCREENS)[keyof typeof SCREENS] = SCREENS.desktop, query = '?env=CartPole-v1'): Promise<{ page: Page; errors: string[] }> {
   const context = await browser.newContext({ ...screen });
   const page = await context.newPage();
   const errors: string[] = [];
@@ -62,7 +66,7 @@ export async function openSandbox(browser: Browser, baseUrl: string, screen: (ty
     if (m.type() === 'error') errors.push(m.text());
   });
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(baseUrl);
+  await page.goto(baseUrl + query);
   // the catalog has arrived when the env picker is filled and the view drew a frame
   await page.waitForFunction(() => (document.querySelector('#env-select') as HTMLSelectElement | null)?.options.length !== 0 && (window as unknown as { dojo?: DojoApi }).dojo?.state().framesDrawn !== 0, null, { timeout: 30_000 });
   return { page, errors };
@@ -77,7 +81,14 @@ export function dojo<T>(page: Page, fn: (api: DojoApi) => T): Promise<T> {
 export async function setUp(page: Page, envId: string, algo: string, fields: Readonly<Record<string, string>>, speed: 'realtime' | 'fast' | 'turbo'): Promise<void> {
   await page.selectOption('#env-select', envId);
   await page.selectOption('#algo-select', algo);
+  await openSettings(page);
   if (await page.isVisible('#preset-btn')) await page.click('#preset-btn');
+  await openSettings(page);
   for (const [name, value] of Object.entries(fields)) await page.fill(`#cfg-${name}`, value);
   await page.check(`input[name="speed"][value="${speed}"]`);
+}
+
+/** Opens the settings and their "Advanced" part (collapsed on a phone, and by default), so every field can be filled. */
+export async function openSettings(page: Page): Promise<void> {
+  await page.$$eval('#settings, #config-form details.advanced', (ds) => ds.forEach((d) => ((d as HTMLDetailsElement).open = true)));
 }

@@ -106,13 +106,16 @@ describe.skipIf(!E2E)('sandbox page', () => {
     const { page, errors } = await openSandbox(browser(), inject('baseUrl'));
     await page.click('#play-btn');
     await page.waitForFunction(() => (window as unknown as { dojo: { state(): { view: string } } }).dojo.state().view === 'keys');
-    await page.waitForTimeout(300);
-    const cartX = async (): Promise<number> => (await dojo(page, (d) => d.lastScene()))?.shapes.find((s) => s.id === 'cart')?.x ?? NaN;
-    const x0 = await cartX();
+    // hold → from the start of an episode: the cart moves right (an episode that ends holds its last frame a moment first)
     await page.keyboard.down('ArrowRight');
-    await page.waitForTimeout(250);
+    const cart = (): Promise<{ x: number; len: number }> => dojo(page, (d) => ({ x: d.lastScene()?.shapes.find((s) => s.id === 'cart')?.x ?? NaN, len: d.lastFrame()?.len ?? -1 }));
+    await page.waitForFunction(() => (window as unknown as { dojo: { lastFrame(): { len: number } | null } }).dojo.lastFrame()?.len === 1, null, { timeout: 20_000 });
+    const start = await cart();
+    await page.waitForFunction(() => ((window as unknown as { dojo: { lastFrame(): { len: number } | null } }).dojo.lastFrame()?.len ?? 0) >= 6, null, { timeout: 20_000 });
+    const later = await cart();
     await page.keyboard.up('ArrowRight');
-    expect(await cartX()).toBeGreaterThan(x0); // pushed right (the pole falls soon after; a new episode then starts)
+    expect(later.len).toBeGreaterThan(start.len);
+    expect(later.x).toBeGreaterThan(start.x); // pushed right
     expect(await page.isVisible('#keys-legend kbd')).toBe(true);
     expect(errors).toEqual([]);
     await page.context().close();

@@ -15,7 +15,7 @@ const CART = { r: 0x2b, g: 0x2d, b: 0x42, width: 0.4, height: 0.24 };
 
 /** Bounding box (CSS pixels, relative to the canvas) of the pixels close to the cart's colour. */
 async function cartBox(page: Page): Promise<{ x0: number; x1: number; y0: number; y1: number } | null> {
-  await page.addStyleTag({ content: '#hud { visibility: hidden; }' }); // the HUD's text sits over the canvas
+  await page.addStyleTag({ content: '#gameover { visibility: hidden; }' }); // the end of an episode is said over the canvas
   const png = PNG.sync.read(await page.locator('#view canvas').screenshot({ scale: 'css' }));
   let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
   for (let y = 0; y < png.height; y++) {

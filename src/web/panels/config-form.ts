@@ -1,10 +1,13 @@
 /**
  * The hyperparameter form, generated from an agent's field specs (agents/common/config.ts): one
- * input per field with its default, its doc line as the tooltip, and its range or choices. The seed
- * comes first. Values are read back as a plain config object; the worker validates it with the same
+ * input per field with a human label, its doc line underneath, and its range or choices (and the CLI
+ * flag) in the tooltip. The few fields that matter first come first; the rest sit under "Advanced"
+ * (describe.ts). Fields the training loop reads afresh every iteration stay editable while a run trains
+ * ("live"). Values are read back as a plain config object; the worker validates it with the same
  * `resolveConfig` the CLI uses, so errors read the same in both.
  */
 import type { ConfigSpec, FieldSpec } from '../../../agents/common/config.ts';
+import { fieldLabel, fieldOrder } from '../describe.ts';
 
 /** kebab-case label of a camelCase field (as the CLI flag). */
 function flag(name: string): string {
@@ -16,33 +19,58 @@ export class ConfigForm {
   private readonly host: HTMLElement;
   private spec: ConfigSpec = {};
   private readonly inputs = new Map<string, HTMLInputElement | HTMLSelectElement>();
-  /** Called after any edit. */
-  onChange: () => void = () => {};
+  private live: ReadonlySet<string> = new Set();
+  /** Called after any edit, with the field's name. */
+  onChange: (name: string) => void = () => {};
 
   constructor(host: HTMLElement) {
     this.host = host;
   }
 
-  /** Builds the inputs of `spec`, filled with the defaults overridden by `values`. */
-  build(spec: ConfigSpec, values: Readonly<Record<string, unknown>>): void {
+  /** Builds the inputs of `spec`, filled with the defaults overridden by `values`; `live` fields stay editable mid-run. */
+  build(spec: ConfigSpec, values: Readonly<Record<string, unknown>>, live: readonly string[] = []): void {
     this.spec = spec;
+    this.live = new Set(live);
     this.inputs.clear();
+    const advancedWasOpen = this.host.querySelector<HTMLDetailsElement>('details.advanced')?.open ?? false;
     this.host.innerHTML = '';
-    const names = Object.keys(spec).sort((a, b) => (a === 'seed' ? -1 : b === 'seed' ? 1 : 0));
-    for (const name of names) {
-      const f = spec[name];
-      const row = document.createElement('label');
-      row.className = 'field';
-      row.title = `${f.doc}${range(f)}`;
-      const text = document.createElement('span');
-      text.textContent = flag(name);
-      const input = this.input(name, f, name in values ? values[name] : f.default);
-      input.addEventListener('change', () => this.onChange());
-      input.id = `cfg-${name}`;
-      row.append(text, input);
-      this.host.appendChild(row);
-      this.inputs.set(name, input);
+    const { main, advanced } = fieldOrder(Object.keys(spec));
+    for (const name of main) this.host.appendChild(this.row(name, spec[name], values));
+    if (advanced.length === 0) return;
+    const more = document.createElement('details');
+    more.className = 'advanced';
+    more.open = advancedWasOpen;
+    const summary = document.createElement('summary');
+    summary.textContent = `Advanced (${advanced.length} more)`;
+    more.appendChild(summary);
+    for (const name of advanced) more.appendChild(this.row(name, spec[name], values));
+    this.host.appendChild(more);
+  }
+
+  /** One field: its label and doc line beside the input. */
+  private row(name: string, f: FieldSpec, values: Readonly<Record<string, unknown>>): HTMLElement {
+    const row = document.createElement('label');
+    row.className = 'field';
+    row.title = `--${flag(name)}: ${f.doc}${range(f)}`;
+    const text = document.createElement('span');
+    text.className = 'field-name';
+    text.textContent = fieldLabel(name);
+    if (this.live.has(name)) {
+      const badge = document.createElement('span');
+      badge.className = 'live';
+      badge.textContent = 'live';
+      badge.title = 'can change while a run trains: it acts from the next iteration';
+      text.append(' ', badge);
     }
+    const doc = document.createElement('span');
+    doc.className = 'field-doc';
+    doc.textContent = f.doc;
+    const input = this.input(name, f, name in values ? values[name] : f.default);
+    input.addEventListener('change', () => this.onChange(name));
+    input.id = `cfg-${name}`;
+    row.append(text, input, doc);
+    this.inputs.set(name, input);
+    return row;
   }
 
   /** The form's values (numbers parsed; an unparsable number stays a string for the worker to reject readably). */
@@ -80,9 +108,9 @@ export class ConfigForm {
     }
   }
 
-  /** Enables or disables every input (locked while a run is live). */
+  /** Enables or disables the inputs (locked while a run is live, except the live fields). */
   setEnabled(on: boolean): void {
-    for (const input of this.inputs.values()) input.disabled = !on;
+    for (const [name, input] of this.inputs) input.disabled = !on && !this.live.has(name);
   }
 
   private input(name: string, f: FieldSpec, value: unknown): HTMLInputElement | HTMLSelectElement {

@@ -3,13 +3,7 @@
  * limit, keys) and the algorithm picker (only the agents whose `supports()` accepts the env).
  */
 import { CATEGORIES, type AgentInfo, type Catalog, type EnvInfo } from '../protocol.ts';
-
-const KEY_NAMES: Readonly<Record<string, string>> = { ArrowLeft: '←', ArrowRight: '→', ArrowUp: '↑', ArrowDown: '↓', ' ': 'Space' };
-
-/** A key name as shown to people. */
-export function keyLabel(key: string): string {
-  return KEY_NAMES[key] ?? key;
-}
+import { keyGroups } from './play.ts';
 
 /** Fills the env select with one optgroup per category. */
 export function fillEnvSelect(select: HTMLSelectElement, catalog: Catalog): void {
@@ -52,8 +46,8 @@ export function showEnvDoc(dl: HTMLElement, env: EnvInfo): void {
   add('reward threshold', env.rewardThreshold === null ? '—' : String(env.rewardThreshold));
   add('max steps', env.maxEpisodeSteps === null ? 'none' : String(env.maxEpisodeSteps));
   if (env.keymap !== null) {
-    const keys = Object.entries(env.keymap.keys).map(([k, a]) => `${keyLabel(k)} ${Array.isArray(a) ? `[${a.join(', ')}]` : a}`);
-    add('keys', keys.join(' · '));
+    const keys = keyGroups(env.keymap).map((g) => `${g.keys}: ${g.text}`);
+    add('keys', `${keys.join(' · ')} · ${env.keymap.play === 'realtime' ? `no key: ${env.keymap.noopLegend}` : 'one step per key press'}`);
   }
   if (env.game !== null) add('play', 'click a square (Play the board)');
 }
@@ -62,7 +56,12 @@ export function showEnvDoc(dl: HTMLElement, env: EnvInfo): void {
 export function fillAlgoSelect(select: HTMLSelectElement, env: EnvInfo, agents: readonly AgentInfo[], preferred: string | undefined): number {
   select.innerHTML = '';
   const ok = agents.filter((a) => env.support[a.name] === null);
-  for (const a of ok) select.appendChild(new Option(`${a.name.toUpperCase()}: ${a.title}`, a.name));
+  for (const a of ok) {
+    // the paper goes to the tooltip: the picker is narrow
+    const o = new Option(`${a.name.toUpperCase()}: ${a.title.replace(/\s*\([^)]*\)\s*$/, '')}`, a.name);
+    o.title = a.title;
+    select.appendChild(o);
+  }
   const not = agents.filter((a) => env.support[a.name] !== null);
   if (ok.length === 0) {
     const o = new Option('no algorithm supports this env', '');
