@@ -149,19 +149,12 @@ register({
   metadata: CORRIDOR_METADATA,
 });
 
-// ── art (envs/art): an agent paints a target with brush strokes; PaintFeatures-v0 observes downscaled images for MLPs ──
+// ── art (envs/art): an agent paints a target with brush strokes; `obs: 'features'` for MLP agents ──
 
 register({
   id: 'Paint-v0',
   factory: (kwargs, spec) => new Paint(kwargs, spec),
   kwargs: PAINT_DEFAULTS,
-  metadata: PAINT_METADATA,
-});
-
-register({
-  id: 'PaintFeatures-v0',
-  factory: (kwargs, spec) => new Paint(kwargs, spec),
-  kwargs: { ...PAINT_DEFAULTS, obs: 'features' },
   metadata: PAINT_METADATA,
 });
 

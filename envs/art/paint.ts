@@ -15,9 +15,31 @@
  * | 0     | canvas ink density × 255 (0: blank paper)       | 0   | 255 |
  * | 1     | target ink density × 255                        | 0   | 255 |
  * | 2     | strokes placed / strokes per episode × 255      | 0   | 255 |
- * `obs: 'features'`, Box(0, 1, [2·f² + 1]) float32 for MLP agents, f = `featureSize` (default 16): the target
- * and the canvas downscaled to f×f by area averaging (indices 0…f²−1 and f²…2f²−1, row-major), then the
- * fraction of strokes placed.
+ * `obs: 'features'`, Box([2·f² + 12 + W²]) float32 for MLP agents, f = `featureSize` (default 16): the target
+ * and the canvas downscaled to f×f by area averaging (indices 0…f²−1 and f²…2f²−1, row-major, in [0, 1]),
+ * the fraction of strokes placed (index 2f²), then where ink is still missing, as moments of the missing
+ * ink p = max(target − canvas, 0) on the f×f grid (cell centres at ((x + ½)/f, (y + ½)/f)), so an MLP need
+ * not learn to locate it from the grid alone (the CoordConv problem, Liu et al. 2018,
+ * https://arxiv.org/abs/1807.03247):
+ * | Index    | Meaning                                              | Min | Max |
+ * |----------|------------------------------------------------------|-----|-----|
+ * | 2f² + 1  | mean of p                                            | 0   | 1   |
+ * | 2f² + 2  | centroid x of p (½ when nothing is missing)          | 0   | 1   |
+ * | 2f² + 3  | centroid y of p                                      | 0   | 1   |
+ * | 2f² + 4  | 2 × standard deviation of p along x                  | 0   | 1   |
+ * | 2f² + 5  | 2 × standard deviation of p along y                  | 0   | 1   |
+ * | 2f² + 6  | correlation of x and y under p                       | −1  | 1   |
+ * | 2f² + 7  | x of the cell missing the most ink                   | 0   | 1   |
+ * | 2f² + 8  | y of that cell                                       | 0   | 1   |
+ * | 2f² + 9  | the ink it misses                                    | 0   | 1   |
+ * | 2f² + 10 | x of the focus window's left edge / size              | 0   | 1   |
+ * | 2f² + 11 | y of its top edge / size                              | 0   | 1   |
+ * | 2f² + 12… | target − canvas in the window, W×W at full resolution, row-major | −1 | 1 |
+ * The focus window (W = 16 px at 64×64, a quarter of the side) is centred on the 8×8-pixel block (on a
+ * 2-pixel grid) that misses the most ink, clamped to the canvas: a glimpse in the sense of Mnih et al.
+ * 2014 ("Recurrent Models of Visual Attention", https://arxiv.org/abs/1406.6247), chosen by the env
+ * rather than learned, so an MLP sees where ink is missing at full resolution. Its position is in the
+ * features, and actions stay absolute.
  *
  * ## Actions (Box(−1, 1, [9]) float32)
  * | Index | Meaning                                | Maps to                          |
@@ -31,7 +53,11 @@
  * ## Reward
  * The decrease of the RMS distance between canvas and target (the L2 distance divided by √pixels) made by
  * the stroke, so an episode's return is the total improvement: the blank canvas's distance minus the
- * final one. `info.distance` is the distance after the step, `info.blankDistance` the blank canvas's.
+ * final one. `info.distance` is the distance after the step, `info.blankDistance` the blank canvas's and
+ * `info.removed` the fraction of the blank distance removed so far (`1 − distance / blankDistance`).
+ * With `reward: 'perceptual'` the reward is the decrease of the RMS distance between the codes of canvas and
+ * target in a small convolutional autoencoder trained on the targets (autoencoder.ts), reported as
+ * `info.perceptualDistance`; the episode's return is then the total perceptual improvement.
  *
  * ## Start state
  * A blank canvas and a target: `options.target` (a Float32Array of size² ink densities) or
@@ -44,7 +70,8 @@
  *
  * ## Kwargs
  * `size` (64), `strokes` (20), `obs` ('planes' | 'features'), `featureSize` (16, must divide `size`),
- * `targets` ('train' | 'heldout'), `targetPng` (a PNG file path read with pngjs in Node; '' for none).
+ * `targets` ('train' | 'heldout'), `targetPng` (a PNG file path read with pngjs in Node; '' for none),
+ * `reward` ('l2' | 'perceptual'; perceptual needs size 64 and Node).
  *
  * ## Version history
  * - v0: initial version.
@@ -54,6 +81,7 @@ import { Rng } from '../../src/core/rng.ts';
 import { actionError, assertCanStep, bareSpec, parseKwargs, seedEnv, type Env, type EnvMetadata, type EnvSpec, type EpisodePhase, type ResetOptions, type ResetResult, type StepResult } from '../../src/gym/env.ts';
 import type { Scene, Shape } from '../../src/gym/scene.ts';
 import { box, type BoxSpace } from '../../src/gym/spaces.ts';
+import { PerceptualDistance } from './autoencoder.ts';
 import { readPngTarget } from './png.ts';
 import { Brush, rmsDistance, STROKE_ACTION_DIM, strokeFromAction, strokeOutline, type Stroke } from './stroke.ts';
 import { drawTargetSeed, generateTarget } from './targets.ts';
@@ -72,10 +100,12 @@ export interface PaintKwargs {
   targets: string;
   /** A PNG file to paint instead of generated targets ('' for none). */
   targetPng: string;
+  /** The distance the reward decreases: 'l2' (RMS over pixels) or 'perceptual' (RMS over the autoencoder's code). */
+  reward: string;
 }
 
 /** Default kwargs. */
-export const PAINT_DEFAULTS = { size: 64, strokes: 20, obs: 'planes', featureSize: 16, targets: 'train', targetPng: '' } as const satisfies PaintKwargs;
+export const PAINT_DEFAULTS = { size: 64, strokes: 20, obs: 'planes', featureSize: 16, targets: 'train', targetPng: '', reward: 'l2' } as const satisfies PaintKwargs;
 
 /** Render rate: a few strokes a second, so a viewer sees each one land. */
 export const PAINT_METADATA: EnvMetadata = { renderFps: 4 };
@@ -107,6 +137,10 @@ export class Paint implements Env<Float32Array, Float32Array> {
   private readonly args: PaintKwargs;
   private readonly brush: Brush;
   private readonly pngTarget: Float32Array | null;
+  /** The perceptual distance (`reward: 'perceptual'`), the target's code and the current perceptual distance. */
+  private readonly perceptual: PerceptualDistance | null;
+  private targetCode: Float32Array | null;
+  private perceptualDistance: number;
   private phase: EpisodePhase;
 
   constructor(kwargs: Readonly<Record<string, unknown>> = {}, spec: EnvSpec = bareSpec('Paint-v0', { metadata: PAINT_METADATA })) {
@@ -116,7 +150,7 @@ export class Paint implements Env<Float32Array, Float32Array> {
     this.size = args.size;
     this.strokesPerEpisode = args.strokes;
     const f = args.featureSize;
-    this.observationSpace = args.obs === 'planes' ? box(0, 255, { shape: [3, args.size, args.size] }) : box(0, 1, { shape: [2 * f * f + 1] });
+    this.observationSpace = args.obs === 'planes' ? box(0, 255, { shape: [3, args.size, args.size] }) : featureSpace(f, args.size);
     this.actionSpace = box(-1, 1, { shape: [STROKE_ACTION_DIM] });
     this.spec = spec;
     this.rng = new Rng(0);
@@ -129,6 +163,9 @@ export class Paint implements Env<Float32Array, Float32Array> {
     this.blankDistance = 0;
     this.brush = new Brush(args.size);
     this.pngTarget = args.targetPng === '' ? null : readPngTarget(spec.id, args.targetPng, args.size);
+    this.perceptual = args.reward === 'perceptual' ? new PerceptualDistance(spec.id, args.size) : null;
+    this.targetCode = null;
+    this.perceptualDistance = 0;
     this.phase = 'needs-reset';
   }
 
@@ -140,8 +177,12 @@ export class Paint implements Env<Float32Array, Float32Array> {
     this.strokes.length = 0;
     this.blankDistance = rmsDistance(this.canvas, this.target);
     this.distance = this.blankDistance;
+    if (this.perceptual !== null) {
+      this.targetCode = this.perceptual.features(this.target);
+      this.perceptualDistance = PerceptualDistance.distance(this.perceptual.features(this.canvas), this.targetCode);
+    }
     this.phase = 'running';
-    return { obs: this.observe(), info: { distance: this.distance, blankDistance: this.blankDistance } };
+    return { obs: this.observe(), info: this.info() };
   }
 
   private chooseTarget(options: Readonly<Record<string, unknown>>): Float32Array {
@@ -173,9 +214,23 @@ export class Paint implements Env<Float32Array, Float32Array> {
     this.strokes.push(stroke);
     const before = this.distance;
     this.distance = rmsDistance(this.canvas, this.target);
+    let reward = before - this.distance;
+    if (this.perceptual !== null && this.targetCode !== null) {
+      const was = this.perceptualDistance;
+      this.perceptualDistance = PerceptualDistance.distance(this.perceptual.features(this.canvas), this.targetCode);
+      reward = was - this.perceptualDistance;
+    }
     const terminated = this.strokes.length >= this.strokesPerEpisode;
     if (terminated) this.phase = 'terminated';
-    return { obs: this.observe(), reward: before - this.distance, terminated, truncated: false, info: { distance: this.distance, blankDistance: this.blankDistance } };
+    return { obs: this.observe(), reward, terminated, truncated: false, info: this.info() };
+  }
+
+  /** The distance now, the blank canvas's, the fraction of the blank distance removed so far (and the perceptual distance). */
+  private info(): Record<string, number> {
+    const removed = this.blankDistance > 0 ? 1 - this.distance / this.blankDistance : 0;
+    const out: Record<string, number> = { distance: this.distance, blankDistance: this.blankDistance, removed };
+    if (this.perceptual !== null) out.perceptualDistance = this.perceptualDistance;
+    return out;
   }
 
   private observe(): Float32Array {
@@ -191,10 +246,13 @@ export class Paint implements Env<Float32Array, Float32Array> {
       return obs;
     }
     const f = this.args.featureSize;
-    const obs = new Float32Array(2 * f * f + 1);
+    const w = focusSide(this.size);
+    const obs = new Float32Array(2 * f * f + 1 + MOMENTS + 2 + w * w);
     downscale(this.target, this.size, f, obs, 0);
     downscale(this.canvas, this.size, f, obs, f * f);
     obs[2 * f * f] = progress;
+    writeMissingInkMoments(obs, f);
+    writeFocusWindow(this.target, this.canvas, this.size, obs, 2 * f * f + 1 + MOMENTS);
     return obs;
   }
 
@@ -234,6 +292,94 @@ function validateKwargs(id: string, a: PaintKwargs): void {
   if (a.obs !== 'planes' && a.obs !== 'features') bad('"obs" must be "planes" or "features"', a.obs);
   if (!Number.isInteger(a.featureSize) || a.featureSize < 1 || a.size % a.featureSize !== 0) bad(`"featureSize" must be a positive integer dividing size ${a.size}`, a.featureSize);
   if (a.targets !== 'train' && a.targets !== 'heldout') bad('"targets" must be "train" or "heldout"', a.targets);
+  if (a.reward !== 'l2' && a.reward !== 'perceptual') bad('"reward" must be "l2" or "perceptual"', a.reward);
+}
+
+/** Number of missing-ink moments at the end of the features. */
+const MOMENTS = 9;
+
+/** The features' Box: the grids and progress in [0, 1], the moments (the correlation in [−1, 1]), the window. */
+function featureSpace(f: number, size: number): BoxSpace {
+  const w = focusSide(size);
+  const at = 2 * f * f + 1 + MOMENTS;
+  const n = at + 2 + w * w;
+  const low = new Float32Array(n);
+  low[2 * f * f + 6] = -1;
+  low.fill(-1, at + 2);
+  return box(low, new Float32Array(n).fill(1));
+}
+
+/** Side of the focus window: a quarter of the canvas side. */
+function focusSide(size: number): number {
+  return Math.max(1, Math.floor(size / 4));
+}
+
+/**
+ * Writes the focus window (see the header) at `obs[at…]`: its left and top edge / size, then target − canvas
+ * inside it. The window is centred on the block of side W/2 (stride 2) with the most missing ink, found
+ * with a summed-area table; ties go to the first block in row-major order.
+ */
+function writeFocusWindow(target: Float32Array, canvas: Float32Array, size: number, obs: Float32Array, at: number): void {
+  const w = focusSide(size), b = Math.max(1, w >> 1);
+  const sat = new Float64Array((size + 1) * (size + 1));
+  for (let y = 0; y < size; y++) {
+    let row = 0;
+    for (let x = 0; x < size; x++) {
+      row += Math.max(0, target[y * size + x] - canvas[y * size + x]);
+      sat[(y + 1) * (size + 1) + x + 1] = sat[y * (size + 1) + x + 1] + row;
+    }
+  }
+  let best = -1, cx = size / 2, cy = size / 2;
+  for (let y = 0; y + b <= size; y += 2) {
+    for (let x = 0; x + b <= size; x += 2) {
+      const s = sat[(y + b) * (size + 1) + x + b] - sat[y * (size + 1) + x + b] - sat[(y + b) * (size + 1) + x] + sat[y * (size + 1) + x];
+      if (s > best + 1e-9) {
+        best = s;
+        cx = x + b / 2;
+        cy = y + b / 2;
+      }
+    }
+  }
+  const x0 = Math.max(0, Math.min(size - w, Math.round(cx - w / 2))), y0 = Math.max(0, Math.min(size - w, Math.round(cy - w / 2)));
+  obs[at] = x0 / size;
+  obs[at + 1] = y0 / size;
+  for (let y = 0; y < w; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = (y0 + y) * size + x0 + x;
+      obs[at + 2 + y * w + x] = target[i] - canvas[i];
+    }
+  }
+}
+
+/** Writes the moments of the missing ink max(target − canvas, 0) of the f×f grids in `obs` after them (see the header). */
+function writeMissingInkMoments(obs: Float32Array, f: number): void {
+  const n = f * f, at = 2 * n + 1;
+  let m = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0, best = 0, bestCell = -1;
+  for (let i = 0; i < n; i++) {
+    const p = Math.max(0, obs[i] - obs[n + i]);
+    if (p <= 0) continue;
+    const u = ((i % f) + 0.5) / f, v = (Math.floor(i / f) + 0.5) / f;
+    m += p;
+    sx += p * u;
+    sy += p * v;
+    sxx += p * u * u;
+    syy += p * v * v;
+    sxy += p * u * v;
+    if (p > best) {
+      best = p;
+      bestCell = i;
+    }
+  }
+  if (m < 1e-9) {
+    obs.set([0, 0.5, 0.5, 0, 0, 0, 0.5, 0.5, 0], at);
+    return;
+  }
+  const cx = sx / m, cy = sy / m;
+  const vx = Math.max(0, sxx / m - cx * cx), vy = Math.max(0, syy / m - cy * cy);
+  const cov = sxy / m - cx * cy;
+  const corr = vx > 1e-12 && vy > 1e-12 ? Math.min(1, Math.max(-1, cov / Math.sqrt(vx * vy))) : 0;
+  const clamp01 = (x: number): number => Math.min(1, Math.max(0, x));
+  obs.set([clamp01(m / n), clamp01(cx), clamp01(cy), clamp01(2 * Math.sqrt(vx)), clamp01(2 * Math.sqrt(vy)), corr, ((bestCell % f) + 0.5) / f, (Math.floor(bestCell / f) + 0.5) / f, clamp01(best)], at);
 }
 
 /** Writes `src` (size×size) averaged over blocks into `out[offset…]` as f×f. */

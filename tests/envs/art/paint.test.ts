@@ -13,6 +13,7 @@ import { Paint } from '../../../envs/art/paint.ts';
 import { Brush, rmsDistance, strokeFromAction, type Stroke } from '../../../envs/art/stroke.ts';
 import { drawTargetSeed, generateTarget, HELD_OUT_FROM, targetFromImage } from '../../../envs/art/targets.ts';
 import { ConfigError } from '../../../src/core/errors.ts';
+import { checkEnv, formatReport } from '../../../src/gym/check-env.ts';
 import { Rng } from '../../../src/core/rng.ts';
 import { make } from '../../../src/gym/registry.ts';
 import { sample } from '../../../src/gym/spaces.ts';
@@ -127,6 +128,11 @@ describe('targets', () => {
 });
 
 describe('Paint-v0', () => {
+  it.each([{ obs: 'features' }, { obs: 'features', featureSize: 8, reward: 'perceptual' }, { size: 32, strokes: 5 }])('passes checkEnv with kwargs %o', (kwargs) => {
+    const report = checkEnv(() => make<unknown, unknown>('Paint-v0', { kwargs }), { steps: 60 });
+    expect(report.checks.filter((c) => c.status === 'fail'), formatReport(report)).toEqual([]);
+  });
+
   it('returns the total improvement as the episode return: rewards sum to blank distance − final distance', () => {
     const env = make<Float32Array, Float32Array>('Paint-v0');
     const { info } = env.reset({ seed: 5 });
@@ -173,14 +179,36 @@ describe('Paint-v0', () => {
     expect(obs[n + 100]).toBeCloseTo(planes.target[100] * 255, 4);
     expect(obs[32 * SIZE + 32]).toBeCloseTo(planes.canvas[32 * SIZE + 32] * 255, 4);
     expect(obs[2 * n]).toBeCloseTo(255 / 20, 4);
-    const features = make<Float32Array, Float32Array>('PaintFeatures-v0');
+    const features = make<Float32Array, Float32Array>('Paint-v0', { kwargs: { obs: 'features' } });
     const f = features.reset({ seed: 1 }).obs;
-    expect(f.length).toBe(2 * 16 * 16 + 1);
+    expect(f.length).toBe(2 * 16 * 16 + 12 + 16 * 16);
     const target = (features.unwrapped as Paint).target;
     let block = 0;
     for (let y = 4; y < 8; y++) for (let x = 8; x < 12; x++) block += target[y * SIZE + x];
     expect(f[1 * 16 + 2]).toBeCloseTo(block / 16, 5);
     expect(f[2 * 256]).toBe(0);
+  });
+
+  it('locates the missing ink in the features: mass, centroid, spread and the emptiest cell', () => {
+    const env = new Paint({ obs: 'features' });
+    // a 16×8-pixel block of full ink at x 8–23, y 40–47: cells x 2–5, y 10–11 of the 16×16 grid
+    const target = new Float32Array(SIZE * SIZE);
+    for (let y = 40; y < 48; y++) target.fill(1, y * SIZE + 8, y * SIZE + 24);
+    const m = env.reset({ seed: 0, options: { target } }).obs.subarray(2 * 256 + 1);
+    expect(m[0]).toBeCloseTo(8 / 256, 6);
+    expect([m[1], m[2]]).toEqual([expect.closeTo(4 / 16, 6), expect.closeTo(11 / 16, 6)]);
+    expect(m[3]).toBeCloseTo(2 * Math.sqrt(1.25) / 16, 5); // x cells 2–5: variance 1.25 cells²
+    expect(m[4]).toBeCloseTo(2 * 0.5 / 16, 5);
+    expect(m[5]).toBeCloseTo(0, 6);
+    expect([m[6], m[7], m[8]]).toEqual([2.5 / 16, 10.5 / 16, 1]);
+    // painting it all leaves nothing missing
+    const a = (v: number): number => (v / SIZE) * 2 - 1;
+    // the focus window: 16×16 px centred on the first 8×8 block that is all ink (x 8–15, y 40–47): left 4, top 36
+    const window = m.subarray(9);
+    expect([window[0], window[1]]).toEqual([4 / 64, 36 / 64]);
+    expect([window[2 + 4 * 16 + 4], window[2 + 4 * 16 + 3], window[2 + 3 * 16 + 4]]).toEqual([1, 0, 0]);
+    const r = env.step(Float32Array.from([a(8), a(44), a(16), a(44), a(24), a(44), 1, 1, 1])).obs.subarray(2 * 256 + 1, 2 * 256 + 10);
+    expect(Array.from(r)).toEqual([0, 0.5, 0.5, 0, 0, 0, 0.5, 0.5, 0]);
   });
 
   it('draws each stroke in the Scene under a stable id, next to the target', () => {
@@ -201,6 +229,40 @@ describe('Paint-v0', () => {
     const env = new Paint();
     expect(() => env.reset({ options: { target: new Float32Array(10) } })).toThrow(/must be a Float32Array of 4096 ink densities in \[0, 1\] \(64×64\), received a Float32Array of length 10/);
     expect(() => env.reset({ options: { target: new Float32Array(4096).fill(2) } })).toThrow(/received a Float32Array of length 4096 with values outside \[0, 1\]/);
+  });
+});
+
+describe('Paint-v0 perceptual reward', () => {
+  it('rewards the decrease of the distance between autoencoder codes; the return is the total perceptual improvement', () => {
+    const env = new Paint({ reward: 'perceptual' });
+    const first = env.reset({ seed: 3 }).info;
+    expect(first.perceptualDistance).toBeGreaterThan(0);
+    let total = 0, last = first;
+    for (let t = 0; t < 20; t++) {
+      const r = env.step(sample(env.actionSpace, env.actionRng) as Float32Array);
+      total += r.reward;
+      last = r.info;
+    }
+    expect(total).toBeCloseTo((first.perceptualDistance as number) - (last.perceptualDistance as number), 9);
+  });
+
+  it('puts a painted copy of the target nearer in code space than a wrong stroke', () => {
+    const target = drawn(line(10, 32, 50, 32, 4));
+    const a = (v: number): number => (v / SIZE) * 2 - 1;
+    const radius = -1 + 2 * (3 / 7);
+    const good = new Paint({ reward: 'perceptual' });
+    good.reset({ seed: 0, options: { target } });
+    const right = good.step(Float32Array.from([a(10), a(32), a(30), a(32), a(50), a(32), radius, radius, 1]));
+    const bad = new Paint({ reward: 'perceptual' });
+    bad.reset({ seed: 0, options: { target } });
+    const wrong = bad.step(Float32Array.from([a(32), a(8), a(33), a(30), a(34), a(56), radius, radius, 1]));
+    expect(right.reward).toBeGreaterThan(0);
+    expect(right.reward).toBeGreaterThan(wrong.reward);
+  });
+
+  it('names the size it needs', () => {
+    expect(() => new Paint({ reward: 'perceptual', size: 32, featureSize: 8 })).toThrow(/reward "perceptual" needs size 64 \(the autoencoder's input\), received size 32/);
+    expect(() => new Paint({ reward: 'lpips' })).toThrow(/"reward" must be "l2" or "perceptual", received "lpips"/);
   });
 });
 
