@@ -5,8 +5,10 @@
  * fraction of the blank canvas's L2 distance removed (`info.removed` at the last stroke), averaged over the
  * targets. Painters: `random` (uniform strokes), `greedy` (best of K random strokes, envs/art/painters.ts) and
  * each `--checkpoint` (a trained policy, deterministic actions, on the env kwargs it was trained with).
- * The cost per stroke is CPU time (process.cpuUsage, so other load on the machine does not count) of
- * choosing the action and placing the stroke.
+ * The cost per stroke is CPU time (process.cpuUsage, so other load on the machine does not count): of
+ * choosing the action alone (`decide`: the policy's forward pass, or greedy's K trial strokes; timed by
+ * repeating decisions on the last canvas for a second of CPU), and of choosing it and placing the stroke in
+ * the env (`total`, over the whole evaluation).
  */
 import '../envs/index.ts';
 import { Paint } from '../envs/art/paint.ts';
@@ -18,6 +20,9 @@ import { commitId, machine } from '../src/cli/provenance.ts';
 import { Rng } from '../src/core/rng.ts';
 import { make } from '../src/gym/registry.ts';
 
+/** CPU time spent timing one painter's decisions (µs). */
+const DECIDE_CPU_US = 1_000_000;
+
 /** What one painter scored. */
 interface PainterResult {
   readonly painter: string;
@@ -25,7 +30,8 @@ interface PainterResult {
   /** Mean fraction of the blank canvas's distance removed, and its standard deviation over targets. */
   readonly removed: number;
   readonly removed_std: number;
-  /** Mean CPU microseconds per stroke (choosing the action and drawing it). */
+  /** Mean CPU microseconds per stroke: choosing the action (the painter's own cost), and that plus placing the stroke. */
+  readonly decide_us_per_stroke: number;
   readonly cpu_us_per_stroke: number;
 }
 
@@ -38,6 +44,7 @@ function evaluate(painter: string, id: string, kwargs: Readonly<Record<string, u
   const base = env.unwrapped as unknown as Paint;
   const removed: number[] = [];
   let strokes = 0;
+  let last: Float32Array | null = null;
   const start = process.cpuUsage();
   for (let e = 0; e < episodes; e++) {
     let { obs, info } = env.reset({ seed: e });
@@ -49,12 +56,30 @@ function evaluate(painter: string, id: string, kwargs: Readonly<Record<string, u
       done = r.terminated || r.truncated;
     }
     removed.push(info.removed as number);
+    last = obs;
   }
   const cpu = process.cpuUsage(start);
+  const decideUs = decideCost(() => choose(last as Float32Array, base));
   env.close();
   const mean = removed.reduce((a, b) => a + b, 0) / episodes;
   const std = Math.sqrt(removed.reduce((a, b) => a + (b - mean) ** 2, 0) / episodes);
-  return { painter, episodes, removed: mean, removed_std: std, cpu_us_per_stroke: (cpu.user + cpu.system) / strokes };
+  return { painter, episodes, removed: mean, removed_std: std, decide_us_per_stroke: decideUs, cpu_us_per_stroke: (cpu.user + cpu.system) / strokes };
+}
+
+/**
+ * CPU microseconds of one decision, from repeating it for DECIDE_CPU_US of CPU time on the last canvas
+ * of the evaluation (process.cpuUsage is too coarse to time one decision of a few microseconds).
+ */
+function decideCost(decide: () => unknown): number {
+  const start = process.cpuUsage();
+  let reps = 0, spent = 0;
+  while (spent < DECIDE_CPU_US) {
+    for (let i = 0; i < 16; i++) decide();
+    reps += 16;
+    const u = process.cpuUsage(start);
+    spent = u.user + u.system;
+  }
+  return spent / reps;
 }
 
 function flag(args: string[], name: string): string | undefined {
@@ -70,10 +95,10 @@ function main(): void {
   if (!Number.isInteger(k) || k < 1) throw new Error(`bench/paint: --k must be a positive integer, received ${flag(args, '--k')}`);
   const checkpoints = args.flatMap((a, i) => (a === '--checkpoint' ? [args[i + 1]] : []));
   const rows: PainterResult[] = [];
-  const rng = new Rng(0);
-  rows.push(evaluate('random', 'Paint-v0', {}, episodes, () => randomStrokeAction(rng)));
+  const randomRng = new Rng(0), greedyRng = new Rng(1);
+  rows.push(evaluate('random', 'Paint-v0', {}, episodes, () => randomStrokeAction(randomRng)));
   const greedy = new GreedyPainter(k, 64);
-  rows.push(evaluate(`greedy (best of ${k})`, 'Paint-v0', {}, episodes, (_obs, env) => greedy.choose(env, rng)));
+  rows.push(evaluate(`greedy (best of ${k})`, 'Paint-v0', {}, episodes, (_obs, env) => greedy.choose(env, greedyRng)));
   for (const path of checkpoints) {
     const ckpt = readCheckpoint(path);
     const meta = readCheckpointMeta(ckpt);
@@ -87,8 +112,8 @@ function main(): void {
     return;
   }
   process.stdout.write(`bench paint · commit ${commitId()} · ${machine()}\n${episodes} held-out targets (env seeds 0–${episodes - 1}, targets: 'heldout'), 20 strokes each\n\n`);
-  process.stdout.write(`${'painter'.padEnd(60)} ${'removed'.padStart(8)} ${'± std'.padStart(7)} ${'µs/stroke'.padStart(10)}\n`);
-  for (const r of rows) process.stdout.write(`${r.painter.padEnd(60)} ${(100 * r.removed).toFixed(1).padStart(7)}% ${(100 * r.removed_std).toFixed(1).padStart(6)}% ${r.cpu_us_per_stroke.toFixed(1).padStart(10)}\n`);
+  process.stdout.write(`${'painter'.padEnd(60)} ${'removed'.padStart(8)} ${'± std'.padStart(7)} ${'decide µs'.padStart(10)} ${'total µs'.padStart(10)}  (CPU per stroke)\n`);
+  for (const r of rows) process.stdout.write(`${r.painter.padEnd(60)} ${(100 * r.removed).toFixed(1).padStart(7)}% ${(100 * r.removed_std).toFixed(1).padStart(6)}% ${r.decide_us_per_stroke.toFixed(1).padStart(10)} ${r.cpu_us_per_stroke.toFixed(1).padStart(10)}\n`);
 }
 
 main();
