@@ -14,8 +14,8 @@ import type { FromPaint, ToPaint } from '../paint-worker.ts';
 
 /** Side of the drawing pad (CSS and canvas pixels). */
 const PAD_PX = 256;
-/** Pen radius on the pad (pixels; 4 px at Paint-v0's 64×64). */
-const PEN_PX = 10;
+/** Pen radius on the pad (pixels): 4 px at Paint-v0's 64×64, wider than the generated glyphs' 1.5–3 px pens, whose thin lines the zoo painter handles worst. */
+const PEN_PX = 16;
 /** Pause between strokes, so each one can be watched landing. */
 const STROKE_MS = 250;
 
