@@ -8,11 +8,12 @@
  * The cost per stroke is CPU time (process.cpuUsage, so other load on the machine does not count): of
  * choosing the action alone (`decide`: the policy's forward pass, or greedy's K trial strokes; timed by
  * repeating decisions on the last canvas for a second of CPU), and of choosing it and placing the stroke in
- * the env (`total`, over the whole evaluation).
+ * the env (`total`, over the whole evaluation). Last, the brush's rate in strokes per CPU-second.
  */
 import '../envs/index.ts';
 import { Paint } from '../envs/art/paint.ts';
 import { GreedyPainter, randomStrokeAction } from '../envs/art/painters.ts';
+import { Brush, strokeFromAction } from '../envs/art/stroke.ts';
 import { getAgent } from '../agents/index.ts';
 import { readCheckpointMeta } from '../agents/common/checkpoint.ts';
 import { readCheckpoint } from '../src/cli/run-context.ts';
@@ -82,6 +83,29 @@ function decideCost(decide: () => unknown): number {
   return spent / reps;
 }
 
+/**
+ * The brush alone: random strokes of the env's action distribution drawn on one 64×64 canvas for a second
+ * of CPU, as strokes per CPU-second (so it reads the same on a loaded machine; `dojo bench envs` gives the
+ * wall-clock rate).
+ */
+function brushRate(): number {
+  const size = 64;
+  const rng = new Rng(2);
+  const strokes = Array.from({ length: 1024 }, () => strokeFromAction(randomStrokeAction(rng), size));
+  const brush = new Brush(size);
+  const canvas = new Float32Array(size * size);
+  for (let i = 0; i < 20_000; i++) brush.draw(canvas, strokes[i & 1023]); // warm-up
+  const start = process.cpuUsage();
+  let n = 0, spent = 0;
+  while (spent < 1_000_000) {
+    for (let i = 0; i < 256; i++) brush.draw(canvas, strokes[(n + i) & 1023]);
+    n += 256;
+    const u = process.cpuUsage(start);
+    spent = u.user + u.system;
+  }
+  return (n * 1e6) / spent;
+}
+
 function flag(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
@@ -107,13 +131,15 @@ function main(): void {
     probe.close();
     rows.push(evaluate(`${meta.algo} ${path}`, meta.envId, meta.envKwargs, episodes, (obs) => policy.act(obs, { deterministic: true }) as Float32Array, () => policy.resetState()));
   }
+  const brush = brushRate();
   if (args.includes('--json')) {
-    process.stdout.write(`${JSON.stringify({ commit: commitId(), machine: machine(), rows })}\n`);
+    process.stdout.write(`${JSON.stringify({ commit: commitId(), machine: machine(), brush_strokes_per_cpu_s: Math.round(brush), rows })}\n`);
     return;
   }
   process.stdout.write(`bench paint · commit ${commitId()} · ${machine()}\n${episodes} held-out targets (env seeds 0–${episodes - 1}, targets: 'heldout'), 20 strokes each\n\n`);
   process.stdout.write(`${'painter'.padEnd(60)} ${'removed'.padStart(8)} ${'± std'.padStart(7)} ${'decide µs'.padStart(10)} ${'total µs'.padStart(10)}  (CPU per stroke)\n`);
   for (const r of rows) process.stdout.write(`${r.painter.padEnd(60)} ${(100 * r.removed).toFixed(1).padStart(7)}% ${(100 * r.removed_std).toFixed(1).padStart(6)}% ${r.decide_us_per_stroke.toFixed(1).padStart(10)} ${r.cpu_us_per_stroke.toFixed(1).padStart(10)}\n`);
+  process.stdout.write(`\nbrush alone: ${Math.round(brush)} random 64×64 strokes per CPU-second (issue 27's target: ≥ 20,000 strokes/s single-threaded)\n`);
 }
 
 main();
