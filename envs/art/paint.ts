@@ -15,7 +15,7 @@
  * | 0     | canvas ink density × 255 (0: blank paper)       | 0   | 255 |
  * | 1     | target ink density × 255                        | 0   | 255 |
  * | 2     | strokes placed / strokes per episode × 255      | 0   | 255 |
- * `obs: 'features'`, Box([2·f² + 12 + W²]) float32 for MLP agents, f = `featureSize` (default 16): the target
+ * `obs: 'features'` (features.ts), Box([2·f² + 12 + W²]) float32 for MLP agents, f = `featureSize` (default 16): the target
  * and the canvas downscaled to f×f by area averaging (indices 0…f²−1 and f²…2f²−1, row-major, in [0, 1]),
  * the fraction of strokes placed (index 2f²), then where ink is still missing, as moments of the missing
  * ink p = max(target − canvas, 0) on the f×f grid (cell centres at ((x + ½)/f, (y + ½)/f)), so an MLP need
@@ -82,6 +82,7 @@ import { actionError, assertCanStep, bareSpec, parseKwargs, seedEnv, type Env, t
 import type { Scene, Shape } from '../../src/gym/scene.ts';
 import { box, type BoxSpace } from '../../src/gym/spaces.ts';
 import { PerceptualDistance } from './autoencoder.ts';
+import { featureSpace, paintFeatures } from './features.ts';
 import { readPngTarget } from './png.ts';
 import { Brush, rmsDistance, STROKE_ACTION_DIM, strokeFromAction, strokeOutline, type Stroke } from './stroke.ts';
 import { drawTargetSeed, generateTarget } from './targets.ts';
@@ -245,15 +246,7 @@ export class Paint implements Env<Float32Array, Float32Array> {
       obs.fill(progress * 255, 2 * n);
       return obs;
     }
-    const f = this.args.featureSize;
-    const w = focusSide(this.size);
-    const obs = new Float32Array(2 * f * f + 1 + MOMENTS + 2 + w * w);
-    downscale(this.target, this.size, f, obs, 0);
-    downscale(this.canvas, this.size, f, obs, f * f);
-    obs[2 * f * f] = progress;
-    writeMissingInkMoments(obs, f);
-    writeFocusWindow(this.target, this.canvas, this.size, obs, 2 * f * f + 1 + MOMENTS);
-    return obs;
+    return paintFeatures(this.target, this.canvas, this.size, this.args.featureSize, progress);
   }
 
   /** The target (left) and the canvas with its strokes (right), each a unit square; strokes keep their ids. */
@@ -275,7 +268,7 @@ export class Paint implements Env<Float32Array, Float32Array> {
       { id: 'label-target', kind: 'text', x: 0.5, y: 1.04, angle: 0, text: 'target', size: 0.07, align: 'center', fill: '#333333' },
       { id: 'label-canvas', kind: 'text', x: 1.5 + PANEL_GAP, y: 1.04, angle: 0, text: `canvas ${this.strokes.length}/${this.strokesPerEpisode}`, size: 0.07, align: 'center', fill: '#333333' },
     );
-    return { bounds: { xMin: -0.05, xMax: 2.05 + PANEL_GAP, yMin: -0.05, yMax: 1.15 }, background: '#f4f1ea', shapes };
+    return { bounds: { xMin: -0.05, xMax: 2.05 + PANEL_GAP, yMin: -0.05, yMax: 1.15 }, background: '#ffffff', shapes };
   }
 
   /** Nothing to free. */
@@ -293,104 +286,6 @@ function validateKwargs(id: string, a: PaintKwargs): void {
   if (!Number.isInteger(a.featureSize) || a.featureSize < 1 || a.size % a.featureSize !== 0) bad(`"featureSize" must be a positive integer dividing size ${a.size}`, a.featureSize);
   if (a.targets !== 'train' && a.targets !== 'heldout') bad('"targets" must be "train" or "heldout"', a.targets);
   if (a.reward !== 'l2' && a.reward !== 'perceptual') bad('"reward" must be "l2" or "perceptual"', a.reward);
-}
-
-/** Number of missing-ink moments at the end of the features. */
-const MOMENTS = 9;
-
-/** The features' Box: the grids and progress in [0, 1], the moments (the correlation in [−1, 1]), the window. */
-function featureSpace(f: number, size: number): BoxSpace {
-  const w = focusSide(size);
-  const at = 2 * f * f + 1 + MOMENTS;
-  const n = at + 2 + w * w;
-  const low = new Float32Array(n);
-  low[2 * f * f + 6] = -1;
-  low.fill(-1, at + 2);
-  return box(low, new Float32Array(n).fill(1));
-}
-
-/** Side of the focus window: a quarter of the canvas side. */
-function focusSide(size: number): number {
-  return Math.max(1, Math.floor(size / 4));
-}
-
-/**
- * Writes the focus window (see the header) at `obs[at…]`: its left and top edge / size, then target − canvas
- * inside it. The window is centred on the block of side W/2 (stride 2) with the most missing ink, found
- * with a summed-area table; ties go to the first block in row-major order.
- */
-function writeFocusWindow(target: Float32Array, canvas: Float32Array, size: number, obs: Float32Array, at: number): void {
-  const w = focusSide(size), b = Math.max(1, w >> 1);
-  const sat = new Float64Array((size + 1) * (size + 1));
-  for (let y = 0; y < size; y++) {
-    let row = 0;
-    for (let x = 0; x < size; x++) {
-      row += Math.max(0, target[y * size + x] - canvas[y * size + x]);
-      sat[(y + 1) * (size + 1) + x + 1] = sat[y * (size + 1) + x + 1] + row;
-    }
-  }
-  let best = -1, cx = size / 2, cy = size / 2;
-  for (let y = 0; y + b <= size; y += 2) {
-    for (let x = 0; x + b <= size; x += 2) {
-      const s = sat[(y + b) * (size + 1) + x + b] - sat[y * (size + 1) + x + b] - sat[(y + b) * (size + 1) + x] + sat[y * (size + 1) + x];
-      if (s > best + 1e-9) {
-        best = s;
-        cx = x + b / 2;
-        cy = y + b / 2;
-      }
-    }
-  }
-  const x0 = Math.max(0, Math.min(size - w, Math.round(cx - w / 2))), y0 = Math.max(0, Math.min(size - w, Math.round(cy - w / 2)));
-  obs[at] = x0 / size;
-  obs[at + 1] = y0 / size;
-  for (let y = 0; y < w; y++) {
-    for (let x = 0; x < w; x++) {
-      const i = (y0 + y) * size + x0 + x;
-      obs[at + 2 + y * w + x] = target[i] - canvas[i];
-    }
-  }
-}
-
-/** Writes the moments of the missing ink max(target − canvas, 0) of the f×f grids in `obs` after them (see the header). */
-function writeMissingInkMoments(obs: Float32Array, f: number): void {
-  const n = f * f, at = 2 * n + 1;
-  let m = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0, best = 0, bestCell = -1;
-  for (let i = 0; i < n; i++) {
-    const p = Math.max(0, obs[i] - obs[n + i]);
-    if (p <= 0) continue;
-    const u = ((i % f) + 0.5) / f, v = (Math.floor(i / f) + 0.5) / f;
-    m += p;
-    sx += p * u;
-    sy += p * v;
-    sxx += p * u * u;
-    syy += p * v * v;
-    sxy += p * u * v;
-    if (p > best) {
-      best = p;
-      bestCell = i;
-    }
-  }
-  if (m < 1e-9) {
-    obs.set([0, 0.5, 0.5, 0, 0, 0, 0.5, 0.5, 0], at);
-    return;
-  }
-  const cx = sx / m, cy = sy / m;
-  const vx = Math.max(0, sxx / m - cx * cx), vy = Math.max(0, syy / m - cy * cy);
-  const cov = sxy / m - cx * cy;
-  const corr = vx > 1e-12 && vy > 1e-12 ? Math.min(1, Math.max(-1, cov / Math.sqrt(vx * vy))) : 0;
-  const clamp01 = (x: number): number => Math.min(1, Math.max(0, x));
-  obs.set([clamp01(m / n), clamp01(cx), clamp01(cy), clamp01(2 * Math.sqrt(vx)), clamp01(2 * Math.sqrt(vy)), corr, ((bestCell % f) + 0.5) / f, (Math.floor(bestCell / f) + 0.5) / f, clamp01(best)], at);
-}
-
-/** Writes `src` (size×size) averaged over blocks into `out[offset…]` as f×f. */
-function downscale(src: Float32Array, size: number, f: number, out: Float32Array, offset: number): void {
-  const k = size / f;
-  const inv = 1 / (k * k);
-  out.fill(0, offset, offset + f * f);
-  for (let y = 0; y < size; y++) {
-    const row = offset + Math.floor(y / k) * f;
-    for (let x = 0; x < size; x++) out[row + Math.floor(x / k)] += src[y * size + x] * inv;
-  }
 }
 
 /** The CSS gray for an ink density (0: white paper, 1: black). */
