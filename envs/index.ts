@@ -19,6 +19,7 @@ import { FLAPPY_KWARGS, FLAPPY_METADATA, makeFlappy } from './arcade/flappy.ts';
 import { makePong, PONG_KWARGS, PONG_METADATA } from './arcade/pong.ts';
 import { makeSnake, SNAKE_KWARGS, SNAKE_METADATA } from './arcade/snake.ts';
 import { Corridor, CORRIDOR_DEFAULTS, CORRIDOR_METADATA } from './examples/corridor.ts';
+import { Paint, PAINT_DEFAULTS, PAINT_METADATA } from './art/paint.ts';
 import { AmpFootProsthesis } from './robot/amp-foot-prosthesis.ts';
 import { AmpFootWalker } from './robot/amp-foot-walker.ts';
 import { AMP_FOOT_DEFAULTS, AMP_FOOT_METADATA, AMP_FOOT_PROSTHESIS_METADATA } from './robot/common.ts';
@@ -166,6 +167,16 @@ register({
   rewardThreshold: 0.9,
   kwargs: CORRIDOR_DEFAULTS,
   metadata: CORRIDOR_METADATA,
+});
+
+// ── art (envs/art): an agent paints a target with brush strokes; `obs: 'features'` for MLP agents ──
+
+register({
+  id: 'Paint-v0',
+  category: 'art',
+  factory: (kwargs, spec) => new Paint(kwargs, spec),
+  kwargs: PAINT_DEFAULTS,
+  metadata: PAINT_METADATA,
 });
 
 // ── robot (envs/robot): the AMP-Foot walker on matter-js; BipedalWalker-v3's episode length and threshold ──

@@ -4,7 +4,8 @@
  * default wrappers included, as a user gets it), `vector` (a SyncVectorEnv of 16 copies in this thread)
  * and `workers` (16 copies on 2 worker threads). Classic envs are compared with Gymnasium's single-env
  * rates (GYMNASIUM_REFERENCE); the target is 30× in single mode. `Debug/SlowEnv-v0` (≈ 56 µs of CPU work
- * per step) shows the worker speed-up (target ≥ 1.6× single).
+ * per step) shows the worker speed-up (target ≥ 1.6× single). The painting env adds a `brush` row: its stroke
+ * rasteriser alone on random strokes at 64×64 (issue 27's target: ≥ 20k strokes/s single-threaded).
  *
  * Each env is measured in its own child process, so the JIT sees only that env (as in a training run, and
  * as Gymnasium's per-env numbers were taken). Every mode warms up by the same rule (`warmUp`), then
@@ -18,6 +19,7 @@ import { ConfigError } from '../core/errors.ts';
 import { makeSyncVec, make, makeVec, registeredIds } from '../gym/registry.ts';
 import { sample } from '../gym/spaces.ts';
 import { sampleActions, type VectorEnv } from '../gym/vector/vector-env.ts';
+import { Brush, strokeFromAction } from '../../envs/art/stroke.ts';
 import { benchCommand } from './bench.ts';
 import { commitId, machine } from './provenance.ts';
 
@@ -40,6 +42,9 @@ export const GYMNASIUM_REFERENCE = {
   } as Readonly<Record<string, number>>,
 } as const;
 
+/** Issue 27's rate for the painting envs' brush (strokes/s single-threaded at 64×64), measured as a `brush` row. */
+const STROKE_RATE_TARGETS: Readonly<Record<string, number>> = { 'Paint-v0': 20_000 };
+
 /** Copies in the vector modes. */
 const NUM_ENVS = 16;
 /** Worker threads in the `workers` mode. */
@@ -54,7 +59,8 @@ const WARMUP_MAX_MS = 20_000;
 /** One measurement. */
 interface EnvBenchRow {
   readonly id: string;
-  readonly mode: 'single' | 'vector' | 'workers';
+  /** `brush`: the painting envs' stroke rasteriser alone (strokes/s), next to their env rates. */
+  readonly mode: 'single' | 'vector' | 'workers' | 'brush';
   readonly steps_per_s: number;
 }
 
@@ -140,16 +146,42 @@ async function benchVector(vec: VectorEnv, seconds: number): Promise<number> {
   return best;
 }
 
-/** All three modes for one env, in this process. */
+/** Strokes/s of the painting envs' brush alone: random strokes (the env's action distribution) on a 64×64 canvas. */
+async function benchBrush(seconds: number): Promise<number> {
+  const size = 64;
+  const brush = new Brush(size);
+  const canvas = new Float32Array(size * size);
+  const env = make<unknown, unknown>('Paint-v0');
+  env.reset({ seed: 0 });
+  const strokes = Array.from({ length: 1024 }, () => strokeFromAction(sample(env.actionSpace, env.actionRng) as Float32Array, size));
+  env.close();
+  let k = 0;
+  const run = (budgetMs: number): number => {
+    let n = 0;
+    const start = performance.now();
+    let now = start;
+    while (now - start < budgetMs) {
+      for (let i = 0; i < 256; i++) brush.draw(canvas, strokes[k++ & 1023]);
+      n += 256;
+      now = performance.now();
+    }
+    return (n * 1000) / (now - start);
+  };
+  return bestRate(run, seconds);
+}
+
+/** All three modes for one env, in this process (and the brush alone for the painting envs). */
 async function benchOne(id: string, seconds: number): Promise<EnvBenchRow[]> {
   const single = await benchSingle(id, seconds);
   const vector = await benchVector(makeSyncVec(id, NUM_ENVS), seconds);
   const workers = await benchVector(await makeVec(id, NUM_ENVS, { workers: WORKERS }), seconds);
-  return [
+  const rows: EnvBenchRow[] = [
     { id, mode: 'single', steps_per_s: Math.round(single) },
     { id, mode: 'vector', steps_per_s: Math.round(vector) },
     { id, mode: 'workers', steps_per_s: Math.round(workers) },
   ];
+  if (id in STROKE_RATE_TARGETS) rows.push({ id, mode: 'brush', steps_per_s: Math.round(await benchBrush(seconds)) });
+  return rows;
 }
 
 /** Runs `benchOne` in a child process (this file as a script, with tsx's loader) and parses its rows. */
@@ -160,7 +192,7 @@ function benchIsolated(id: string, seconds: number): EnvBenchRow[] {
   const child = spawnSync(process.execPath, [...process.execArgv, ...loader, script, '--child', id, '--seconds', String(seconds)], { encoding: 'utf8' });
   if (child.status !== 0) throw new Error(`bench envs: measuring ${id} failed (exit ${child.status}): ${child.stderr.trim().split('\n').slice(-12).join('\n')}`);
   const rows: unknown = JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '[]');
-  if (!Array.isArray(rows) || rows.length !== 3) throw new Error(`bench envs: unexpected output for ${id}: ${child.stdout}`);
+  if (!Array.isArray(rows) || rows.length < 3) throw new Error(`bench envs: unexpected output for ${id}: ${child.stdout}`);
   return rows as EnvBenchRow[];
 }
 
@@ -182,14 +214,16 @@ async function runEnvBench(opts: EnvBenchOptions = {}): Promise<EnvBenchRow[]> {
   log(`Gymnasium reference: ${GYMNASIUM_REFERENCE.source}; to reproduce: ${GYMNASIUM_REFERENCE.reproduce}\n`);
   log(`${'env'.padEnd(26)} ${'single'.padStart(9)} ${'vector'.padStart(9)} ${'workers'.padStart(9)}   notes`);
   for (const id of ids) {
-    const [singleRow, vectorRow, workersRow] = benchIsolated(id, seconds);
-    rows.push(singleRow, vectorRow, workersRow);
+    const [singleRow, vectorRow, workersRow, brushRow] = benchIsolated(id, seconds);
+    rows.push(singleRow, vectorRow, workersRow, ...(brushRow === undefined ? [] : [brushRow]));
     const single = singleRow.steps_per_s;
     const gym = GYMNASIUM_REFERENCE.stepsPerS[id];
     const notes =
       gym !== undefined
         ? `${(single / gym).toFixed(1)}× Gymnasium (${formatRate(gym)}/s; target 30×${single >= 30 * gym ? ', met' : ', NOT met'})`
-        : `workers ${(workersRow.steps_per_s / single).toFixed(2)}× single`;
+        : brushRow !== undefined
+          ? `one stroke per step; brush alone ${formatRate(brushRow.steps_per_s)} strokes/s at 64×64 (target ≥ ${formatRate(STROKE_RATE_TARGETS[id])}${brushRow.steps_per_s >= STROKE_RATE_TARGETS[id] ? ', met' : ', NOT met'})`
+          : `workers ${(workersRow.steps_per_s / single).toFixed(2)}× single`;
     log(`${id.padEnd(26)} ${formatRate(single).padStart(9)} ${formatRate(vectorRow.steps_per_s).padStart(9)} ${formatRate(workersRow.steps_per_s).padStart(9)}   ${notes}`);
   }
   if (opts.json) {

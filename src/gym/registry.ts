@@ -24,12 +24,12 @@ export type EnvFactory = (kwargs: Readonly<Record<string, unknown>>, spec: EnvSp
 
 /**
  * The kind of task an env is, as the page's picker groups them: a robot, classic control, a two-player
- * board game, an arcade game, or `other` (examples, debug envs, and any env that names no category).
+ * board game, an arcade game, art (an agent that paints), or `other` (examples, debug envs, and any env that names no category).
  */
-export type EnvCategory = 'robot' | 'classic' | 'board' | 'arcade' | 'other';
+export type EnvCategory = 'robot' | 'classic' | 'board' | 'arcade' | 'art' | 'other';
 
 /** Every category, in the picker's order. */
-export const ENV_CATEGORIES: readonly EnvCategory[] = ['robot', 'classic', 'board', 'arcade', 'other'];
+export const ENV_CATEGORIES: readonly EnvCategory[] = ['robot', 'classic', 'board', 'arcade', 'art', 'other'];
 
 /** What `register` takes. */
 export interface EnvRegistration {

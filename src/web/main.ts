@@ -17,6 +17,7 @@ import { metricsLine, parseMetricsJsonl } from '../core/metrics.ts';
 import type { Scene } from '../gym/scene.ts';
 import { clearError, download, el, showError } from './dom.ts';
 import { algoSelect, charts, envInfo, envSelect, form, greedy, keyboard, link, mind, network, persist, state, status, syncButtons, writeUrl } from './page.ts';
+import { mountPaintPanel } from './panels/paint.ts';
 import { fillAlgoSelect, fillEnvSelect, showEnvDoc } from './panels/pickers.ts';
 import { leavePlay, wirePlay } from './play-mode.ts';
 import { lastCheckpoint, saveSettings, storeCheckpoint } from './persist.ts';
@@ -454,6 +455,7 @@ function wire(): void {
   charts.onSolved = showSolved;
   link.onView = onView;
   link.onError = showError;
+  mountPaintPanel(envSelect);
   envSelect.addEventListener('change', () => {
     onEnvPicked({ idle: true });
     persist();

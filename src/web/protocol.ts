@@ -18,7 +18,7 @@ import type { Scene } from '../gym/scene.ts';
 import type { Metrics } from '../core/metrics.ts';
 
 /** How an env is grouped in the picker. */
-export type Category = 'robot' | 'classic' | 'board' | 'arcade' | 'other';
+export type Category = 'robot' | 'classic' | 'board' | 'arcade' | 'art' | 'other';
 
 /** Display order and titles of the picker groups. */
 export const CATEGORIES: ReadonlyArray<{ readonly id: Category; readonly title: string }> = [
@@ -26,6 +26,7 @@ export const CATEGORIES: ReadonlyArray<{ readonly id: Category; readonly title: 
   { id: 'classic', title: 'Classic control' },
   { id: 'board', title: 'Board games' },
   { id: 'arcade', title: 'Arcade' },
+  { id: 'art', title: 'Art' },
   { id: 'other', title: 'Examples and debug' },
 ];
 

@@ -104,7 +104,7 @@ describe('dojo new-env', () => {
   });
 
   it('rejects an unknown category, naming the ones there are', () => {
-    expect(() => scaffoldEnv('GridTreasure', { root, category: 'puzzle' })).toThrow('new-env: --category must be one of robot, classic, board, arcade, other, received "puzzle"');
+    expect(() => scaffoldEnv('GridTreasure', { root, category: 'puzzle' })).toThrow('new-env: --category must be one of robot, classic, board, arcade, art, other, received "puzzle"');
   });
 
   it('the command exits 1 with the message and no stack trace for a bad name', () => {

@@ -98,7 +98,7 @@ describe('registry', () => {
     register({ id: 'Test/Temp-v0', factory, category: 'robot' });
     expect(envCategory('Test/Temp-v0')).toBe('robot');
     unregister('Test/Temp-v0');
-    expect(() => register({ id: 'Test/Temp-v0', factory, category: 'puzzle' as never })).toThrow(/category must be one of robot, classic, board, arcade, other, received "puzzle"/);
+    expect(() => register({ id: 'Test/Temp-v0', factory, category: 'puzzle' as never })).toThrow(/category must be one of robot, classic, board, arcade, art, other, received "puzzle"/);
     expect(() => envCategory('Nope-v0')).toThrow(/not registered/);
   });
 
