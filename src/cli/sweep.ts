@@ -44,12 +44,18 @@ export async function sweep(specFile: string, flags: SweepFlags, log: (line: str
   } finally {
     release();
   }
-  const summary = writeReport(plan, dir, results);
+  const summary = writeReport(plan, dir, results, rebuildCommand(specFile, flags));
   log(`\n${formatTable(plan, summary)}\n`);
   log(`report: ${join(dir, 'report.md')}${summary[0]?.values.length ? `; best config: ${join(dir, 'best-config.json')}` : ''}`);
   const failed = [...results.values()].filter((r) => r.status === 'failed').length;
   if (failed > 0 && process.exitCode === undefined) process.exitCode = 1;
   return dir;
+}
+
+/** The command line that runs this sweep again (a Redis URL without its password). */
+function rebuildCommand(specFile: string, flags: SweepFlags): string {
+  const redis = flags.redis !== undefined ? ` --redis ${flags.redis.replace(/\/\/([^@/]*)@/, '//***@')}` : '';
+  return `npx dojo sweep ${specFile}${flags.parallel !== undefined ? ` --parallel ${flags.parallel}` : ''}${flags.root !== undefined ? ` --root ${flags.root}` : ''}${redis}`;
 }
 
 /**
