@@ -172,9 +172,10 @@ describe('dojo sweep, local', () => {
     expect(lines.filter((l) => / (starts|resumes from) /.test(l))).toEqual([]);
   });
 
-  it('refuses the asha scheduler with --redis before touching anything', async () => {
-    const spec = { ...SPEC, name: 'asha-redis', scheduler: { kind: 'asha', eta: 2, minSteps: 128 } };
-    await expect(sweep(writeSpec(spec, 'asha-redis.json'), { redis: 'redis://127.0.0.1:1', root: path.join(root, 'sweeps') }, log)).rejects.toThrow(/the asha scheduler runs with local sweeps only/);
-    expect(fs.existsSync(path.join(root, 'sweeps', 'asha-redis'))).toBe(false);
+  it('refuses --store and --redis-ca without --redis before touching anything', async () => {
+    const file = writeSpec({ ...SPEC, name: 'no-redis' }, 'no-redis.json');
+    await expect(sweep(file, { store: root, root: path.join(root, 'sweeps') }, log)).rejects.toThrow('sweep: --store goes with --redis (a local sweep keeps its run files in its own folder)');
+    await expect(sweep(file, { redisCa: 'ca.pem', root: path.join(root, 'sweeps') }, log)).rejects.toThrow('sweep: --redis-ca goes with --redis');
+    expect(fs.existsSync(path.join(root, 'sweeps', 'no-redis'))).toBe(false);
   });
 });
