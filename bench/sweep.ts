@@ -15,7 +15,8 @@
  *   (workers × wall / trials − mean child time): taking the job, reading and sending the run folder,
  *   progress reports, the coordinator's polling;
  * - how long the coordinator takes to enqueue the trials, and to look over the pending jobs once (at
- *   least 1,000 of them, measured on a queue of dummy jobs after the sweep).
+ *   least 1,000 of them, measured on a queue of dummy jobs after the sweep): with its range reads, and
+ *   with one read per job as it did before.
  * With the machine, the commit and the load average, since a shared machine slows the children down.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -25,7 +26,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSweep } from '../src/cli/sweep-spec.ts';
-import { runRedisSweep } from '../src/cli/sweep-redis.ts';
+import { jobStandings, runRedisSweep } from '../src/cli/sweep-redis.ts';
 import { commitId, machine } from '../src/cli/provenance.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -117,8 +118,13 @@ async function main(): Promise<void> {
     const looked = Math.max(trials, 1000);
     for (let i = 0; i < looked; i++) await queue.add('t', { i }, { jobId: `j${i}` });
     const l0 = performance.now();
-    for (let i = 0; i < looked; i++) await (await Job.fromId(queue, `j${i}`))?.getState();
+    const standings = await jobStandings(queue);
     const lookMs = performance.now() - l0;
+    if (standings.size !== looked) throw new Error(`bench sweep: the look saw ${standings.size} of ${looked} jobs`);
+    // what the coordinator did before range reads: one job read and one state read per pending trial
+    const p0 = performance.now();
+    for (let i = 0; i < looked; i++) await (await Job.fromId(queue, `j${i}`))?.getState();
+    const perJobMs = performance.now() - p0;
     await queue.obliterate({ force: true });
     await queue.close();
     connection.disconnect();
@@ -127,7 +133,7 @@ async function main(): Promise<void> {
       `${trials} trials, ${numWorkers} workers: ${wallS.toFixed(1)} s from the first enqueue to the last record, ${(trials / wallS).toFixed(2)} trials/s`,
       `a trial's dojo train child: mean ${meanChild.toFixed(2)} s, median ${median(childS).toFixed(2)} s`,
       `queue overhead per trial (a worker slot's time outside its child): ${overheadMs.toFixed(0)} ms`,
-      `the coordinator enqueued ${trials} trials in ${((enqueuedAt - t0) / 1000).toFixed(2)} s; one look over ${looked} pending jobs (its loop, every 500 ms) takes ${lookMs.toFixed(0)} ms`,
+      `the coordinator enqueued ${trials} trials in ${((enqueuedAt - t0) / 1000).toFixed(2)} s; one look over ${looked} pending jobs (its loop, every 500 ms) takes ${lookMs.toFixed(0)} ms (range reads; one read per job: ${perJobMs.toFixed(0)} ms)`,
     ].join('\n'));
   } finally {
     for (const c of children.reverse()) {

@@ -30,7 +30,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { Job, Queue } from 'bullmq';
+import { Job, Queue, type JobType } from 'bullmq';
 import { Redis } from 'ioredis';
 import { ConfigError } from '../core/errors.ts';
 import { writeFileAtomic } from '../nn/safetensors-node.ts';
@@ -131,7 +131,23 @@ export interface RedisSweepOptions extends RedisTarget {
 }
 
 /** A trial the coordinator waits for: its job, the last progress line it printed, and the scheduler's verdict once one came. */
-type Pending = { trial: Trial; jobId: string; said: string; saidAt: number; verdict: string | null };
+type Pending = { trial: Trial; jobId: string; said: string; saidAt: number; verdict: string | null; missing: number };
+
+/** Where a job stands, as the coordinator acts on it. */
+type JobStanding = 'queued' | 'active' | 'failed' | 'completed';
+
+/**
+ * The ids of the queue's jobs by standing, in four range reads (not one read per job, so a look over a
+ * thousand pending trials stays a few round trips). States are read queued first and finished last, so
+ * a job that moves on between two reads is seen where it went; one that moves back (a closing worker's
+ * job returning to the queue) can be missing from every list for a moment.
+ */
+export async function jobStandings(queue: Queue): Promise<Map<string, JobStanding>> {
+  const out = new Map<string, JobStanding>();
+  const reads: [JobStanding, JobType[]][] = [['queued', ['wait', 'delayed', 'prioritized', 'waiting-children']], ['active', ['active']], ['failed', ['failed']], ['completed', ['completed']]];
+  for (const [standing, types] of reads) for (const id of await queue.getRanges(types, 0, -1)) out.set(id, standing);
+  return out;
+}
 
 /**
  * Enqueues every trial of `plan` not yet recorded in `sweepDir`, waits for them, writes each finished
@@ -167,12 +183,13 @@ export async function runRedisSweep(plan: SweepPlan, sweepDir: string, opts: Red
       const jobId = trialJobId(plan, trial.id);
       // an id already on the queue keeps its job (and its state): that is how a restarted coordinator re-attaches
       await queue.add('trial', trialJob(plan, trial, opts.store), { jobId, attempts: 1, removeOnComplete: false, removeOnFail: false });
-      pending.set(trial.id, { trial, jobId, said: '', saidAt: 0, verdict: null });
+      pending.set(trial.id, { trial, jobId, said: '', saidAt: 0, verdict: null, missing: 0 });
     }
     opts.log(`${pending.size} trials on the queue "${QUEUE_NAME}" at ${safeUrl(opts.url)}; start workers with: dojo worker --redis ${safeUrl(opts.url)}${opts.caFile !== undefined ? ' --redis-ca <ca.pem>' : ''}${opts.store !== undefined ? ' --store <this shared folder on that machine>' : ''}`);
     while (pending.size > 0 && stopped === null) {
+      const standings = await jobStandings(queue);
       for (const [id, p] of pending) {
-        if (await look(id, p)) pending.delete(id);
+        if (await look(id, p, standings.get(p.jobId))) pending.delete(id);
       }
       if (pending.size > 0) await new Promise((r) => setTimeout(r, opts.pollMs ?? 500));
     }
@@ -188,15 +205,23 @@ export async function runRedisSweep(plan: SweepPlan, sweepDir: string, opts: Red
     connection.disconnect();
   }
 
-  /** Looks at one trial's job: records it when it has ended (true), else prints its progress and judges its evaluations. */
-  async function look(id: string, p: Pending): Promise<boolean> {
+  /**
+   * Looks at one trial's job: records it when it has ended (true), else prints its progress and judges
+   * its evaluations. A job missing from every list three looks running is read by id, and enqueued
+   * again if it is gone from Redis.
+   */
+  async function look(id: string, p: Pending, state: JobStanding | undefined): Promise<boolean> {
+    if (state === 'queued') return false;
+    p.missing = state === undefined ? p.missing + 1 : 0;
+    if (state === undefined && p.missing < 3) return false;
+    if (state === undefined) p.missing = 0;
     const job = await Job.fromId(queue, p.jobId);
     if (job === undefined) {
       opts.log(`${id}: its job is gone from Redis; enqueuing it again`);
       await queue.add('trial', trialJob(plan, p.trial, opts.store), { jobId: p.jobId, attempts: 1, removeOnComplete: false, removeOnFail: false });
       return false;
     }
-    const state = await job.getState();
+    if (state === undefined) return false;
     const runDir = join(sweepDir, id);
     if (state === 'completed' || state === 'failed') {
       if (state === 'failed') record(failedResult(p.trial, runDir, 0, job.failedReason));

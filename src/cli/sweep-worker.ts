@@ -118,9 +118,11 @@ async function trainTrial(job: Job, token: string | undefined, lane: WorkerLane)
         await job.updateProgress({ step: lastMetricsStep(runDir), worker: name, evaluations } satisfies TrialProgress);
         const at = resumePoint(runDir, data.evalEpisodes);
         if (at > sent) {
-          const only = (n: string): boolean => !n.startsWith('checkpoints/') || n === `checkpoints/step-${at}.safetensors`;
-          if (stored !== null) sendToStore(stored, readRunFiles(runDir, only));
-          await job.updateData({ ...data, resume: { step: at, files: stored !== null ? {} : readRunFiles(runDir, only) } });
+          const files = readRunFiles(runDir, (n) => !n.startsWith('checkpoints/') || n === `checkpoints/step-${at}.safetensors`);
+          // with a store: the new checkpoint first, then the job names it, then the old one goes (a retry always finds the one the job names)
+          if (stored !== null) writeRunFiles(stored, files);
+          await job.updateData({ ...data, resume: { step: at, files: stored !== null ? {} : files } });
+          if (stored !== null) pruneStore(stored, files);
           sent = at;
         }
         stopped ??= await lane.connection.get(stopKey);
@@ -151,7 +153,10 @@ async function trainTrial(job: Job, token: string | undefined, lane: WorkerLane)
     }
     log(`${data.sweep}/${data.trial} ${finished ? 'done' : 'stopped'}`);
     const files = readRunFiles(runDir);
-    if (stored !== null) sendToStore(stored, files);
+    if (stored !== null) {
+      writeRunFiles(stored, files);
+      pruneStore(stored, files);
+    }
     // a stop that came after the run's end stopped nothing: the trial finished
     return { worker: name, wall_s: (performance.now() - t0) / 1000, files: stored !== null ? {} : files, ...(finished || stopped === null ? {} : { stopped }) };
   } finally {
@@ -166,9 +171,8 @@ function storeFolder(lane: WorkerLane, data: TrialJob): string {
   return join(lane.store, data.sweep, data.trial);
 }
 
-/** Writes run files into the store folder and removes the checkpoints there that these replace (one resume point is kept). */
-function sendToStore(stored: string, files: Readonly<Record<string, string>>): void {
-  writeRunFiles(stored, files);
+/** Removes the checkpoints in the store folder that are not among `files` (those last sent). */
+function pruneStore(stored: string, files: Readonly<Record<string, string>>): void {
   const keep = new Set(Object.keys(files));
   for (const n of readdirSync(join(stored, 'checkpoints'))) if (!keep.has(`checkpoints/${n}`)) rmSync(join(stored, 'checkpoints', n), { force: true });
 }

@@ -175,7 +175,10 @@ describe('--store: run files through a shared folder', () => {
       // the job carries no file; the store holds the checkpoint and the logs
       expect(data.resume?.files).toEqual({});
       const stored = path.join(store, 'store', 'c0-s1');
-      expect(fs.readdirSync(path.join(stored, 'checkpoints'))).toEqual([`step-${data.resume?.step}.safetensors`]);
+      // the worker writes the new checkpoint, names it in the job, then removes the one before: wait for the last step
+      const inStore = (): string[] => fs.readdirSync(path.join(stored, 'checkpoints'));
+      for (const deadline = Date.now() + 20_000; inStore().length > 1 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 20));
+      expect(inStore()).toEqual([`step-${data.resume?.step}.safetensors`]);
       for (const f of ['config.json', 'metrics.jsonl', 'evaluations.jsonl']) expect(fs.existsSync(path.join(stored, f)), f).toBe(true);
       a.kill('SIGTERM');
       expect(await exited(a)).toBe(143);
