@@ -2,7 +2,8 @@
  * What a sweep leaves for people to read: `sweeps/<name>/results.jsonl` (one row per finished or
  * failed trial, appended as trials end, so a killed sweep knows what is done), `report.md` (a table
  * of config points: the searched values, seeds, mean ± std of the objective, steps, wall time,
- * status) and `best-config.json` (the best point's whole config, without the seed, a file
+ * status; the eval-curve plot `curves.png` (sweep-plot.ts); the best config; the command and commits
+ * that rebuild it) and `best-config.json` (the best point's whole config, without the seed, a file
  * `dojo train --config` accepts). The same table is printed at the end of a sweep.
  */
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
@@ -219,7 +220,7 @@ export function formatTable(plan: SweepPlan, summary: readonly PointSummary[]): 
  * has finished seeds, best-config.json. `command` is the command line that runs the sweep again; the
  * report gives it with the commits the trials trained at (their final checkpoints' metadata).
  */
-export function writeReport(plan: SweepPlan, dir: string, results: ReadonlyMap<string, TrialResult>, command = `dojo sweep <spec.json>`): PointSummary[] {
+export function writeReport(plan: SweepPlan, dir: string, results: ReadonlyMap<string, TrialResult>, command: string): PointSummary[] {
   const summary = summarize(plan, results);
   const { spec } = plan;
   const failures = [...results.values()].filter((r) => r.status === 'failed').map((r) => `- ${r.trial}: ${r.error ?? 'failed'}`);

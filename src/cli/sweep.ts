@@ -5,7 +5,8 @@
  * search, objective) as ordinary `dojo train` runs in `<root>/<name>/<trial>/`: on this machine as
  * child processes (default, `--parallel` at once), or through a BullMQ queue on Redis (`--redis`)
  * for `dojo worker` processes on any machine to take. Results go to `<root>/<name>/results.jsonl`,
- * `report.md` and `best-config.json`, and the table is printed. Started again, a sweep skips the
+ * `report.md` (with the eval-curve plot `curves.png`) and `best-config.json`, and the table is printed.
+ * With a scheduler, weak trials stop early (sweep-asha.ts), locally and on Redis. Started again, a sweep skips the
  * trials it has recorded and resumes the ones a kill cut short; `--status` prints where it stands.
  */
 import { availableParallelism } from 'node:os';
