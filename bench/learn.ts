@@ -4,8 +4,15 @@
  * evaluation episodes. Also records the wall clock and, from every training episode, the step and
  * time at which the mean of the last 20 training episodes first reached the env's threshold.
  *
- *   npm run bench:learn [-- --only ppo-CartPole-v1,dqn-CartPole-v1] [-- --seeds 5] [-- --no-write] [-- --save dir]
+ *   npm run bench:learn [-- --only ppo-CartPole-v1,dqn-CartPole-v1] [-- --seeds 5] [-- --parallel n] [-- --in-process] [-- --no-write] [-- --save dir]
  *
+ * A row's seeds run through the sweep machinery (`dojo sweep`'s local runner, src/cli/sweep-local.ts):
+ * each seed is a `dojo train` child in a temporary sweep folder, `--parallel` at a time (default: the
+ * core count), so a 5-seed row uses every core; then this process scores each seed's final checkpoint.
+ * The last-20 column then comes from the metrics rows (the mean return of the iterations' finished
+ * episodes, weighted by their counts, over the latest iterations that hold at least 20 episodes; the time
+ * is the row's step divided by its SPS). `--in-process` trains the seeds one after another in this
+ * process instead and watches every training episode (the first tables of bench/LEARNING.md).
  * `--save dir` also writes each seed's final checkpoint as dir/<row name>.seed<k>.safetensors.
  *
  * The board row of issue 6 (BOARD_ROWS: PPO with masks on Connect Four) also runs only with `--only`.
@@ -14,25 +21,29 @@
  * game's own measure (score difference, length, pipes, share caught) from the last `info` of each
  * evaluation episode.
  *
- * Configs live in agents/configs/<algo>-<env>.json (or <row name>.json). Runs go one at a time (2-core machines).
+ * Configs live in agents/configs/<algo>-<env>.json (or <row name>.json).
  * A full run rewrites only its own section of bench/LEARNING.md (between LEARN_BEGIN and LEARN_END) and
  * keeps the hand-assembled sections; a run with `--only` writes bench/LEARNING.partial.md.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getAgent } from '../agents/index.ts';
 import { resolveConfig } from '../agents/common/config.ts';
-import type { RunContext } from '../agents/common/agent.ts';
+import type { Policy, RunContext } from '../agents/common/agent.ts';
 import type { Episode } from '../agents/common/metrics.ts';
 import type { VectorEnv } from '../src/gym/vector/vector-env.ts';
 import { recordVectorEpisodeStatistics } from '../src/gym/vector/record-episode-statistics.ts';
-import { runContext, writeCheckpoint } from '../src/cli/run-context.ts';
+import { readCheckpoint, runContext, writeCheckpoint } from '../src/cli/run-context.ts';
 import { evaluatePolicy } from '../src/cli/eval.ts';
 import { spec as envSpec } from '../src/gym/registry.ts';
 import type { Info } from '../src/gym/env.ts';
 import { readPreset } from '../src/cli/presets.ts';
 import { commitId, machine } from '../src/cli/provenance.ts';
+import { parseSweepSpec, planSweep } from '../src/cli/sweep-spec.ts';
+import { runLocalSweep } from '../src/cli/sweep-local.ts';
+import type { Env } from '../src/gym/env.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -130,10 +141,8 @@ function watched(ctx: RunContext, onEpisodes: (eps: readonly Episode[], steps: n
 /** Trains one seed of one row and scores it. */
 export async function runSeed(row: Row, seed: number, overrides: Record<string, unknown> = {}, saveDir: string | null = null): Promise<SeedResult> {
   const agent = getAgent(row.algo);
-  const fromFile = readPreset(rowName(row))?.values ?? {};
   // the row's budget, or a smaller one the config was tuned for ("within 100k" is met by a 50k run)
-  const budget = typeof fromFile.totalTimesteps === 'number' && fromFile.totalTimesteps < row.steps ? fromFile.totalTimesteps : row.steps;
-  const cfg = resolveConfig(agent.name, agent.spec, { ...fromFile, totalTimesteps: budget, ...overrides, seed });
+  const cfg = resolveConfig(agent.name, agent.spec, { ...rowConfig(row), ...overrides, seed });
   const threshold = row.metric?.trainReturn ?? envSpec(row.env).rewardThreshold ?? row.target;
   const recent: number[] = [];
   let solvedStep: number | null = null, solvedS: number | null = null;
@@ -153,12 +162,80 @@ export async function runSeed(row: Row, seed: number, overrides: Record<string, 
   const wallS = (performance.now() - t0) / 1000;
   if (saveDir !== null) writeCheckpoint(join(saveDir, `${rowName(row)}.seed${seed}.safetensors`), run.checkpoint());
   await run.close();
-  const { returns, ends } = evaluatePolicy(run.policy, ctx.makeEnv, row.episodes ?? 100, 10_000);
+  return { seed, ...scorePolicy(row, run.policy, ctx.makeEnv), wallS, solvedStep, solvedS };
+}
+
+/** The row's score of a policy: the mean and std of its metric (default: the return) over the row's deterministic evaluation episodes. */
+function scorePolicy(row: Row, policy: Policy, makeEnv: () => Env): { evalMean: number; evalStd: number } {
+  const { returns, ends } = evaluatePolicy(policy, makeEnv, row.episodes ?? 100, 10_000);
   const metric = row.metric;
   const scores = metric === undefined ? returns : returns.map((r, i) => metric.of(ends[i], r));
   const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
   const std = Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / scores.length);
-  return { seed, evalMean: mean, evalStd: std, wallS, solvedStep, solvedS };
+  return { evalMean: mean, evalStd: std };
+}
+
+/** A row's config for one seed: its preset (or `<row name>.json`) with the row's budget, or the smaller one the config was tuned for. */
+function rowConfig(row: Row): Record<string, unknown> {
+  const fromFile = readPreset(rowName(row))?.values ?? {};
+  const budget = typeof fromFile.totalTimesteps === 'number' && fromFile.totalTimesteps < row.steps ? fromFile.totalTimesteps : row.steps;
+  return { ...fromFile, totalTimesteps: budget };
+}
+
+/**
+ * Trains a row's seeds as a local sweep (`dojo train` children, `parallel` at a time, in a temporary
+ * sweep folder) and scores each seed's final checkpoint here; the last-20 column comes from each run's
+ * metrics rows (see the file header).
+ */
+export async function runSeedsInSweep(row: Row, seeds: readonly number[], parallel: number, saveDir: string | null = null): Promise<SeedResult[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'dojo-bench-learn-'));
+  try {
+    const spec = parseSweepSpec({ name: rowName(row), env: row.env, envKwargs: row.kwargs ?? {}, algo: row.algo, base: 'defaults', config: rowConfig(row), seeds, evalEpisodes: 1 });
+    const plan = planSweep(spec, here);
+    const results = await runLocalSweep(plan, dir, { parallel, log: () => {} });
+    const threshold = row.metric?.trainReturn ?? envSpec(row.env).rewardThreshold ?? row.target;
+    const agent = getAgent(row.algo);
+    return plan.trials.map((t) => {
+      const r = results.get(t.id);
+      const final = join(dir, t.id, 'final.safetensors');
+      if (r?.status !== 'done' || !existsSync(final)) throw new Error(`bench learn: ${rowName(row)} seed ${t.seed} did not finish: ${r?.error ?? 'no result (stopped by a signal?)'}`);
+      if (saveDir !== null) {
+        mkdirSync(saveDir, { recursive: true });
+        copyFileSync(final, join(saveDir, `${rowName(row)}.seed${t.seed}.safetensors`));
+      }
+      const ctx = runContext(row.env, { kwargs: row.kwargs });
+      const probe = ctx.makeEnv();
+      const policy = agent.loadPolicy(readCheckpoint(final), probe.observationSpace, probe.actionSpace);
+      probe.close();
+      return { seed: t.seed, ...scorePolicy(row, policy, ctx.makeEnv), wallS: r.wall_s, ...lastTwentyFromMetrics(join(dir, t.id, 'metrics.jsonl'), threshold) };
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The first step (and time) at which the mean return of the latest training episodes, at least 20,
+ * reached `threshold`, from the metrics rows: each row's finished episodes (`charts/episodes`) count
+ * with their mean return, and the time is the row's step over its `charts/SPS` (steps per second since the start).
+ */
+export function lastTwentyFromMetrics(file: string, threshold: number): { solvedStep: number | null; solvedS: number | null } {
+  const window: { n: number; mean: number }[] = [];
+  let count = 0;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    const row = JSON.parse(line) as Record<string, number>;
+    const n = row['charts/episodes'] ?? 0;
+    if (n === 0 || typeof row['charts/episodic_return'] !== 'number') continue;
+    window.push({ n, mean: row['charts/episodic_return'] });
+    count += n;
+    while (count - window[0].n >= 20) count -= (window.shift() as { n: number }).n;
+    if (count >= 20 && window.reduce((a, w) => a + w.n * w.mean, 0) / count >= threshold) {
+      const sps = row['charts/SPS'];
+      return { solvedStep: row.global_step, solvedS: typeof sps === 'number' && sps > 0 ? row.global_step / sps : null };
+    }
+  }
+  return { solvedStep: null, solvedS: null };
 }
 
 function fmtRow(row: Row, results: SeedResult[]): string {
@@ -201,12 +278,16 @@ async function main(): Promise<void> {
   const write = !args.includes('--no-write');
   const saveIdx = args.indexOf('--save');
   const saveDir = saveIdx >= 0 ? args[saveIdx + 1] : null;
+  const inProcess = args.includes('--in-process');
+  const parallelIdx = args.indexOf('--parallel');
+  const parallel = parallelIdx >= 0 ? Number(args[parallelIdx + 1]) : availableParallelism();
+  if (!Number.isInteger(parallel) || parallel < 1) throw new Error(`bench learn: --parallel expects a positive integer, received ${args[parallelIdx + 1]}`);
   const lines: string[] = [];
   const rows = only === null ? ROWS : [...ROWS, ...ARCADE_ROWS, ...BOARD_ROWS].filter((r) => only.has(rowName(r)));
   const header = [
     only === null ? `## Latest full run (${new Date().toISOString().slice(0, 10)})` : '# Learning results (partial run)',
     '',
-    `Written by \`npm run bench:learn${only === null ? '' : ` -- --only ${[...only].join(',')}`}\` at commit ${commitId()} on ${machine()}.`,
+    `Written by \`npm run bench:learn${only === null ? '' : ` -- --only ${[...only].join(',')}`}\` at commit ${commitId()} on ${machine()}; ${inProcess ? 'seeds one after another in one process' : `seeds as a local sweep, ${parallel} at a time (wall clock: each seed's dojo train child; last-20 from the metrics rows)`}.`,
     'Score: mean return (or the row\'s metric) of 100 (or the row\'s count of) deterministic evaluation episodes of the',
     'final policy, per seed. "Last-20" is the step and wall-clock time at which the mean return of the last 20 training',
     'episodes first reached the env\'s threshold (or the return level that matches the row\'s target).',
@@ -223,12 +304,13 @@ async function main(): Promise<void> {
     else writeFileSync(join(here, 'LEARNING.md'), replaceLearnSection(readFileSync(join(here, 'LEARNING.md'), 'utf8'), table));
   };
   for (const row of rows) {
+    const seeds = Array.from({ length: row.seeds ?? numSeeds }, (_, i) => i + 1);
     const results: SeedResult[] = [];
-    for (let seed = 1; seed <= (row.seeds ?? numSeeds); seed++) {
-      const r = await runSeed(row, seed, {}, saveDir);
-      results.push(r);
+    if (inProcess) for (const seed of seeds) results.push(await runSeed(row, seed, {}, saveDir));
+    else results.push(...await runSeedsInSweep(row, seeds, parallel, saveDir));
+    for (const r of results) {
       const digits = row.metric?.digits ?? 1;
-      console.error(`${rowName(row)} seed ${seed}: eval ${r.evalMean.toFixed(digits)} ± ${r.evalStd.toFixed(digits)}, ${r.wallS.toFixed(1)} s, last-20 threshold at ${r.solvedStep ?? '—'} steps${r.solvedS !== null ? ` (${(r.solvedS as number).toFixed(1)} s)` : ''}`);
+      console.error(`${rowName(row)} seed ${r.seed}: eval ${r.evalMean.toFixed(digits)} ± ${r.evalStd.toFixed(digits)}, ${r.wallS.toFixed(1)} s, last-20 threshold at ${r.solvedStep ?? '—'} steps${r.solvedS !== null ? ` (${(r.solvedS as number).toFixed(1)} s)` : ''}`);
     }
     lines.push(fmtRow(row, results));
     console.log(lines[lines.length - 1]);

@@ -55,8 +55,9 @@ export class Asha {
   /**
    * Judges the rungs a trial's evaluations have reached since the last call: null to go on, or why it
    * stops (the rung, its step, the return and the cutoff). A stopped trial is judged no further.
+   * `onPass` hears each rung the trial passes, with the same numbers.
    */
-  observe(trial: string, evaluations: readonly Evaluation[]): string | null {
+  observe(trial: string, evaluations: readonly Evaluation[], onPass?: (line: string) => void): string | null {
     let k = this.judged.get(trial) ?? 0;
     let verdict: string | null = null;
     while (k < this.rungs.length && verdict === null) {
@@ -64,10 +65,15 @@ export class Asha {
       if (row === undefined) break;
       this.records[k].push(row.mean_return);
       const cutoff = quantile(this.records[k], 1 - 1 / this.eta);
+      const where = `rung ${k} (step ${this.rungs[k]}, evaluated at ${row.global_step})`;
+      const against = `the rung's cutoff ${cutoff.toFixed(2)} (the ${(1 - 1 / this.eta).toFixed(2)} quantile of ${this.records[k].length} trials)`;
       if (row.mean_return < cutoff) {
-        verdict = `stopped by ASHA at rung ${k} (step ${this.rungs[k]}, evaluated at ${row.global_step}): eval return ${row.mean_return.toFixed(2)} is below the rung's cutoff ${cutoff.toFixed(2)} (the ${(1 - 1 / this.eta).toFixed(2)} quantile of ${this.records[k].length} trials)`;
+        verdict = `stopped by ASHA at ${where}: eval return ${row.mean_return.toFixed(2)} is below ${against}`;
         k = this.rungs.length;
-      } else k++;
+      } else {
+        onPass?.(`passes ASHA ${where}: eval return ${row.mean_return.toFixed(2)} reaches ${against}`);
+        k++;
+      }
     }
     this.judged.set(trial, k);
     return verdict;

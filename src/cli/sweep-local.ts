@@ -136,7 +136,7 @@ export async function runLocalSweep(plan: SweepPlan, sweepDir: string, opts: Loc
 }
 
 /** The evaluations ASHA judges: those of periodic checkpoints (the final one ends the run, there is nothing left to stop). */
-function rungEvaluations(runDir: string): ReturnType<typeof readEvaluations> {
+export function rungEvaluations(runDir: string): ReturnType<typeof readEvaluations> {
   return readEvaluations(runDir).filter((e) => !e.checkpoint.endsWith('final.safetensors'));
 }
 
@@ -155,7 +155,7 @@ async function runTrial(plan: SweepPlan, sweepDir: string, trial: Trial, lane: T
   lane.running.add(child);
   let verdict: string | null = null;
   const judge = (): void => {
-    verdict ??= lane.asha?.observe(trial.id, rungEvaluations(runDir)) ?? null;
+    verdict ??= lane.asha?.observe(trial.id, rungEvaluations(runDir), (line) => lane.log(`${trial.id} ${line}`)) ?? null;
     if (verdict !== null) child.stop('SIGTERM'); // it saves a checkpoint and exits 143
   };
   const timer = lane.asha !== null ? setInterval(judge, 100) : null;

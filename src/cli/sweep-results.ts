@@ -2,12 +2,14 @@
  * What a sweep leaves for people to read: `sweeps/<name>/results.jsonl` (one row per finished or
  * failed trial, appended as trials end, so a killed sweep knows what is done), `report.md` (a table
  * of config points: the searched values, seeds, mean ± std of the objective, steps, wall time,
- * status) and `best-config.json` (the best point's whole config, without the seed, a file
+ * status; the eval-curve plot `curves.png` (sweep-plot.ts); the best config; the command and commits
+ * that rebuild it) and `best-config.json` (the best point's whole config, without the seed, a file
  * `dojo train --config` accepts). The same table is printed at the end of a sweep.
  */
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../nn/safetensors-node.ts';
+import { readSafetensorsFile, writeFileAtomic } from '../nn/safetensors-node.ts';
+import { CURVE_COLORS, plotEvalCurves, type EvalCurve } from './sweep-plot.ts';
 import type { EvaluationRow } from './train.ts';
 import { ConfigError } from '../core/errors.ts';
 import type { SweepPlan, SweepSpec, Trial } from './sweep-spec.ts';
@@ -167,6 +169,8 @@ export interface PointSummary {
   params: Record<string, unknown>;
   /** Objectives of the finished seeds. */
   values: number[];
+  /** Mean final eval return of the finished seeds (NaN when none finished). */
+  finalEval: number;
   mean: number;
   std: number;
   seeds: number;
@@ -183,10 +187,11 @@ export function summarize(plan: SweepPlan, results: ReadonlyMap<string, TrialRes
     const trials = plan.trials.filter((t) => t.point === point);
     const rows = trials.map((t) => results.get(t.id)).filter((r) => r !== undefined);
     const values = rows.filter((r) => r.status === 'done' && r.objective !== null).map((r) => r.objective as number);
+    const finals = rows.filter((r) => r.status === 'done' && r.final_eval !== null).map((r) => r.final_eval as number);
     const mean = values.length > 0 ? values.reduce((a, b) => a + b, 0) / values.length : Number.NaN;
     const std = values.length > 0 ? Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length) : Number.NaN;
     return {
-      point, params: { ...params }, values, mean, std, seeds: trials.length,
+      point, params: { ...params }, values, mean, std, seeds: trials.length, finalEval: finals.length > 0 ? finals.reduce((a, b) => a + b, 0) / finals.length : Number.NaN,
       failed: rows.filter((r) => r.status === 'failed').length, stopped: rows.filter((r) => r.status === 'stopped').length, pending: trials.length - rows.length,
       steps: rows.reduce((a, r) => a + r.steps, 0), wall_s: round(rows.reduce((a, r) => a + r.wall_s, 0)),
     };
@@ -194,44 +199,110 @@ export function summarize(plan: SweepPlan, results: ReadonlyMap<string, TrialRes
   return out.sort((a, b) => (Number.isNaN(a.mean) ? 1 : 0) - (Number.isNaN(b.mean) ? 1 : 0) || b.mean - a.mean || a.point - b.point);
 }
 
-/** The summary as a Markdown table. */
+/** The summary as a Markdown table (with the mean final eval return too when the objective is another). */
 export function formatTable(plan: SweepPlan, summary: readonly PointSummary[]): string {
   const fields = Object.keys(plan.spec.search.space);
-  const head = `| point | ${fields.map((f) => `${f} | `).join('')}${plan.spec.objective} (mean ± std) | seeds done | steps | wall s | status |`;
+  const withFinal = plan.spec.objective !== 'final_eval';
+  const head = `| point | ${fields.map((f) => `${f} | `).join('')}${plan.spec.objective} (mean ± std) | ${withFinal ? 'final_eval (mean) | ' : ''}seeds done | steps | wall s | status |`;
   const rule = head.replace(/[^|]/g, '-');
   const lines = summary.map((s) => {
     const values = fields.map((k) => `${formatValue(s.params[k])} | `).join('');
     const score = s.values.length > 0 ? `${s.mean.toFixed(2)} ± ${s.std.toFixed(2)}` : '—';
     const status = [s.pending > 0 ? `${s.pending} pending` : '', s.failed > 0 ? `${s.failed} failed` : '', s.stopped > 0 ? `${s.stopped} stopped early` : ''].filter((x) => x !== '').join(', ') || 'done';
-    return `| c${s.point} | ${values}${score} | ${s.values.length}/${s.seeds} | ${s.steps} | ${s.wall_s} | ${status} |`;
+    const final = withFinal ? `${Number.isNaN(s.finalEval) ? '—' : s.finalEval.toFixed(1)} | ` : '';
+    return `| c${s.point} | ${values}${score} | ${final}${s.values.length}/${s.seeds} | ${s.steps} | ${s.wall_s} | ${status} |`;
   });
   return [head, rule, ...lines].join('\n');
 }
 
-/** Writes report.md and, when a point has finished seeds, best-config.json. */
-export function writeReport(plan: SweepPlan, dir: string, results: ReadonlyMap<string, TrialResult>): PointSummary[] {
+/**
+ * Writes report.md, the eval-curve plot curves.png (when any trial has evaluations) and, when a point
+ * has finished seeds, best-config.json. `command` is the command line that runs the sweep again; the
+ * report gives it with the commits the trials trained at (their final checkpoints' metadata).
+ */
+export function writeReport(plan: SweepPlan, dir: string, results: ReadonlyMap<string, TrialResult>, command: string): PointSummary[] {
   const summary = summarize(plan, results);
   const { spec } = plan;
   const failures = [...results.values()].filter((r) => r.status === 'failed').map((r) => `- ${r.trial}: ${r.error ?? 'failed'}`);
   const stops = [...results.values()].filter((r) => r.status === 'stopped').map((r) => `- ${r.trial} after ${r.steps} steps: ${r.error ?? 'stopped'}`);
+  const best = summary[0] !== undefined && summary[0].values.length > 0 ? summary[0] : undefined;
+  const { seed: _seed, ...bestConfig } = best !== undefined ? (plan.trials.find((t) => t.point === best.point)?.config ?? {}) : {};
+  const plotted = writePlot(plan, dir, summary);
+  const commits = trainedAt(plan, dir, results);
   const text = [
     `# Sweep ${spec.name}`, '',
     `${spec.algo} on ${spec.env}${Object.keys(spec.envKwargs).length > 0 ? ` ${JSON.stringify(spec.envKwargs)}` : ''}, ${spec.search.kind} search, ${plan.points.length} config points × seeds ${spec.seeds.join(', ')}; objective ${spec.objective} over ${spec.evalEpisodes} deterministic episodes${spec.scheduler !== undefined ? `; ASHA early stopping (eta ${spec.scheduler.eta}, first rung at ${spec.scheduler.minSteps} steps)` : ''}. Best first.`, '',
     formatTable(plan, summary), '',
+    ...(plotted > 0 ? [`![Eval curves: the mean deterministic eval return over seeds at each evaluation, in a band of ± one std over seeds](${CURVES_FILE})`, '',
+      `${CURVES_FILE}: the mean eval return over seeds at each evaluation (dots), ± one standard deviation over seeds (band), of ${plotted === summary.length ? 'every config point' : `the ${plotted} best config points of ${summary.length}`}, best first in the legend.`, ''] : []),
+    ...(best !== undefined ? ['## Best config', '', `c${best.point} ${JSON.stringify(best.params)}: ${spec.objective} ${best.mean.toFixed(2)} ± ${best.std.toFixed(2)} over ${best.values.length} seeds. Its whole config (without the seed) is best-config.json, which \`dojo train --config best-config.json\` accepts:`, '', '```json', JSON.stringify(bestConfig, null, 2), '```', ''] : []),
     ...(failures.length > 0 ? ['## Failed trials', '', ...failures, ''] : []),
     ...(stops.length > 0 ? ['## Stopped early', '', ...stops, ''] : []),
+    '## Rebuild', '', '```sh', command, '```', '',
+    commits.length > 0 ? `The trials trained at commit ${commits.join(', ')} (the \`commit\` in their final checkpoints' metadata).` : 'No trial has a final checkpoint yet.', '',
   ].join('\n');
   writeFileAtomic(join(dir, 'report.md'), new TextEncoder().encode(text), 'report');
-  const best = summary[0];
-  if (best !== undefined && best.values.length > 0) {
-    const { seed: _seed, ...config } = plan.trials.find((t) => t.point === best.point)?.config ?? {};
-    writeFileAtomic(join(dir, 'best-config.json'), new TextEncoder().encode(`${JSON.stringify(config, null, 2)}\n`), 'config');
-  }
+  if (best !== undefined) writeFileAtomic(join(dir, 'best-config.json'), new TextEncoder().encode(`${JSON.stringify(bestConfig, null, 2)}\n`), 'config');
   return summary;
 }
 
+/** The plot's file name in the sweep folder. */
+const CURVES_FILE = 'curves.png';
+
+/** Writes curves.png of the best config points that have evaluations (as many as the plot has colours); returns how many it drew. */
+function writePlot(plan: SweepPlan, dir: string, summary: readonly PointSummary[]): number {
+  const fields = Object.keys(plan.spec.search.space);
+  const curves: EvalCurve[] = [];
+  for (const s of summary) {
+    if (curves.length === CURVE_COLORS.length) break;
+    const curve = pointCurve(plan, dir, s.point);
+    if (curve.steps.length === 0) continue;
+    curves.push({ ...curve, label: `c${s.point}${fields.length > 0 ? `: ${fields.map((f) => formatValue(s.params[f]).replace(/"/g, '')).join(', ')}` : ''}` });
+  }
+  if (curves.length === 0) return 0;
+  const title = `${plan.spec.algo} on ${plan.spec.env}: eval return, mean of ${plan.spec.seeds.length} seeds +- std`;
+  const png = plotEvalCurves(curves, { title, legendTitle: fields.length > 0 ? `point: ${fields.join(', ')}` : 'point' });
+  writeFileAtomic(join(dir, CURVES_FILE), png, 'plot');
+  return curves.length;
+}
+
+/**
+ * The eval curve of config point `point` over its seeds: at each step any of its trials evaluated, the
+ * mean and standard deviation of the returns of the trials evaluated there (a trial stopped early
+ * leaves the later steps to the others).
+ */
+export function pointCurve(plan: SweepPlan, dir: string, point: number): Omit<EvalCurve, 'label'> {
+  const byStep = new Map<number, number[]>();
+  for (const t of plan.trials) {
+    if (t.point !== point) continue;
+    for (const row of readEvaluations(join(dir, t.id))) byStep.set(row.global_step, [...(byStep.get(row.global_step) ?? []), row.mean_return]);
+  }
+  const steps = [...byStep.keys()].sort((a, b) => a - b);
+  const mean = steps.map((s) => {
+    const v = byStep.get(s) ?? [];
+    return v.reduce((a, b) => a + b, 0) / v.length;
+  });
+  const std = steps.map((s, k) => {
+    const v = byStep.get(s) ?? [];
+    return Math.sqrt(v.reduce((a, b) => a + (b - mean[k]) ** 2, 0) / v.length);
+  });
+  return { steps, mean, std };
+}
+
+/** The distinct commits the finished trials trained at, from their final checkpoints' metadata. */
+function trainedAt(plan: SweepPlan, dir: string, results: ReadonlyMap<string, TrialResult>): string[] {
+  const commits = new Set<string>();
+  for (const t of plan.trials) {
+    const file = join(dir, t.id, 'final.safetensors');
+    if (results.get(t.id)?.status !== 'done' || !existsSync(file)) continue;
+    commits.add(readSafetensorsFile(file).metadata.commit ?? 'unknown');
+  }
+  return [...commits].sort();
+}
+
+/** A searched value for the table and the legend: numbers to 3 significant digits, without trailing zeros (0.0003, 0.95). */
 function formatValue(v: unknown): string {
-  return typeof v === 'number' && !Number.isInteger(v) ? v.toPrecision(3) : JSON.stringify(v);
+  return typeof v === 'number' && !Number.isInteger(v) ? String(Number(v.toPrecision(3))) : JSON.stringify(v);
 }
 
 function round(x: number): number {

@@ -51,7 +51,7 @@ export const sweepSpecSchema = z.strictObject({
   objective: z.enum(['final_eval', 'eval_auc']).default('final_eval'),
   /** Deterministic episodes per evaluation (`dojo train --eval-episodes`). */
   evalEpisodes: z.int().min(1).max(10_000).default(10),
-  /** Early stopping of weak trials at rungs of the step budget (sweep-asha.ts); local sweeps only. */
+  /** Early stopping of weak trials at rungs of the step budget (sweep-asha.ts), locally and on Redis. */
   scheduler: z.strictObject({ kind: z.literal('asha'), eta: z.int().min(2).max(100).default(3), minSteps: z.int().min(1) }).optional(),
 });
 

@@ -62,6 +62,13 @@ describe('dojo sweep, local', () => {
     const report = fs.readFileSync(path.join(dir, 'report.md'), 'utf8');
     expect(report).toMatch(/\| point \| learningRate \| final_eval \(mean ± std\) \| seeds done \| steps \| wall s \| status \|/);
     expect(report.match(/\| 2\/2 \| 512 \|/g)).toHaveLength(2);
+    // the plot of both points' eval curves, the best config and the command and commit that rebuild it
+    expect(report).toContain('![Eval curves: the mean deterministic eval return over seeds at each evaluation, in a band of ± one std over seeds](curves.png)');
+    expect(report).toContain('of every config point, best first in the legend');
+    expect(fs.statSync(path.join(dir, 'curves.png')).size).toBeGreaterThan(5000);
+    expect(report).toMatch(/## Best config\n\nc[01] \{"learningRate":0\.00(1|03)\}: final_eval [\d.]+ ± [\d.]+ over 2 seeds\./);
+    expect(report).toContain(`## Rebuild\n\n\`\`\`sh\nnpx dojo sweep ${path.join(root, 'spec.json')} --parallel 2 --root ${path.join(root, 'sweeps')}\n\`\`\``);
+    expect(report).toMatch(/The trials trained at commit [0-9a-f]{7,}(\+dirty)? \(the `commit` in their final checkpoints' metadata\)\./);
     const best = JSON.parse(fs.readFileSync(path.join(dir, 'best-config.json'), 'utf8')) as Record<string, unknown>;
     expect(best.seed).toBeUndefined();
     expect(best.numEnvs).toBe(2);
@@ -165,9 +172,10 @@ describe('dojo sweep, local', () => {
     expect(lines.filter((l) => / (starts|resumes from) /.test(l))).toEqual([]);
   });
 
-  it('refuses the asha scheduler with --redis before touching anything', async () => {
-    const spec = { ...SPEC, name: 'asha-redis', scheduler: { kind: 'asha', eta: 2, minSteps: 128 } };
-    await expect(sweep(writeSpec(spec, 'asha-redis.json'), { redis: 'redis://127.0.0.1:1', root: path.join(root, 'sweeps') }, log)).rejects.toThrow(/the asha scheduler runs with local sweeps only/);
-    expect(fs.existsSync(path.join(root, 'sweeps', 'asha-redis'))).toBe(false);
+  it('refuses --store and --redis-ca without --redis before touching anything', async () => {
+    const file = writeSpec({ ...SPEC, name: 'no-redis' }, 'no-redis.json');
+    await expect(sweep(file, { store: root, root: path.join(root, 'sweeps') }, log)).rejects.toThrow('sweep: --store goes with --redis (a local sweep keeps its run files in its own folder)');
+    await expect(sweep(file, { redisCa: 'ca.pem', root: path.join(root, 'sweeps') }, log)).rejects.toThrow('sweep: --redis-ca goes with --redis');
+    expect(fs.existsSync(path.join(root, 'sweeps', 'no-redis'))).toBe(false);
   });
 });

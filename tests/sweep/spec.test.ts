@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseSweepSpec, planSweep } from '../../src/cli/sweep-spec.ts';
 import { evalAuc, formatTable, summarize } from '../../src/cli/sweep-results.ts';
-import { checkTrialJob } from '../../src/cli/sweep-redis.ts';
+import { checkTrialJob } from '../../src/cli/sweep-worker.ts';
 import { readPreset } from '../../src/cli/presets.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dojo-sweep-spec-'));
