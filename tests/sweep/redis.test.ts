@@ -14,7 +14,6 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Queue, Worker } from 'bullmq';
@@ -25,9 +24,8 @@ import { QUEUE_NAME, queuedTrials, runRedisSweep, trialJobId } from '../../src/c
 import { parseSweepSpec, planSweep } from '../../src/cli/sweep-spec.ts';
 import { appendResult, failedResult, readResults } from '../../src/cli/sweep-results.ts';
 import { readSafetensorsFile } from '../../src/nn/safetensors-node.ts';
+import { DOJO, exited, freePort, killGroup, REDIS_SERVER, startRedis as startRedisServer, startWorker as startWorkerProcess, waitFor, type WorkerProcess } from './redis-server.ts';
 
-const DOJO = path.join(__dirname, '..', '..', 'bin', 'dojo.js');
-const REDIS_SERVER = '/usr/bin/redis-server';
 /** 32 iterations of 2 × 64 steps, a checkpoint (and resume point) every 2 iterations. */
 const SPEC = {
   name: 'kill', env: 'CartPole-v1', algo: 'ppo', base: 'defaults',
@@ -39,51 +37,13 @@ let dir = '';
 let url = '';
 let redis: ChildProcess | null = null;
 const workers: ChildProcess[] = [];
-/** Coordinators the tests started: stopped in afterAll if a test failed before they ended. */
+/** Coordinators the tests started: stopped after each test if it failed before they ended. */
 const coordinators: ChildProcess[] = [];
 
-/** A localhost port nothing listens on right now. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** Resolves once `child` has printed a line matching `re` on stdout (the text so far is kept in `out`). */
-function waitFor(child: ChildProcess, re: RegExp, what: string, timeoutMs = 20_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    const timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; output so far: ${text}`)), timeoutMs);
-    child.stdout?.on('data', (b: Buffer) => {
-      text += b.toString();
-      if (re.test(text)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-}
-
-function startWorker(): ChildProcess & { log: string[] } {
-  // its own process group, so the test can take the worker and its training child down together
-  const w = spawn('nice', ['-n', '19', process.execPath, DOJO, 'worker', '--redis', url, '--concurrency', '1', '--lock-ms', '1500'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] }) as ChildProcess & { log: string[] };
-  w.log = [];
-  w.stdout?.on('data', (b: Buffer) => w.log.push(...b.toString().split('\n').filter((l) => l !== '')));
-  w.stderr?.on('data', (b: Buffer) => w.log.push(...b.toString().split('\n').filter((l) => l !== '')));
+function startWorker(): WorkerProcess {
+  const w = startWorkerProcess(['--redis', url, '--concurrency', '1', '--lock-ms', '1500']);
   workers.push(w);
   return w;
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
-    else child.once('exit', (code) => resolve(code));
-  });
 }
 
 /** Whether process `pid` has ended within `timeoutMs`. */
@@ -176,12 +136,9 @@ async function queuedResumePoint(queue: Queue, trial: string, step: number, time
   throw new Error(`the job of ${trial} never carried the resume point at step ${step}`);
 }
 
-/** Starts a redis-server on a free localhost port with its files in `dir`; returns it and its port. */
-async function startRedis(extra: string[] = []): Promise<{ server: ChildProcess; port: number }> {
-  const port = await freePort();
-  const server = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
-  await waitFor(server, /Ready to accept connections/, 'redis-server to start');
-  return { server, port };
+/** Starts a redis-server on a free localhost port with its files in the test's folder; returns it and its port. */
+function startRedis(extra: string[] = []): Promise<{ server: ChildProcess; port: number }> {
+  return startRedisServer(dir, { extra });
 }
 
 beforeAll(async () => {
@@ -195,16 +152,7 @@ beforeAll(async () => {
 // a test that failed leaves no worker or coordinator behind to take the next test's jobs
 afterEach(async () => {
   for (const c of coordinators) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  for (const w of workers) {
-    if (w.exitCode === null && w.signalCode === null && w.pid !== undefined) {
-      try {
-        process.kill(-w.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-      await exited(w);
-    }
-  }
+  for (const w of workers) await killGroup(w);
 });
 
 afterAll(async () => {
