@@ -21,7 +21,7 @@ import { makeSnake, SNAKE_KWARGS, SNAKE_METADATA } from './arcade/snake.ts';
 import { Corridor, CORRIDOR_DEFAULTS, CORRIDOR_METADATA } from './examples/corridor.ts';
 import { AmpFootProsthesis } from './robot/amp-foot-prosthesis.ts';
 import { AmpFootWalker } from './robot/amp-foot-walker.ts';
-import { AMP_FOOT_DEFAULTS, AMP_FOOT_METADATA, AMP_FOOT_PROSTHESIS_METADATA } from './robot/common.ts';
+import { AMP_FOOT_DEFAULTS, AMP_FOOT_METADATA, AMP_FOOT_WALKER_DEFAULTS, AMP_FOOT_PROSTHESIS_METADATA } from './robot/common.ts';
 
 // Vector-env workers import this module to see the same registrations.
 declareRegistryModule(import.meta.url);
@@ -155,7 +155,7 @@ register({
   factory: (kwargs, spec) => new AmpFootWalker(kwargs, spec),
   maxEpisodeSteps: 1600,
   rewardThreshold: 300,
-  kwargs: AMP_FOOT_DEFAULTS,
+  kwargs: AMP_FOOT_WALKER_DEFAULTS,
   metadata: AMP_FOOT_METADATA,
 });
 
@@ -164,7 +164,7 @@ register({
   factory: (kwargs, spec) => new AmpFootWalker(kwargs, spec),
   maxEpisodeSteps: 1600,
   rewardThreshold: 300,
-  kwargs: { ...AMP_FOOT_DEFAULTS, terrainDifficulty: 1 },
+  kwargs: { ...AMP_FOOT_WALKER_DEFAULTS, terrainDifficulty: 1 },
   metadata: AMP_FOOT_METADATA,
 });
 
