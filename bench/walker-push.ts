@@ -122,11 +122,11 @@ function plotScene(rows: readonly PushRow[], args: Args): Scene {
   shapes.push({ id: 'frame', kind: 'rect', x: (left + right) / 2, y: (bottom + top) / 2, angle: 0, width: right - left, height: top - bottom, stroke: TEXT, lineWidth: 1 });
   // the legend at mid height on the right, where the falls have reached 100 % and the finishes 0 % at large pushes
   const ly = py(0.6);
-  shapes.push({ id: 'legend', kind: 'rect', x: right - 105, y: ly - 9, angle: 0, width: 190, height: 44, fill: '#ffffff', stroke: '#b0b0b0', lineWidth: 1 });
-  shapes.push(segment('legend-falls', right - 190, ly, right - 165, ly, '#d62728', 3));
-  shapes.push(text('legend-falls-label', right - 158, ly - 5, 'EPISODES THAT FALL'));
-  shapes.push(segment('legend-finishes', right - 190, ly - 18, right - 165, ly - 18, '#1f77b4', 3));
-  shapes.push(text('legend-finishes-label', right - 158, ly - 23, 'EPISODES THAT FINISH'));
+  shapes.push({ id: 'legend', kind: 'rect', x: right - 112, y: ly - 9, angle: 0, width: 200, height: 44, fill: '#ffffff', stroke: '#b0b0b0', lineWidth: 1 });
+  shapes.push(segment('legend-falls', right - 205, ly, right - 180, ly, '#d62728', 3));
+  shapes.push(text('legend-falls-label', right - 173, ly - 5, 'EPISODES THAT FALL'));
+  shapes.push(segment('legend-finishes', right - 205, ly - 18, right - 180, ly - 18, '#1f77b4', 3));
+  shapes.push(text('legend-finishes-label', right - 173, ly - 23, 'EPISODES THAT FINISH'));
   shapes.push(text('title', width / 2, top + 40, 'AMPFOOTWALKER-V0: THE ZOO WALKER UNDER RANDOM PUSHES ON THE HULL', { size: 13, align: 'center' }));
   shapes.push(text('subtitle', width / 2, top + 18, `FORWARD OR BACKWARD, EVERY ${args.interval} S ON AVERAGE, ${args.episodes} DETERMINISTIC EPISODES PER SIZE`, { align: 'center' }));
   shapes.push(text('x-label', (left + right) / 2, 14, 'IMPULSE PER PUSH (NEWTON SECONDS)', { align: 'center' }));
