@@ -22,7 +22,7 @@ import { Corridor, CORRIDOR_DEFAULTS, CORRIDOR_METADATA } from './examples/corri
 import { Paint, PAINT_DEFAULTS, PAINT_METADATA } from './art/paint.ts';
 import { AmpFootProsthesis } from './robot/amp-foot-prosthesis.ts';
 import { AmpFootWalker } from './robot/amp-foot-walker.ts';
-import { AMP_FOOT_DEFAULTS, AMP_FOOT_METADATA, AMP_FOOT_PROSTHESIS_METADATA } from './robot/common.ts';
+import { AMP_FOOT_DEFAULTS, AMP_FOOT_METADATA, AMP_FOOT_WALKER_DEFAULTS, AMP_FOOT_PROSTHESIS_METADATA } from './robot/common.ts';
 
 // Vector-env workers import this module to see the same registrations.
 declareRegistryModule(import.meta.url);
@@ -187,7 +187,7 @@ register({
   factory: (kwargs, spec) => new AmpFootWalker(kwargs, spec),
   maxEpisodeSteps: 1600,
   rewardThreshold: 300,
-  kwargs: AMP_FOOT_DEFAULTS,
+  kwargs: AMP_FOOT_WALKER_DEFAULTS,
   metadata: AMP_FOOT_METADATA,
 });
 
@@ -197,7 +197,7 @@ register({
   factory: (kwargs, spec) => new AmpFootWalker(kwargs, spec),
   maxEpisodeSteps: 1600,
   rewardThreshold: 300,
-  kwargs: { ...AMP_FOOT_DEFAULTS, terrainDifficulty: 1 },
+  kwargs: { ...AMP_FOOT_WALKER_DEFAULTS, terrainDifficulty: 1 },
   metadata: AMP_FOOT_METADATA,
 });
 

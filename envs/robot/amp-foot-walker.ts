@@ -60,21 +60,28 @@
  * ## Kwargs
  * `bodyMass` (kg, 75), `maxAnkleTorque` (N·m, 120), `motorPowerLimit` (W, 60), `springStiffness` (push-off
  * spring, N·m/rad, 400), `lockEnabled` (true; false: a passive spring foot), `terrainDifficulty` (0 flat …
- * 1; Rough-v0 registers 1), `renderLidar` (false).
+ * 1; Rough-v0 registers 1), `renderLidar` (false), `pushImpulse` (N·s, 0: off) and `pushInterval` (s, 2):
+ * with pushes on, a horizontal impulse of `pushImpulse` hits the hull's centre of mass, forward or backward
+ * at random, after gaps drawn uniformly from 0.5 to 1.5 times `pushInterval` (the first one too); it acts
+ * as a force of `pushImpulse / 2.5 ms` over one physics sub-step. Push times and directions come from the
+ * env's seeded physics stream (MuJoCo Playground's push perturbations for locomotion,
+ * https://github.com/google-deepmind/mujoco_playground). With pushes off nothing is drawn, so every
+ * trajectory stays as it was.
  *
  * ## Version history
  * - v0: initial version (a fall includes the hull sinking below 0.55 m: sitting on folded legs was a safe
  *   place to stay).
  */
+import { ConfigError } from '../../src/core/errors.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { actionError, assertCanStep, bareSpec, parseKwargs, seedEnv, type Env, type EnvSpec, type EpisodePhase, type ResetOptions, type ResetResult, type StepResult } from '../../src/gym/env.ts';
 import { box, type BoxSpace } from '../../src/gym/spaces.ts';
 import type { Scene } from '../../src/gym/scene.ts';
 import { jointMotorTorque, wrapAngle } from './actuators.ts';
-import { ACT_SIZE, AMP_FOOT_METADATA, AMP_FOOT_DEFAULTS, FALL_REWARD, MAX_JOINT_TORQUE, hasFallen, isUnitAction, observe, robotParams, episodeInfo, walkerObservationSpace } from './common.ts';
+import { ACT_SIZE, AMP_FOOT_METADATA, AMP_FOOT_WALKER_DEFAULTS, FALL_REWARD, MAX_JOINT_TORQUE, hasFallen, isUnitAction, observe, robotParams, episodeInfo, walkerObservationSpace } from './common.ts';
 import { robotScene } from './render.ts';
 import { AmpFootSim, LIDAR_RAYS } from './sim.ts';
-import { SUBSTEPS } from './world.ts';
+import { DT, SUBSTEPS, addForceAt, bodyX, bodyY } from './world.ts';
 
 /** Reward per metre of forward progress. */
 export const PROGRESS_REWARD_PER_M = 10;
@@ -100,11 +107,17 @@ export class AmpFootWalker implements Env<Float32Array, Float32Array> {
   private readonly drive: Float64Array;
   private readonly ankleRate: Float64Array;
   private readonly ankleLock: boolean[];
+  private readonly pushImpulse: number;
+  private readonly pushInterval: number;
+  /** Simulated time of the next push (s; ∞ with pushes off). */
+  private nextPushTime: number;
   private prevShaping: number;
   private phase: EpisodePhase;
 
   constructor(kwargs: Readonly<Record<string, unknown>> = {}, spec: EnvSpec = bareSpec('AmpFootWalker-v0', { metadata: AMP_FOOT_METADATA })) {
-    const args = parseKwargs(spec.id, kwargs, AMP_FOOT_DEFAULTS);
+    const args = parseKwargs(spec.id, kwargs, AMP_FOOT_WALKER_DEFAULTS);
+    if (!(args.pushImpulse >= 0)) throw new ConfigError(`${spec.id}: kwarg "pushImpulse" must be ≥ 0 N·s (0: no pushes), received ${args.pushImpulse}`);
+    if (!(args.pushInterval > 0)) throw new ConfigError(`${spec.id}: kwarg "pushInterval" must be > 0 s, received ${args.pushInterval}`);
     this.observationSpace = walkerObservationSpace();
     this.actionSpace = box(-1, 1, { shape: [ACT_SIZE] });
     this.spec = spec;
@@ -118,6 +131,9 @@ export class AmpFootWalker implements Env<Float32Array, Float32Array> {
     this.drive = new Float64Array(6);
     this.ankleRate = new Float64Array(2);
     this.ankleLock = [false, false];
+    this.pushImpulse = args.pushImpulse;
+    this.pushInterval = args.pushInterval;
+    this.nextPushTime = Infinity;
     this.prevShaping = 0;
     this.phase = 'needs-reset';
   }
@@ -128,6 +144,7 @@ export class AmpFootWalker implements Env<Float32Array, Float32Array> {
     const splay = this.rng.uniform(-0.1, 0.1);
     const push = this.rng.uniform(-0.1, 0.1);
     this.sim.reset(this.rng, [[splay, 0, -splay], [-splay, 0, splay]], push);
+    this.nextPushTime = this.pushImpulse > 0 ? this.pushGap() : Infinity;
     this.prevShaping = this.shaping();
     this.phase = 'running';
     return { obs: observe(this.sim, this.sim.lidar(this.lidar)), info: episodeInfo(this.sim, [0, 1]) };
@@ -148,6 +165,7 @@ export class AmpFootWalker implements Env<Float32Array, Float32Array> {
         this.drive[3 * i] = jointMotorTorque(action[4 * i], this.maxJointTorque, sim.qd[3 * i]);
         this.drive[3 * i + 1] = jointMotorTorque(action[4 * i + 1], this.maxJointTorque, sim.qd[3 * i + 1]);
       }
+      if (sim.time >= this.nextPushTime) this.pushHull();
       sim.substep(this.drive, this.ankleRate, this.ankleLock);
     }
     const shaping = this.shaping();
@@ -163,6 +181,19 @@ export class AmpFootWalker implements Env<Float32Array, Float32Array> {
     }
     if (terminated) this.phase = 'terminated';
     return { obs: observe(sim, sim.lidar(this.lidar)), reward, terminated, truncated: false, info: episodeInfo(sim, [0, 1]) };
+  }
+
+  /** The time to the next push (s), from the physics stream. */
+  private pushGap(): number {
+    return this.pushInterval * this.rng.uniform(0.5, 1.5);
+  }
+
+  /** Pushes the hull forward or backward (at random) for the coming sub-step, and schedules the next push. */
+  private pushHull(): void {
+    const hull = this.sim.walker.hull;
+    const direction = this.rng.random() < 0.5 ? -1 : 1;
+    addForceAt(hull, bodyX(hull), bodyY(hull), (direction * this.pushImpulse) / DT, 0);
+    this.nextPushTime += this.pushGap();
   }
 
   private shaping(): number {

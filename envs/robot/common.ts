@@ -39,6 +39,21 @@ export const AMP_FOOT_DEFAULTS = {
   renderLidar: false,
 } as const satisfies AmpFootKwargs;
 
+/** Constructor arguments of the walkers: the AMP-Foot kwargs and the pushes. */
+interface AmpFootWalkerKwargs extends AmpFootKwargs {
+  /** Size of each horizontal push on the hull (N·s, forward or backward at random); 0: no pushes. */
+  pushImpulse: number;
+  /** Mean time between pushes (s): each gap is drawn uniformly from 0.5 to 1.5 times it. */
+  pushInterval: number;
+}
+
+/** Default kwargs of the walkers: no pushes. */
+export const AMP_FOOT_WALKER_DEFAULTS = {
+  ...AMP_FOOT_DEFAULTS,
+  pushImpulse: 0,
+  pushInterval: 2,
+} as const satisfies AmpFootWalkerKwargs;
+
 /** Walker metadata: the control rate; no keyboard walking, only a noop (limp legs, open locks) for `dojo render --policy noop`. */
 export const AMP_FOOT_METADATA: EnvMetadata = { renderFps: 50, keymap: { play: 'realtime', keys: {}, noop: [0, 0, 0, 0, 0, 0, 0, 0], legend: {}, noopLegend: 'limp legs, open locks' } };
 
