@@ -3,8 +3,9 @@
  * failed trial, appended as trials end, so a killed sweep knows what is done), `report.md` (a table
  * of config points: the searched values, seeds, mean ± std of the objective, steps, wall time,
  * status; the eval-curve plot `curves.png` (sweep-plot.ts); the best config; the command and commits
- * that rebuild it) and `best-config.json` (the best point's whole config, without the seed, a file
- * `dojo train --config` accepts). The same table is printed at the end of a sweep.
+ * that rebuild it), `report.json` (the same points and their eval curves as data, for the page to
+ * overlay: src/core/sweep-report.ts) and `best-config.json` (the best point's whole config, without the
+ * seed, a file `dojo train --config` accepts). The same table is printed at the end of a sweep.
  */
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { readSafetensorsFile, writeFileAtomic } from '../nn/safetensors-node.ts'
 import { CURVE_COLORS, plotEvalCurves, type EvalCurve } from './sweep-plot.ts';
 import type { EvaluationRow } from './train.ts';
 import { ConfigError } from '../core/errors.ts';
+import { SWEEP_REPORT_FORMAT, sweepReportSchema, type SweepReport } from '../core/sweep-report.ts';
 import type { SweepPlan, SweepSpec, Trial } from './sweep-spec.ts';
 
 /**
@@ -216,8 +218,8 @@ export function formatTable(plan: SweepPlan, summary: readonly PointSummary[]): 
 }
 
 /**
- * Writes report.md, the eval-curve plot curves.png (when any trial has evaluations) and, when a point
- * has finished seeds, best-config.json. `command` is the command line that runs the sweep again; the
+ * Writes report.md, report.json, the eval-curve plot curves.png (when any trial has evaluations) and,
+ * when a point has finished seeds, best-config.json. `command` is the command line that runs the sweep again; the
  * report gives it with the commits the trials trained at (their final checkpoints' metadata).
  */
 export function writeReport(plan: SweepPlan, dir: string, results: ReadonlyMap<string, TrialResult>, command: string): PointSummary[] {
@@ -227,7 +229,8 @@ export function writeReport(plan: SweepPlan, dir: string, results: ReadonlyMap<s
   const stops = [...results.values()].filter((r) => r.status === 'stopped').map((r) => `- ${r.trial} after ${r.steps} steps: ${r.error ?? 'stopped'}`);
   const best = summary[0] !== undefined && summary[0].values.length > 0 ? summary[0] : undefined;
   const { seed: _seed, ...bestConfig } = best !== undefined ? (plan.trials.find((t) => t.point === best.point)?.config ?? {}) : {};
-  const plotted = writePlot(plan, dir, summary);
+  const curves = new Map(summary.map((s) => [s.point, pointCurve(plan, dir, s.point)]));
+  const plotted = writePlot(plan, dir, summary, curves);
   const commits = trainedAt(plan, dir, results);
   const text = [
     `# Sweep ${spec.name}`, '',
@@ -242,6 +245,8 @@ export function writeReport(plan: SweepPlan, dir: string, results: ReadonlyMap<s
     commits.length > 0 ? `The trials trained at commit ${commits.join(', ')} (the \`commit\` in their final checkpoints' metadata).` : 'No trial has a final checkpoint yet.', '',
   ].join('\n');
   writeFileAtomic(join(dir, 'report.md'), new TextEncoder().encode(text), 'report');
+  const data = reportData(plan, summary, curves);
+  writeFileAtomic(join(dir, REPORT_JSON_FILE), new TextEncoder().encode(`${JSON.stringify(data, null, 1)}\n`), 'report');
   if (best !== undefined) writeFileAtomic(join(dir, 'best-config.json'), new TextEncoder().encode(`${JSON.stringify(bestConfig, null, 2)}\n`), 'config');
   return summary;
 }
@@ -249,13 +254,18 @@ export function writeReport(plan: SweepPlan, dir: string, results: ReadonlyMap<s
 /** The plot's file name in the sweep folder. */
 const CURVES_FILE = 'curves.png';
 
+/** The report's data file in the sweep folder. */
+const REPORT_JSON_FILE = 'report.json';
+
+type PointCurves = ReadonlyMap<number, Omit<EvalCurve, 'label'>>;
+
 /** Writes curves.png of the best config points that have evaluations (as many as the plot has colours); returns how many it drew. */
-function writePlot(plan: SweepPlan, dir: string, summary: readonly PointSummary[]): number {
+function writePlot(plan: SweepPlan, dir: string, summary: readonly PointSummary[], pointCurves: PointCurves): number {
   const fields = Object.keys(plan.spec.search.space);
   const curves: EvalCurve[] = [];
   for (const s of summary) {
     if (curves.length === CURVE_COLORS.length) break;
-    const curve = pointCurve(plan, dir, s.point);
+    const curve = pointCurves.get(s.point) ?? { steps: [], mean: [], std: [] };
     if (curve.steps.length === 0) continue;
     curves.push({ ...curve, label: `c${s.point}${fields.length > 0 ? `: ${fields.map((f) => formatValue(s.params[f]).replace(/"/g, '')).join(', ')}` : ''}` });
   }
@@ -287,6 +297,23 @@ export function pointCurve(plan: SweepPlan, dir: string, point: number): Omit<Ev
     return Math.sqrt(v.reduce((a, b) => a + (b - mean[k]) ** 2, 0) / v.length);
   });
   return { steps, mean, std };
+}
+
+/**
+ * report.json's content: every config point, best first, with its searched values, its mean eval curve
+ * (the points curves.png draws) and its mean objective. Checked against the schema the page reads it with.
+ */
+function reportData(plan: SweepPlan, summary: readonly PointSummary[], curves: PointCurves): SweepReport {
+  const fields = Object.keys(plan.spec.search.space);
+  const points = summary.map((s) => {
+    const c = curves.get(s.point) ?? { steps: [], mean: [], std: [] };
+    const values = fields.map((f) => `${f}=${formatValue(s.params[f]).replace(/"/g, '')}`).join(', ');
+    return {
+      point: s.point, label: `c${s.point}${values !== '' ? ` ${values}` : ''}`, params: { ...s.params },
+      curve: c.steps.map((step, k): [number, number] => [step, c.mean[k]]), objective: Number.isNaN(s.mean) ? null : s.mean,
+    };
+  });
+  return sweepReportSchema.parse({ format: SWEEP_REPORT_FORMAT, name: plan.spec.name, env: plan.spec.env, algo: plan.spec.algo, objective: plan.spec.objective, points });
 }
 
 /** The distinct commits the finished trials trained at, from their final checkpoints' metadata. */

@@ -7,12 +7,14 @@
  *
  * From the list a run can be overlaid on the return chart (its mean-of-10 return curve in its colour),
  * re-opened (its checkpoint plays, its curve returns, and Start can continue it), saved as
- * `.safetensors` + `metrics.jsonl`, or deleted (after asking).
+ * `.safetensors` + `metrics.jsonl`, or deleted (after asking). A sweep's report.json can be opened
+ * beside them to overlay its config points' eval curves (panels/sweep-overlay.ts).
  */
 import type { Metrics } from '../core/metrics.ts';
 import { metricsLine } from '../core/metrics.ts';
 import { download, el, showError } from './dom.ts';
 import { charts, link, state } from './page.ts';
+import { initSweepOverlays, sweepOverlays } from './panels/sweep-overlay.ts';
 import { deleteRun, listRuns, putRun, type StoredRun } from './persist.ts';
 
 const COLOURS = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#db2777', '#0891b2', '#65a30d', '#9333ea', '#ea580c'];
@@ -137,6 +139,7 @@ async function store(run: RunEntry): Promise<void> {
 /** Restores the stored runs after a reload (a run that was live then is 'stopped' now). */
 export async function restoreRuns(open: (run: RunEntry) => void): Promise<void> {
   onOpen = open;
+  initSweepOverlays(overlaysChanged);
   for (const s of await listRuns()) {
     if (runs.some((r) => r.id === s.id)) continue;
     runs.push({ ...s, rows: s.rows.slice(), status: s.status, stored: true });
@@ -167,7 +170,8 @@ function bestMean(rows: readonly Metrics[]): number | null {
 }
 
 function overlaysChanged(): void {
-  charts.setOverlays(runs.filter((r) => r.overlay && r.id !== state.currentRunId && r.id !== state.openedRunId).map((r) => ({ label: `${r.algo.toUpperCase()} ${r.envId} seed ${String(r.config.seed ?? '?')}`, colour: r.colour, points: meanCurve(r.rows) })));
+  const own = runs.filter((r) => r.overlay && r.id !== state.currentRunId && r.id !== state.openedRunId).map((r) => ({ label: `${r.algo.toUpperCase()} ${r.envId} seed ${String(r.config.seed ?? '?')}`, colour: r.colour, points: meanCurve(r.rows) }));
+  charts.setOverlays([...own, ...sweepOverlays()]);
 }
 
 /** Saves a run as its checkpoint and its metrics.jsonl (two downloads). */

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweep } from '../../src/cli/sweep.ts';
 import { readResults } from '../../src/cli/sweep-results.ts';
+import { parseSweepReport } from '../../src/core/sweep-report.ts';
 import { readSafetensorsFile } from '../../src/nn/safetensors-node.ts';
 
 const SPEC = {
@@ -66,6 +67,14 @@ describe('dojo sweep, local', () => {
     expect(report).toContain('![Eval curves: the mean deterministic eval return over seeds at each evaluation, in a band of ± one std over seeds](curves.png)');
     expect(report).toContain('of every config point, best first in the legend');
     expect(fs.statSync(path.join(dir, 'curves.png')).size).toBeGreaterThan(5000);
+    // and the same points as data for the page: both, with their eval curves and objectives
+    const data = parseSweepReport(fs.readFileSync(path.join(dir, 'report.json'), 'utf8'), 'report.json');
+    expect(data).toMatchObject({ name: 'tiny', env: 'CartPole-v1', algo: 'ppo', objective: 'final_eval' });
+    expect(data.points.map((p) => p.label).sort()).toEqual(['c0 learningRate=0.001', 'c1 learningRate=0.0003']);
+    for (const p of data.points) {
+      expect(p.curve.map(([step]) => step)).toEqual([128, 256]);
+      expect(p.objective).toBe(p.curve[1][1]);
+    }
     expect(report).toMatch(/## Best config\n\nc[01] \{"learningRate":0\.00(1|03)\}: final_eval [\d.]+ ± [\d.]+ over 2 seeds\./);
     expect(report).toContain(`## Rebuild\n\n\`\`\`sh\nnpx dojo sweep ${path.join(root, 'spec.json')} --parallel 2 --root ${path.join(root, 'sweeps')}\n\`\`\``);
     expect(report).toMatch(/The trials trained at commit [0-9a-f]{7,}(\+dirty)? \(the `commit` in their final checkpoints' metadata\)\./);
