@@ -371,9 +371,13 @@ function refreshCatalog(catalog: Catalog): void {
   state.catalog = catalog;
   const picked = envSelect.value;
   fillEnvSelect(envSelect, catalog);
-  const kept = catalog.envs.some((e) => e.id === picked);
-  envSelect.value = kept ? picked : catalog.envs.some((e) => e.id === 'CartPole-v1') ? 'CartPole-v1' : (catalog.envs[0]?.id ?? '');
-  onEnvPicked({ idle: !kept });
+  if (catalog.envs.some((e) => e.id === picked)) {
+    envSelect.value = picked;
+    if (state.loadedName === null) onEnvPicked({ idle: false }); // a checkpoint that plays keeps its config in the form
+  } else {
+    envSelect.value = catalog.envs.some((e) => e.id === 'CartPole-v1') ? 'CartPole-v1' : (catalog.envs[0]?.id ?? '');
+    onEnvPicked({ idle: true });
+  }
   writeUrl();
 }
 
