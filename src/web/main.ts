@@ -116,9 +116,13 @@ function showView(): void {
 function loadBytes(bytes: ArrayBuffer, name: string, source: LoadSource, curve: Curve | null = null): void {
   clearError();
   pendingCurve = curve !== null ? { name, ...curve } : null;
+  restoring = source === 'restore';
   el('ckpt-status').textContent = `Loading ${name}…`;
   link.send({ type: 'load', bytes, name, source }, [bytes]);
 }
+
+/** The load in flight restores the last autosave (a failure leaves the page idle, not without a picture). */
+let restoring = false;
 
 /** Re-opens a run of the run list: its checkpoint plays and its curve returns (Start with "continue" resumes it). */
 function openRun(run: RunEntry): void {
@@ -219,6 +223,8 @@ function onMessage(msg: FromWorker): void {
       if (msg.context !== 'view') link.idle();
       showError(msg.context === 'load' ? msg.message : `${msg.context}: ${msg.message}`);
       syncButtons();
+      if (msg.context === 'load' && restoring) goIdle();
+      restoring = false;
       return;
   }
 }
@@ -295,6 +301,7 @@ function onIteration(msg: Extract<FromWorker, { type: 'iteration' }>): void {
 }
 
 function onLoaded(msg: Extract<FromWorker, { type: 'loaded' }>): void {
+  restoring = false;
   keepRun(); // the worker closed the run it trained: it stays in the run list (with the view worker's last snapshot)
   if (envSelect.value !== msg.envId) envSelect.value = msg.envId;
   state.settings.algo = msg.algo;
@@ -326,6 +333,7 @@ function fallbackInfo(id: string): NonNullable<ReturnType<typeof envInfo>> {
 }
 
 async function onCatalog(catalog: Catalog): Promise<void> {
+  if (state.catalog !== null) return refreshCatalog(catalog);
   state.catalog = catalog;
   el('kernel').textContent = `${catalog.kernel === 'wasm-simd' ? 'fast math (WebAssembly SIMD)' : 'plain JavaScript math'} · ${state.renderer?.backend ?? 'no'} view`;
   fillEnvSelect(envSelect, catalog);
@@ -353,6 +361,25 @@ async function onCatalog(catalog: Catalog): Promise<void> {
   // a link with settings asks for a run with them; a remembered checkpoint would replace them with its own
   if (stored !== null && stored.envId === envSelect.value && !linked) loadBytes(stored.bytes, stored.name, 'restore');
   else goIdle();
+}
+
+/**
+ * New env code changed the catalog (a hot swap, told when the page is idle or plays a checkpoint): the pickers
+ * and the env's description refresh and the page stays as it is. Nothing is restored: the last autosave may
+ * belong to spaces the new code changed, and it stays in the run list.
+ */
+function refreshCatalog(catalog: Catalog): void {
+  state.catalog = catalog;
+  const picked = envSelect.value;
+  fillEnvSelect(envSelect, catalog);
+  if (catalog.envs.some((e) => e.id === picked)) {
+    envSelect.value = picked;
+    if (state.loadedName === null) onEnvPicked({ idle: false }); // a checkpoint that plays keeps its config in the form
+  } else {
+    envSelect.value = catalog.envs.some((e) => e.id === 'CartPole-v1') ? 'CartPole-v1' : (catalog.envs[0]?.id ?? '');
+    onEnvPicked({ idle: true });
+  }
+  writeUrl();
 }
 
 /** Fills the form with a link's settings (after the pair's own start); true when it set any. Bad ones are named. */

@@ -333,7 +333,13 @@ async function load(bytes: ArrayBuffer, name: string, source: LoadSource): Promi
   const probe = make<unknown, unknown>(meta.envId, { kwargs: meta.envKwargs });
   const obsSpace = probe.observationSpace, actSpace = probe.actionSpace;
   probe.close();
-  agent.loadPolicy(payload, obsSpace, actSpace); // builds and checks every tensor; the view builds its own copy
+  try {
+    agent.loadPolicy(payload, obsSpace, actSpace); // builds and checks every tensor; the view builds its own copy
+  } catch (err) {
+    if (source !== 'restore') throw err;
+    // our own autosave no longer fits: the env's code changed its spaces since (a hot swap)
+    throw new Error(`it does not fit the current code of ${meta.envId}, whose spaces changed since it was saved (now observation ${describeSpace(obsSpace)}, action ${describeSpace(actSpace)}; ${err instanceof Error ? err.message : String(err)}). It stays in the run list with its run and is not loaded into the changed env: nothing is lost. Random actions; press Start for a fresh run on the new code`);
+  }
   // everything checked: switch
   await closeSession();
   loaded = { name, envId: meta.envId, envKwargs: meta.envKwargs, algo: agent.name, payload, bytes };
@@ -413,5 +419,5 @@ function enqueue(context: string, task: () => Promise<void>, describe: (message:
 
 self.addEventListener('message', (ev: MessageEvent<ToWorker>) => {
   const msg = ev.data;
-  enqueue(CONTEXT[msg.type] ?? msg.type, () => handle(msg), (m) => (msg.type === 'load' ? `Could not load ${msg.name}: ${m}` : m));
+  enqueue(CONTEXT[msg.type] ?? msg.type, () => handle(msg), (m) => (msg.type !== 'load' ? m : msg.source === 'restore' ? `The last autosave, ${msg.name}, was not loaded: ${m}` : `Could not load ${msg.name}: ${m}`));
 });

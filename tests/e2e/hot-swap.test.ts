@@ -2,7 +2,9 @@
  * The newcomer's path in the page, on vite's dev server (`npm start`) over a copy of the repository: an env
  * made by `dojo new-env` is in the picker, trains with PPO, and survives edits of its file while it trains.
  * Saving new code swaps it into the training run (no reload: the run, its rows and its step go on, and the
- * view draws the new scene); saving a changed observation space stops the run and says why.
+ * view draws the new scene); saving a changed observation space stops the run and says why. The run's last
+ * autosave, made for the old spaces, is never loaded into the changed env: going idle restores nothing, and a
+ * later visit says the autosave stays in the run list.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -46,7 +48,7 @@ describe.skipIf(!E2E)('bring your own env: a scaffolded env trains in the page a
   const rowCount = (page: Page): Promise<number> => dojo(page, (d) => d.rows().length);
   const agentFill = (page: Page): Promise<string | null> => dojo(page, (d) => (d.lastScene()?.shapes.find((s) => s.id === 'agent') as { fill?: string } | undefined)?.fill ?? null);
 
-  it('lists the new env under "other", trains it, swaps saved code into the run, pauses on code that does not load, stops with the reason when the spaces change, and refreshes the pickers when idle', async () => {
+  it('lists the new env under "other", trains it, swaps saved code into the run, pauses on code that does not load, stops with the reason when the spaces change, refreshes the pickers when idle, and keeps the autosave of the old spaces out of the changed env', async () => {
     const { page, errors } = await openSandbox(browser(), (dev as { url: string }).url);
     // the picker: the new id, in the group its registration names
     const group = await page.$eval(`#env-select option[value="${ID}"]`, (o) => (o.parentElement as HTMLOptGroupElement).label);
@@ -100,7 +102,9 @@ describe.skipIf(!E2E)('bring your own env: a scaffolded env trains in the page a
     await page.waitForFunction(() => (window as unknown as { dojo: { state(): { runState: string } } }).dojo.state().runState === 'finished');
     expect(await page.evaluate(() => (window as unknown as { __notReloaded?: boolean }).__notReloaded)).toBe(true);
 
-    // 4. the pickers learn what changed during the run once the page goes idle (Reset): the new observation space
+    // 4. the pickers learn what changed during the run once the page goes idle (Reset): the new observation space.
+    // The URL as a user who kept the default settings has it (a link with settings never restores a checkpoint)
+    await page.evaluate((id) => history.replaceState(null, '', `${location.pathname}?env=${id}&algo=ppo`), ID);
     await page.evaluate(() => (document.getElementById('reset-btn') as HTMLButtonElement).click());
     const observation = describeSpace(box(0, 1, { shape: [3] }));
     await page.waitForFunction((text) => document.getElementById('env-doc')?.textContent?.includes(text) === true, observation, { timeout: 60_000 });
@@ -110,6 +114,18 @@ describe.skipIf(!E2E)('bring your own env: a scaffolded env trains in the page a
     await page.waitForSelector('#env-select option[value="LavaPit-v0"]', { state: 'attached', timeout: 60_000 });
     expect(await page.$eval('#env-select option[value="LavaPit-v0"]', (o) => (o.parentElement as HTMLOptGroupElement).label)).toBe('Classic control');
     expect(await page.evaluate(() => (window as unknown as { __notReloaded?: boolean }).__notReloaded)).toBe(true);
+    // the two refreshes restored nothing: the last autosave (of the old spaces) was not loaded into the changed env
+    expect(await page.isHidden('#error'), `an error after the pickers refreshed: ${await page.textContent('#error-text')}`).toBe(true);
+    expect(await dojo(page, (d) => d.state().loaded)).toBe(null);
+
+    // 6. a later visit (no link) restores the last autosave: it has the old spaces, so the page says it stays in the run list, and plays random actions
+    await page.goto((dev as { url: string }).url);
+    await page.waitForSelector('#error:not([hidden])', { timeout: 60_000 });
+    expect(await page.textContent('#error-text')).toMatch(/^The last autosave, GridTreasure-v0\.ppo\.step-\d+\.safetensors, was not loaded: it does not fit the current code of GridTreasure-v0, whose spaces changed since it was saved \(now observation Box\(.*\[3\].*\), action .+; .+\)\. It stays in the run list with its run and is not loaded into the changed env: nothing is lost\. Random actions; press Start for a fresh run on the new code$/);
+    await page.waitForFunction(() => document.getElementById('status-line')?.textContent === 'Random actions. Press Start to train.', null, { timeout: 60_000 });
+    const kept = await page.evaluate(() => (window as unknown as { dojo: { runs(): Array<{ envId: string; checkpoint: boolean }> } }).dojo.runs().filter((r) => r.envId === 'GridTreasure-v0' && r.checkpoint).length);
+    expect(kept, 'the run of the old spaces, with its checkpoint, in the run list').toBe(1);
+    expect(await dojo(page, (d) => d.state().loaded)).toBe(null);
     await page.context().close();
   });
 });
