@@ -4,7 +4,7 @@
  *
  *   npm run bench:sweep [-- --trials 1000] [-- --workers 4] [-- --steps 256]
  *
- * It starts its own redis-server (Debian's, /usr/bin/redis-server) on a free localhost port with its
+ * It starts its own redis-server (Debian's, through tests/sweep/redis-server.ts) on a free localhost port with its
  * files in a temporary folder, `--workers` worker processes with one trial at a time each, and the
  * coordinator in this process, on a sweep of one PPO config on Examples/Corridor-v0 (a 50-step debug
  * env) with `--trials` seeds of `--steps` env steps and one evaluation episode. It prints:
@@ -21,46 +21,19 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { loadSweep } from '../src/cli/sweep-spec.ts';
 import { jobStandings, runRedisSweep } from '../src/cli/sweep-redis.ts';
 import { commitId, machine } from '../src/cli/provenance.ts';
+import { DOJO, startRedis, waitFor } from '../tests/sweep/redis-server.ts';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const DOJO = join(here, '..', 'bin', 'dojo.js');
-const REDIS_SERVER = '/usr/bin/redis-server';
 
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
   if (!Number.isInteger(v) || v < 1) throw new Error(`bench sweep: --${name} expects a positive integer, received ${process.argv[i + 1]}`);
   return v;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** Resolves once `child` has printed `re` on stdout. */
-function printed(child: ChildProcess, re: RegExp, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    child.stdout?.on('data', (b: Buffer) => {
-      text += b.toString();
-      if (re.test(text)) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`${what} exited with ${code} before it was ready: ${text}`)));
-  });
 }
 
 function median(xs: readonly number[]): number {
@@ -75,10 +48,8 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'dojo-bench-sweep-'));
   const children: ChildProcess[] = [];
   try {
-    const port = await freePort();
-    const redis = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const { server: redis, port } = await startRedis(dir);
     children.push(redis);
-    await printed(redis, /Ready to accept connections/, 'redis-server');
     const url = `redis://127.0.0.1:${port}`;
     const specFile = join(dir, 'load.json');
     writeFileSync(specFile, JSON.stringify({
@@ -90,7 +61,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < numWorkers; i++) {
       const w = spawn(process.execPath, [DOJO, 'worker', '--redis', url, '--concurrency', '1'], { stdio: ['ignore', 'pipe', 'inherit'] });
       children.push(w);
-      await printed(w, /taking trials from/, `worker ${i}`);
+      await waitFor(w, /taking trials from/, `worker ${i}`);
     }
     const load0 = loadavg()[0];
     console.error(`bench sweep: ${trials} trials of ${steps} steps (PPO, Examples/Corridor-v0) through ${url}, ${numWorkers} workers × 1 trial at a time`);

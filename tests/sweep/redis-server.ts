@@ -6,9 +6,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
-import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-export const DOJO = path.join(__dirname, '..', '..', 'bin', 'dojo.js');
+export const DOJO = fileURLToPath(new URL('../../bin/dojo.js', import.meta.url));
 export const REDIS_SERVER = '/usr/bin/redis-server';
 
 /** A localhost port nothing listens on right now. */
