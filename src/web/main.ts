@@ -190,7 +190,7 @@ function onMessage(msg: FromWorker): void {
     case 'progress':
       if (msg.runId !== state.runId) return;
       state.progress = { phase: msg.phase, collected: msg.collected, rolloutSteps: msg.rolloutSteps, epoch: msg.epoch, epochs: msg.epochs, seconds: msg.seconds };
-      status();
+      liveStatus(false);
       return;
     case 'stopped':
       if (msg.runId !== state.runId) return;
@@ -296,8 +296,42 @@ function onIteration(msg: Extract<FromWorker, { type: 'iteration' }>): void {
   }
   requestNetwork(msg.done);
   autosave(msg.done);
-  status();
-  syncButtons();
+  liveStatus(msg.done);
+}
+
+/** Most often the status line and buttons follow a live run's rows and progress (ms). */
+const LIVE_STATUS_EVERY_MS = 200;
+let lastLiveStatus = -Infinity;
+let liveStatusTimer: ReturnType<typeof setTimeout> | null = null;
+
+/**
+ * The status line and buttons after a row or a progress message: at once when `now` (a run's end) or when
+ * LIVE_STATUS_EVERY_MS have passed, else once at the end of that interval. At turbo a short iteration
+ * sends dozens of rows a second, and every change of the page's text costs a layout and a paint on the
+ * page's thread, which shares the two cores with the training worker.
+ */
+function liveStatus(now: boolean): void {
+  const t = performance.now();
+  if (liveStatusTimer !== null) {
+    if (!now) return;
+    clearTimeout(liveStatusTimer);
+    liveStatusTimer = null;
+  }
+  const wait = LIVE_STATUS_EVERY_MS - (t - lastLiveStatus);
+  if (now || wait <= 0) {
+    lastLiveStatus = t;
+    status();
+    syncButtons();
+    return;
+  }
+  const runId = state.runId;
+  liveStatusTimer = setTimeout(() => {
+    liveStatusTimer = null;
+    if (state.runId !== runId) return; // the run was reset or replaced meanwhile: the page said so already
+    lastLiveStatus = performance.now();
+    status();
+    syncButtons();
+  }, wait);
 }
 
 function onLoaded(msg: Extract<FromWorker, { type: 'loaded' }>): void {
@@ -399,9 +433,35 @@ function draw(frame: Frame): void {
   state.lastFrame = frame;
   state.lastScene = frame.scene;
   state.renderer?.draw(frame.scene);
-  if (state.view === 'agent') showMind(frame);
   showEpisodeEnd(frame);
-  el('hud').textContent = state.view === 'board' ? '' : `return ${frame.ret.toFixed(1)} · step ${frame.len}${state.view === 'agent' ? engineNote : ''}`;
+  if (state.view === 'agent' && frame.mind !== null) panelMind = frame; // a reset frame keeps the last step's numbers
+  panelHud = frame;
+  if (panelTimer !== null) return;
+  const wait = PANELS_EVERY_MS - (performance.now() - lastPanelsAt);
+  if (wait <= 0) showPanels();
+  else panelTimer = setTimeout(showPanels, wait);
+}
+
+/**
+ * Most often the mind panel and the HUD follow the drawn frames (ms). Their numbers change every step; a
+ * text or bar change costs a layout and a paint on the page's thread, which shares the two cores with the
+ * training worker, and ten updates a second are as many as anyone reads.
+ */
+const PANELS_EVERY_MS = 100;
+let panelMind: Frame | null = null;
+let panelHud: Frame | null = null;
+let lastPanelsAt = -Infinity;
+let panelTimer: ReturnType<typeof setTimeout> | null = null;
+
+/** Shows the latest drawn frame's numbers in the mind panel and the HUD. */
+function showPanels(): void {
+  panelTimer = null;
+  lastPanelsAt = performance.now();
+  if (panelMind !== null && state.view === 'agent') showMind(panelMind);
+  panelMind = null;
+  const frame = panelHud;
+  panelHud = null;
+  if (frame !== null) el('hud').textContent = state.view === 'board' ? '' : `return ${frame.ret.toFixed(1)} · step ${frame.len}${state.view === 'agent' ? engineNote : ''}`;
 }
 
 let acc = 0;
