@@ -145,6 +145,11 @@ export async function train(flags: TrainFlags, rest: readonly string[]): Promise
   if (why !== null) {
     throw new ConfigError(`train: ${agent.name} cannot train on ${envId}: ${why}. ${able.length > 0 ? `Agents that can: ${able.join(', ')}` : 'No agent handles these spaces yet'}`);
   }
+  const total = (cfg as { totalTimesteps?: number }).totalTimesteps;
+  if (resume !== undefined && total !== undefined && resumeStep >= total) {
+    // checked before the run folder is touched: a resume that cannot train must not rewrite the folder's files
+    throw new ConfigError(`train: the checkpoint ${flags.resume} is at step ${resumeStep}, which already spends the step budget of ${total} (--total-timesteps): nothing is left to train. To continue it, give a larger --total-timesteps (the budget counts from step 0, not from the checkpoint)`);
+  }
   const seed = (cfg as { seed?: number }).seed ?? 0;
   const out = flags.out ?? claimRunFolder('runs', `${envId.replace(/\//g, '_')}__${agent.name}__${seed}__${Math.floor(Date.now() / 1000)}`);
   prepareRunFolder(out, { resumeFrom: flags.resume, overwrite: flags.overwrite });

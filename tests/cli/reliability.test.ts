@@ -136,6 +136,14 @@ describe('item 10: a resume keeps the batch shape', () => {
     await expect(train({ quiet: true, resume: ckpt, out: path.join(dir, 'ne') }, ['--num-envs', '4'])).rejects.toThrow(/the checkpoint was trained with --num-envs 2, not 4: a resumed run keeps the shape of its iterations, because its iteration count, learning-rate schedule, env seeds and checkpoint boundaries all count in iterations of that shape/);
     await expect(train({ quiet: true, resume: ckpt, out: path.join(dir, 'ns') }, ['--num-steps', '32'])).rejects.toThrow(/trained with --num-steps 64, not 32/);
   });
+
+  it('a resume whose checkpoint already spent --total-timesteps is refused before its folder is touched (it wrote a final checkpoint at once)', async () => {
+    const src = path.join(dir, 'reuse');
+    const ckpt = path.join(src, 'checkpoints', 'step-256.safetensors');
+    const before = fs.readdirSync(src).sort().map((f) => [f, fs.statSync(path.join(src, f)).mtimeMs]);
+    await expect(train({ quiet: true, resume: ckpt, out: src }, ['--total-timesteps', '128'])).rejects.toThrow(/is at step 256, which already spends the step budget of 128 \(--total-timesteps\): nothing is left to train\. To continue it, give a larger --total-timesteps/);
+    expect(fs.readdirSync(src).sort().map((f) => [f, fs.statSync(path.join(src, f)).mtimeMs])).toEqual(before);
+  });
 });
 
 describe('item 11: stale temporary files are removed; render names the file it could not write', () => {
