@@ -4,9 +4,9 @@
  *
  * Steps go through one SharedArrayBuffer per worker, signalled with `Atomics` (`shared-step.ts`): the main
  * thread writes the actions and wakes the workers, each worker steps its copies straight into shared memory
- * and wakes the main thread, which copies the results into fresh arrays. Each worker's copies are one of
- * `groups`: `stepAsync(w, actions)` wakes worker w alone and `stepWait(w)` waits for it alone, so the main
- * thread can work while some workers step. Where shared memory is not usable
+ * and wakes the main thread, which copies the results into fresh arrays. With `groupSteps` each worker's
+ * copies are one of `groups`: `stepAsync(w, actions)` wakes worker w alone and `stepWait(w)` waits for it
+ * alone, so the main thread can work while some workers step. Where shared memory is not usable
  * (a browser page that is not cross-origin isolated, or `sharedMemory: false`), each step is one message
  * per worker with the actions of all its copies and one reply per worker. Reset and close are messages in
  * both cases.
@@ -97,6 +97,12 @@ export interface WorkerVectorEnvOptions {
   /** How the main thread waits for shared-memory replies (default: `block` where this thread may block). */
   readonly replyWait?: ReplyWait;
   /**
+   * Whether each worker's copies form a group that `stepAsync`/`stepWait` step on its own (`makeVec` asks for
+   * it). Default false: one group of every copy, whose `stepAsync` is a `step`, for callers that count steps
+   * by wrapping `step` (the page's rollout progress).
+   */
+  readonly groupSteps?: boolean;
+  /**
    * How long a worker done before the others polls for the next step (ms, see `SharedTeam.spinMs`); default
    * `WORKER_SPIN_MS` when the workers are no more than the CPUs, else 0 (sleep at once).
    */
@@ -154,8 +160,10 @@ export class WorkerVectorEnv implements VectorEnv {
   readonly obsDim: number;
   readonly actionDim: number;
   readonly actionRng: Rng;
-  /** One group per worker: its block of copies. */
+  /** One group per worker (its block of copies) with `groupSteps`, else one group of every copy. */
   readonly groups: readonly CopyGroup[];
+  /** The whole step that `stepAsync(0, …)` started when the copies form one group, until `stepWait(0)` takes it. */
+  private wholeStep: Promise<VectorStepResult> | null;
   private readonly maskDim: number;
   private readonly replyWait: ReplyWait;
   private readonly slots: WorkerSlot[];
@@ -180,7 +188,8 @@ export class WorkerVectorEnv implements VectorEnv {
     this.maskDim = maskDimOf(spaces.act);
     this.replyWait = opts.replyWait ?? (canBlock() ? 'block' : 'async');
     this.slots = slots;
-    this.groups = slots.map((slot) => ({ first: slot.firstIndex, count: slot.count }));
+    this.groups = opts.groupSteps === true ? slots.map((slot) => ({ first: slot.firstIndex, count: slot.count })) : [{ first: 0, count: opts.numEnvs }];
+    this.wholeStep = null;
     this.team = team;
     this.late = 0;
     this.failure = null;
@@ -290,10 +299,17 @@ export class WorkerVectorEnv implements VectorEnv {
     return this.gather(await Promise.all(replies));
   }
 
-  /** Starts a step of worker `group`'s copies and returns at once (see `VectorEnv.stepAsync`). */
+  /** Starts a step of worker `group`'s copies (or of every copy, in one group) and returns at once (see `VectorEnv.stepAsync`). */
   stepAsync(group: number, actions: VectorActions): void {
-    const slot = this.slotOf(group);
-    checkGroupActions(this.spec.id, group, this.groups[group], this.actionDim, actions);
+    checkGroupActions(this.spec.id, group, groupAt(this.spec.id, this.groups, group), this.actionDim, actions);
+    if (this.groups.length === 1) {
+      if (this.wholeStep !== null) throw this.busy(this.slots[0]);
+      const whole = this.step(actions);
+      whole.catch(() => undefined); // a failed step is reported by stepWait, not as an unhandled rejection
+      this.wholeStep = whole;
+      return;
+    }
+    const slot = this.slots[group];
     if (this.failure !== null) throw this.failure;
     if (slot.pending !== null || slot.groupStep !== null) throw this.busy(slot);
     let reply: Promise<WorkerToMain>;
@@ -313,9 +329,16 @@ export class WorkerVectorEnv implements VectorEnv {
    * `block`), then copies its results into a fresh step result of the group's copies.
    */
   async stepWait(group: number): Promise<VectorStepResult> {
-    const slot = this.slotOf(group);
+    groupAt(this.spec.id, this.groups, group);
+    if (this.groups.length === 1) {
+      const whole = this.wholeStep;
+      this.wholeStep = null;
+      if (whole === null) throw this.notStarted(group);
+      return whole;
+    }
+    const slot = this.slots[group];
     const reply = slot.groupStep;
-    if (reply === null) throw new VectorEnvError(this.spec.id, null, `group ${group} has no step in flight: call stepAsync(${group}, actions) first`);
+    if (reply === null) throw this.notStarted(group);
     try {
       if (slot.shared !== null) this.waitForReply(slot);
       const message = await reply;
@@ -497,15 +520,14 @@ export class WorkerVectorEnv implements VectorEnv {
     }
   }
 
-  /** The worker of group `group` (group w is worker w's copies), or a VectorEnvError for an index that names none. */
-  private slotOf(group: number): WorkerSlot {
-    groupAt(this.spec.id, this.groups, group);
-    return this.slots[group];
+  private notStarted(group: number): VectorEnvError {
+    return new VectorEnvError(this.spec.id, null, `group ${group} has no step in flight: call stepAsync(${group}, actions) first`);
   }
 
   /** Refuses a reset or a whole step while a group step is in flight (its worker is busy with it). */
   private checkNoGroupStep(): void {
     for (const slot of this.slots) if (slot.groupStep !== null) throw this.busy(slot);
+    if (this.wholeStep !== null) throw this.busy(this.slots[0]);
   }
 
   // ── messages and failures ──

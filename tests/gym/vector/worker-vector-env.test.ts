@@ -249,6 +249,23 @@ describe('WorkerVectorEnv', () => {
     for (const r of results.slice(1)) expect(r).toEqual(results[0]);
   });
 
+  it('without groupSteps is one group of every copy, whose stepAsync is a whole step (as the page\'s env workers are made)', async () => {
+    const one = await track(WorkerVectorEnv.create({ envId: 'CartPole-v1', numEnvs: 4, workers: 2, makeOptions: {}, spawn: spawnNodeWorker, modules: registryModules() }));
+    const sync = makeSyncVec('CartPole-v1', 4);
+    expect(one.groups).toEqual([{ first: 0, count: 4 }]);
+    expect(plain(await one.reset({ seed: 2 }))).toEqual(plain(sync.resetSync({ seed: 2 })));
+    for (let t = 0; t < 10; t++) {
+      const actions = [t % 2, 1, 0, (t >> 1) % 2];
+      one.stepAsync(0, actions);
+      expect(plain(await one.stepWait(0))).toEqual(plain(sync.stepSync(actions)));
+    }
+    one.stepAsync(0, [0, 0, 0, 0]);
+    expect(() => one.stepAsync(0, [0, 0, 0, 0])).toThrow(/worker 0 is busy/);
+    await expect(one.step([0, 0, 0, 0])).rejects.toThrow(/worker 0 is busy/);
+    await one.stepWait(0);
+    await expect(one.stepWait(0)).rejects.toThrow(/group 0 has no step in flight/);
+  });
+
   it('wakes the blocked main thread once the last worker is done (replies never wait for the event loop)', async () => {
     // A worker that failed to count itself, or a last worker that failed to notify, leaves the main thread
     // blocked for BLOCK_MS (20 ms) and then `lateSteps` counts the step; CartPole steps take microseconds.
