@@ -340,10 +340,11 @@ export class WorkerVectorEnv implements VectorEnv {
     const reply = slot.groupStep;
     if (reply === null) throw this.notStarted(group);
     try {
-      if (slot.shared !== null) this.waitForReply(slot);
+      // as stepAsync sent it: through shared memory only when every worker took its channel
+      if (this.stepsShared) this.waitForReply(slot);
       const message = await reply;
       const out = emptyStepResult(slot.count, this.obsDim);
-      if (slot.shared !== null) this.readShared(slot, message, out, 0);
+      if (this.stepsShared) this.readShared(slot, message, out, 0);
       else this.readMessage(slot, message, out, 0);
       return out;
     } finally {
