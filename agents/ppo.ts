@@ -17,9 +17,9 @@
  *   by 1/255 → a Nature-CNN-style trunk (Mnih et al. 2015) shared by the actor and critic heads;
  * - a pipelined rollout (`pipelineRollout`) when the envs run on worker threads: each worker's copies step
  *   in turn, and the next actions of one worker's copies are chosen while the others step, so the main
- *   thread's forward pass overlaps the workers' physics (the walker's steps/s on 2 workers: ×1.09 on a
- *   lightly loaded 2-core machine, ×1.57 while other work competes for the cores; bench/RESULTS.md). Draws,
- *   updates and results are those of the lockstep rollout, except with `normObs`:
+ *   thread's forward pass overlaps the workers' physics (the walker's steps/s on 2 workers: ×1.04–1.09
+ *   while other work held part of a core, ×1.57 under heavier load; bench/RESULTS.md). Draws, updates and
+ *   results are those of the lockstep rollout, except with `normObs`:
  *   each worker's observations are folded into the running statistics when they arrive, so one worker's
  *   copies are normalised without the other workers' observations of the same step.
  *
