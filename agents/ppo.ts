@@ -14,7 +14,14 @@
  * - optional observation and reward normalisation (SB3 VecNormalize semantics), saved in checkpoints;
  * - an LSTM policy (`recurrent: true`) for partially observed tasks;
  * - a CNN policy (`network: 'cnn'`) for image observations, as CleanRL's ppo_atari.py: uint8 frames scaled
- *   by 1/255 → a Nature-CNN-style trunk (Mnih et al. 2015) shared by the actor and critic heads.
+ *   by 1/255 → a Nature-CNN-style trunk (Mnih et al. 2015) shared by the actor and critic heads;
+ * - a pipelined rollout (`pipelineRollout`) when the envs run on worker threads: each worker's copies step
+ *   in turn, and the next actions of one worker's copies are chosen while the others step, so the main
+ *   thread's forward pass overlaps the workers' physics (the walker's steps/s on 2 workers: ×1.04–1.09
+ *   while other work held part of a core, ×1.57 under heavier load; bench/RESULTS.md). Draws, updates and
+ *   results are those of the lockstep rollout, except with `normObs`:
+ *   each worker's observations are folded into the running statistics when they arrive, so one worker's
+ *   copies are normalised without the other workers' observations of the same step.
  *
  * Expected: CartPole-v1 with the tuned config in bench/learn.ts reaches a mean return ≥ 475 over the
  * last 20 training episodes in under 100k steps (bench/LEARNING.md has the measured runs).
@@ -36,7 +43,8 @@ import { ActionHeadPolicy, actionHead, envActions, logProbEntropy, sampleActions
 import { checkParamsFinite, layerGradNorms } from './common/health.ts';
 import { addEpisodeMetrics, explainedVariance, type Episode } from './common/metrics.ts';
 import { boundarySeed, checkWorkers, checkpointDue, checkpointInterval, envSpaces, openVecEnv, readCheckpointMeta, resumeRun, runCheckpoint, seedField } from './common/run.ts';
-import type { RecordVectorEpisodeStatistics } from '../src/gym/vector/record-episode-statistics.ts';
+import type { EpisodeStepResult, RecordVectorEpisodeStatistics } from '../src/gym/vector/record-episode-statistics.ts';
+import type { CopyGroup } from '../src/gym/vector/vector-env.ts';
 import { buildCnnTrunk, imageShape } from './common/cnn.ts';
 
 // ── config ──
@@ -71,6 +79,7 @@ export const ppoSpec = {
   cnnChannels: nums([32, 64, 64], 'output channels of the cnn trunk\'s convolutions: 8×8 stride 4, 4×4 stride 2, then 3×3 stride 1 (Nature CNN); give 1 to 3 of them'),
   cnnHidden: int(512, 'size of the cnn trunk\'s fully connected layer', 1),
   checkpointFrequency: int(0, 'iterations between resumable checkpoints, where envs are re-seeded so a resumed run repeats exactly (0: a tenth of the run, at least 1,000 steps per env apart)'),
+  pipelineRollout: bool(true, 'with the envs on 2 or more worker threads (--workers), step each worker\'s copies in turn and choose their next actions while the other workers step, so the forward pass overlaps the physics (mlp and recurrent policies); the numbers of a lockstep rollout, except with normObs, whose statistics then take in each worker\'s observations as they arrive'),
 } as const;
 
 /** A resolved PPO config. */
@@ -192,6 +201,24 @@ function resetRows(state: RecurrentState, done: ArrayLike<number>): RecurrentSta
   return { h: mul(state.h, k), c: state.c !== null ? mul(state.c, k) : null };
 }
 
+/** Rows `first … first + count − 1` of a batch [B, …] (the batch itself when that is every row). */
+function takeRows(t: Tensor, first: number, count: number): Tensor {
+  if (first === 0 && count === t.shape[0]) return t;
+  const w = t.size / t.shape[0];
+  return new Tensor(t.data.slice(first * w, (first + count) * w), [count, ...t.shape.slice(1)]);
+}
+
+/** `state` with rows `first … first + count − 1` of every layer taken from `from` (both [L, B, H]). */
+function replaceRows(state: RecurrentState, from: RecurrentState, first: number, count: number): RecurrentState {
+  const copy = (to: Tensor, src: Tensor): Tensor => {
+    const [layers, b, h] = to.shape;
+    const data = to.data.slice();
+    for (let l = 0; l < layers; l++) data.set(src.data.subarray((l * b + first) * h, (l * b + first + count) * h), (l * b + first) * h);
+    return new Tensor(data, to.shape);
+  };
+  return { h: copy(state.h, from.h), c: state.c !== null && from.c !== null ? copy(state.c, from.c) : null };
+}
+
 // ── policy ──
 
 /** The nets as a policy network: the actor's outputs, and the LSTM state when recurrent. */
@@ -243,12 +270,18 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
   // rollout storage, [S, N] step-major
   const obsBuf = new Float32Array(S * N * obsDim), actBuf = new Float32Array(S * N * head.actDim);
   const logpBuf = new Float32Array(S * N), rewBuf = new Float32Array(S * N), doneBuf = new Uint8Array(S * N), valBuf = new Float32Array(S * N);
-  const maskBuf = head.kind === 'discrete' ? new Uint8Array(S * N * head.n).fill(1) : null;
+  const maskDim = head.kind === 'discrete' ? head.n : 0;
+  const maskBuf = head.kind === 'discrete' ? new Uint8Array(S * N * maskDim).fill(1) : null;
   const normObs = (raw: Float32Array, update: boolean): Float32Array => normalizeBatch(obsNorm, raw, update);
   const valueOf = (obs: Float32Array, state: RecurrentState | null): Float32Array => noGrad(() => forward(nets, new Tensor(obs, [obs.length / obsDim, obsDim]), state).value.data);
 
   async function* iterations(): AsyncGenerator<Metrics, void, void> {
     envs ??= await openVecEnv(ctx, N);
+    const vec = envs;
+    // Lockstep: one group of every copy. Pipelined: one group per env worker, stepped in turn, so one group's
+    // next actions are chosen while the other groups' copies step (a cnn's forward pass outweighs the envs).
+    const pipelined = cfg.pipelineRollout && vec.groups.length > 1 && nets.trunk === null;
+    const groups: readonly CopyGroup[] = pipelined ? vec.groups : [{ first: 0, count: N }];
     let nextObs: Float32Array = new Float32Array(0);
     let nextMasks: Uint8Array | null = null;
     let lstmState: RecurrentState | null = null;
@@ -257,7 +290,7 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
     while (iteration < numIterations) {
       if (iteration === startIteration || iteration % ckptEvery === 0) {
         // a boundary: every copy starts afresh from a seed fixed by the iteration, so a run resumed here repeats exactly
-        const r = await envs.reset({ seed: boundarySeed(cfg.seed, iteration, N) });
+        const r = await vec.reset({ seed: boundarySeed(cfg.seed, iteration, N) });
         nextObs = normObs(r.obs, true);
         nextMasks = r.masks ?? null;
         lstmState = nets.lstm !== null ? initialRecurrentState(nets, N) : null;
@@ -270,44 +303,79 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
       const episodes: Episode[] = [];
 
       // ── rollout ──
-      for (let t = 0; t < S; t++) {
-        globalStep += N;
-        obsBuf.set(nextObs, t * N * obsDim);
-        if (maskBuf !== null && nextMasks !== null) maskBuf.set(nextMasks, t * N * (head as { n: number }).n);
+      // Group g at step t: act (its rows of the step-t buffers) and start its step; at t + 1, record what it returned.
+      const stepStates: (RecurrentState | null)[] = groups.map(() => null);
+      const inFlight = new Array<() => Promise<EpisodeStepResult>>(groups.length);
+      const act = (g: number, t: number): (() => Promise<EpisodeStepResult>) => {
+        const { first, count } = groups[g];
+        const row = t * N + first;
+        globalStep += count;
+        obsBuf.set(nextObs.subarray(first * obsDim, (first + count) * obsDim), row * obsDim);
+        const masks = nextMasks === null ? null : nextMasks.subarray(first * maskDim, (first + count) * maskDim);
+        if (maskBuf !== null) {
+          if (masks !== null) maskBuf.set(masks, row * maskDim);
+          else maskBuf.fill(1, row * maskDim, (row + count) * maskDim);
+        }
         const step = noGrad(() => {
+          // every copy's row goes through the nets, as in lockstep, so each row's arithmetic (the kernels chosen
+          // by batch size) is the same; the group's rows are used
           const f = forward(nets, new Tensor(nextObs, [N, obsDim]), lstmState);
-          const acts = sampleActions(head, f.out, nets.logStd, rng, false, nextMasks);
-          const masked = head.kind === 'discrete' ? maskLogits(f.out, nextMasks) : f.out;
+          const out = takeRows(f.out, first, count);
+          const acts = sampleActions(head, out, nets.logStd, rng, false, masks);
+          const masked = head.kind === 'discrete' ? maskLogits(out, masks) : out;
           const lp = logProbEntropy(head, masked, acts, nets.logStd).logProb;
-          return { acts, lp: lp.data, value: f.value.data, state: f.state };
+          return { acts, lp: lp.data, value: f.value.data.subarray(first, first + count), state: f.state };
         });
-        actBuf.set(step.acts, t * N * head.actDim);
-        logpBuf.set(step.lp, t * N);
-        valBuf.set(step.value, t * N);
-        const r = await envs.step(envActions(head, step.acts));
+        actBuf.set(step.acts, row * head.actDim);
+        logpBuf.set(step.lp, row);
+        valBuf.set(step.value, row);
+        stepStates[g] = step.state;
+        const actions = envActions(head, step.acts);
+        if (!pipelined) {
+          const result = vec.step(actions);
+          return () => result;
+        }
+        vec.stepAsync(g, actions);
+        return () => vec.stepWait(g);
+      };
+      const record = (g: number, t: number, r: EpisodeStepResult): void => {
+        const { first, count } = groups[g];
+        const stepState = stepStates[g];
         episodes.push(...r.episodes);
-        for (let i = 0; i < N; i++) {
-          let reward = r.rewards[i];
+        for (let j = 0; j < count; j++) {
+          const i = first + j, k = t * N + i;
+          let reward = r.rewards[j];
           if (retNorm !== null) {
             discounted[i] = discounted[i] * cfg.gamma + reward;
             retNorm.update([discounted[i]], 1);
             reward = Math.max(-10, Math.min(10, reward / Math.sqrt(retNorm.var[0] + 1e-8)));
           }
-          rewBuf[t * N + i] = reward;
-          doneBuf[t * N + i] = r.terminated[i] || r.truncated[i] ? 1 : 0;
-          if (doneBuf[t * N + i]) discounted[i] = 0;
+          rewBuf[k] = reward;
+          doneBuf[k] = r.terminated[j] || r.truncated[j] ? 1 : 0;
+          if (doneBuf[k]) discounted[i] = 0;
         }
         // truncation: the episode was cut, not ended, so bootstrap from the real final observation
-        for (let i = 0; i < N; i++) {
-          const fin = r.finalObs[i];
-          if (r.truncated[i] && !r.terminated[i] && fin !== null) {
-            const rowState = step.state !== null ? { h: slice(step.state.h, [null, [i, i + 1]]), c: step.state.c !== null ? slice(step.state.c, [null, [i, i + 1]]) : null } : null;
+        for (let j = 0; j < count; j++) {
+          const i = first + j, fin = r.finalObs[j];
+          if (r.truncated[j] && !r.terminated[j] && fin !== null) {
+            const rowState = stepState !== null ? { h: slice(stepState.h, [null, [i, i + 1]]), c: stepState.c !== null ? slice(stepState.c, [null, [i, i + 1]]) : null } : null;
             rewBuf[t * N + i] += cfg.gamma * valueOf(normObs(fin, false), rowState)[0];
           }
         }
-        nextObs = normObs(r.obs, true);
-        nextMasks = r.masks ?? null;
-        lstmState = step.state !== null ? resetRows(step.state, doneBuf.subarray(t * N, (t + 1) * N)) : null;
+        nextObs.set(normObs(r.obs, true), first * obsDim);
+        if (r.masks !== undefined) (nextMasks ??= new Uint8Array(N * maskDim).fill(1)).set(r.masks, first * maskDim);
+        else nextMasks?.fill(1, first * maskDim, (first + count) * maskDim);
+        if (stepState !== null && lstmState !== null) {
+          const done = new Uint8Array(N);
+          done.set(doneBuf.subarray(t * N + first, t * N + first + count), first);
+          lstmState = resetRows(replaceRows(lstmState, stepState, first, count), done);
+        }
+      };
+      for (let t = 0; t <= S; t++) {
+        for (let g = 0; g < groups.length; g++) {
+          if (t > 0) record(g, t - 1, await inFlight[g]());
+          if (t < S) inFlight[g] = act(g, t);
+        }
       }
 
       // ── GAE ──

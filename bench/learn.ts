@@ -132,6 +132,14 @@ function watched(ctx: RunContext, onEpisodes: (eps: readonly Episode[], steps: n
           onEpisodes(r.episodes, steps);
           return r;
         },
+        groups: v.groups,
+        stepAsync: (g, a) => v.stepAsync(g, a),
+        stepWait: async (g) => {
+          const r = await v.stepWait(g);
+          steps += r.rewards.length;
+          onEpisodes(r.episodes, steps);
+          return r;
+        },
         close: () => v.close(),
       };
     },

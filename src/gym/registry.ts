@@ -223,7 +223,7 @@ export async function makeVec(id: string, numEnvs: number, opts: MakeVecOptions 
   if (!Number.isInteger(numEnvs) || numEnvs < workers) throw new ConfigError(`makeVec: numEnvs (${numEnvs}) must be an integer ≥ workers (${workers})`);
   const { WorkerVectorEnv } = await import('./vector/worker-vector-env.ts');
   const spawner = spawn ?? (await defaultSpawner());
-  return WorkerVectorEnv.create({ envId: id, numEnvs, workers, makeOptions, spawn: spawner, modules: registryModules(), sharedMemory });
+  return WorkerVectorEnv.create({ envId: id, numEnvs, workers, makeOptions, spawn: spawner, modules: registryModules(), sharedMemory, groupSteps: true });
 }
 
 async function defaultSpawner(): Promise<WorkerSpawner> {

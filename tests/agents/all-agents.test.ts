@@ -125,6 +125,9 @@ function spiedContext(env: string, workers = 0): { ctx: RunContext; opened: Vect
         return v.reset(opts);
       },
       step: (actions) => v.step(actions),
+      groups: v.groups,
+      stepAsync: (group, actions) => v.stepAsync(group, actions),
+      stepWait: (group) => v.stepWait(group),
       close: () => v.close(),
     };
   };

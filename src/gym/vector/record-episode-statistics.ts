@@ -7,7 +7,7 @@
 import type { Rng } from '../../core/rng.ts';
 import type { EnvSpec, Info } from '../env.ts';
 import type { Space } from '../spaces.ts';
-import type { VectorActions, VectorEnv, VectorResetOptions, VectorResetResult, VectorStepResult } from './vector-env.ts';
+import type { CopyGroup, VectorActions, VectorEnv, VectorResetOptions, VectorResetResult, VectorStepResult } from './vector-env.ts';
 
 /** An episode that ended at a step: the copy, its return and length, and its final info. */
 export interface FinishedEpisode {
@@ -36,6 +36,7 @@ export class RecordVectorEpisodeStatistics implements VectorEnv {
   readonly obsDim: number;
   readonly actionDim: number;
   readonly actionRng: Rng;
+  readonly groups: readonly CopyGroup[];
   /** Return of each copy's running episode so far. */
   readonly episodeReturns: Float64Array;
   /** Steps of each copy's running episode so far. */
@@ -50,6 +51,7 @@ export class RecordVectorEpisodeStatistics implements VectorEnv {
     this.obsDim = env.obsDim;
     this.actionDim = env.actionDim;
     this.actionRng = env.actionRng;
+    this.groups = env.groups;
     this.episodeReturns = new Float64Array(env.numEnvs);
     this.episodeLengths = new Int32Array(env.numEnvs);
   }
@@ -64,13 +66,29 @@ export class RecordVectorEpisodeStatistics implements VectorEnv {
 
   /** Steps every copy; a copy that finished contributes its episode and starts counting again. */
   async step(actions: VectorActions): Promise<EpisodeStepResult> {
-    const result = await this.inner.step(actions);
+    return this.record(await this.inner.step(actions), 0);
+  }
+
+  /** Starts a step of one group of copies (see `VectorEnv.stepAsync`). */
+  stepAsync(group: number, actions: VectorActions): void {
+    this.inner.stepAsync(group, actions);
+  }
+
+  /** The group's step, with the episodes that ended at it (`index` is the copy's index in the whole vector). */
+  async stepWait(group: number): Promise<EpisodeStepResult> {
+    const result = await this.inner.stepWait(group);
+    return this.record(result, this.groups[group].first);
+  }
+
+  /** Counts a step of the copies from `first` on (one row each in `result`) and lists the episodes that ended. */
+  private record(result: VectorStepResult, first: number): EpisodeStepResult {
     const episodes: FinishedEpisode[] = [];
-    for (let i = 0; i < this.numEnvs; i++) {
-      this.episodeReturns[i] += result.rewards[i];
+    for (let j = 0; j < result.rewards.length; j++) {
+      const i = first + j;
+      this.episodeReturns[i] += result.rewards[j];
       this.episodeLengths[i] += 1;
-      if (result.terminated[i] === 1 || result.truncated[i] === 1) {
-        episodes.push({ index: i, r: this.episodeReturns[i], l: this.episodeLengths[i], info: result.finalInfos[i] ?? {} });
+      if (result.terminated[j] === 1 || result.truncated[j] === 1) {
+        episodes.push({ index: i, r: this.episodeReturns[i], l: this.episodeLengths[i], info: result.finalInfos[j] ?? {} });
         this.episodeReturns[i] = 0;
         this.episodeLengths[i] = 0;
       }

@@ -25,7 +25,7 @@ import type { Info } from '../env.ts';
 
 /** Control word: the main thread's command counter (incremented per command; the worker waits on it). */
 export const CTRL_COMMAND = 0;
-/** Control word: what the last command asks (`OP_STEP` or `OP_YIELD`). */
+/** Control word: what the last command asks (`OP_STEP`, `OP_STEP_GROUP` or `OP_YIELD`). */
 export const CTRL_OP = 1;
 /** Control word: the number of the last command whose step the worker finished (the main thread waits on it). */
 export const CTRL_REPLY = 2;
@@ -71,6 +71,11 @@ export function hardwareThreads(): number {
 export const OP_STEP = 1;
 /** Command: leave the step loop and read the message waiting on the port. */
 export const OP_YIELD = 2;
+/**
+ * Command: step every copy, as a step of this worker alone (`WorkerVectorEnv.stepAsync`): the reply wakes the
+ * main thread on `REPLY` and leaves the team word alone.
+ */
+export const OP_STEP_GROUP = 3;
 
 /** Step done, every info empty. */
 export const STATUS_OK = 0;

@@ -1,13 +1,14 @@
 /**
  * SyncVectorEnv: N copies stepped one after another in this thread (Gymnasium's `SyncVectorEnv`), with
  * same-step autoreset (see `vector-env.ts`). Besides the async `VectorEnv` methods it has synchronous
- * `resetSync` / `stepSync` / `closeSync`, for training generators that cannot await.
+ * `resetSync` / `stepSync` / `closeSync`, for training generators that cannot await. Its copies form one
+ * group: `stepAsync(0, actions)` steps them at once and `stepWait(0)` hands over the result.
  */
 import { ConfigError } from '../../core/errors.ts';
 import { Rng } from '../../core/rng.ts';
 import { actionSeed, type Action, type Env, type EnvSpec, type Observation } from '../env.ts';
 import { describeSpace, spacesEqual, type Space } from '../spaces.ts';
-import { CopyBlock, copySeeds, type VectorActions, type VectorEnv, type VectorResetOptions, type VectorResetResult, type VectorStepResult } from './vector-env.ts';
+import { CopyBlock, VectorEnvError, checkGroupActions, copySeeds, groupAt, type CopyGroup, type VectorActions, type VectorEnv, type VectorResetOptions, type VectorResetResult, type VectorStepResult } from './vector-env.ts';
 
 /** The in-process vector env. */
 export class SyncVectorEnv implements VectorEnv {
@@ -18,6 +19,10 @@ export class SyncVectorEnv implements VectorEnv {
   readonly obsDim: number;
   readonly actionDim: number;
   readonly actionRng: Rng;
+  /** One group of every copy: in this thread nothing steps concurrently. */
+  readonly groups: readonly CopyGroup[];
+  /** The group step that `stepAsync` took and `stepWait` has not yet handed over. */
+  private groupStep: Promise<VectorStepResult> | null;
   /** The copies (each as `make` built it). */
   readonly envs: readonly Env<Observation, Action>[];
   private readonly block: CopyBlock;
@@ -37,6 +42,8 @@ export class SyncVectorEnv implements VectorEnv {
     this.obsDim = block.obsDim;
     this.actionDim = block.actionDim;
     this.actionRng = new Rng(1);
+    this.groups = [{ first: 0, count: envs.length }];
+    this.groupStep = null;
     this.envs = envs;
     this.block = block;
     this.closed = false;
@@ -69,6 +76,25 @@ export class SyncVectorEnv implements VectorEnv {
   /** `stepSync`, as a promise. */
   step(actions: VectorActions): Promise<VectorStepResult> {
     return settle(() => this.stepSync(actions));
+  }
+
+  /** Steps the group (every copy) now; `stepWait` hands over the result, or the error. */
+  stepAsync(group: number, actions: VectorActions): void {
+    const g = groupAt(this.spec.id, this.groups, group);
+    checkGroupActions(this.spec.id, group, g, this.actionDim, actions);
+    if (this.groupStep !== null) throw new VectorEnvError(this.spec.id, null, `group ${group} is busy: await stepWait(${group}) before its next step`);
+    const result = settle(() => this.stepSync(actions));
+    result.catch(() => undefined); // a failed step is reported by stepWait, not as an unhandled rejection
+    this.groupStep = result;
+  }
+
+  /** The result of the step `stepAsync` took. */
+  stepWait(group: number): Promise<VectorStepResult> {
+    groupAt(this.spec.id, this.groups, group);
+    const result = this.groupStep;
+    if (result === null) return Promise.reject(new VectorEnvError(this.spec.id, null, `group ${group} has no step in flight: call stepAsync(${group}, actions) first`));
+    this.groupStep = null;
+    return result;
   }
 
   /** `closeSync`, as a promise. */

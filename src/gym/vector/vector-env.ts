@@ -56,7 +56,17 @@ export interface VectorStepResult {
 /** Actions for all copies: `numEnvs × actionDim` numbers. */
 export type VectorActions = Float32Array | Float64Array | Int32Array | readonly number[];
 
-/** N copies of one env stepped together. */
+/** A block of copies that steps on its own (`VectorEnv.groups`): copies `first` to `first + count − 1`. */
+export interface CopyGroup {
+  readonly first: number;
+  readonly count: number;
+}
+
+/**
+ * N copies of one env stepped together (`step`), or group by group (`stepAsync`/`stepWait`, Gymnasium's
+ * `step_async`/`step_wait` for one group): the caller can work, e.g. choose the next actions of one group,
+ * while another group's copies step on their worker.
+ */
 export interface VectorEnv {
   readonly numEnvs: number;
   readonly spec: EnvSpec;
@@ -68,10 +78,37 @@ export interface VectorEnv {
   readonly actionDim: number;
   /** Rng for sampling actions (`sampleActions`); re-seeded by `reset({ seed })`. */
   readonly actionRng: Rng;
+  /**
+   * The blocks of copies that step independently, in copy order: one per worker thread, or a single block of
+   * every copy when they step in this thread.
+   */
+  readonly groups: readonly CopyGroup[];
   reset(opts?: VectorResetOptions): Promise<VectorResetResult>;
   step(actions: VectorActions): Promise<VectorStepResult>;
+  /**
+   * Starts a step of group `group`'s copies with their actions (`count × actionDim`, the group's first copy
+   * first) and returns at once; `stepWait(group)` gives the result. Groups step concurrently, each at most
+   * one step at a time, and none while `step` or `reset` runs.
+   */
+  stepAsync(group: number, actions: VectorActions): void;
+  /** The result of the group's step that `stepAsync` started, row i for copy `first + i` (same-step autoreset). */
+  stepWait(group: number): Promise<VectorStepResult>;
   /** Closes every copy and stops the workers; safe to call twice. */
   close(): Promise<void>;
+}
+
+/** The group `group` of `groups`; a VectorEnvError naming the groups there are for any other index. */
+export function groupAt(envId: string, groups: readonly CopyGroup[], group: number): CopyGroup {
+  const g = Number.isInteger(group) ? groups[group] : undefined;
+  if (g === undefined) throw new VectorEnvError(envId, null, `group must be an integer from 0 to ${groups.length - 1} (one per block of copies that steps on its own), received ${group}`);
+  return g;
+}
+
+/** Checks that a group's actions hold `count × actionDim` numbers. */
+export function checkGroupActions(envId: string, group: number, g: CopyGroup, actionDim: number, actions: VectorActions): void {
+  if (actions.length !== g.count * actionDim) {
+    throw new VectorEnvError(envId, null, `group ${group} (copies ${g.first}–${g.first + g.count - 1}) expected ${g.count * actionDim} action numbers (${g.count} copies × ${actionDim}), received ${actions.length}`);
+  }
 }
 
 /** An error raised by one copy; `copyIndex` says which (null when not tied to one copy, e.g. a crashed worker). */

@@ -23,6 +23,7 @@ import {
   CTRL_STATUS,
   encodeStepInfos,
   OP_STEP,
+  OP_STEP_GROUP,
   sharedMemoryAvailable,
   sharedStepViews,
   STATUS_ERROR,
@@ -187,8 +188,9 @@ class SharedStepServer {
         continue;
       }
       this.handled = command;
-      if (Atomics.load(ctrl, CTRL_OP) !== OP_STEP) break; // OP_YIELD: a message waits on the port
-      this.step(command);
+      const op = Atomics.load(ctrl, CTRL_OP);
+      if (op !== OP_STEP && op !== OP_STEP_GROUP) break; // OP_YIELD: a message waits on the port
+      this.step(command, op === OP_STEP_GROUP);
     }
     this.arm();
   }
@@ -220,8 +222,11 @@ class SharedStepServer {
     else queueMicrotask(wake); // a command arrived meanwhile
   }
 
-  /** One step of every copy, results into shared memory, then the reply (status last, then `REPLY`). */
-  private step(command: number): void {
+  /**
+   * One step of every copy, results into shared memory, then the reply (status last, then `REPLY`); `alone`
+   * for a step of this worker only (`OP_STEP_GROUP`), which leaves the team word alone.
+   */
+  private step(command: number, alone: boolean): void {
     const { ctrl, infoText, masks } = this.views;
     let status = STATUS_OK;
     try {
@@ -248,9 +253,10 @@ class SharedStepServer {
     Atomics.store(ctrl, CTRL_REPLY, command);
     Atomics.notify(ctrl, CTRL_REPLY);
     // The last worker to finish wakes the main thread and soon sleeps (LAST_POLL_MS), leaving it this CPU if
-    // it needs one; the others poll for the next command.
-    const last = Atomics.add(this.team, TEAM_DONE, 1) + 1 === this.workers;
-    if (last) Atomics.notify(this.team, TEAM_DONE);
+    // it needs one; the others poll for the next command. A worker stepping alone woke the main thread
+    // itself, like the last one, and its next command comes only after the main thread has chosen its actions.
+    const last = alone || Atomics.add(this.team, TEAM_DONE, 1) + 1 === this.workers;
+    if (last && !alone) Atomics.notify(this.team, TEAM_DONE);
     this.pollMs = last ? Math.min(LAST_POLL_MS, this.spinMs) : this.spinMs;
   }
 }

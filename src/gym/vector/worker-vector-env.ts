@@ -4,7 +4,9 @@
  *
  * Steps go through one SharedArrayBuffer per worker, signalled with `Atomics` (`shared-step.ts`): the main
  * thread writes the actions and wakes the workers, each worker steps its copies straight into shared memory
- * and wakes the main thread, which copies the results into fresh arrays. Where shared memory is not usable
+ * and wakes the main thread, which copies the results into fresh arrays. With `groupSteps` each worker's
+ * copies are one of `groups`: `stepAsync(w, actions)` wakes worker w alone and `stepWait(w)` waits for it
+ * alone, so the main thread can work while some workers step. Where shared memory is not usable
  * (a browser page that is not cross-origin isolated, or `sharedMemory: false`), each step is one message
  * per worker with the actions of all its copies and one reply per worker. Reset and close are messages in
  * both cases.
@@ -32,6 +34,7 @@ import {
   decodeStepInfos,
   hardwareThreads,
   OP_STEP,
+  OP_STEP_GROUP,
   OP_YIELD,
   sharedMemoryAvailable,
   sharedStepViews,
@@ -46,9 +49,12 @@ import {
 } from './shared-step.ts';
 import {
   actionDimOf,
+  checkGroupActions,
   copySeeds,
+  groupAt,
   maskDimOf,
   VectorEnvError,
+  type CopyGroup,
   type VectorActions,
   type VectorEnv,
   type VectorResetOptions,
@@ -91,6 +97,12 @@ export interface WorkerVectorEnvOptions {
   /** How the main thread waits for shared-memory replies (default: `block` where this thread may block). */
   readonly replyWait?: ReplyWait;
   /**
+   * Whether each worker's copies form a group that `stepAsync`/`stepWait` step on its own (`makeVec` asks for
+   * it). Default false: one group of every copy, whose `stepAsync` is a `step`, for callers that count steps
+   * by wrapping `step` (the page's rollout progress).
+   */
+  readonly groupSteps?: boolean;
+  /**
    * How long a worker done before the others polls for the next step (ms, see `SharedTeam.spinMs`); default
    * `WORKER_SPIN_MS` when the workers are no more than the CPUs, else 0 (sleep at once).
    */
@@ -122,6 +134,8 @@ class WorkerSlot {
   lastReply: number;
   /** A `step-infos` message of the step in flight (it may arrive before or after the reply word). */
   infoMessage: Extract<WorkerToMain, { type: 'step-infos' }> | null;
+  /** The reply of this worker's group step (`stepAsync`) until `stepWait` has read its results. */
+  groupStep: Promise<WorkerToMain> | null;
   constructor(handle: WorkerHandle, index: number, firstIndex: number, count: number) {
     this.handle = handle;
     this.index = index;
@@ -133,6 +147,7 @@ class WorkerSlot {
     this.stepCommand = 0;
     this.lastReply = 0;
     this.infoMessage = null;
+    this.groupStep = null;
   }
 }
 
@@ -145,6 +160,10 @@ export class WorkerVectorEnv implements VectorEnv {
   readonly obsDim: number;
   readonly actionDim: number;
   readonly actionRng: Rng;
+  /** One group per worker (its block of copies) with `groupSteps`, else one group of every copy. */
+  readonly groups: readonly CopyGroup[];
+  /** The whole step that `stepAsync(0, …)` started when the copies form one group, until `stepWait(0)` takes it. */
+  private wholeStep: Promise<VectorStepResult> | null;
   private readonly maskDim: number;
   private readonly replyWait: ReplyWait;
   private readonly slots: WorkerSlot[];
@@ -169,6 +188,8 @@ export class WorkerVectorEnv implements VectorEnv {
     this.maskDim = maskDimOf(spaces.act);
     this.replyWait = opts.replyWait ?? (canBlock() ? 'block' : 'async');
     this.slots = slots;
+    this.groups = opts.groupSteps === true ? slots.map((slot) => ({ first: slot.firstIndex, count: slot.count })) : [{ first: 0, count: opts.numEnvs }];
+    this.wholeStep = null;
     this.team = team;
     this.late = 0;
     this.failure = null;
@@ -233,6 +254,7 @@ export class WorkerVectorEnv implements VectorEnv {
   /** Resets every copy (copy i gets `seed + i`); a seed also re-seeds `actionRng`. */
   async reset(opts: VectorResetOptions = {}): Promise<VectorResetResult> {
     const seeds = copySeeds(this.spec.id, this.numEnvs, opts.seed);
+    this.checkNoGroupStep();
     if (seeds[0] !== undefined) this.actionRng.seed(actionSeed(seeds[0]));
     const replies = await Promise.all(
       this.slots.map((slot) =>
@@ -264,16 +286,70 @@ export class WorkerVectorEnv implements VectorEnv {
     if (actions.length !== this.numEnvs * this.actionDim) {
       throw new VectorEnvError(this.spec.id, null, `expected ${this.numEnvs * this.actionDim} action numbers (${this.numEnvs} copies × ${this.actionDim}), received ${actions.length}`);
     }
+    this.checkNoGroupStep();
     if (!this.stepsShared) return this.stepByMessages(actions);
     if (this.failure !== null) throw this.failure;
     for (const slot of this.slots) if (slot.pending !== null) throw this.busy(slot);
     Atomics.store(this.team as Int32Array, TEAM_DONE, 0);
-    const replies = this.slots.map((slot) => this.sendStep(slot, actions));
+    const replies = this.slots.map((slot) => this.sendStep(slot, actions, slot.firstIndex * this.actionDim, OP_STEP));
     // Waiting may block this thread, so wait once the caller yields: code between `step()` and its
     // `await` still overlaps with the workers.
     await Promise.resolve();
     this.waitForReplies();
     return this.gather(await Promise.all(replies));
+  }
+
+  /** Starts a step of worker `group`'s copies (or of every copy, in one group) and returns at once (see `VectorEnv.stepAsync`). */
+  stepAsync(group: number, actions: VectorActions): void {
+    checkGroupActions(this.spec.id, group, groupAt(this.spec.id, this.groups, group), this.actionDim, actions);
+    if (this.groups.length === 1) {
+      if (this.wholeStep !== null) throw this.busy(this.slots[0]);
+      const whole = this.step(actions);
+      whole.catch(() => undefined); // a failed step is reported by stepWait, not as an unhandled rejection
+      this.wholeStep = whole;
+      return;
+    }
+    const slot = this.slots[group];
+    if (this.failure !== null) throw this.failure;
+    if (slot.pending !== null || slot.groupStep !== null) throw this.busy(slot);
+    let reply: Promise<WorkerToMain>;
+    if (this.stepsShared) {
+      reply = this.sendStep(slot, actions, 0, OP_STEP_GROUP);
+    } else {
+      const part = new Float32Array(slot.count * this.actionDim);
+      for (let k = 0; k < part.length; k++) part[k] = actions[k];
+      reply = this.request(slot, { type: 'step', actions: part }, [part.buffer]);
+    }
+    reply.catch(() => undefined); // a failed step is reported by stepWait, not as an unhandled rejection
+    slot.groupStep = reply;
+  }
+
+  /**
+   * Waits for worker `group`'s step as `replyWait` says (blocking this thread for at most `BLOCK_MS` with
+   * `block`), then copies its results into a fresh step result of the group's copies.
+   */
+  async stepWait(group: number): Promise<VectorStepResult> {
+    groupAt(this.spec.id, this.groups, group);
+    if (this.groups.length === 1) {
+      const whole = this.wholeStep;
+      this.wholeStep = null;
+      if (whole === null) throw this.notStarted(group);
+      return whole;
+    }
+    const slot = this.slots[group];
+    const reply = slot.groupStep;
+    if (reply === null) throw this.notStarted(group);
+    try {
+      // as stepAsync sent it: through shared memory only when every worker took its channel
+      if (this.stepsShared) this.waitForReply(slot);
+      const message = await reply;
+      const out = emptyStepResult(slot.count, this.obsDim);
+      if (this.stepsShared) this.readShared(slot, message, out, 0);
+      else this.readMessage(slot, message, out, 0);
+      return out;
+    } finally {
+      slot.groupStep = null;
+    }
   }
 
   /** Closes every copy and terminates the workers; safe to call twice, also after a failure. */
@@ -290,20 +366,22 @@ export class WorkerVectorEnv implements VectorEnv {
 
   // ── shared-memory steps ──
 
-  /** Writes the slot's actions into its shared buffer and wakes the worker; resolves with the step's infos. */
-  private sendStep(slot: WorkerSlot, actions: VectorActions): Promise<WorkerToMain> {
+  /**
+   * Writes the slot's actions (`actions` from index `start`) into its shared buffer and wakes the worker for a
+   * team step (`OP_STEP`) or a step of its own (`OP_STEP_GROUP`); resolves with the step's infos.
+   */
+  private sendStep(slot: WorkerSlot, actions: VectorActions, start: number, op: number): Promise<WorkerToMain> {
     const views = slot.shared as SharedStepViews;
-    const start = slot.firstIndex * this.actionDim;
     for (let k = 0; k < views.actions.length; k++) views.actions[k] = actions[start + k];
     slot.lastReply = Atomics.load(views.ctrl, CTRL_REPLY);
     const reply = new Promise<WorkerToMain>((resolve, reject) => {
       slot.pending = { resolve, reject };
     });
-    slot.stepCommand = this.signal(slot, OP_STEP);
+    slot.stepCommand = this.signal(slot, op);
     return reply;
   }
 
-  /** Tells a worker with a shared channel to step (`OP_STEP`) or to read a message (`OP_YIELD`); returns the command number. */
+  /** Tells a worker with a shared channel to step (`OP_STEP`, `OP_STEP_GROUP`) or to read a message (`OP_YIELD`); returns the command number. */
   private signal(slot: WorkerSlot, op: number): number {
     const ctrl = (slot.shared as SharedStepViews).ctrl;
     Atomics.store(ctrl, CTRL_OP, op);
@@ -329,6 +407,22 @@ export class WorkerVectorEnv implements VectorEnv {
       }
     }
     for (const slot of this.slots) if (slot.pending !== null && slot.shared !== null && !this.takeReply(slot)) this.watchReply(slot);
+  }
+
+  /** `waitForReplies` for one worker's step (a group step): waits on its reply word, not the team word. */
+  private waitForReply(slot: WorkerSlot): void {
+    const ctrl = (slot.shared as SharedStepViews).ctrl;
+    if (this.replyWait !== 'async') {
+      const deadline = performance.now() + (this.replyWait === 'block' ? BLOCK_MS : SPIN_MS);
+      for (let reply = Atomics.load(ctrl, CTRL_REPLY); reply !== slot.stepCommand && slot.pending !== null; reply = Atomics.load(ctrl, CTRL_REPLY)) {
+        const left = deadline - performance.now();
+        if (left <= 0 || (this.replyWait === 'block' && Atomics.wait(ctrl, CTRL_REPLY, reply, left) === 'timed-out')) {
+          this.late++;
+          break;
+        }
+      }
+    }
+    if (slot.pending !== null && !this.takeReply(slot)) this.watchReply(slot);
   }
 
   /** Takes the slot's reply once the worker publishes it, from the event loop (`Atomics.waitAsync`). */
@@ -368,37 +462,29 @@ export class WorkerVectorEnv implements VectorEnv {
 
   /** Copies the workers' shared results into a fresh step result (so callers may keep it). */
   private gather(replies: WorkerToMain[]): VectorStepResult {
-    const n = this.numEnvs;
-    const d = this.obsDim;
-    const out: VectorStepResult = {
-      obs: new Float32Array(n * d),
-      rewards: new Float64Array(n),
-      terminated: new Uint8Array(n),
-      truncated: new Uint8Array(n),
-      infos: new Array<Info>(n),
-      finalObs: new Array<Float32Array | null>(n),
-      finalInfos: new Array<Info | null>(n),
-    };
-    replies.forEach((reply, w) => {
-      if (reply.type !== 'step-infos') throw this.unexpected(w, reply);
-      const slot = this.slots[w];
-      const v = slot.shared as SharedStepViews;
-      const first = slot.firstIndex;
-      out.obs.set(v.obs, first * d);
-      out.rewards.set(v.rewards, first);
-      out.terminated.set(v.terminated, first);
-      out.truncated.set(v.truncated, first);
-      if (Atomics.load(v.ctrl, CTRL_HAS_MASKS) === 1) (out.masks ??= new Uint8Array(n * this.maskDim)).set(v.masks, first * this.maskDim);
-      for (let i = 0; i < slot.count; i++) {
-        const finished = v.terminated[i] === 1 || v.truncated[i] === 1;
-        out.infos[first + i] = {};
-        out.finalObs[first + i] = finished ? v.finalObs.slice(i * d, (i + 1) * d) : null;
-        out.finalInfos[first + i] = finished ? {} : null;
-      }
-      for (const [i, info] of reply.infos) out.infos[first + i] = info;
-      for (const [i, info] of reply.finalInfos) out.finalInfos[first + i] = info;
-    });
+    const out = emptyStepResult(this.numEnvs, this.obsDim);
+    replies.forEach((reply, w) => this.readShared(this.slots[w], reply, out, this.slots[w].firstIndex));
     return out;
+  }
+
+  /** Copies one worker's shared results (and the infos of its reply) into `out`, its first copy at row `at`. */
+  private readShared(slot: WorkerSlot, reply: WorkerToMain, out: VectorStepResult, at: number): void {
+    if (reply.type !== 'step-infos') throw this.unexpected(slot.index, reply);
+    const d = this.obsDim;
+    const v = slot.shared as SharedStepViews;
+    out.obs.set(v.obs, at * d);
+    out.rewards.set(v.rewards, at);
+    out.terminated.set(v.terminated, at);
+    out.truncated.set(v.truncated, at);
+    if (Atomics.load(v.ctrl, CTRL_HAS_MASKS) === 1) (out.masks ??= new Uint8Array(out.rewards.length * this.maskDim)).set(v.masks, at * this.maskDim);
+    for (let i = 0; i < slot.count; i++) {
+      const finished = v.terminated[i] === 1 || v.truncated[i] === 1;
+      out.infos[at + i] = {};
+      out.finalObs[at + i] = finished ? v.finalObs.slice(i * d, (i + 1) * d) : null;
+      out.finalInfos[at + i] = finished ? {} : null;
+    }
+    for (const [i, info] of reply.infos) out.infos[at + i] = info;
+    for (const [i, info] of reply.finalInfos) out.finalInfos[at + i] = info;
   }
 
   // ── message steps (no shared memory) ──
@@ -412,32 +498,37 @@ export class WorkerVectorEnv implements VectorEnv {
         return this.request(slot, { type: 'step', actions: part }, [part.buffer]);
       }),
     );
-    const n = this.numEnvs;
-    const out: VectorStepResult = {
-      obs: new Float32Array(n * this.obsDim),
-      rewards: new Float64Array(n),
-      terminated: new Uint8Array(n),
-      truncated: new Uint8Array(n),
-      infos: [],
-      finalObs: [],
-      finalInfos: [],
-    };
-    replies.forEach((reply, w) => {
-      if (reply.type !== 'step-done') throw this.unexpected(w, reply);
-      const first = this.slots[w].firstIndex;
-      out.obs.set(reply.obs, first * this.obsDim);
-      out.rewards.set(reply.rewards, first);
-      out.terminated.set(reply.terminated, first);
-      out.truncated.set(reply.truncated, first);
-      out.infos.push(...reply.infos);
-      out.finalObs.push(...reply.finalObs);
-      out.finalInfos.push(...reply.finalInfos);
-      if (reply.masks !== null) {
-        const width = reply.masks.length / this.slots[w].count;
-        (out.masks ??= new Uint8Array(n * width)).set(reply.masks, first * width);
-      }
-    });
+    const out = emptyStepResult(this.numEnvs, this.obsDim);
+    replies.forEach((reply, w) => this.readMessage(this.slots[w], reply, out, this.slots[w].firstIndex));
     return out;
+  }
+
+  /** Copies one worker's `step-done` reply into `out`, its first copy at row `at`. */
+  private readMessage(slot: WorkerSlot, reply: WorkerToMain, out: VectorStepResult, at: number): void {
+    if (reply.type !== 'step-done') throw this.unexpected(slot.index, reply);
+    out.obs.set(reply.obs, at * this.obsDim);
+    out.rewards.set(reply.rewards, at);
+    out.terminated.set(reply.terminated, at);
+    out.truncated.set(reply.truncated, at);
+    for (let i = 0; i < slot.count; i++) {
+      out.infos[at + i] = reply.infos[i];
+      out.finalObs[at + i] = reply.finalObs[i];
+      out.finalInfos[at + i] = reply.finalInfos[i];
+    }
+    if (reply.masks !== null) {
+      const width = reply.masks.length / slot.count;
+      (out.masks ??= new Uint8Array(out.rewards.length * width)).set(reply.masks, at * width);
+    }
+  }
+
+  private notStarted(group: number): VectorEnvError {
+    return new VectorEnvError(this.spec.id, null, `group ${group} has no step in flight: call stepAsync(${group}, actions) first`);
+  }
+
+  /** Refuses a reset or a whole step while a group step is in flight (its worker is busy with it). */
+  private checkNoGroupStep(): void {
+    for (const slot of this.slots) if (slot.groupStep !== null) throw this.busy(slot);
+    if (this.wholeStep !== null) throw this.busy(this.slots[0]);
   }
 
   // ── messages and failures ──
@@ -494,12 +585,25 @@ export class WorkerVectorEnv implements VectorEnv {
   }
 
   private busy(slot: WorkerSlot): VectorEnvError {
-    return new VectorEnvError(this.spec.id, null, `worker ${slot.index} is busy: await each reset/step before the next`);
+    return new VectorEnvError(this.spec.id, null, `worker ${slot.index} is busy: await each reset/step before the next (stepWait for a stepAsync)`);
   }
 
   private unexpected(w: number, reply: WorkerToMain): VectorEnvError {
     return new VectorEnvError(this.spec.id, null, `worker ${w} answered with an unexpected ${reply.type} message`);
   }
+}
+
+/** A step result of `n` copies with `obsDim` floats per observation, zeroed, for the workers' results to be copied into. */
+function emptyStepResult(n: number, obsDim: number): VectorStepResult {
+  return {
+    obs: new Float32Array(n * obsDim),
+    rewards: new Float64Array(n),
+    terminated: new Uint8Array(n),
+    truncated: new Uint8Array(n),
+    infos: new Array<Info>(n),
+    finalObs: new Array<Float32Array | null>(n),
+    finalInfos: new Array<Info | null>(n),
+  };
 }
 
 /** Whether this thread may block in `Atomics.wait` (not a browser page's main thread). */

@@ -10,6 +10,23 @@ import { sampleActions, VectorEnvError } from '../../../src/gym/vector/vector-en
 import { CounterEnv } from '../wrappers/counter-env.ts';
 
 describe('SyncVectorEnv', () => {
+  it('is one group: stepAsync(0) then stepWait(0) is stepSync, and misuse names the group', async () => {
+    const grouped = makeSyncVec('CartPole-v1', 3), whole = makeSyncVec('CartPole-v1', 3);
+    expect(grouped.groups).toEqual([{ first: 0, count: 3 }]);
+    grouped.resetSync({ seed: 4 });
+    whole.resetSync({ seed: 4 });
+    for (let t = 0; t < 30; t++) {
+      grouped.stepAsync(0, [t % 2, 1, 0]);
+      expect(await grouped.stepWait(0)).toEqual(whole.stepSync([t % 2, 1, 0]));
+    }
+    expect(() => grouped.stepAsync(1, [0, 0, 0])).toThrow(/group must be an integer from 0 to 0 .*received 1/);
+    expect(() => grouped.stepAsync(0, [0])).toThrow(/group 0 \(copies 0–2\) expected 3 action numbers \(3 copies × 1\), received 1/);
+    await expect(grouped.stepWait(0)).rejects.toThrow(/group 0 has no step in flight/);
+    grouped.stepAsync(0, [0, 0, 7]); // a bad action: its error comes with the result
+    expect(() => grouped.stepAsync(0, [0, 0, 0])).toThrow(/group 0 is busy: await stepWait\(0\)/);
+    await expect(grouped.stepWait(0)).rejects.toThrow(/copy 2: EnvError: CartPole-v1: action 7 is not in the action space/);
+  });
+
   it('lays out copies contiguously and seeds copy i with seed + i', () => {
     const vec = makeSyncVec('CartPole-v1', 3);
     expect([vec.obsDim, vec.actionDim]).toEqual([4, 1]);

@@ -7,7 +7,9 @@ import { DebugEnv } from '../../../src/gym/debug-env.ts';
 import { spawnNodeWorker } from '../../../src/gym/vector/node-worker.ts';
 import { sampleActions, VectorEnvError, type VectorEnv, type VectorStepResult, type WorkerHandle } from '../../../src/gym/vector/vector-env.ts';
 import { WorkerVectorEnv } from '../../../src/gym/vector/worker-vector-env.ts';
+import { recordVectorEpisodeStatistics } from '../../../src/gym/vector/record-episode-statistics.ts';
 import './info-env-fixture.ts';
+import { GATE_HELD, GATE_OPEN } from './gate-env-fixture.ts';
 
 const open: VectorEnv[] = [];
 async function track<V extends VectorEnv>(vec: Promise<V>): Promise<V> {
@@ -49,6 +51,29 @@ async function expectSameAsSync(id: string, numEnvs: number, opts: MakeOptions, 
   return { finished, workers };
 }
 
+/** The results of consecutive groups of copies as one step result of all of them. */
+function joined(parts: VectorStepResult[]): VectorStepResult {
+  const counts = parts.map((p) => p.rewards.length);
+  const n = counts.reduce((a, b) => a + b, 0);
+  const d = parts[0].obs.length / counts[0];
+  const width = parts.map((p, k) => (p.masks === undefined ? 0 : p.masks.length / counts[k])).find((w) => w > 0);
+  const out: VectorStepResult = {
+    obs: new Float32Array(n * d), rewards: new Float64Array(n), terminated: new Uint8Array(n), truncated: new Uint8Array(n),
+    infos: parts.flatMap((p) => p.infos), finalObs: parts.flatMap((p) => p.finalObs), finalInfos: parts.flatMap((p) => p.finalInfos),
+  };
+  if (width !== undefined) out.masks = new Uint8Array(n * width);
+  let at = 0;
+  parts.forEach((p, k) => {
+    out.obs.set(p.obs, at * d);
+    out.rewards.set(p.rewards, at);
+    out.terminated.set(p.terminated, at);
+    out.truncated.set(p.truncated, at);
+    if (p.masks !== undefined && out.masks !== undefined) out.masks.set(p.masks, at * (width as number));
+    at += counts[k];
+  });
+  return out;
+}
+
 /** A step or reset result with typed arrays as plain arrays, and episode times (wall clock) left out. */
 function plain(r: Partial<VectorStepResult> & { obs: Float32Array; infos: Info[] }): unknown {
   const untimed = (info: Info | null): unknown => (info !== null && typeof info.episode === 'object' ? { ...info, episode: { ...info.episode, t: 'wall clock' } } : info);
@@ -86,6 +111,74 @@ describe.each([
     await expectSameAsSync('TicTacToe-v0', 4, {}, { sharedMemory }, 20);
     const { finished } = await expectSameAsSync('Test/InfoEnv-v0', 5, {}, { sharedMemory }, 30);
     expect(finished).toBeGreaterThan(5);
+  });
+
+  it('steps each worker\'s group on its own, staggered as a pipelined rollout does, with the results and episodes of SyncVectorEnv', async () => {
+    const workers = recordVectorEpisodeStatistics(await track(makeVec('Test/InfoEnv-v0', 5, { workers: 2, sharedMemory })));
+    const sync = recordVectorEpisodeStatistics(makeSyncVec('Test/InfoEnv-v0', 5));
+    expect(workers.groups).toEqual([{ first: 0, count: 2 }, { first: 2, count: 3 }]);
+    expect(sync.groups).toEqual([{ first: 0, count: 5 }]);
+    expect(plain(await workers.reset({ seed: 7 }))).toEqual(plain(await sync.reset({ seed: 7 })));
+    const actions = (t: number, first: number, count: number): number[] => Array.from({ length: count }, (_, j) => (t + first + j) % 3);
+    const steps = 30;
+    workers.groups.forEach((g, k) => workers.stepAsync(k, actions(0, g.first, g.count)));
+    let episodes = 0;
+    for (let t = 0; t < steps; t++) {
+      // group 0's step t + 1 starts before group 1's step t is read
+      const parts = [];
+      for (const [k, g] of workers.groups.entries()) {
+        parts.push(await workers.stepWait(k));
+        if (t + 1 < steps) workers.stepAsync(k, actions(t + 1, g.first, g.count));
+      }
+      const { episodes: finished, ...whole } = await sync.step(actions(t, 0, 5));
+      expect(plain(joined(parts))).toEqual(plain(whole));
+      expect(parts.flatMap((p) => p.episodes)).toEqual(finished);
+      episodes += finished.length;
+    }
+    expect(episodes).toBeGreaterThan(10);
+    // whole steps again, after group steps
+    expect(plain(await workers.step(actions(0, 0, 5)))).toEqual(plain(await sync.step(actions(0, 0, 5))));
+    expect(Array.from(workers.episodeLengths)).toEqual(Array.from(sync.episodeLengths));
+  });
+
+  it('lets one worker\'s group step while another\'s is held in the middle of its step', async () => {
+    const gate = new Int32Array(new SharedArrayBuffer(8));
+    const vec = await track(makeVec('Test/GateEnv-v0', 4, { workers: 2, sharedMemory, kwargs: { gate: gate.buffer, heldSeed: 100 } }));
+    await vec.reset({ seed: 100 }); // copy 0 (on worker 0) holds every step of its own until the gate opens
+    vec.stepAsync(0, [1, 1]);
+    expect(Atomics.wait(gate, GATE_HELD, 0, 30_000)).not.toBe('timed-out'); // worker 0 is inside copy 0's step
+    for (let t = 1; t <= 3; t++) {
+      vec.stepAsync(1, [1, 0]);
+      expect(Array.from((await vec.stepWait(1)).obs)).toEqual([102, t, 103, t]);
+    }
+    expect([Atomics.load(gate, GATE_OPEN), Atomics.load(gate, GATE_HELD)]).toEqual([0, 1]); // group 0 still held
+    Atomics.store(gate, GATE_OPEN, 1);
+    Atomics.notify(gate, GATE_OPEN);
+    const held = await vec.stepWait(0);
+    expect(Array.from(held.obs)).toEqual([100, 1, 101, 1]);
+    expect(Array.from(held.rewards)).toEqual([1, 1]);
+  });
+
+  it('refuses group steps it cannot take, saying which group and why; a failing copy rejects its group\'s step', async () => {
+    const vec = await track(makeVec('Debug/SlowEnv-v0', 3, { workers: 2, sharedMemory, kwargs: { failOnSeed: 101, failAtStep: 2 } }));
+    expect(vec.groups).toEqual([{ first: 0, count: 1 }, { first: 1, count: 2 }]);
+    await vec.reset({ seed: 100 });
+    expect(() => vec.stepAsync(2, [0, 0])).toThrow(/group must be an integer from 0 to 1 \(one per block of copies that steps on its own\), received 2/);
+    expect(() => vec.stepAsync(1, [0])).toThrow(/group 1 \(copies 1–2\) expected 2 action numbers \(2 copies × 1\), received 1/);
+    await expect(vec.stepWait(0)).rejects.toThrow(/group 0 has no step in flight: call stepAsync\(0, actions\) first/);
+    vec.stepAsync(1, [1, 1]);
+    expect(() => vec.stepAsync(1, [1, 1])).toThrow(/worker 1 is busy/);
+    await expect(vec.step([1, 1, 1])).rejects.toThrow(/worker 1 is busy/);
+    await expect(vec.reset()).rejects.toThrow(/worker 1 is busy/);
+    expect((await vec.stepWait(1)).rewards).toEqual(Float64Array.of(1, 1));
+    vec.stepAsync(0, [1]);
+    vec.stepAsync(1, [1, 1]);
+    const err = await vec.stepWait(1).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(VectorEnvError);
+    expect((err as VectorEnvError).copyIndex).toBe(1);
+    expect((err as Error).message).toMatch(/copy 1: .*injected failure at step 2 \[in worker 1\]/);
+    expect((await vec.stepWait(0)).rewards).toEqual(Float64Array.of(1));
+    expect(() => vec.stepAsync(0, [1])).toThrow(err as Error);
   });
 
   it('returns fresh arrays each step (not views on shared memory), and keeps stepping after idle gaps', async () => {
@@ -154,6 +247,23 @@ describe('WorkerVectorEnv', () => {
       results.push(rewards);
     }
     for (const r of results.slice(1)) expect(r).toEqual(results[0]);
+  });
+
+  it('without groupSteps is one group of every copy, whose stepAsync is a whole step (as the page\'s env workers are made)', async () => {
+    const one = await track(WorkerVectorEnv.create({ envId: 'CartPole-v1', numEnvs: 4, workers: 2, makeOptions: {}, spawn: spawnNodeWorker, modules: registryModules() }));
+    const sync = makeSyncVec('CartPole-v1', 4);
+    expect(one.groups).toEqual([{ first: 0, count: 4 }]);
+    expect(plain(await one.reset({ seed: 2 }))).toEqual(plain(sync.resetSync({ seed: 2 })));
+    for (let t = 0; t < 10; t++) {
+      const actions = [t % 2, 1, 0, (t >> 1) % 2];
+      one.stepAsync(0, actions);
+      expect(plain(await one.stepWait(0))).toEqual(plain(sync.stepSync(actions)));
+    }
+    one.stepAsync(0, [0, 0, 0, 0]);
+    expect(() => one.stepAsync(0, [0, 0, 0, 0])).toThrow(/worker 0 is busy/);
+    await expect(one.step([0, 0, 0, 0])).rejects.toThrow(/worker 0 is busy/);
+    await one.stepWait(0);
+    await expect(one.stepWait(0)).rejects.toThrow(/group 0 has no step in flight/);
   });
 
   it('wakes the blocked main thread once the last worker is done (replies never wait for the event loop)', async () => {
