@@ -31,12 +31,19 @@ const PRESET_FILES = import.meta.glob<Record<string, unknown>>('../../agents/con
 const SPIN_MS = 0;
 
 /** Calls `onSteps(numEnvs)` after every vector step of `v` (the page's rollout progress); returns `v`. */
-function counted<V extends { readonly numEnvs: number; step(actions: never): unknown }>(v: V, onSteps: ((n: number) => void) | undefined): V {
+function counted<V extends VectorEnv>(v: V, onSteps: ((n: number) => void) | undefined): V {
   if (onSteps === undefined) return v;
-  const step = v.step.bind(v) as (actions: never) => unknown;
-  (v as { step: (actions: never) => unknown }).step = (actions: never) => {
-    const r = step(actions);
+  const step = v.step.bind(v);
+  v.step = async (actions) => {
+    const r = await step(actions);
     onSteps(v.numEnvs);
+    return r;
+  };
+  // a pipelined rollout (PPO with env workers) steps group by group: each group's copies count when they return
+  const stepWait = v.stepWait.bind(v);
+  v.stepWait = async (group) => {
+    const r = await stepWait(group);
+    onSteps(r.rewards.length);
     return r;
   };
   return v;
@@ -44,7 +51,7 @@ function counted<V extends { readonly numEnvs: number; step(actions: never): unk
 
 /**
  * The browser's RunContext for `envId`: the copies in this (worker) thread, or with `workers` > 0 on that
- * many env workers, as `dojo train --workers` (same numbers either way). `onSteps` hears of every vector
+ * many env workers in groups that step on their own, as `dojo train --workers` (the same numbers as there). `onSteps` hears of every vector
  * step (how many env steps it took) and `onUpdateProgress` of every update epoch, for progress inside
  * long iterations.
  */
@@ -60,7 +67,7 @@ export function browserRunContext(envId: string, opts: { resume?: CheckpointPayl
     makeVec: async (numEnvs: number): Promise<VectorEnv> => {
       // env workers get modules: [] since they import every env themselves (vector-worker.ts): a bundled page
       // cannot hand them module URLs the way Node's workers take them
-      const vec = workers > 0 ? await WorkerVectorEnv.create({ envId, numEnvs, workers: Math.min(workers, numEnvs), makeOptions: { kwargs }, spawn: spawnWebWorker, modules: [], workerSpinMs: SPIN_MS }) : await makeVec(envId, numEnvs, { kwargs });
+      const vec = workers > 0 ? await WorkerVectorEnv.create({ envId, numEnvs, workers: Math.min(workers, numEnvs), makeOptions: { kwargs }, spawn: spawnWebWorker, modules: [], workerSpinMs: SPIN_MS, groupSteps: true }) : await makeVec(envId, numEnvs, { kwargs });
       return counted(vec, opts.onSteps);
     },
     workers,
