@@ -434,7 +434,7 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
             throw new NonFiniteError(`ppo: the loss is ${loss.item()} at global step ${globalStep} (policy loss ${pgLoss.item()}, value loss ${vLoss.item()}, entropy ${entLoss.item()})`);
           }
           optimizer.zeroGrad();
-          loss.backward();
+          loss.backward(undefined, { freeGraph: true }); // nothing reads the minibatch's intermediates after this
           // per-layer norms are reported once per iteration: measure them on the last minibatch only
           if (start + mbRows >= rows && (epoch === cfg.updateEpochs - 1 || cfg.targetKl > 0)) grads = layerGradNorms(netModules(nets));
           clipGradNorm(params, cfg.maxGradNorm);

@@ -24,6 +24,25 @@ let slab = new ArrayBuffer(SLAB_BYTES);
 let slabOffset = 0;
 const pool = new Map<number, Float32Array[]>();
 let pooledBytes = 0;
+let pooling = true;
+
+/**
+ * Turns the pool off (every array fresh, nothing released, `backward`'s freeGraph a no-op) or back on. The
+ * numbers are the same either way, since pooled arrays come back zeroed; the tests compare runs with and
+ * without it to show that no released array is read after its release.
+ */
+export function setPooling(on: boolean): void {
+  pooling = on;
+  if (!on) {
+    pool.clear();
+    pooledBytes = 0;
+  }
+}
+
+/** Whether released arrays are reused (see setPooling). */
+export function poolingEnabled(): boolean {
+  return pooling;
+}
 
 /** A zero-filled Float32Array of n values for an op's output or a gradient. */
 export function alloc(n: number): Float32Array {
@@ -63,7 +82,7 @@ function allocate(n: number, zeroPooled: boolean): Float32Array {
  */
 export function release(a: Float32Array): void {
   const n = a.length;
-  if (n <= 16 || pooledBytes + n * 4 > POOL_MAX_BYTES) return;
+  if (!pooling || n <= 16 || pooledBytes + n * 4 > POOL_MAX_BYTES) return;
   const free = pool.get(n);
   if (free === undefined) pool.set(n, [a]);
   else free.push(a);

@@ -9,7 +9,7 @@
  */
 import { ShapeError, describe } from '../core/errors.ts';
 import type { Rng } from '../core/rng.ts';
-import { alloc, release } from './alloc.ts';
+import { alloc, poolingEnabled, release } from './alloc.ts';
 import * as ew from './ops/elementwise.ts';
 import * as act from './ops/activation.ts';
 import * as red from './ops/reduce.ts';
@@ -82,9 +82,12 @@ export class Tensor {
     return this.grad;
   }
 
-  /** Backpropagates from this tensor; a non-scalar root needs an explicit seed gradient. */
-  backward(seed?: Float32Array): void {
-    backward(this, seed);
+  /**
+   * Backpropagates from this tensor; a non-scalar root needs an explicit seed gradient. With `freeGraph`
+   * the graph's intermediate values go back to the allocator afterwards (see `backward`).
+   */
+  backward(seed?: Float32Array, options: BackwardOptions = {}): void {
+    backward(this, seed, options);
   }
 
   /** A tensor that shares the data but is cut from the graph. */
@@ -187,7 +190,7 @@ export function result(data: Float32Array, shape: Shape, parents: readonly Tenso
  * first, root seeded with ones (scalars) or `seed`. Afterwards only leaves (parameters, inputs
  * with requiresGrad) keep a `grad`; the intermediates' buffers go back to the allocator.
  */
-export function backward(root: Tensor, seed?: Float32Array): void {
+export function backward(root: Tensor, seed?: Float32Array, options: BackwardOptions = {}): void {
   if (!root.requiresGrad) throw new Error('backward: the tensor does not require grad (was it computed inside noGrad, or from tensors without requiresGrad?)');
   if (seed === undefined && root.size !== 1) {
     throw new ShapeError('backward', `a non-scalar root of shape [${root.shape.join(', ')}] needs an explicit seed gradient`);
@@ -209,6 +212,69 @@ export function backward(root: Tensor, seed?: Float32Array): void {
     if (t.grad !== null) release(t.grad);
     t.grad = null;
   }
+  if (options.freeGraph === true && poolingEnabled()) freeIntermediates(root, order);
+}
+
+/** How `backward` treats the graph. */
+export interface BackwardOptions {
+  /**
+   * Hands the values of the graph's intermediate tensors (every op output but the root) to the allocator's
+   * pool once the sweep is done, and empties those tensors: PyTorch frees a graph's saved tensors after
+   * `backward` the same way unless told to retain it. For a training step whose loss is computed, backed up
+   * and stepped once, allocating each step's op outputs afresh costs more than the arithmetic of small
+   * nets, and far more in browsers' V8 (docs/sandbox.md). The caller promises that nothing reads an
+   * intermediate afterwards (scalars of 16 values or fewer, such as loss terms, stay readable), and
+   * that the graph is not backed up again.
+   */
+  readonly freeGraph?: boolean;
+}
+
+const EMPTY = new Float32Array(0);
+
+/**
+ * Releases the values of the intermediates of `order` (nodes with a backward, the root excepted). An array
+ * that shares memory with anything else the graph touches (a leaf, a parent outside the graph, the root,
+ * a reshape's view of another array) stays where it is; identical views are released once. Released
+ * tensors keep their shape with empty data, so a late read fails loudly rather than reading reused memory.
+ */
+function freeIntermediates(root: Tensor, order: readonly Tensor[]): void {
+  const candidates: Tensor[] = [];
+  const kept: Float32Array[] = [root.data];
+  const seen = new Set<Tensor>(order);
+  for (const t of order) {
+    if (t.backwardFn !== null && t !== root && t.data.length > 16) candidates.push(t);
+    else kept.push(t.data);
+    for (const p of t.parents) if (!seen.has(p)) kept.push(p.data);
+  }
+  // group the arrays by buffer: one may be released when no other array overlaps it, unless it is the same view
+  const byBuffer = new Map<ArrayBufferLike, { a: Float32Array; keep: boolean }[]>();
+  const add = (a: Float32Array, keep: boolean): void => {
+    const list = byBuffer.get(a.buffer);
+    if (list === undefined) byBuffer.set(a.buffer, [{ a, keep }]);
+    else list.push({ a, keep });
+  };
+  for (const a of kept) add(a, true);
+  for (const t of candidates) add(t.data, false);
+  for (const list of byBuffer.values()) {
+    list.sort((x, y) => x.a.byteOffset - y.a.byteOffset || y.a.byteLength - x.a.byteLength);
+    for (let i = 0; i < list.length; i++) {
+      const { a, keep } = list[i];
+      if (keep) continue;
+      const end = a.byteOffset + a.byteLength;
+      let free = true;
+      for (let j = 0; j < list.length && free; j++) {
+        if (j === i) continue;
+        const b = list[j].a;
+        const overlaps = b.byteOffset < end && a.byteOffset < b.byteOffset + b.byteLength;
+        if (!overlaps) continue;
+        const sameView = b.byteOffset === a.byteOffset && b.byteLength === a.byteLength;
+        if (list[j].keep || !sameView) free = false;
+        else if (j < i) free = false; // the same view listed earlier is released (or kept) in its own turn
+      }
+      if (free) release(a);
+    }
+  }
+  for (const t of candidates) t.data = EMPTY;
 }
 
 /** Nodes reachable from `root`, parents before children, without recursion. */

@@ -15,6 +15,7 @@ import type { CheckpointPayload, RunContext } from '../../agents/common/agent.ts
 import { SyncVectorEnv } from '../../src/gym/vector/sync-vector-env.ts';
 import { transformObservation } from '../../src/gym/wrappers/observation.ts';
 import type { Env } from '../../src/gym/env.ts';
+import { setPooling } from '../../src/autograd/alloc.ts';
 
 const cfgOf = (o: Record<string, unknown>) => resolveConfig('ppo', ppoSpec, o);
 
@@ -113,6 +114,24 @@ describe('PPO', () => {
     const env = ctx.makeEnv();
     const policy = ppo.loadPolicy({ tensors: back.tensors, metadata: back.metadata }, env.observationSpace, env.actionSpace);
     expectSameActions(run.policy, policy, env, 30);
+  });
+
+  it('gives the same numbers with the update\'s graph freed into the pool as without the pool (mlp, box, LSTM, cnn)', async () => {
+    const cases: [Record<string, unknown>, () => RunContext][] = [
+      [{ totalTimesteps: 1024, numEnvs: 4, numSteps: 64, numMinibatches: 4, updateEpochs: 3, seed: 3 }, () => runContext('CartPole-v1')],
+      [{ totalTimesteps: 1024, numEnvs: 2, numSteps: 128, numMinibatches: 4, updateEpochs: 2, seed: 4, normObs: true, normReward: true }, () => runContext('Pendulum-v1')],
+      [{ totalTimesteps: 512, numEnvs: 4, numSteps: 32, numMinibatches: 2, recurrent: true, lstmHidden: 8, hiddenSizes: [8], seed: 2 }, noVelocityContext],
+      [{ totalTimesteps: 256, numEnvs: 2, numSteps: 64, network: 'cnn', cnnChannels: [4, 8], cnnHidden: 16 }, () => runContext('Catch-v0', { kwargs: { obs: 'pixels', screenWidth: 20, screenHeight: 36 } })],
+    ];
+    for (const [cfg, ctx] of cases) {
+      const pooled = (await collect(cfg, ctx())).map(withoutTiming);
+      setPooling(false);
+      try {
+        expect((await collect(cfg, ctx())).map(withoutTiming)).toEqual(pooled);
+      } finally {
+        setPooling(true);
+      }
+    }
   });
 
   it('refuses a cnn on flat observations and on images too small for its layers, saying why', () => {

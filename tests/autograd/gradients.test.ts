@@ -250,3 +250,31 @@ describe('conv2d recycles its im2col columns', () => {
     expect(Array.from(x.grad!)).toEqual(gx);
   });
 });
+
+describe('backward with freeGraph', () => {
+  it('pools the intermediates and empties them; leaves, the root, small scalars and views of leaves stay', () => {
+    const rng = new Rng(12);
+    const w = T.randn([40, 30], rng);
+    w.requiresGrad = true;
+    const x = T.randn([30, 40], rng); // an input outside the graph (no grad)
+    const view = T.reshape(w, [30, 40]); // shares w's memory: must never be pooled
+    const h = T.tanh(T.matmul(w, x)); // [40, 40] intermediates
+    const small = T.sum(h); // a scalar intermediate, readable after
+    const loss = T.add(T.sum(T.mul(view, x)), small);
+    const wBefore = Array.from(w.data), xBefore = Array.from(x.data);
+    loss.backward(undefined, { freeGraph: true });
+    const g = Array.from(w.grad!);
+    expect(h.data.length).toBe(0); // released: a late read sees nothing rather than reused memory
+    expect(Number.isFinite(small.item())).toBe(true);
+    expect(Number.isFinite(loss.item())).toBe(true);
+    expect(Array.from(w.data)).toEqual(wBefore);
+    expect(Array.from(x.data)).toEqual(xBefore);
+    // the pool hands the released arrays to the next graph, zeroed: its numbers equal a fresh computation's
+    w.grad = null;
+    const again = T.add(T.sum(T.mul(T.reshape(w, [30, 40]), x)), T.sum(T.tanh(T.matmul(w, x))));
+    again.backward(undefined, { freeGraph: true });
+    expect(Array.from(w.grad!)).toEqual(g);
+    expect(Array.from(w.data)).toEqual(wBefore);
+    expect(Array.from(x.data)).toEqual(xBefore);
+  });
+});
