@@ -204,7 +204,7 @@ function createRun(cfg: A2cConfig, ctx: RunContext): TrainRun {
         throw new NonFiniteError(`a2c: the loss is ${loss.item()} at global step ${globalStep} (policy loss ${pgLoss.item()}, value loss ${vLoss.item()}, entropy ${entLoss.item()})`);
       }
       optimizer.zeroGrad();
-      loss.backward();
+      loss.backward(undefined, { freeGraph: true }); // only the scalar losses are read after this
       const grads = layerGradNorms(netModules(nets));
       clipGradNorm(params, cfg.maxGradNorm);
       optimizer.step();

@@ -5,6 +5,7 @@
  * action masks obeyed, and `--workers 2` giving the numbers of an in-process run (or refused, by an agent
  * that steps no vector env).
  */
+import { setPooling } from '../../src/autograd/alloc.ts';
 import { describe, it, expect } from 'vitest';
 import '../../envs/index.ts';
 import { AGENTS } from '../../agents/index.ts';
@@ -166,6 +167,16 @@ describe.each(AGENTS.map((a) => [a.name, a] as const))('agent %s', (name, agent)
     expect(a.length).toBe(2);
     expect(b).toEqual(a);
     expect(other).not.toEqual(a);
+  });
+
+  it('gives the same metrics with the allocator’s pool (freed graphs, recycled gradients) as without it', async () => {
+    const pooled = await train(agent, { seed: 7 }, { limit: 2 });
+    setPooling(false);
+    try {
+      expect(await train(agent, { seed: 7 }, { limit: 2 })).toEqual(pooled);
+    } finally {
+      setPooling(true);
+    }
   });
 
   it('checkpoints round-trip through safetensors bytes into a policy that acts the same', async () => {
