@@ -1,18 +1,23 @@
 /**
  * `npx tsx bench/paint-imitate.ts --seed 1 --out painter.safetensors [--rounds 12] [--episodes 100]
- * [--search-k 256] [--refine 300] [--epochs 10] [--batch 256] [--lr 0.001] [--feature-size 8] [--hidden 64,64] [--log-std -2.5]`:
- * a learned painter for Paint-v0 by imitating search (issue 27).
+ * [--search-k 256] [--refine 300] [--step 0.2] [--window 0] [--epochs 10] [--batch 256] [--lr 0.001]
+ * [--feature-size 8] [--hidden 64,64] [--log-std -2.5]`: a learned painter for Paint-v0 by imitating search
+ * (issue 27).
  *
  * DAgger (Ross, Gordon and Bagnell 2011, "A Reduction of Imitation Learning and Structured Prediction to
- * No-Regret Online Learning", https://arxiv.org/abs/1011.0686), with envs/art/painters.ts's SearchPainter as
- * the expert, as in expert iteration (Anthony et al. 2017, https://arxiv.org/abs/1705.08439) without the
- * search being guided by the net: round 0 paints `episodes` training targets with the expert; every later
- * round paints them with the current policy (deterministic) and asks the expert, at each state the policy
- * visited, which stroke it would place there. The policy (PPO's actor MLP over `obs: 'features'`,
- * `featureSize` 8 by default, the zoo painter's observation) is regressed by mean squared error onto the expert's
- * actions of all rounds so far (`epochs` passes of Adam after each round). A stroke and its reverse are the
- * same stroke, so each label is written with its start nearer the top-left corner than its end, and the net
- * is not asked to average the two.
+ * No-Regret Online Learning", https://arxiv.org/abs/1011.0686) with envs/art/painters.ts's SearchPainter as
+ * the expert, and the search started from the policy's own stroke as in expert iteration (Anthony et al.
+ * 2017, https://arxiv.org/abs/1705.08439): round 0 paints `episodes` training targets with the expert (best
+ * of `search-k` random strokes, then `refine` trials of hill climbing); every later round paints them with
+ * the current policy (deterministic), and at each state the policy visited the label is the policy's stroke
+ * improved by `refine` trials of hill climbing (first step `step`). Improving the policy's own proposal keeps
+ * the label in the basin the policy already chose: hill climbing from any start finds strokes as good as from
+ * the best of 1,024 (bench/LEARNING.md), and a label near the proposal asks the net for a correction rather
+ * than the average of far-apart strokes. The policy (PPO's actor MLP over `obs: 'features'`, `featureSize`
+ * 8 by default, the zoo painter's observation) is regressed by mean squared error onto the labels of the
+ * latest `window` rounds (0: all rounds, DAgger's aggregate), `epochs` passes of Adam after each round. A
+ * stroke and its reverse are the same stroke, so each label is written with its start nearer the top-left
+ * corner than its end, and the net is not asked to average the two.
  *
  * The output is an ordinary PPO checkpoint of Paint-v0 (actor, an untrained critic, log σ = `--log-std`, a
  * fresh Adam and trainer state at step 0): `bench/paint.ts --checkpoint`, `dojo eval` and the page play it,
@@ -68,12 +73,13 @@ export interface ImitateOptions {
   readonly logStd: number;
 }
 
-/** One round's numbers: who painted, how much of the blank distance they removed, the loss after training. */
+/** One round's numbers: who painted, how much of the blank distance they removed, the loss on the labels before and after fitting. */
 export interface RoundResult {
   readonly round: number;
   readonly painter: 'expert' | 'policy';
   readonly removed: number;
   readonly samples: number;
+  readonly lossBefore: number;
   readonly loss: number;
   readonly cpuSeconds: number;
 }
@@ -143,6 +149,16 @@ function collect(opts: ImitateOptions, round: number, env: Paint, actor: Module,
   return removed / opts.episodes;
 }
 
+/** The mean squared error between the actor's output and the labels from row `from` on (no training). */
+function meanLoss(actor: Module, data: Dataset, from: number): number {
+  const { obsDim, actDim } = data;
+  const n = data.size - from;
+  const out = noGrad(() => actor.forward(new Tensor(data.obs.slice(from * obsDim, data.size * obsDim), [n, obsDim])).data);
+  let sum = 0;
+  for (let i = 0; i < n * actDim; i++) sum += (out[i] - data.actions[from * actDim + i]) ** 2;
+  return sum / (n * actDim);
+}
+
 /**
  * `epochs` passes of minibatch Adam on the mean squared error between the actor's output and the labels from
  * row `from` on; the last pass's mean loss.
@@ -207,9 +223,11 @@ export function imitate(opts: ImitateOptions, onRound: (r: RoundResult) => void 
     const start = process.cpuUsage();
     roundStart.push(data.size);
     const removed = collect(opts, round, env, nets.actor, expert, improver, expertRng, data);
-    const loss = fit(opts, nets.actor, optimizer, data, opts.window > 0 ? roundStart[Math.max(0, round - opts.window + 1)] : 0, fitRng);
+    const from = opts.window > 0 ? roundStart[Math.max(0, round - opts.window + 1)] : 0;
+    const lossBefore = meanLoss(nets.actor, data, from);
+    const loss = fit(opts, nets.actor, optimizer, data, from, fitRng);
     const cpu = process.cpuUsage(start);
-    const result: RoundResult = { round, painter: round === 0 ? 'expert' : 'policy', removed, samples: data.size, loss, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+    const result: RoundResult = { round, painter: round === 0 ? 'expert' : 'policy', removed, samples: data.size, lossBefore, loss, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
     rounds.push(result);
     onRound(result);
   }
@@ -264,7 +282,7 @@ function main(): void {
   process.stdout.write(`paint-imitate · commit ${commitId()} · ${machine()}\n${JSON.stringify(opts)}\n`);
   const t0 = performance.now();
   const { checkpoint } = imitate(opts, (r) => {
-    process.stdout.write(`round ${r.round}: ${r.painter} removed ${(100 * r.removed).toFixed(1)}% of the blank distance on ${opts.episodes} training targets · ${r.samples} labels · loss ${r.loss.toFixed(4)} · ${r.cpuSeconds.toFixed(0)} CPU s · ${((performance.now() - t0) / 1000).toFixed(0)} s wall\n`);
+    process.stdout.write(`round ${r.round}: ${r.painter} removed ${(100 * r.removed).toFixed(1)}% of the blank distance on ${opts.episodes} training targets · ${r.samples} labels · loss ${r.lossBefore.toFixed(4)} before fitting, ${r.loss.toFixed(4)} after · ${r.cpuSeconds.toFixed(0)} CPU s · ${((performance.now() - t0) / 1000).toFixed(0)} s wall\n`);
   });
   writeCheckpoint(out, checkpoint);
   process.stdout.write(`wrote ${out} (score it: npx tsx bench/paint.ts --checkpoint ${out})\n`);
