@@ -28,3 +28,27 @@ export function showError(text: string): void {
 export function clearError(): void {
   el('error').hidden = true;
 }
+
+/**
+ * Paces `fn` for page updates that follow messages arriving faster than anyone reads them: the returned
+ * `request()` runs `fn` at once when `everyMs` have passed since it last ran, else once at the end of that
+ * interval (then showing the latest state); `request(true)` runs it at once and drops a pending call.
+ */
+export function paced(fn: () => void, everyMs: number): (now?: boolean) => void {
+  let last = -Infinity;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const run = (): void => {
+    timer = null;
+    last = performance.now();
+    fn();
+  };
+  return (now = false) => {
+    if (timer !== null) {
+      if (!now) return;
+      clearTimeout(timer);
+    }
+    const wait = everyMs - (performance.now() - last);
+    if (now || wait <= 0) run();
+    else timer = setTimeout(run, wait);
+  };
+}

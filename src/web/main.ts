@@ -15,7 +15,7 @@ import { defaultsOf } from '../../agents/common/config.ts';
 import type { Metrics } from '../core/metrics.ts';
 import { metricsLine, parseMetricsJsonl } from '../core/metrics.ts';
 import type { Scene } from '../gym/scene.ts';
-import { clearError, download, el, showError } from './dom.ts';
+import { clearError, download, el, paced, showError } from './dom.ts';
 import { algoSelect, charts, envInfo, envSelect, form, greedy, keyboard, link, mind, network, persist, state, status, syncButtons, writeUrl } from './page.ts';
 import { mountPaintPanel } from './panels/paint.ts';
 import { fillAlgoSelect, fillEnvSelect, showEnvDoc } from './panels/pickers.ts';
@@ -299,39 +299,22 @@ function onIteration(msg: Extract<FromWorker, { type: 'iteration' }>): void {
   liveStatus(msg.done);
 }
 
-/** Most often the status line and buttons follow a live run's rows and progress (ms). */
-const LIVE_STATUS_EVERY_MS = 200;
-let lastLiveStatus = -Infinity;
-let liveStatusTimer: ReturnType<typeof setTimeout> | null = null;
-
 /**
- * The status line and buttons after a row or a progress message: at once when `now` (a run's end) or when
- * LIVE_STATUS_EVERY_MS have passed, else once at the end of that interval. At turbo a short iteration
- * sends dozens of rows a second, and every change of the page's text costs a layout and a paint on the
- * page's thread, which shares the two cores with the training worker.
+ * The status line and buttons after a row or a progress message, at most five times a second (at once with
+ * `now`: a run's end). At turbo a short iteration sends dozens of rows a second, and every change of the
+ * page's text costs a layout and a paint on the page's thread, which shares the two cores with the training
+ * worker. A call still pending when the run is reset or replaced does nothing: the page said so already.
  */
+const paceLiveStatus = paced(() => {
+  if (state.runId !== liveStatusRunId) return;
+  status();
+  syncButtons();
+}, 200);
+let liveStatusRunId = -1;
+
 function liveStatus(now: boolean): void {
-  const t = performance.now();
-  if (liveStatusTimer !== null) {
-    if (!now) return;
-    clearTimeout(liveStatusTimer);
-    liveStatusTimer = null;
-  }
-  const wait = LIVE_STATUS_EVERY_MS - (t - lastLiveStatus);
-  if (now || wait <= 0) {
-    lastLiveStatus = t;
-    status();
-    syncButtons();
-    return;
-  }
-  const runId = state.runId;
-  liveStatusTimer = setTimeout(() => {
-    liveStatusTimer = null;
-    if (state.runId !== runId) return; // the run was reset or replaced meanwhile: the page said so already
-    lastLiveStatus = performance.now();
-    status();
-    syncButtons();
-  }, wait);
+  liveStatusRunId = state.runId;
+  paceLiveStatus(now);
 }
 
 function onLoaded(msg: Extract<FromWorker, { type: 'loaded' }>): void {
@@ -436,33 +419,24 @@ function draw(frame: Frame): void {
   showEpisodeEnd(frame);
   if (state.view === 'agent' && frame.mind !== null) panelMind = frame; // a reset frame keeps the last step's numbers
   panelHud = frame;
-  if (panelTimer !== null) return;
-  const wait = PANELS_EVERY_MS - (performance.now() - lastPanelsAt);
-  if (wait <= 0) showPanels();
-  else panelTimer = setTimeout(showPanels, wait);
+  showPanels();
 }
 
-/**
- * Most often the mind panel and the HUD follow the drawn frames (ms). Their numbers change every step; a
- * text or bar change costs a layout and a paint on the page's thread, which shares the two cores with the
- * training worker, and ten updates a second are as many as anyone reads.
- */
-const PANELS_EVERY_MS = 100;
 let panelMind: Frame | null = null;
 let panelHud: Frame | null = null;
-let lastPanelsAt = -Infinity;
-let panelTimer: ReturnType<typeof setTimeout> | null = null;
 
-/** Shows the latest drawn frame's numbers in the mind panel and the HUD. */
-function showPanels(): void {
-  panelTimer = null;
-  lastPanelsAt = performance.now();
+/**
+ * The latest drawn frame's numbers in the mind panel and the HUD, ten times a second. Their numbers change
+ * every step; a text or bar change costs a layout and a paint on the page's thread, which shares the two
+ * cores with the training worker, and ten updates a second are as many as anyone reads.
+ */
+const showPanels = paced(() => {
   if (panelMind !== null && state.view === 'agent') showMind(panelMind);
   panelMind = null;
   const frame = panelHud;
   panelHud = null;
   if (frame !== null) el('hud').textContent = state.view === 'board' ? '' : `return ${frame.ret.toFixed(1)} · step ${frame.len}${state.view === 'agent' ? engineNote : ''}`;
-}
+}, 100);
 
 let acc = 0;
 let lastTick = performance.now();

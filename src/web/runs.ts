@@ -12,7 +12,7 @@
  */
 import type { Metrics } from '../core/metrics.ts';
 import { metricsLine } from '../core/metrics.ts';
-import { download, el, showError } from './dom.ts';
+import { download, el, paced, showError } from './dom.ts';
 import { charts, link, state } from './page.ts';
 import { initSweepOverlays, sweepOverlays } from './panels/sweep-overlay.ts';
 import { deleteRun, listRuns, putRun, type StoredRun } from './persist.ts';
@@ -46,8 +46,6 @@ const runs: RunEntry[] = [];
 /** Runs the page left, waiting for the view worker's snapshot of their weights, by the page's run id. */
 const pendingSnapshots = new Map<number, RunEntry>();
 let counter = 0;
-let lastRender = 0;
-let renderPending = false;
 /** Called to re-open a run (main.ts loads its checkpoint and restores its curve). */
 let onOpen: (run: RunEntry) => void = () => {};
 
@@ -189,24 +187,13 @@ async function removeRun(run: RunEntry): Promise<void> {
   render(true);
 }
 
-function render(now: boolean): void {
-  const t = performance.now();
-  if (!now && t - lastRender < RENDER_EVERY_MS) {
-    if (!renderPending) {
-      renderPending = true;
-      setTimeout(() => {
-        renderPending = false;
-        render(true);
-      }, RENDER_EVERY_MS);
-    }
-    return;
-  }
-  lastRender = t;
+/** Redraws the run list, at once with `now`, else at most once a second (rows arrive many times a second). */
+const render = paced(() => {
   const body = el('runs-body');
   body.innerHTML = '';
   el('runs-empty').hidden = runs.length > 0;
   for (const run of [...runs].reverse()) body.appendChild(runRow(run));
-}
+}, RENDER_EVERY_MS);
 
 function cell(text: string, className = ''): HTMLTableCellElement {
   const td = document.createElement('td');
