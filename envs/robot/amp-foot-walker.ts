@@ -66,7 +66,9 @@
  * as a force of `pushImpulse / 2.5 ms` over one physics sub-step. Push times and directions come from the
  * env's seeded physics stream (MuJoCo Playground's push perturbations for locomotion,
  * https://github.com/google-deepmind/mujoco_playground). With pushes off nothing is drawn, so every
- * trajectory stays as it was.
+ * trajectory stays as it was. `energyCostWeight` (0.01 per J) is the energy term's weight, as Gymnasium's
+ * MuJoCo envs take `ctrl_cost_weight`; the env's task, threshold and tables use the default. It is also a
+ * public field, so a training curriculum can change it between episodes (`VectorEnv.setAttr`).
  *
  * ## Version history
  * - v0: initial version (a fall includes the hull sinking below 0.55 m: sitting on folded legs was a safe
@@ -87,8 +89,8 @@ import { DT, SUBSTEPS, addForceAt, bodyX, bodyY } from './world.ts';
 export const PROGRESS_REWARD_PER_M = 10;
 /** Weight of |hull angle| in the potential (BipedalWalker-v3's 5). */
 export const UPRIGHT_WEIGHT = 5;
-/** Reward cost per joule of electrical energy. */
-export const ENERGY_COST_PER_J = 0.01;
+/** Reward cost per joule of electrical energy (the default of the `energyCostWeight` kwarg). */
+export const ENERGY_COST_PER_J = AMP_FOOT_WALKER_DEFAULTS.energyCostWeight;
 
 /** The AMP-Foot walker env (flat or rough ground). */
 export class AmpFootWalker implements Env<Float32Array, Float32Array> {
@@ -109,6 +111,8 @@ export class AmpFootWalker implements Env<Float32Array, Float32Array> {
   private readonly ankleLock: boolean[];
   private readonly pushImpulse: number;
   private readonly pushInterval: number;
+  /** Reward cost per joule of motor energy (the `energyCostWeight` kwarg). */
+  energyCostWeight: number;
   /** Simulated time of the next push (s; ∞ with pushes off). */
   private nextPushTime: number;
   private prevShaping: number;
@@ -118,6 +122,7 @@ export class AmpFootWalker implements Env<Float32Array, Float32Array> {
     const args = parseKwargs(spec.id, kwargs, AMP_FOOT_WALKER_DEFAULTS);
     if (!(args.pushImpulse >= 0)) throw new ConfigError(`${spec.id}: kwarg "pushImpulse" must be ≥ 0 N·s (0: no pushes), received ${args.pushImpulse}`);
     if (!(args.pushInterval > 0)) throw new ConfigError(`${spec.id}: kwarg "pushInterval" must be > 0 s, received ${args.pushInterval}`);
+    if (!(args.energyCostWeight >= 0)) throw new ConfigError(`${spec.id}: kwarg "energyCostWeight" must be ≥ 0 per J (default ${ENERGY_COST_PER_J}), received ${args.energyCostWeight}`);
     this.observationSpace = walkerObservationSpace();
     this.actionSpace = box(-1, 1, { shape: [ACT_SIZE] });
     this.spec = spec;
@@ -133,6 +138,7 @@ export class AmpFootWalker implements Env<Float32Array, Float32Array> {
     this.ankleLock = [false, false];
     this.pushImpulse = args.pushImpulse;
     this.pushInterval = args.pushInterval;
+    this.energyCostWeight = args.energyCostWeight;
     this.nextPushTime = Infinity;
     this.prevShaping = 0;
     this.phase = 'needs-reset';
@@ -169,7 +175,7 @@ export class AmpFootWalker implements Env<Float32Array, Float32Array> {
       sim.substep(this.drive, this.ankleRate, this.ankleLock);
     }
     const shaping = this.shaping();
-    let reward = shaping - this.prevShaping - ENERGY_COST_PER_J * sim.stepEnergy;
+    let reward = shaping - this.prevShaping - this.energyCostWeight * sim.stepEnergy;
     this.prevShaping = shaping;
     const x = sim.hullX();
     let terminated = false;

@@ -45,6 +45,8 @@ interface AmpFootWalkerKwargs extends AmpFootKwargs {
   pushImpulse: number;
   /** Mean time between pushes (s): each gap is drawn uniformly from 0.5 to 1.5 times it. */
   pushInterval: number;
+  /** Reward cost per joule of the motors' electrical energy (BipedalWalker-v3's torque cost, in joules). */
+  energyCostWeight: number;
 }
 
 /** Default kwargs of the walkers: no pushes. */
@@ -52,6 +54,7 @@ export const AMP_FOOT_WALKER_DEFAULTS = {
   ...AMP_FOOT_DEFAULTS,
   pushImpulse: 0,
   pushInterval: 2,
+  energyCostWeight: 0.01,
 } as const satisfies AmpFootWalkerKwargs;
 
 /** Walker metadata: the control rate; no keyboard walking, only a noop (limp legs, open locks) for `dojo render --policy noop`. */

@@ -86,6 +86,29 @@ describe('reward and termination', () => {
     }
   });
 
+  it('energyCostWeight scales the energy term and nothing else; a bad weight is refused', () => {
+    const rewards = (kwargs: Record<string, unknown>): number[] => {
+      const env = new AmpFootWalker(kwargs);
+      env.reset({ seed: 3 });
+      const rng = new Rng(5);
+      const out: number[] = [];
+      for (let t = 0; t < 20; t++) {
+        const before = PROGRESS_REWARD_PER_M * env.sim.hullX() - UPRIGHT_WEIGHT * Math.abs(env.sim.walker.hull.angle);
+        const r = env.step(Float32Array.from({ length: 8 }, () => rng.uniform(-0.3, 0.3)));
+        out.push(r.reward - (PROGRESS_REWARD_PER_M * env.sim.hullX() - UPRIGHT_WEIGHT * Math.abs(env.sim.walker.hull.angle) - before), env.sim.stepEnergy);
+      }
+      return out;
+    };
+    const base = rewards({}), zero = rewards({ energyCostWeight: 0 }), triple = rewards({ energyCostWeight: 0.03 });
+    for (let t = 0; t < base.length; t += 2) {
+      expect(zero[t + 1]).toBe(base[t + 1]); // the same motion: the weight changes the reward only
+      expect(base[t]).toBeCloseTo(-0.01 * base[t + 1], 12);
+      expect(zero[t]).toBeCloseTo(0, 12);
+      expect(triple[t]).toBeCloseTo(-0.03 * base[t + 1], 12);
+    }
+    expect(() => new AmpFootWalker({ energyCostWeight: -0.01 })).toThrow(/energyCostWeight.*≥ 0.*received -0.01/);
+  });
+
   it('a fall (the hull touches the ground) gives −100 and ends the episode', () => {
     const env = make<Float32Array, Float32Array>('AmpFootWalker-v0');
     env.reset({ seed: 0 });
