@@ -42,7 +42,7 @@ import { RunningMeanStd, normalizeBatch, restoreRunningStats } from './common/no
 import { ActionHeadPolicy, actionHead, envActions, logProbEntropy, sampleActions, supportsFlat, type ActionHead, type PolicyNet } from './common/action-head.ts';
 import { checkParamsFinite, layerGradNorms } from './common/health.ts';
 import { addEpisodeMetrics, explainedVariance, type Episode } from './common/metrics.ts';
-import { boundarySeed, checkWorkers, checkpointDue, checkpointInterval, envSpaces, openVecEnv, readCheckpointMeta, resumeRun, runCheckpoint, seedField } from './common/run.ts';
+import { advanceCurriculum, boundarySeed, checkCurriculum, checkWorkers, checkpointDue, checkpointInterval, curriculumField, envSpaces, openVecEnv, readCheckpointMeta, resumeRun, runCheckpoint, seedField } from './common/run.ts';
 import type { EpisodeStepResult, RecordVectorEpisodeStatistics } from '../src/gym/vector/record-episode-statistics.ts';
 import type { CopyGroup } from '../src/gym/vector/vector-env.ts';
 import { buildCnnTrunk, imageShape } from './common/cnn.ts';
@@ -79,6 +79,7 @@ export const ppoSpec = {
   cnnChannels: nums([32, 64, 64], 'output channels of the cnn trunk\'s convolutions: 8×8 stride 4, 4×4 stride 2, then 3×3 stride 1 (Nature CNN); give 1 to 3 of them'),
   cnnHidden: int(512, 'size of the cnn trunk\'s fully connected layer', 1),
   checkpointFrequency: int(0, 'iterations between resumable checkpoints, where envs are re-seeded so a resumed run repeats exactly (0: a tenth of the run, at least 1,000 steps per env apart)'),
+  curriculumSteps: curriculumField(),
   pipelineRollout: bool(true, 'with the envs on 2 or more worker threads (--workers), step each worker\'s copies in turn and choose their next actions while the other workers step, so the forward pass overlaps the physics (mlp and recurrent policies); the numbers of a lockstep rollout, except with normObs, whose statistics then take in each worker\'s observations as they arrive'),
 } as const;
 
@@ -236,6 +237,7 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
   const rng = new Rng(cfg.seed);
   const { obsSpace, actSpace } = envSpaces(ctx);
   checkWorkers('ppo', ctx, cfg.numEnvs);
+  checkCurriculum('ppo', ctx, cfg.curriculumSteps);
   const head = actionHead('ppo', actSpace);
   const obsDim = flatDim(obsSpace), N = cfg.numEnvs, S = cfg.numSteps;
   // the copies start on the first iteration: worker threads start asynchronously
@@ -285,6 +287,7 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
     let nextObs: Float32Array = new Float32Array(0);
     let nextMasks: Uint8Array | null = null;
     let lstmState: RecurrentState | null = null;
+    let curriculum = NaN;
     const startIteration = iteration;
     const t0 = performance.now();
     while (iteration < numIterations) {
@@ -296,6 +299,7 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
         lstmState = nets.lstm !== null ? initialRecurrentState(nets, N) : null;
         discounted.fill(0);
       }
+      curriculum = await advanceCurriculum(vec, cfg.curriculumSteps, globalStep, curriculum);
       iteration += 1;
       const lr = cfg.annealLr ? (1 - (iteration - 1) / numIterations) * cfg.learningRate : cfg.learningRate;
       optimizer.lr = lr;
@@ -462,6 +466,7 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
         'losses/explained_variance': explainedVariance(returns, valBuf),
         'charts/SPS': Math.round((globalStep - startIteration * batchSize) / Math.max(elapsed, 1e-9)),
       };
+      if (cfg.curriculumSteps > 0) row['charts/curriculum_progress'] = curriculum;
       addEpisodeMetrics(row, episodes);
       for (const [k, v] of Object.entries(grads)) row[`grads/${k}`] = v;
       yield row;

@@ -133,6 +133,7 @@ function watched(ctx: RunContext, onEpisodes: (eps: readonly Episode[], steps: n
           return r;
         },
         groups: v.groups,
+        setAttr: (name, value) => v.setAttr(name, value),
         stepAsync: (g, a) => v.stepAsync(g, a),
         stepWait: async (g) => {
           const r = await v.stepWait(g);

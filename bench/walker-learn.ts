@@ -8,6 +8,10 @@
  * steps to the finish. Prints one markdown row per run, for bench/LEARNING.md.
  *
  *   npx tsx bench/walker-learn.ts runs/<run> [runs/<run> …] [--episodes 10] [--final-episodes 100] [--json]
+ *     [--env-kwargs '{"energyCostWeight":0.01}']
+ *
+ * `--env-kwargs` is laid over each checkpoint's own env kwargs: a run trained with a changed reward
+ * (e.g. `energyCostWeight`) is scored on the env's task.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +20,7 @@ import { getAgent } from '../agents/index.ts';
 import { readCheckpointMeta } from '../agents/common/checkpoint.ts';
 import type { CheckpointPayload } from '../agents/common/agent.ts';
 import { evaluatePolicy } from '../src/cli/eval.ts';
-import { readCheckpoint, runContext } from '../src/cli/run-context.ts';
+import { parseKwargsFlag, readCheckpoint, runContext } from '../src/cli/run-context.ts';
 import { TRAIN_EVAL_SEED } from '../src/cli/train.ts';
 import { commitId, machine } from '../src/cli/provenance.ts';
 import { FINISH_X, START_X } from '../envs/robot/terrain.ts';
@@ -44,9 +48,9 @@ interface RunRow {
 }
 
 /** Plays `episodes` deterministic episodes of a checkpoint from `seed` and counts falls and finishes. */
-function walk(ckpt: CheckpointPayload, episodes: number, seed: number): Walk {
+function walk(ckpt: CheckpointPayload, episodes: number, seed: number, kwargs: Record<string, unknown>): Walk {
   const meta = readCheckpointMeta(ckpt);
-  const ctx = runContext(meta.envId, { kwargs: meta.envKwargs });
+  const ctx = runContext(meta.envId, { kwargs: { ...meta.envKwargs, ...kwargs } });
   const probe = ctx.makeEnv();
   const policy = getAgent(meta.algo).loadPolicy(ckpt, probe.observationSpace, probe.actionSpace);
   probe.close();
@@ -81,13 +85,13 @@ function minutesSinceStart(dir: string, file: string): number {
   return (statSync(file).mtimeMs - statSync(join(dir, 'config.json')).mtimeMs) / 60_000;
 }
 
-function scoreRun(dir: string, episodes: number, finalEpisodes: number): RunRow {
+function scoreRun(dir: string, episodes: number, finalEpisodes: number, kwargs: Record<string, unknown>): RunRow {
   const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { seed?: number; config?: { seed?: number } };
   const seed = config.seed ?? config.config?.seed ?? NaN;
   const ckpts = checkpoints(dir);
   let firstWalk: RunRow['firstWalk'] = null;
   for (const c of ckpts) {
-    const w = walk(readCheckpoint(c.file), episodes, TRAIN_EVAL_SEED);
+    const w = walk(readCheckpoint(c.file), episodes, TRAIN_EVAL_SEED, kwargs);
     if (w.falls === 0 && w.finishes === episodes) {
       firstWalk = { step: c.step, minutes: minutesSinceStart(dir, c.file) };
       break;
@@ -101,7 +105,7 @@ function scoreRun(dir: string, episodes: number, finalEpisodes: number): RunRow 
     steps: ckpts.at(-1)?.step ?? 0,
     minutes: last !== undefined ? minutesSinceStart(dir, last) : NaN,
     firstWalk,
-    best: existsSync(bestFile) ? walk(readCheckpoint(bestFile), finalEpisodes, 0) : null,
+    best: existsSync(bestFile) ? walk(readCheckpoint(bestFile), finalEpisodes, 0, kwargs) : null,
   };
 }
 
@@ -116,8 +120,10 @@ function formatRow(r: RunRow): string {
 function main(argv: readonly string[]): void {
   const dirs: string[] = [];
   let episodes = 10, finalEpisodes = 100, json = false;
+  let kwargs: Record<string, unknown> = {};
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--episodes') episodes = Number(argv[++i]);
+    else if (argv[i] === '--env-kwargs') kwargs = parseKwargsFlag('walker-learn', '--env-kwargs', argv[++i], '{"energyCostWeight":0.01}');
     else if (argv[i] === '--final-episodes') finalEpisodes = Number(argv[++i]);
     else if (argv[i] === '--json') json = true;
     else dirs.push(argv[i]);
@@ -131,7 +137,7 @@ function main(argv: readonly string[]): void {
     process.stdout.write('| run | seed | steps | wall clock | first walk (step, min) | best: return | falls | finishes (steps to finish) |\n|---|---|---|---|---|---|---|---|\n');
   }
   for (const d of dirs) {
-    const row = scoreRun(d, episodes, finalEpisodes);
+    const row = scoreRun(d, episodes, finalEpisodes, kwargs);
     process.stdout.write((json ? JSON.stringify(row) : formatRow(row)) + '\n');
   }
 }

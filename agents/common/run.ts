@@ -4,7 +4,9 @@
  * what a checkpoint gives back on resume. The training loops themselves stay in the agent files.
  */
 import { CheckpointError, ConfigError } from '../../src/core/errors.ts';
+import { CURRICULUM_ATTR } from '../../src/gym/env.ts';
 import type { Space } from '../../src/gym/spaces.ts';
+import type { VectorEnv } from '../../src/gym/vector/vector-env.ts';
 import { recordVectorEpisodeStatistics, type RecordVectorEpisodeStatistics } from '../../src/gym/vector/record-episode-statistics.ts';
 import type { Module } from '../../src/nn/index.ts';
 import type { Optimizer } from '../../src/optim/index.ts';
@@ -90,6 +92,35 @@ export function checkWorkers(algo: string, ctx: RunContext, numEnvs: number): vo
   if (workers > numEnvs) {
     throw new ConfigError(`${algo}: --workers ${workers} spreads the env copies over ${workers} worker threads, and the run has ${numEnvs} (numEnvs); set --num-envs ${workers} or more, or fewer workers`);
   }
+}
+
+// ── curriculum ──
+
+/** The `curriculumSteps` field of the agents that drive an env's curriculum. */
+export function curriculumField(): Extract<FieldSpec, { kind: 'number' }> {
+  return { kind: 'number', default: 0, doc: 'env steps over which the env\'s training curriculum runs from its easiest form to the task (0: the task from the start; only envs with a curriculum, e.g. AmpFootWalker-v0, take it)', min: 0, integer: true };
+}
+
+/** At run creation: a ConfigError when `curriculumSteps` > 0 and the env has no curriculum to drive. */
+export function checkCurriculum(algo: string, ctx: RunContext, curriculumSteps: number): void {
+  if (curriculumSteps === 0) return;
+  const probe = ctx.makeEnv();
+  const progress = (probe.unwrapped as { [CURRICULUM_ATTR]?: unknown })[CURRICULUM_ATTR];
+  probe.close();
+  if (typeof progress !== 'number') {
+    throw new ConfigError(`${algo}: curriculumSteps ${curriculumSteps} needs an env with a training curriculum (a numeric ${CURRICULUM_ATTR} attribute), and ${ctx.envId} has none; set curriculumSteps to 0`);
+  }
+}
+
+/**
+ * Sets every copy's curriculum progress, `min(1, globalStep / curriculumSteps)`, between iterations; only
+ * when it differs from `last` (the value set before, NaN at first). Returns the progress now in force.
+ */
+export async function advanceCurriculum(vec: VectorEnv, curriculumSteps: number, globalStep: number, last: number): Promise<number> {
+  if (curriculumSteps === 0) return 1;
+  const progress = Math.min(1, globalStep / curriculumSteps);
+  if (progress !== last) await vec.setAttr(CURRICULUM_ATTR, progress);
+  return progress;
 }
 
 /** The run's `numEnvs` copies: the VectorEnv of `ctx` (in this thread or on workers), reporting finished episodes. */

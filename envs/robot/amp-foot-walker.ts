@@ -67,8 +67,14 @@
  * env's seeded physics stream (MuJoCo Playground's push perturbations for locomotion,
  * https://github.com/google-deepmind/mujoco_playground). With pushes off nothing is drawn, so every
  * trajectory stays as it was. `energyCostWeight` (0.01 per J) is the energy term's weight, as Gymnasium's
- * MuJoCo envs take `ctrl_cost_weight`; the env's task, threshold and tables use the default. It is also a
- * public field, so a training curriculum can change it between episodes (`VectorEnv.setAttr`).
+ * MuJoCo envs take `ctrl_cost_weight`; the env's task, threshold and tables use the default.
+ *
+ * ## Curriculum
+ * `curriculumProgress` (1 unless a trainer with `curriculumSteps` sets it) scales the energy term: from 0,
+ * energy is free and standing still is worth more than falling, then the price rises to the task's. Without
+ * it, standing for the 1,600 steps can cost as much energy as a fall (−100), and PPO can settle on lunging
+ * forward and falling (bench/LEARNING.md, issue 22). No other term changes: progress and falls weigh the same
+ * throughout, and nothing rewards a particular gait.
  *
  * ## Version history
  * - v0: initial version (a fall includes the hull sinking below 0.55 m: sitting on folded legs was a safe
@@ -113,6 +119,8 @@ export class AmpFootWalker implements Env<Float32Array, Float32Array> {
   private readonly pushInterval: number;
   /** Reward cost per joule of motor energy (the `energyCostWeight` kwarg). */
   energyCostWeight: number;
+  /** The training curriculum (see `Env.curriculumProgress`): the energy term weighs `energyCostWeight` times this. */
+  curriculumProgress: number;
   /** Simulated time of the next push (s; ∞ with pushes off). */
   private nextPushTime: number;
   private prevShaping: number;
@@ -139,6 +147,7 @@ export class AmpFootWalker implements Env<Float32Array, Float32Array> {
     this.pushImpulse = args.pushImpulse;
     this.pushInterval = args.pushInterval;
     this.energyCostWeight = args.energyCostWeight;
+    this.curriculumProgress = 1;
     this.nextPushTime = Infinity;
     this.prevShaping = 0;
     this.phase = 'needs-reset';
@@ -175,7 +184,7 @@ export class AmpFootWalker implements Env<Float32Array, Float32Array> {
       sim.substep(this.drive, this.ankleRate, this.ankleLock);
     }
     const shaping = this.shaping();
-    let reward = shaping - this.prevShaping - this.energyCostWeight * sim.stepEnergy;
+    let reward = shaping - this.prevShaping - this.energyCostWeight * this.curriculumProgress * sim.stepEnergy;
     this.prevShaping = shaping;
     const x = sim.hullX();
     let terminated = false;

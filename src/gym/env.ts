@@ -117,7 +117,17 @@ export interface Env<O = Observation, A = Action> {
   render(): Scene;
   /** Frees resources; calling it twice is safe. */
   close(): void;
+  /**
+   * A training curriculum, for envs that have one: how far along it training is, from 0 (the easiest form)
+   * to 1 (the env's task, the default). Trainers with `curriculumSteps` set it between iterations through
+   * `VectorEnv.setAttr`; evaluation never touches it, so it always scores the task. What it changes is the
+   * env's to document (AmpFootWalker-v0: the weight of the energy term rises with it).
+   */
+  curriculumProgress?: number;
 }
+
+/** The attribute an env's curriculum reads (see `Env.curriculumProgress`). */
+export const CURRICULUM_ATTR = 'curriculumProgress';
 
 /** An env whose observation and action types are not known statically. */
 export type AnyEnv = Env<unknown, unknown>;

@@ -128,6 +128,7 @@ function spiedContext(env: string, workers = 0): { ctx: RunContext; opened: Vect
       step: (actions) => v.step(actions),
       groups: v.groups,
       stepAsync: (group, actions) => v.stepAsync(group, actions),
+      setAttr: (name, value) => v.setAttr(name, value),
       stepWait: (group) => v.stepWait(group),
       close: () => v.close(),
     };

@@ -29,6 +29,7 @@ function counted(env: string, opts: { workers: number; kwargs?: Record<string, u
       numEnvs: v.numEnvs, spec: v.spec, singleObservationSpace: v.singleObservationSpace, singleActionSpace: v.singleActionSpace, obsDim: v.obsDim, actionDim: v.actionDim, actionRng: v.actionRng,
       groups: v.groups,
       reset: (o) => v.reset(o),
+      setAttr: (name, value) => v.setAttr(name, value),
       step: (a) => {
         calls.step += 1;
         return v.step(a);

@@ -8,7 +8,7 @@
  * error naming it instead of waiting forever.
  *
  * When `init` carries a SharedArrayBuffer, steps go through it instead (`shared-step.ts`); only reset,
- * close, errors and infos that shared memory cannot hold (`step-infos`) still travel as messages.
+ * set-attr, close, errors and infos that shared memory cannot hold (`step-infos`) still travel as messages.
  */
 import type { Info } from '../env.ts';
 import type { MakeOptions } from '../registry.ts';
@@ -30,6 +30,7 @@ export type MainToWorker =
     }
   | { readonly type: 'reset'; readonly seeds: readonly (number | null)[]; readonly options: Readonly<Record<string, unknown>> | null }
   | { readonly type: 'step'; readonly actions: Float32Array }
+  | { readonly type: 'set-attr'; readonly name: string; readonly value: number | boolean | string }
   | { readonly type: 'close' };
 
 /** What the workers of one vector env share besides their own channels (see `TEAM_DONE`). */
@@ -64,6 +65,7 @@ export type WorkerToMain =
       readonly masks: Uint8Array | null;
     }
   | (StepInfos & { readonly type: 'step-infos'; /** The command number of the shared step they belong to. */ readonly command: number })
+  | { readonly type: 'set-attr-done' }
   | { readonly type: 'closed' }
   | { readonly type: 'error'; readonly copyIndex: number | null; readonly name: string; readonly message: string };
 
@@ -73,8 +75,8 @@ export interface Endpoint {
   onMessage(handler: (message: unknown) => void): void;
 }
 
-const MAIN_TYPES = new Set(['init', 'reset', 'step', 'close']);
-const WORKER_TYPES = new Set(['ready', 'reset-done', 'step-done', 'step-infos', 'closed', 'error']);
+const MAIN_TYPES = new Set(['init', 'reset', 'step', 'set-attr', 'close']);
+const WORKER_TYPES = new Set(['ready', 'reset-done', 'step-done', 'step-infos', 'set-attr-done', 'closed', 'error']);
 
 /** Narrows an incoming message on the worker side. */
 export function isMainToWorker(message: unknown): message is MainToWorker {

@@ -7,7 +7,7 @@
 import type { Rng } from '../../core/rng.ts';
 import type { EnvSpec, Info } from '../env.ts';
 import type { Space } from '../spaces.ts';
-import type { CopyGroup, VectorActions, VectorEnv, VectorResetOptions, VectorResetResult, VectorStepResult } from './vector-env.ts';
+import type { AttrValue, CopyGroup, VectorActions, VectorEnv, VectorResetOptions, VectorResetResult, VectorStepResult } from './vector-env.ts';
 
 /** An episode that ended at a step: the copy, its return and length, and its final info. */
 export interface FinishedEpisode {
@@ -94,6 +94,11 @@ export class RecordVectorEpisodeStatistics implements VectorEnv {
       }
     }
     return { ...result, episodes };
+  }
+
+  /** Sets an attribute of every copy (the inner vector env's `setAttr`). */
+  setAttr(name: string, value: AttrValue): Promise<void> {
+    return this.inner.setAttr(name, value);
   }
 
   /** Closes the inner vector env. */

@@ -8,7 +8,7 @@ import { ConfigError } from '../../core/errors.ts';
 import { Rng } from '../../core/rng.ts';
 import { actionSeed, type Action, type Env, type EnvSpec, type Observation } from '../env.ts';
 import { describeSpace, spacesEqual, type Space } from '../spaces.ts';
-import { CopyBlock, VectorEnvError, checkGroupActions, copySeeds, groupAt, type CopyGroup, type VectorActions, type VectorEnv, type VectorResetOptions, type VectorResetResult, type VectorStepResult } from './vector-env.ts';
+import { CopyBlock, VectorEnvError, checkGroupActions, copySeeds, groupAt, type AttrValue, type CopyGroup, type VectorActions, type VectorEnv, type VectorResetOptions, type VectorResetResult, type VectorStepResult } from './vector-env.ts';
 
 /** The in-process vector env. */
 export class SyncVectorEnv implements VectorEnv {
@@ -95,6 +95,12 @@ export class SyncVectorEnv implements VectorEnv {
     if (result === null) return Promise.reject(new VectorEnvError(this.spec.id, null, `group ${group} has no step in flight: call stepAsync(${group}, actions) first`));
     this.groupStep = null;
     return result;
+  }
+
+  /** Sets an attribute of every copy's unwrapped env (see `VectorEnv.setAttr`). */
+  setAttr(name: string, value: AttrValue): Promise<void> {
+    if (this.groupStep !== null) return Promise.reject(new VectorEnvError(this.spec.id, null, `setAttr("${name}") while a group step is in flight: await stepWait first`));
+    return settle(() => this.block.setAttr(name, value));
   }
 
   /** `closeSync`, as a promise. */

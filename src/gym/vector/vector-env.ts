@@ -93,9 +93,18 @@ export interface VectorEnv {
   stepAsync(group: number, actions: VectorActions): void;
   /** The result of the group's step that `stepAsync` started, row i for copy `first + i` (same-step autoreset). */
   stepWait(group: number): Promise<VectorStepResult>;
+  /**
+   * Sets an attribute of every copy's unwrapped env to `value` (Gymnasium's `VectorEnv.set_attr`), e.g.
+   * `curriculumProgress` between iterations. The attribute must exist and hold a value of the same type:
+   * a misspelt name is an error naming the copy, not a new field. Not while a step is in flight.
+   */
+  setAttr(name: string, value: AttrValue): Promise<void>;
   /** Closes every copy and stops the workers; safe to call twice. */
   close(): Promise<void>;
 }
+
+/** What `VectorEnv.setAttr` sets: plain values that cross to worker threads as they are. */
+export type AttrValue = number | boolean | string;
 
 /** The group `group` of `groups`; a VectorEnvError naming the groups there are for any other index. */
 export function groupAt(envId: string, groups: readonly CopyGroup[], group: number): CopyGroup {
@@ -114,10 +123,13 @@ export function checkGroupActions(envId: string, group: number, g: CopyGroup, ac
 /** An error raised by one copy; `copyIndex` says which (null when not tied to one copy, e.g. a crashed worker). */
 export class VectorEnvError extends EnvError {
   readonly copyIndex: number | null;
+  /** What went wrong, without the env id and copy prefix (a worker's error crosses to the main thread as this). */
+  readonly detail: string;
   constructor(envId: string, copyIndex: number | null, message: string) {
     super(envId, copyIndex === null ? message : `copy ${copyIndex}: ${message}`);
     this.name = 'VectorEnvError';
     this.copyIndex = copyIndex;
+    this.detail = message;
   }
 }
 
@@ -365,6 +377,19 @@ export class CopyBlock {
       throw this.copyError(i, err);
     }
     return anyMask;
+  }
+
+  /** Sets `name` on every copy's unwrapped env (see `VectorEnv.setAttr`). */
+  setAttr(name: string, value: AttrValue): void {
+    this.envs.forEach((env, i) => {
+      const target = env.unwrapped as unknown as Record<string, unknown>;
+      const current = name in target ? target[name] : undefined;
+      if (typeof current !== typeof value || typeof current === 'function') {
+        const had = current === undefined ? 'has no such attribute' : `has it as a ${typeof current}`;
+        throw new VectorEnvError(this.envId, this.firstIndex + i, `setAttr("${name}", ${JSON.stringify(value)}): expected an existing ${typeof value} attribute of the env, and ${env.unwrapped.constructor.name} ${had}`);
+      }
+      target[name] = value;
+    });
   }
 
   /** Writes one copy's observation into the batch (a plain copy for float32 boxes, else `flatten`). */

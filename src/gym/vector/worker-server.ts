@@ -60,7 +60,8 @@ export function serveVectorWorker(endpoint: Endpoint): void {
   const fail = (err: unknown): void => {
     const e = err instanceof Error ? err : new Error(String(err));
     const copyIndex = err instanceof VectorEnvError ? err.copyIndex : null;
-    reply({ type: 'error', copyIndex, name: e.name, message: e.message });
+    // a VectorEnvError already names the env and the copy: the main thread adds them again
+    reply({ type: 'error', copyIndex, name: e.name, message: err instanceof VectorEnvError ? err.detail : e.message });
   };
 
   async function handle(message: MainToWorker): Promise<void> {
@@ -98,6 +99,12 @@ export function serveVectorWorker(endpoint: Endpoint): void {
         const r = requireBlock(block).step(message.actions);
         const done: Extract<WorkerToMain, { type: 'step-done' }> = { type: 'step-done', ...r, masks: r.masks ?? null };
         reply(done, stepTransferList(done));
+        return;
+      }
+      case 'set-attr': {
+        requireBlock(block).setAttr(message.name, message.value);
+        reply({ type: 'set-attr-done' });
+        server?.serve();
         return;
       }
       case 'close': {

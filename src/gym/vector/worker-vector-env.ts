@@ -54,6 +54,7 @@ import {
   groupAt,
   maskDimOf,
   VectorEnvError,
+  type AttrValue,
   type CopyGroup,
   type VectorActions,
   type VectorEnv,
@@ -352,6 +353,15 @@ export class WorkerVectorEnv implements VectorEnv {
     }
   }
 
+  /** Sets an attribute of every copy's unwrapped env, on every worker (see `VectorEnv.setAttr`). */
+  async setAttr(name: string, value: AttrValue): Promise<void> {
+    this.checkNoGroupStep();
+    const replies = await Promise.all(this.slots.map((slot) => this.request(slot, { type: 'set-attr', name, value })));
+    replies.forEach((reply, w) => {
+      if (reply.type !== 'set-attr-done') throw this.unexpected(w, reply);
+    });
+  }
+
   /** Closes every copy and terminates the workers; safe to call twice, also after a failure. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -547,7 +557,8 @@ export class WorkerVectorEnv implements VectorEnv {
       } else if (message.type === 'error') {
         const copy = message.copyIndex;
         const where = copy === null ? `worker ${slot.index} (copies ${slot.firstIndex}–${slot.firstIndex + slot.count - 1})` : `worker ${slot.index}`;
-        this.fail(new VectorEnvError(this.spec.id, copy, `${message.name}: ${message.message} [in ${where}]`), pending);
+        const what = message.name === 'VectorEnvError' ? message.message : `${message.name}: ${message.message}`;
+        this.fail(new VectorEnvError(this.spec.id, copy, `${what} [in ${where}]`), pending);
       } else {
         pending?.resolve(message);
       }

@@ -1,0 +1,64 @@
+/**
+ * `curriculumSteps`: PPO drives an env's training curriculum (`curriculumProgress`, AmpFootWalker-v0's energy
+ * price) from 0 to 1 over that many steps, set between iterations through `VectorEnv.setAttr`; a resumed run
+ * sets it as the uninterrupted one did; an env without a curriculum is refused when the run is created.
+ */
+import { describe, expect, it } from 'vitest';
+import { ppo, ppoSpec } from '../../agents/ppo.ts';
+import { resolveConfig } from '../../agents/common/config.ts';
+import type { CheckpointPayload, RunContext } from '../../agents/common/agent.ts';
+import { runContext } from '../../src/cli/run-context.ts';
+import { withoutTiming, type Metrics } from '../../src/core/metrics.ts';
+import { ConfigError } from '../../src/core/errors.ts';
+import type { VectorEnv } from '../../src/gym/vector/vector-env.ts';
+import { collectRows } from './toy-envs.ts';
+
+const cfgOf = (o: Record<string, unknown>) => resolveConfig('ppo', ppoSpec, o);
+// 4 iterations of 2 copies × 32 steps; the curriculum runs over the first two
+const CFG = { totalTimesteps: 256, numEnvs: 2, numSteps: 32, numMinibatches: 2, updateEpochs: 1, hiddenSizes: [8], checkpointFrequency: 2, curriculumSteps: 128, seed: 3 };
+
+/** A walker context whose vector env records every setAttr call. */
+function spied(resume?: CheckpointPayload): { ctx: RunContext; calls: [string, unknown][] } {
+  const base = runContext('AmpFootWalker-v0', { resume });
+  const calls: [string, unknown][] = [];
+  const makeVec = async (n: number): Promise<VectorEnv> => {
+    const v = await base.makeVec(n);
+    return Object.assign(Object.create(v) as VectorEnv, {
+      setAttr: (name: string, value: number) => {
+        calls.push([name, value]);
+        return v.setAttr(name, value);
+      },
+    });
+  };
+  return { ctx: { ...base, makeVec }, calls };
+}
+
+describe('PPO curriculumSteps', () => {
+  it('sets the copies\' curriculum progress between iterations, from 0 to 1, and reports it', async () => {
+    const { ctx, calls } = spied();
+    const rows = await collectRows(ppo.createRun(cfgOf(CFG), ctx));
+    expect(calls).toEqual([['curriculumProgress', 0], ['curriculumProgress', 0.5], ['curriculumProgress', 1]]);
+    expect(rows.map((r) => r['charts/curriculum_progress'])).toEqual([0, 0.5, 1, 1]);
+    // the curriculum changes the rewards the agent learns from
+    const without = await collectRows(ppo.createRun(cfgOf({ ...CFG, curriculumSteps: 0 }), runContext('AmpFootWalker-v0')));
+    expect(without[0]['losses/value_loss']).not.toBe(rows[0]['losses/value_loss']);
+    expect(without[0]).not.toHaveProperty('charts/curriculum_progress');
+  });
+
+  it('a run resumed at a boundary sets the progress the uninterrupted run had, and repeats its rows', async () => {
+    const whole = (await collectRows(ppo.createRun(cfgOf(CFG), runContext('AmpFootWalker-v0')))).map(withoutTiming);
+    const first = ppo.createRun(cfgOf(CFG), runContext('AmpFootWalker-v0'));
+    let saved: CheckpointPayload | null = null;
+    for await (const _ of first.iterations) if (first.checkpointDue()) { saved = first.checkpoint(); break; }
+    await first.close();
+    const { ctx, calls } = spied(saved!);
+    const resumed: Metrics[] = (await collectRows(ppo.createRun(cfgOf(CFG), ctx))).map(withoutTiming);
+    expect(calls).toEqual([['curriculumProgress', 1]]);
+    expect(resumed).toEqual(whole.slice(2));
+  });
+
+  it('is refused on an env without a curriculum', () => {
+    expect(() => ppo.createRun(cfgOf({ curriculumSteps: 1000 }), runContext('CartPole-v1'))).toThrow(ConfigError);
+    expect(() => ppo.createRun(cfgOf({ curriculumSteps: 1000 }), runContext('CartPole-v1'))).toThrow(/curriculumSteps 1000 needs an env with a training curriculum \(a numeric curriculumProgress attribute\), and CartPole-v1 has none/);
+  });
+});
