@@ -60,8 +60,7 @@
  * ## Kwargs
  * `bodyMass` (kg, 75), `maxAnkleTorque` (N·m, 120), `motorPowerLimit` (W, 60), `springStiffness` (push-off
  * spring, N·m/rad, 400), `lockEnabled` (true; false: a passive spring foot), `terrainDifficulty` (0 flat …
- * 1; Rough-v0 registers 1), `renderLidar` (false), `energyCostWeight` (0.01 per J), `curriculumAliveBonus` (0; see Curriculum),
- * `pushImpulse` (N·s, 0: off) and `pushInterval` (s, 2):
+ * 1; Rough-v0 registers 1), `renderLidar` (false), `pushImpulse` (N·s, 0: off) and `pushInterval` (s, 2):
  * with pushes on, a horizontal impulse of `pushImpulse` hits the hull's centre of mass, forward or backward
  * at random, after gaps drawn uniformly from 0.5 to 1.5 times `pushInterval` (the first one too); it acts
  * as a force of `pushImpulse / 2.5 ms` over one physics sub-step. Push times and directions come from the
@@ -75,9 +74,7 @@
  * energy is free and standing still is worth more than falling, then the price rises to the task's. Without
  * it, standing for the 1,600 steps can cost as much energy as a fall (−100), and PPO can settle on lunging
  * forward and falling (bench/LEARNING.md, issue 22). No other term changes: progress and falls weigh the same
- * throughout, and nothing rewards a particular gait. `curriculumAliveBonus` (0: none) adds that much reward
- * per step survived, times 1 − `curriculumProgress`: early on, staying up pays even while exploration noise makes
- * every episode end in a fall. At progress 1 (evaluation, the task) both are as the task defines them.
+ * throughout, and nothing rewards a particular gait.
  *
  * ## Version history
  * - v0: initial version (a fall includes the hull sinking below 0.55 m: sitting on folded legs was a safe
@@ -124,8 +121,6 @@ export class AmpFootWalker implements Env<Float32Array, Float32Array> {
   energyCostWeight: number;
   /** The training curriculum (see `Env.curriculumProgress`): the energy term weighs `energyCostWeight` times this. */
   curriculumProgress: number;
-  /** Reward per step survived while the curriculum runs, times 1 − `curriculumProgress`. */
-  private readonly aliveBonus: number;
   /** Simulated time of the next push (s; ∞ with pushes off). */
   private nextPushTime: number;
   private prevShaping: number;
@@ -135,7 +130,6 @@ export class AmpFootWalker implements Env<Float32Array, Float32Array> {
     const args = parseKwargs(spec.id, kwargs, AMP_FOOT_WALKER_DEFAULTS);
     if (!(args.pushImpulse >= 0)) throw new ConfigError(`${spec.id}: kwarg "pushImpulse" must be ≥ 0 N·s (0: no pushes), received ${args.pushImpulse}`);
     if (!(args.pushInterval > 0)) throw new ConfigError(`${spec.id}: kwarg "pushInterval" must be > 0 s, received ${args.pushInterval}`);
-    if (!(args.curriculumAliveBonus >= 0)) throw new ConfigError(`${spec.id}: kwarg "curriculumAliveBonus" must be ≥ 0 per step (0: none), received ${args.curriculumAliveBonus}`);
     if (!(args.energyCostWeight >= 0)) throw new ConfigError(`${spec.id}: kwarg "energyCostWeight" must be ≥ 0 per J (default ${ENERGY_COST_PER_J}), received ${args.energyCostWeight}`);
     this.observationSpace = walkerObservationSpace();
     this.actionSpace = box(-1, 1, { shape: [ACT_SIZE] });
@@ -154,7 +148,6 @@ export class AmpFootWalker implements Env<Float32Array, Float32Array> {
     this.pushInterval = args.pushInterval;
     this.energyCostWeight = args.energyCostWeight;
     this.curriculumProgress = 1;
-    this.aliveBonus = args.curriculumAliveBonus;
     this.nextPushTime = Infinity;
     this.prevShaping = 0;
     this.phase = 'needs-reset';
@@ -191,8 +184,7 @@ export class AmpFootWalker implements Env<Float32Array, Float32Array> {
       sim.substep(this.drive, this.ankleRate, this.ankleLock);
     }
     const shaping = this.shaping();
-    const easing = 1 - this.curriculumProgress;
-    let reward = shaping - this.prevShaping - this.energyCostWeight * this.curriculumProgress * sim.stepEnergy + this.aliveBonus * easing;
+    let reward = shaping - this.prevShaping - this.energyCostWeight * this.curriculumProgress * sim.stepEnergy;
     this.prevShaping = shaping;
     const x = sim.hullX();
     let terminated = false;

@@ -47,8 +47,6 @@ interface AmpFootWalkerKwargs extends AmpFootKwargs {
   pushInterval: number;
   /** Reward cost per joule of the motors' electrical energy (BipedalWalker-v3's torque cost, in joules). */
   energyCostWeight: number;
-  /** Reward per step survived at the start of the training curriculum, fading to 0 as it ends (0: none). */
-  curriculumAliveBonus: number;
 }
 
 /** Default kwargs of the walkers: no pushes. */
@@ -57,7 +55,6 @@ export const AMP_FOOT_WALKER_DEFAULTS = {
   pushImpulse: 0,
   pushInterval: 2,
   energyCostWeight: 0.01,
-  curriculumAliveBonus: 0,
 } as const satisfies AmpFootWalkerKwargs;
 
 /** Walker metadata: the control rate; no keyboard walking, only a noop (limp legs, open locks) for `dojo render --policy noop`. */

@@ -109,25 +109,6 @@ describe('reward and termination', () => {
     expect(() => new AmpFootWalker({ energyCostWeight: -0.01 })).toThrow(/energyCostWeight.*≥ 0.*received -0.01/);
   });
 
-  it('the curriculum prices energy by its progress and pays the alive bonus by what is left of it', () => {
-    const steps = (progress: number, kwargs: Record<string, unknown> = {}): { reward: number; energy: number; progress: number }[] => {
-      const env = new AmpFootWalker(kwargs);
-      env.curriculumProgress = progress;
-      env.reset({ seed: 3 });
-      const rng = new Rng(5);
-      const out = [];
-      for (let t = 0; t < 20; t++) {
-        const before = PROGRESS_REWARD_PER_M * env.sim.hullX() - UPRIGHT_WEIGHT * Math.abs(env.sim.walker.hull.angle);
-        const r = env.step(Float32Array.from({ length: 8 }, () => rng.uniform(-0.3, 0.3)));
-        out.push({ reward: r.reward, energy: env.sim.stepEnergy, progress: PROGRESS_REWARD_PER_M * env.sim.hullX() - UPRIGHT_WEIGHT * Math.abs(env.sim.walker.hull.angle) - before });
-      }
-      return out;
-    };
-    for (const s of steps(0.25, { curriculumAliveBonus: 0.1 })) expect(s.reward).toBeCloseTo(s.progress - 0.25 * 0.01 * s.energy + 0.75 * 0.1, 12);
-    for (const s of steps(1, { curriculumAliveBonus: 0.1 })) expect(s.reward).toBeCloseTo(s.progress - 0.01 * s.energy, 12);
-    expect(() => new AmpFootWalker({ curriculumAliveBonus: -1 })).toThrow(/curriculumAliveBonus.*≥ 0.*received -1/);
-  });
-
   it('a fall (the hull touches the ground) gives −100 and ends the episode', () => {
     const env = make<Float32Array, Float32Array>('AmpFootWalker-v0');
     env.reset({ seed: 0 });
