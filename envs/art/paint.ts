@@ -32,7 +32,7 @@
  * | 2f² + 7  | x of the cell missing the most ink                   | 0   | 1   |
  * | 2f² + 8  | y of that cell                                       | 0   | 1   |
  * | 2f² + 9  | the ink it misses                                    | 0   | 1   |
- * | 2f² + 10 | x of the focus window's left edge / size              | 0   | 1   |
+ * | 2f² + 10 | x of the focus window's left edge / size (`actionFrame: 'window'` acts around it) | 0   | 1   |
  * | 2f² + 11 | y of its top edge / size                              | 0   | 1   |
  * | 2f² + 12… | target − canvas in the window, W×W at full resolution, row-major | −1 | 1 |
  * The focus window (W = 16 px at 64×64, a quarter of the side) is centred on the 8×8-pixel block (on a
@@ -51,8 +51,8 @@
  * | 8     | ink density                            | [0, 1] (0 paints paper back)               | the same                                 |
  * With `actionFrame: 'window'` the points are given relative to the focus window of the observation the
  * action answers (the one described above, computed with either `obs`): the frame square has side
- * `frameSpan` × W and the window's centre, so −1 and 1 map to its edges (with `frameSpan: 1`, to the
- * window's own edges; 2, the default, leaves half a window of margin on each side for longer strokes).
+ * `frameSpan` × W and the window's centre, so −1 and 1 map to its edges (with `frameSpan: 1`, the default,
+ * to the window's own edges; 2 leaves half a window of margin on each side for longer strokes).
  * Points past the canvas are allowed and the brush clips the stroke. A policy then places strokes to the
  * window's pixel rather than the canvas's, the precision these targets need (bench/LEARNING.md).
  * `strokeFrame()` returns the square for the next action (undefined in the canvas frame).
@@ -79,7 +79,7 @@
  * `size` (64), `strokes` (20), `obs` ('planes' | 'features'), `featureSize` (16, must divide `size`),
  * `targets` ('train' | 'heldout'), `targetPng` (a PNG file path read with pngjs in Node; '' for none),
  * `reward` ('l2' | 'perceptual'; perceptual needs size 64 and Node), `actionFrame` ('canvas' | 'window'),
- * `frameSpan` (2, in [1, 4]: the window frame's side in focus-window sides; read only with 'window').
+ * `frameSpan` (1, in [1, 4]: the window frame's side in focus-window sides; read only with 'window').
  *
  * ## Version history
  * - v0: initial version; `actionFrame` and `frameSpan` added later, their defaults leaving v0 unchanged.
@@ -118,7 +118,7 @@ export interface PaintKwargs {
 }
 
 /** Default kwargs. */
-export const PAINT_DEFAULTS = { size: 64, strokes: 20, obs: 'planes', featureSize: 16, targets: 'train', targetPng: '', reward: 'l2', actionFrame: 'canvas', frameSpan: 2 } as const satisfies PaintKwargs;
+export const PAINT_DEFAULTS = { size: 64, strokes: 20, obs: 'planes', featureSize: 16, targets: 'train', targetPng: '', reward: 'l2', actionFrame: 'canvas', frameSpan: 1 } as const satisfies PaintKwargs;
 
 /** Render rate: a few strokes a second, so a viewer sees each one land. */
 export const PAINT_METADATA: EnvMetadata = { renderFps: 4 };
