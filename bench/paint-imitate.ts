@@ -1,8 +1,8 @@
 /**
  * `npx tsx bench/paint-imitate.ts --seed 1 --out painter.safetensors [--rounds 12] [--episodes 100]
  * [--search-k 256] [--refine 300] [--step 0.2] [--window 0] [--epochs 10] [--batch 256] [--lr 0.001]
- * [--feature-size 8] [--hidden 64,64] [--log-std -2.5]`: a learned painter for Paint-v0 by imitating search
- * (issue 27).
+ * [--feature-size 8] [--frame-span 0] [--hidden 64,64] [--log-std -2.5]`: a learned painter for Paint-v0 by
+ * imitating search (issue 27).
  *
  * DAgger (Ross, Gordon and Bagnell 2011, "A Reduction of Imitation Learning and Structured Prediction to
  * No-Regret Online Learning", https://arxiv.org/abs/1011.0686) with envs/art/painters.ts's SearchPainter as
@@ -17,7 +17,10 @@
  * 8 by default, the zoo painter's observation) is regressed by mean squared error onto the labels of the
  * latest `window` rounds (0: all rounds, DAgger's aggregate), `epochs` passes of Adam after each round. A
  * stroke and its reverse are the same stroke, so each label is written with its start nearer the top-left
- * corner than its end, and the net is not asked to average the two.
+ * corner than its end, and the net is not asked to average the two. With `--frame-span S` > 0 the env acts in
+ * `actionFrame: 'window'` with `frameSpan: S`: the policy's actions, the search's strokes and the labels are
+ * all in the square around the focus window (the search looks only there), so a label asks the net for a
+ * place in the window rather than on the canvas.
  *
  * The output is an ordinary PPO checkpoint of Paint-v0 (actor, an untrained critic, log σ = `--log-std`, a
  * fresh Adam and trainer state at step 0): `bench/paint.ts --checkpoint`, `dojo eval` and the page play it,
@@ -67,6 +70,8 @@ export interface ImitateOptions {
   readonly lr: number;
   /** Side of the downscaled target and canvas in the features (`featureSize`; the zoo painter's is 8). */
   readonly featureSize: number;
+  /** 0: actions in the canvas frame; S > 0: in Paint-v0's window frame with `frameSpan` S. */
+  readonly frameSpan: number;
   /** Hidden layers of the actor (and of the untrained critic). */
   readonly hidden: readonly number[];
   /** log σ of the saved policy's Gaussian, the exploration a PPO fine-tune starts from. */
@@ -138,7 +143,8 @@ function collect(opts: ImitateOptions, round: number, env: Paint, actor: Module,
     let { obs } = env.reset({ seed: opts.seed * SEED_STRIDE + round * opts.episodes + e });
     for (let done = false; !done;) {
       const proposal = round === 0 ? null : policyAction(actor, obs);
-      const label = proposal === null ? expert.choose(env, expertRng) : improver.choose(env, expertRng, proposal);
+      const frame = env.strokeFrame();
+      const label = proposal === null ? expert.choose(env, expertRng, undefined, frame) : improver.choose(env, expertRng, proposal, frame);
       data.add(obs, canonicalStroke(label));
       const r = env.step(proposal ?? label);
       obs = r.obs;
@@ -205,7 +211,7 @@ function ppoModules(nets: PpoNets): Record<string, Module> {
 
 /** Runs DAgger; returns the PPO checkpoint of the final policy and each round's numbers. */
 export function imitate(opts: ImitateOptions, onRound: (r: RoundResult) => void = () => {}): { checkpoint: CheckpointPayload; rounds: RoundResult[] } {
-  const envKwargs = { obs: 'features', featureSize: opts.featureSize };
+  const envKwargs = opts.frameSpan > 0 ? { obs: 'features', featureSize: opts.featureSize, actionFrame: 'window', frameSpan: opts.frameSpan } : { obs: 'features', featureSize: opts.featureSize };
   const env = new Paint(envKwargs);
   const head = actionHead('ppo', env.actionSpace);
   const cfg = ppoConfig(opts);
@@ -276,6 +282,7 @@ function main(): void {
     batch: numberFlag(args, '--batch', '256'),
     lr: numberFlag(args, '--lr', '0.001', false),
     featureSize: numberFlag(args, '--feature-size', '8'),
+    frameSpan: numberFlag(args, '--frame-span', '0', false),
     hidden,
     logStd: numberFlag(args, '--log-std', '-2.5', false),
   };

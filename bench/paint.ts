@@ -1,12 +1,16 @@
 /**
- * `npx tsx bench/paint.ts [--episodes 100] [--k 64] [--search-k 1024] [--refine 1000] [--checkpoint file …] [--json]`:
+ * `npx tsx bench/paint.ts [--episodes 100] [--k 64] [--search-k 1024] [--refine 1000] [--search-frame-span 0]
+ * [--checkpoint file …] [--json]`:
  * painters on Paint-v0's
  * held-out targets (issue 27). Each painter paints the targets of env seeds 0…episodes−1 with
  * `targets: 'heldout'` (target seeds never drawn in training) for the env's 20 strokes; the score is the
  * fraction of the blank canvas's L2 distance removed (`info.removed` at the last stroke), averaged over the
  * targets. Painters: `random` (uniform strokes), `greedy` (best of K random strokes, envs/art/painters.ts),
  * `search` (best of `--search-k` random strokes refined by `--refine` trial strokes of hill climbing, SearchPainter:
- * how much 20 strokes placed one by one can remove at all; `--search-k 0` leaves it out) and each `--checkpoint` (a trained policy, deterministic actions, on the env kwargs it was trained with).
+ * how much 20 strokes placed one by one can remove at all; `--search-k 0` leaves it out; with `--search-frame-span S` > 0 it
+ * searches in the env's `actionFrame: 'window'` with `frameSpan: S`, the frame a window-frame policy acts in)
+ * and each `--checkpoint` (a trained policy, deterministic actions, on the env kwargs it was trained with, its
+ * action frame included).
  * The cost per stroke is CPU time (process.cpuUsage, so other load on the machine does not count): of
  * choosing the action alone (`decide`: the policy's forward pass, or greedy's K trial strokes; timed by
  * repeating decisions on the last canvas for a second of CPU), and of choosing it and placing the stroke in
@@ -119,10 +123,12 @@ function main(): void {
   const k = Number(flag(args, '--k') ?? '64');
   const searchK = Number(flag(args, '--search-k') ?? '1024');
   const refine = Number(flag(args, '--refine') ?? '1000');
+  const searchSpan = Number(flag(args, '--search-frame-span') ?? '0');
   if (!Number.isInteger(episodes) || episodes < 1) throw new Error(`bench/paint: --episodes must be a positive integer, received ${flag(args, '--episodes')}`);
   if (!Number.isInteger(k) || k < 1) throw new Error(`bench/paint: --k must be a positive integer, received ${flag(args, '--k')}`);
   if (!Number.isInteger(searchK) || searchK < 0) throw new Error(`bench/paint: --search-k must be an integer ≥ 0 (0: no search row), received ${flag(args, '--search-k')}`);
   if (!Number.isInteger(refine) || refine < 0) throw new Error(`bench/paint: --refine must be an integer ≥ 0, received ${flag(args, '--refine')}`);
+  if (!(searchSpan === 0 || (searchSpan >= 1 && searchSpan <= 4))) throw new Error(`bench/paint: --search-frame-span must be 0 (the canvas frame) or a number in [1, 4], received ${flag(args, '--search-frame-span')}`);
   const checkpoints = args.flatMap((a, i) => (a === '--checkpoint' ? [args[i + 1]] : []));
   const rows: PainterResult[] = [];
   const randomRng = new Rng(0), greedyRng = new Rng(1), searchRng = new Rng(3);
@@ -131,7 +137,9 @@ function main(): void {
   rows.push(evaluate(`greedy (best of ${k})`, 'Paint-v0', {}, episodes, (_obs, env) => greedy.choose(env, greedyRng)));
   if (searchK > 0) {
     const search = new SearchPainter(searchK, refine, 64);
-    rows.push(evaluate(`search (best of ${searchK}, ${refine} refining trials)`, 'Paint-v0', {}, episodes, (_obs, env) => search.choose(env, searchRng)));
+    const frame = searchSpan > 0 ? { actionFrame: 'window', frameSpan: searchSpan } : {};
+    const name = `search (best of ${searchK}, ${refine} refining trials${searchSpan > 0 ? `, window frame ×${searchSpan}` : ''})`;
+    rows.push(evaluate(name, 'Paint-v0', frame, episodes, (_obs, env) => search.choose(env, searchRng, undefined, env.strokeFrame())));
   }
   for (const path of checkpoints) {
     const ckpt = readCheckpoint(path);

@@ -5,16 +5,26 @@
  */
 import { box, type BoxSpace } from '../../src/gym/spaces.ts';
 
-/** The feature vector of a target and canvas (size×size) after `progress` of the episode's strokes. */
-export function paintFeatures(target: Float32Array, canvas: Float32Array, size: number, f: number, progress: number): Float32Array {
-  const w = focusSide(size);
+/**
+ * The feature vector of a target and canvas (size×size) after `progress` of the episode's strokes; `window`
+ * is their focus window (`focusWindow`), passed in when the caller has it already.
+ */
+export function paintFeatures(target: Float32Array, canvas: Float32Array, size: number, f: number, progress: number, window: FocusWindow = focusWindow(target, canvas, size)): Float32Array {
+  const w = window.side;
   const obs = new Float32Array(2 * f * f + 1 + MOMENTS + 2 + w * w);
   downscale(target, size, f, obs, 0);
   downscale(canvas, size, f, obs, f * f);
   obs[2 * f * f] = progress;
   writeMissingInkMoments(obs, f);
-  writeFocusWindow(target, canvas, size, obs, 2 * f * f + 1 + MOMENTS);
+  writeFocusWindow(target, canvas, size, window, obs, 2 * f * f + 1 + MOMENTS);
   return obs;
+}
+
+/** The focus window: its left and top edge and its side, in pixels (it lies inside the canvas). */
+export interface FocusWindow {
+  readonly x: number;
+  readonly y: number;
+  readonly side: number;
 }
 
 /** Number of missing-ink moments at the end of the features. */
@@ -37,11 +47,11 @@ function focusSide(size: number): number {
 }
 
 /**
- * Writes the focus window (see the header) at `obs[at…]`: its left and top edge / size, then target − canvas
- * inside it. The window is centred on the block of side W/2 (stride 2) with the most missing ink, found
- * with a summed-area table; ties go to the first block in row-major order.
+ * The focus window of a target and canvas (see paint.ts's header): the square of side W = size / 4 centred
+ * on the block of side W/2 (stride 2) with the most missing ink max(target − canvas, 0), found with a
+ * summed-area table, and clamped to the canvas; ties go to the first block in row-major order.
  */
-function writeFocusWindow(target: Float32Array, canvas: Float32Array, size: number, obs: Float32Array, at: number): void {
+export function focusWindow(target: Float32Array, canvas: Float32Array, size: number): FocusWindow {
   const w = focusSide(size), b = Math.max(1, w >> 1);
   const sat = new Float64Array((size + 1) * (size + 1));
   for (let y = 0; y < size; y++) {
@@ -62,7 +72,12 @@ function writeFocusWindow(target: Float32Array, canvas: Float32Array, size: numb
       }
     }
   }
-  const x0 = Math.max(0, Math.min(size - w, Math.round(cx - w / 2))), y0 = Math.max(0, Math.min(size - w, Math.round(cy - w / 2)));
+  return { x: Math.max(0, Math.min(size - w, Math.round(cx - w / 2))), y: Math.max(0, Math.min(size - w, Math.round(cy - w / 2))), side: w };
+}
+
+/** Writes the focus window at `obs[at…]`: its left and top edge / size, then target − canvas inside it. */
+function writeFocusWindow(target: Float32Array, canvas: Float32Array, size: number, window: FocusWindow, obs: Float32Array, at: number): void {
+  const { x: x0, y: y0, side: w } = window;
   obs[at] = x0 / size;
   obs[at + 1] = y0 / size;
   for (let y = 0; y < w; y++) {

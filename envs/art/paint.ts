@@ -32,23 +32,30 @@
  * | 2f² + 7  | x of the cell missing the most ink                   | 0   | 1   |
  * | 2f² + 8  | y of that cell                                       | 0   | 1   |
  * | 2f² + 9  | the ink it misses                                    | 0   | 1   |
- * | 2f² + 10 | x of the focus window's left edge / size              | 0   | 1   |
+ * | 2f² + 10 | x of the focus window's left edge / size (`actionFrame: 'window'` acts around it) | 0   | 1   |
  * | 2f² + 11 | y of its top edge / size                              | 0   | 1   |
  * | 2f² + 12… | target − canvas in the window, W×W at full resolution, row-major | −1 | 1 |
  * The focus window (W = 16 px at 64×64, a quarter of the side) is centred on the 8×8-pixel block (on a
  * 2-pixel grid) that misses the most ink, clamped to the canvas: a glimpse in the sense of Mnih et al.
  * 2014 ("Recurrent Models of Visual Attention", https://arxiv.org/abs/1406.6247), chosen by the env
  * rather than learned, so an MLP sees where ink is missing at full resolution. Its position is in the
- * features, and actions stay absolute.
+ * features; the actions are absolute unless `actionFrame: 'window'` (below).
  *
  * ## Actions (Box(−1, 1, [9]) float32)
- * | Index | Meaning                                | Maps to                          |
- * |-------|----------------------------------------|----------------------------------|
- * | 0, 1  | start point x, y                       | [0, 1] of the canvas side, y down |
- * | 2, 3  | control point x, y                     | [0, 1]                           |
- * | 4, 5  | end point x, y                         | [0, 1]                           |
- * | 6, 7  | radius at the start, at the end        | [1/64, 8/64] of the canvas side  |
- * | 8     | ink density                            | [0, 1] (0 paints paper back)     |
+ * | Index | Meaning                                | Maps to (`actionFrame: 'canvas'`, default) | Maps to (`actionFrame: 'window'`)        |
+ * |-------|----------------------------------------|--------------------------------------------|------------------------------------------|
+ * | 0, 1  | start point x, y                       | [0, 1] of the canvas side, y down          | the frame square's x and y span, y down |
+ * | 2, 3  | control point x, y                     | [0, 1]                                     | the frame square                         |
+ * | 4, 5  | end point x, y                         | [0, 1]                                     | the frame square                         |
+ * | 6, 7  | radius at the start, at the end        | [1/64, 8/64] of the canvas side            | the same                                 |
+ * | 8     | ink density                            | [0, 1] (0 paints paper back)               | the same                                 |
+ * With `actionFrame: 'window'` the points are given relative to the focus window of the observation the
+ * action answers (the one described above, computed with either `obs`): the frame square has side
+ * `frameSpan` × W and the window's centre, so −1 and 1 map to its edges (with `frameSpan: 1`, the default,
+ * to the window's own edges; 2 leaves half a window of margin on each side for longer strokes).
+ * Points past the canvas are allowed and the brush clips the stroke. A policy then places strokes to the
+ * window's pixel rather than the canvas's, the precision these targets need (bench/LEARNING.md).
+ * `strokeFrame()` returns the square for the next action (undefined in the canvas frame).
  *
  * ## Reward
  * The decrease of the RMS distance between canvas and target (the L2 distance divided by √pixels) made by
@@ -71,10 +78,11 @@
  * ## Kwargs
  * `size` (64), `strokes` (20), `obs` ('planes' | 'features'), `featureSize` (16, must divide `size`),
  * `targets` ('train' | 'heldout'), `targetPng` (a PNG file path read with pngjs in Node; '' for none),
- * `reward` ('l2' | 'perceptual'; perceptual needs size 64 and Node).
+ * `reward` ('l2' | 'perceptual'; perceptual needs size 64 and Node), `actionFrame` ('canvas' | 'window'),
+ * `frameSpan` (1, in [1, 4]: the window frame's side in focus-window sides; read only with 'window').
  *
  * ## Version history
- * - v0: initial version.
+ * - v0: initial version; `actionFrame` and `frameSpan` added later, their defaults leaving v0 unchanged.
  */
 import { ConfigError } from '../../src/core/errors.ts';
 import { Rng } from '../../src/core/rng.ts';
@@ -82,9 +90,9 @@ import { actionError, assertCanStep, bareSpec, parseKwargs, seedEnv, type Env, t
 import type { Scene, Shape } from '../../src/gym/scene.ts';
 import { box, type BoxSpace } from '../../src/gym/spaces.ts';
 import { PerceptualDistance } from './autoencoder.ts';
-import { featureSpace, paintFeatures } from './features.ts';
+import { featureSpace, focusWindow, paintFeatures, type FocusWindow } from './features.ts';
 import { readPngTarget } from './png.ts';
-import { Brush, rmsDistance, STROKE_ACTION_DIM, strokeFromAction, strokeOutline, type Stroke } from './stroke.ts';
+import { Brush, rmsDistance, STROKE_ACTION_DIM, strokeFromAction, strokeOutline, type Stroke, type StrokeFrame } from './stroke.ts';
 import { drawTargetSeed, generateTarget } from './targets.ts';
 
 /** Constructor arguments of Paint-v0. */
@@ -103,10 +111,14 @@ export interface PaintKwargs {
   targetPng: string;
   /** The distance the reward decreases: 'l2' (RMS over pixels) or 'perceptual' (RMS over the autoencoder's code). */
   reward: string;
+  /** What a stroke action's points are given in: 'canvas' (the whole canvas) or 'window' (a square around the focus window). */
+  actionFrame: string;
+  /** With `actionFrame: 'window'`, the side of that square in focus-window sides (≥ 1; centred on the window). */
+  frameSpan: number;
 }
 
 /** Default kwargs. */
-export const PAINT_DEFAULTS = { size: 64, strokes: 20, obs: 'planes', featureSize: 16, targets: 'train', targetPng: '', reward: 'l2' } as const satisfies PaintKwargs;
+export const PAINT_DEFAULTS = { size: 64, strokes: 20, obs: 'planes', featureSize: 16, targets: 'train', targetPng: '', reward: 'l2', actionFrame: 'canvas', frameSpan: 1 } as const satisfies PaintKwargs;
 
 /** Render rate: a few strokes a second, so a viewer sees each one land. */
 export const PAINT_METADATA: EnvMetadata = { renderFps: 4 };
@@ -142,6 +154,8 @@ export class Paint implements Env<Float32Array, Float32Array> {
   private readonly perceptual: PerceptualDistance | null;
   private targetCode: Float32Array | null;
   private perceptualDistance: number;
+  /** The focus window of the current canvas (null until a reset, and with `obs: 'planes'` in the canvas frame). */
+  private window: FocusWindow | null;
   private phase: EpisodePhase;
 
   constructor(kwargs: Readonly<Record<string, unknown>> = {}, spec: EnvSpec = bareSpec('Paint-v0', { metadata: PAINT_METADATA })) {
@@ -167,6 +181,7 @@ export class Paint implements Env<Float32Array, Float32Array> {
     this.perceptual = args.reward === 'perceptual' ? new PerceptualDistance(spec.id, args.size) : null;
     this.targetCode = null;
     this.perceptualDistance = 0;
+    this.window = null;
     this.phase = 'needs-reset';
   }
 
@@ -210,7 +225,7 @@ export class Paint implements Env<Float32Array, Float32Array> {
     if (!(action instanceof Float32Array) || action.length !== STROKE_ACTION_DIM || !action.every((v) => v >= -1 && v <= 1)) {
       throw actionError(this.spec.id, this.actionSpace, action);
     }
-    const stroke = strokeFromAction(action, this.size);
+    const stroke = strokeFromAction(action, this.size, this.strokeFrame());
     this.brush.draw(this.canvas, stroke);
     this.strokes.push(stroke);
     const before = this.distance;
@@ -234,9 +249,20 @@ export class Paint implements Env<Float32Array, Float32Array> {
     return out;
   }
 
+  /**
+   * The square the next action's points span: undefined (the whole canvas) in the canvas frame; in the
+   * window frame, `frameSpan` focus-window sides centred on the current focus window.
+   */
+  strokeFrame(): StrokeFrame | undefined {
+    if (this.args.actionFrame === 'canvas' || this.window === null) return undefined;
+    const span = this.args.frameSpan * this.window.side;
+    return { x: this.window.x + (this.window.side - span) / 2, y: this.window.y + (this.window.side - span) / 2, span };
+  }
+
   private observe(): Float32Array {
     const n = this.size * this.size;
     const progress = this.strokes.length / this.strokesPerEpisode;
+    this.window = this.args.obs === 'features' || this.args.actionFrame === 'window' ? focusWindow(this.target, this.canvas, this.size) : null;
     if (this.args.obs === 'planes') {
       const obs = new Float32Array(3 * n);
       for (let i = 0; i < n; i++) {
@@ -246,7 +272,7 @@ export class Paint implements Env<Float32Array, Float32Array> {
       obs.fill(progress * 255, 2 * n);
       return obs;
     }
-    return paintFeatures(this.target, this.canvas, this.size, this.args.featureSize, progress);
+    return paintFeatures(this.target, this.canvas, this.size, this.args.featureSize, progress, this.window as FocusWindow);
   }
 
   /** The target (left) and the canvas with its strokes (right), each a unit square; strokes keep their ids. */
@@ -286,6 +312,8 @@ function validateKwargs(id: string, a: PaintKwargs): void {
   if (!Number.isInteger(a.featureSize) || a.featureSize < 1 || a.size % a.featureSize !== 0) bad(`"featureSize" must be a positive integer dividing size ${a.size}`, a.featureSize);
   if (a.targets !== 'train' && a.targets !== 'heldout') bad('"targets" must be "train" or "heldout"', a.targets);
   if (a.reward !== 'l2' && a.reward !== 'perceptual') bad('"reward" must be "l2" or "perceptual"', a.reward);
+  if (a.actionFrame !== 'canvas' && a.actionFrame !== 'window') bad('"actionFrame" must be "canvas" or "window"', a.actionFrame);
+  if (a.frameSpan < 1 || a.frameSpan > 4) bad('"frameSpan" must be a number in [1, 4] (focus-window sides)', a.frameSpan);
 }
 
 /** The CSS gray for an ink density (0: white paper, 1: black). */

@@ -5,7 +5,7 @@
  */
 import type { Rng } from '../../src/core/rng.ts';
 import type { Paint } from './paint.ts';
-import { Brush, rmsDistance, STROKE_ACTION_DIM, strokeFromAction } from './stroke.ts';
+import { Brush, rmsDistance, STROKE_ACTION_DIM, strokeFromAction, type StrokeFrame } from './stroke.ts';
 
 /** A uniform random stroke action in [−1, 1]^9. */
 export function randomStrokeAction(rng: Rng): Float32Array {
@@ -77,10 +77,11 @@ export class SearchPainter {
   /**
    * The stroke action the search finds for the current canvas and target (neither is changed). With `start`,
    * the first of the `k` candidates is `start` instead of a random action, so `k = 1` refines `start` alone
-   * (a policy's proposal, in bench/paint-imitate.ts).
+   * (a policy's proposal, in bench/paint-imitate.ts). With `frame`, actions are read in that frame
+   * (Paint-v0's `strokeFrame()` under `actionFrame: 'window'`), so the search looks only there.
    */
-  choose(env: PaintState, rng: Rng, start?: Float32Array): Float32Array {
-    const score = (a: Float32Array): number => this.brush.squaredErrorChange(env.canvas, env.target, strokeFromAction(a, env.size));
+  choose(env: PaintState, rng: Rng, start?: Float32Array, frame?: StrokeFrame): Float32Array {
+    const score = (a: Float32Array): number => this.brush.squaredErrorChange(env.canvas, env.target, strokeFromAction(a, env.size, frame));
     let best = start !== undefined ? start.slice() : randomStrokeAction(rng);
     let bestScore = score(best);
     for (let i = 1; i < this.k; i++) {

@@ -40,14 +40,38 @@ const FLATNESS_PX = 0.1;
 /** Most segments per stroke. */
 const MAX_SEGMENTS = 48;
 
-/** Maps a Box action in [−1, 1]^9 to a stroke on a `size`×`size` canvas (values outside are clamped). */
-export function strokeFromAction(action: ArrayLike<number>, size: number): Stroke {
+/**
+ * The square of the canvas that a stroke action's points span: x and y from (`x`, `y`) to (`x` + `span`,
+ * `y` + `span`), in pixels (it may reach past the canvas, whose brush clips). The whole canvas is
+ * `{ x: 0, y: 0, span: size }`; Paint-v0's `actionFrame: 'window'` puts a square around its focus window.
+ */
+export interface StrokeFrame {
+  readonly x: number;
+  readonly y: number;
+  readonly span: number;
+}
+
+/**
+ * Maps a Box action in [−1, 1]^9 to a stroke on a `size`×`size` canvas (values outside are clamped): the
+ * points over `frame` (the whole canvas unless given), the radii and the ink as always.
+ */
+export function strokeFromAction(action: ArrayLike<number>, size: number, frame?: StrokeFrame): Stroke {
   const u = (i: number): number => (Math.min(1, Math.max(-1, action[i])) + 1) / 2;
   const radius = (i: number): number => (RADIUS_MIN + u(i) * (RADIUS_MAX - RADIUS_MIN)) * size;
+  if (frame === undefined) {
+    return {
+      x0: u(0) * size, y0: u(1) * size,
+      x1: u(2) * size, y1: u(3) * size,
+      x2: u(4) * size, y2: u(5) * size,
+      r0: radius(6), r2: radius(7),
+      ink: u(8),
+    };
+  }
+  const { x, y, span } = frame;
   return {
-    x0: u(0) * size, y0: u(1) * size,
-    x1: u(2) * size, y1: u(3) * size,
-    x2: u(4) * size, y2: u(5) * size,
+    x0: x + u(0) * span, y0: y + u(1) * span,
+    x1: x + u(2) * span, y1: y + u(3) * span,
+    x2: x + u(4) * span, y2: y + u(5) * span,
     r0: radius(6), r2: radius(7),
     ink: u(8),
   };

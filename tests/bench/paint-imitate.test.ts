@@ -13,7 +13,7 @@ import { resolveConfig } from '../../agents/common/config.ts';
 import { runContext } from '../../src/cli/run-context.ts';
 import { make } from '../../src/gym/registry.ts';
 
-const TINY: ImitateOptions = { seed: 7, rounds: 2, episodes: 3, searchK: 32, refine: 30, step: 0.2, window: 0, epochs: 150, batch: 16, lr: 0.003, featureSize: 8, hidden: [32, 32], logStd: -2.5 };
+const TINY: ImitateOptions = { seed: 7, rounds: 2, episodes: 3, searchK: 32, refine: 30, step: 0.2, window: 0, epochs: 150, batch: 16, lr: 0.003, featureSize: 8, frameSpan: 0, hidden: [32, 32], logStd: -2.5 };
 
 describe('paint-imitate', () => {
   it('writes each stroke from the end nearer the top-left corner; the reverse stroke covers the same pixels', () => {
@@ -39,6 +39,14 @@ describe('paint-imitate', () => {
     const untrained = imitate({ ...TINY, epochs: 0 }).rounds[0];
     expect(untrained.loss).toBe(0);
     expect(untrained.lossBefore).toBe(expertRound.lossBefore);
+  });
+
+  it('in the window frame, searches and labels in the square around the focus window, and the checkpoint carries the frame', () => {
+    const { checkpoint, rounds } = imitate({ ...TINY, frameSpan: 1 });
+    expect(readCheckpointMeta(checkpoint, 'ppo').envKwargs).toEqual({ obs: 'features', featureSize: 8, actionFrame: 'window', frameSpan: 1 });
+    // the expert's strokes are placed by the env in the window's frame: searched in another frame they would paint paper
+    expect(rounds[0].removed, 'the expert round in the window frame (0.56 when written; 0.32 searched in the canvas frame)').toBeGreaterThan(0.45);
+    expect(rounds[0].loss).toBeLessThan(0.5 * rounds[0].lossBefore);
   });
 
   it('is a PPO checkpoint of Paint-v0 that loadPolicy plays and a PPO run resumes, the same for the same seed', async () => {

@@ -1,9 +1,9 @@
 /**
  * The paint panel: with Paint-v0 picked, a target drawn on the pad with the mouse (or a PNG chosen as the
  * target) is painted stroke by stroke by the zoo's trained painter, and the canvas ends closer to the
- * drawn target than the blank canvas was. The zoo painter handles filled shapes far better than thin
- * lines (it paints nothing on a target of three thin lines), so the drawn target is a scribbled block
- * and a bar.
+ * drawn target than the blank canvas was. The drawn target is a scribbled block and a bar. (The zoo
+ * painter, which places strokes in its focus window's frame, removes 70 % of the PNG square's blank distance
+ * and 44 % of three 4-px lines in Node; the canvas-frame painter before it: 61 % and 3 %.)
  */
 import { describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -60,7 +60,7 @@ describe.skipIf(!E2E)('paint panel', () => {
     const r = await paintedResult(page);
     expect(r.stroke).toBe(20);
     expect(r.blank).toBeGreaterThan(0.3);
-    expect(r.removed).toBeGreaterThan(0.2); // 0.49 when written
+    expect(r.removed).toBeGreaterThan(0.5); // 0.70 with the window-frame zoo painter of 792ddd1
     expect(errors).toEqual([]);
     await page.context().close();
   });

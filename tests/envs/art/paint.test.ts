@@ -95,6 +95,12 @@ describe('stroke rasteriser', () => {
     expect([s.x0, s.y0, s.x1, s.y1, s.x2, s.y2]).toEqual([0, 0, 32, 32, 64, 64]);
     expect([s.r0, s.r2, s.ink]).toEqual([1, 8, 1]);
   });
+
+  it('maps the points over a frame square when given one; radii and ink stay relative to the canvas', () => {
+    const s = strokeFromAction(Float32Array.from([-1, -1, 0, 0, 1, 1, -1, 1, 1]), SIZE, { x: -4, y: 28, span: 32 });
+    expect([s.x0, s.y0, s.x1, s.y1, s.x2, s.y2]).toEqual([-4, 28, 12, 44, 28, 60]);
+    expect([s.r0, s.r2, s.ink]).toEqual([1, 8, 1]);
+  });
 });
 
 describe('targets', () => {
@@ -128,7 +134,7 @@ describe('targets', () => {
 });
 
 describe('Paint-v0', () => {
-  it.each([{ obs: 'features' }, { obs: 'features', featureSize: 8, reward: 'perceptual' }, { size: 32, strokes: 5 }])('passes checkEnv with kwargs %o', (kwargs) => {
+  it.each([{ obs: 'features' }, { obs: 'features', featureSize: 8, reward: 'perceptual' }, { size: 32, strokes: 5 }, { obs: 'features', featureSize: 8, actionFrame: 'window' }, { actionFrame: 'window', frameSpan: 2 }])('passes checkEnv with kwargs %o', (kwargs) => {
     const report = checkEnv(() => make<unknown, unknown>('Paint-v0', { kwargs }), { steps: 60 });
     expect(report.checks.filter((c) => c.status === 'fail'), formatReport(report)).toEqual([]);
   });
@@ -211,6 +217,42 @@ describe('Paint-v0', () => {
     expect(Array.from(r)).toEqual([0, 0.5, 0.5, 0, 0, 0, 0.5, 0.5, 0]);
   });
 
+  it('places a window-frame stroke in the square around the focus window the observation shows', () => {
+    // the target block of the test above: the focus window's left edge is 4, its top 36, its side 16
+    const target = new Float32Array(SIZE * SIZE);
+    for (let y = 40; y < 48; y++) target.fill(1, y * SIZE + 8, y * SIZE + 24);
+    const action = Float32Array.from([-1, 0, 0, 0, 1, 0, -1, -1, 1]);
+    for (const [frameSpan, from, to] of [[1, 4, 20], [2, -4, 28], [1.5, 0, 24]]) {
+      const env = new Paint({ obs: 'features', featureSize: 16, actionFrame: 'window', frameSpan });
+      const obs = env.reset({ seed: 0, options: { target } }).obs;
+      expect([obs[2 * 256 + 10], obs[2 * 256 + 11]], 'the window the observation shows').toEqual([4 / 64, 36 / 64]);
+      expect(env.strokeFrame(), `frameSpan ${frameSpan}`).toEqual({ x: 12 - 8 * frameSpan, y: 44 - 8 * frameSpan, span: 16 * frameSpan });
+      env.step(action);
+      const s = env.strokes[0];
+      expect([s.x0, s.y0, s.x1, s.y1, s.x2, s.y2], `frameSpan ${frameSpan}: from x ${from} to x ${to} along the window's middle row`).toEqual([from, 44, 12, 44, to, 44]);
+      expect(env.canvas).toEqual(drawn(line(from, 44, to, 44, 1)));
+    }
+    // the same action in the canvas frame is the canvas's left-middle to right-middle line
+    const absolute = new Paint({ obs: 'features', featureSize: 16 });
+    absolute.reset({ seed: 0, options: { target } });
+    expect(absolute.strokeFrame()).toBeUndefined();
+    absolute.step(action);
+    expect([absolute.strokes[0].x0, absolute.strokes[0].y0, absolute.strokes[0].x2]).toEqual([0, 32, 64]);
+  });
+
+  it('follows the focus window as it moves: the next frame is the window of the canvas after the stroke', () => {
+    const env = new Paint({ actionFrame: 'window' }); // frameSpan 1 by default
+    // two blocks: x 8–15 at y 8–15 (ink 1) and x 40–47 at y 40–47 (ink 0.9); the window starts on the first
+    const target = new Float32Array(SIZE * SIZE);
+    for (let y = 8; y < 16; y++) target.fill(1, y * SIZE + 8, y * SIZE + 16);
+    for (let y = 40; y < 48; y++) target.fill(0.9, y * SIZE + 40, y * SIZE + 48);
+    env.reset({ seed: 0, options: { target } });
+    expect(env.strokeFrame()).toEqual({ x: 4, y: 4, span: 16 });
+    // a fat dot on the window's centre (12, 12) covers the first block
+    env.step(Float32Array.from([0, 0, 0, 0, 0, 0, 1, 1, 1]));
+    expect(env.strokeFrame()).toEqual({ x: 36, y: 36, span: 16 });
+  });
+
   it('draws each stroke in the Scene under a stable id, next to the target', () => {
     const env = new Paint();
     env.reset({ seed: 2 });
@@ -226,6 +268,10 @@ describe('Paint-v0', () => {
   it('rejects bad kwargs and reset targets with what was expected and received', () => {
     expect(() => new Paint({ featureSize: 5 })).toThrow(/"featureSize" must be a positive integer dividing size 64, received 5/);
     expect(() => new Paint({ obs: 'pixels' })).toThrow(/"obs" must be "planes" or "features", received "pixels"/);
+    expect(() => new Paint({ actionFrame: 'glimpse' })).toThrow(/"actionFrame" must be "canvas" or "window", received "glimpse"/);
+    expect(() => new Paint({ actionFrame: 'window', frameSpan: 0.5 })).toThrow(/"frameSpan" must be a number in \[1, 4\] \(focus-window sides\), received 0.5/);
+    expect(() => new Paint({ actionFrame: 'window', frameSpan: 5 })).toThrow(/"frameSpan" must be a number in \[1, 4\] \(focus-window sides\), received 5/);
+    expect(() => new Paint({ frameSpan: '2' })).toThrow(/kwarg "frameSpan" must be a finite number, received/);
     const env = new Paint();
     expect(() => env.reset({ options: { target: new Float32Array(10) } })).toThrow(/must be a Float32Array of 4096 ink densities in \[0, 1\] \(64×64\), received a Float32Array of length 10/);
     expect(() => env.reset({ options: { target: new Float32Array(4096).fill(2) } })).toThrow(/received a Float32Array of length 4096 with values outside \[0, 1\]/);
