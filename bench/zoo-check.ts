@@ -20,7 +20,7 @@ import { readCheckpointMeta } from '../agents/common/checkpoint.ts';
 import { defaultsOf, resolveConfig, type ConfigSpec } from '../agents/common/config.ts';
 import { runArena } from '../src/cli/arena.ts';
 import { evaluateCheckpoint } from '../src/cli/eval.ts';
-import { layerConfig, startingConfig } from '../src/cli/presets.ts';
+import { layerConfig, presetEnvKwargs, startingConfig } from '../src/cli/presets.ts';
 import { commitId, machine } from '../src/cli/provenance.ts';
 import { parseKwargsFlag, readCheckpoint } from '../src/cli/run-context.ts';
 import { parseConfigFlags } from '../src/cli/train.ts';
@@ -79,7 +79,9 @@ export function recipeConfig(command: string): { algo: string; envId: string; en
   const algo = opts['--algo'], envId = opts['--env'];
   if (typeof algo !== 'string' || typeof envId !== 'string') throw new Error(`zoo: the recipe ${JSON.stringify(command)} needs --env and --algo`);
   const agent = getAgent(algo);
-  const envKwargs = parseKwargsFlag('zoo', '--env-kwargs', opts['--env-kwargs'] as string | undefined, '{"obs":"pixels"}');
+  const named = parseKwargsFlag('zoo', '--env-kwargs', opts['--env-kwargs'] as string | undefined, '{"obs":"pixels"}');
+  // as dojo train: a recipe that names no env kwargs takes its preset's
+  const envKwargs = Object.keys(named).length > 0 ? named : presetEnvKwargs(agent.name, envId, opts['--no-preset'] !== true);
   const start = startingConfig(agent.name, envId, envKwargs, { usePreset: opts['--no-preset'] !== true, resumed: false });
   const file = typeof opts['--config'] === 'string' ? (JSON.parse(readFileSync(join(ROOT, opts['--config']), 'utf8')) as Record<string, unknown>) : {};
   const config = resolveConfig(agent.name, agent.spec, layerConfig({}, start, file, parseConfigFlags(agent.name, agent.spec, rest))) as Record<string, unknown>;

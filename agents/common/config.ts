@@ -158,3 +158,17 @@ function editDistance(a: string, b: string): number {
   }
   return dp[b.length];
 }
+
+/**
+ * A preset file's content (agents/configs/*.json): its config fields, and apart from them its `envKwargs`, the
+ * env kwargs a run of the pair starts from when it names none (RL Zoo's `env_kwargs`), or null. `dojo train`
+ * and the page (which bundles the files) both read presets through here.
+ */
+export function splitPreset(file: string, content: Readonly<Record<string, unknown>>): { values: Record<string, unknown>; envKwargs: Record<string, unknown> | null } {
+  const { envKwargs, ...values } = content;
+  if (envKwargs === undefined) return { values, envKwargs: null };
+  if (typeof envKwargs !== 'object' || envKwargs === null || Array.isArray(envKwargs)) {
+    throw new ConfigError(`preset ${file}: "envKwargs" must be a JSON object of env kwargs like {"obs":"features"}, received ${JSON.stringify(envKwargs)}`);
+  }
+  return { values, envKwargs: envKwargs as Record<string, unknown> };
+}

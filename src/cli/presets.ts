@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../core/errors.ts';
+import { splitPreset } from '../../agents/common/config.ts';
 
 /** The folder of the shipped presets. */
 export const PRESETS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'agents', 'configs');
@@ -17,7 +18,13 @@ export const PRESETS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '
 export interface Preset {
   /** The file, relative to the package root (`agents/configs/ppo-CartPole-v1.json`). */
   readonly file: string;
+  /** The algorithm's config fields. */
   readonly values: Readonly<Record<string, unknown>>;
+  /**
+   * The env kwargs a run of this pair starts from when it names none (the file's `envKwargs`, e.g. Paint-v0's
+   * feature observation and window frame), or null.
+   */
+  readonly envKwargs: Readonly<Record<string, unknown>> | null;
 }
 
 /** Where a run's config starts, before `--config` and flags. */
@@ -45,7 +52,16 @@ export function readPreset(name: string): Preset | null {
     throw new ConfigError(`preset ${file} is not valid JSON (${(e as Error).message})`);
   }
   if (typeof values !== 'object' || values === null || Array.isArray(values)) throw new ConfigError(`preset ${file} must hold a JSON object of config fields, received ${JSON.stringify(values)}`);
-  return { file, values: values as Record<string, unknown> };
+  return { file, ...splitPreset(file, values as Record<string, unknown>) };
+}
+
+/**
+ * The env kwargs of a fresh run that names none: the preset's `envKwargs` (RL Zoo's `env_kwargs` in its
+ * hyperparameter files), else none. `usePreset` false (`--no-preset`) starts from the env's defaults.
+ */
+export function presetEnvKwargs(algo: string, envId: string, usePreset: boolean): Record<string, unknown> {
+  if (!usePreset) return {};
+  return { ...(readPreset(presetName(algo, envId))?.envKwargs ?? {}) };
 }
 
 /**

@@ -17,7 +17,7 @@ import { AGENTS, getAgent } from '../../agents/index.ts';
 import type { AnyAgent } from '../../agents/common/agent.ts';
 import { closest, fieldSpec, resolveConfig, type ConfigSpec, type FieldSpec } from '../../agents/common/config.ts';
 import { MAX_SEED } from '../../agents/common/run.ts';
-import { layerConfig, startingConfig } from './presets.ts';
+import { layerConfig, presetEnvKwargs, startingConfig } from './presets.ts';
 import '../../envs/index.ts';
 
 /** Names of sweeps and trials: they become folder names and queue job ids. */
@@ -102,7 +102,11 @@ export function parseSweepSpec(json: unknown, where = 'the spec'): SweepSpec {
 }
 
 /** Checks the spec against the registry and the algorithm's field specs and expands it into trials. */
-export function planSweep(spec: SweepSpec, baseDir: string): SweepPlan {
+export function planSweep(named: SweepSpec, baseDir: string): SweepPlan {
+  // a spec that names no env kwargs takes its preset's, as `dojo train` does
+  const spec = Object.keys(named.envKwargs).length > 0 || named.base !== 'preset' || !AGENTS.some((a) => a.name === named.algo) || !registeredIds().includes(named.env)
+    ? named
+    : { ...named, envKwargs: presetEnvKwargs(named.algo, named.env, true) };
   if (!registeredIds().includes(spec.env)) {
     const near = closest(spec.env, registeredIds());
     throw new ConfigError(`sweep: unknown env "${spec.env}"${near !== null ? ` (did you mean "${near}"?)` : ''}; see dojo list`);

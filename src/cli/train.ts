@@ -23,7 +23,7 @@ import type { CheckpointPayload } from '../../agents/common/agent.ts';
 import { parseKwargsFlag, readCheckpoint, runContext, writeCheckpoint } from './run-context.ts';
 import { writeFileAtomic } from '../nn/safetensors-node.ts';
 import { evaluateCheckpoint } from './eval.ts';
-import { layerConfig, startingConfig } from './presets.ts';
+import { layerConfig, presetEnvKwargs, startingConfig } from './presets.ts';
 import { commitId, withProvenance } from './provenance.ts';
 import { claimRunFolder, cutLogAfter, prepareRunFolder } from './run-folder.ts';
 
@@ -127,6 +127,8 @@ export async function train(flags: TrainFlags, rest: readonly string[]): Promise
   if (envId === undefined) throw new ConfigError('train: --env <id> is required (see `dojo list`)');
   if (algoName === undefined) throw new ConfigError('train: --algo <name> is required (see `dojo list`)');
   const agent = getAgent(algoName);
+  // a fresh run that names no env kwargs takes its preset's (Paint-v0's features and window frame)
+  if (resume === undefined && Object.keys(envKwargs).length === 0) envKwargs = presetEnvKwargs(agent.name, envId, flags.preset !== false);
   const fromFile = flags.config !== undefined ? loadJson(flags.config) : {};
   const start = startingConfig(agent.name, envId, envKwargs, { usePreset: flags.preset !== false, resumed: resume !== undefined });
   const cfg = resolveConfig(agent.name, agent.spec, layerConfig(base, start, fromFile, parseConfigFlags(agent.name, agent.spec, rest)));
@@ -272,7 +274,7 @@ export function register(program: Command): void {
     .command('train')
     .description('train an agent headless; any config field is a flag (e.g. --learning-rate 3e-4)')
     .option('--env <id>', 'environment id (dojo list)')
-    .option('--env-kwargs <json>', 'env kwargs as a JSON object, e.g. \'{"obs":"pixels"}\' (saved in checkpoints)')
+    .option('--env-kwargs <json>', 'env kwargs as a JSON object, e.g. \'{"obs":"pixels"}\' (saved in checkpoints); without them, the preset\'s envKwargs if it names some')
     .option('--algo <name>', 'algorithm (dojo list)')
     .option('--config <file>', 'JSON file of config fields (over the preset)')
     .option('--no-preset', 'start from the algorithm\'s defaults, not the env\'s preset in agents/configs')

@@ -9,6 +9,7 @@
  */
 import { AGENTS } from '../../agents/index.ts';
 import type { CheckpointPayload, RunContext } from '../../agents/common/agent.ts';
+import { splitPreset } from '../../agents/common/config.ts';
 import { kernelInfo } from '../autograd/kernels/index.ts';
 import { listGames } from '../game/registry.ts';
 import type { AnyEnv, Env } from '../gym/env.ts';
@@ -21,6 +22,21 @@ import type { AgentInfo, Catalog, EnvInfo } from './protocol.ts';
 
 /** Tuned configs shipped in agents/configs (`<algo>-<envId>.json`), bundled by vite. */
 const PRESET_FILES = import.meta.glob<Record<string, unknown>>('../../agents/configs/*.json', { eager: true, import: 'default' });
+
+/** The bundled presets by `<algo>-<envId>`: config fields and env kwargs apart (see `splitPreset`). */
+function bundledPresets(): Record<string, ReturnType<typeof splitPreset>> {
+  const out: Record<string, ReturnType<typeof splitPreset>> = {};
+  for (const [path, content] of Object.entries(PRESET_FILES)) {
+    const name = path.replace(/^.*\//, '');
+    if (typeof content === 'object' && content !== null) out[name.replace(/\.json$/, '')] = splitPreset(`agents/configs/${name}`, content);
+  }
+  return out;
+}
+
+/** The env kwargs a fresh page run of `algo` on `envId` starts from: its preset's `envKwargs`, as `dojo train` takes them. */
+export function presetEnvKwargs(algo: string, envId: string): Record<string, unknown> {
+  return { ...(bundledPresets()[`${algo}-${envId}`]?.envKwargs ?? {}) };
+}
 
 /**
  * How long an env worker done before the others polls for the next step. Node's trainer polls (2 ms) to
@@ -111,9 +127,10 @@ export function buildCatalog(): Catalog {
   }
   const agents: AgentInfo[] = AGENTS.map((a) => ({ name: a.name, title: a.title, spaces: a.spaces, spec: a.spec }));
   const presets: Record<string, Record<string, unknown>> = {};
-  for (const [path, config] of Object.entries(PRESET_FILES)) {
-    const key = path.replace(/^.*\//, '').replace(/\.json$/, '');
-    if (typeof config === 'object' && config !== null) presets[key] = config;
+  const presetKwargs: Record<string, Record<string, unknown>> = {};
+  for (const [key, preset] of Object.entries(bundledPresets())) {
+    presets[key] = preset.values;
+    if (preset.envKwargs !== null) presetKwargs[key] = preset.envKwargs;
   }
-  return { envs, agents, presets, kernel: kernelInfo.backend, broken };
+  return { envs, agents, presets, presetKwargs, kernel: kernelInfo.backend, broken };
 }

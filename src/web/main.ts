@@ -41,6 +41,12 @@ const FIRST_VISIT_ENV = 'AmpFootWalker-v0';
 
 // ── pickers and form ──
 
+/** The config note of a tuned preset, with the env kwargs it trains on when it names some. */
+function tunedNote(key: string): string {
+  const kwargs = state.catalog?.presetKwargs[key];
+  return `Tuned config: agents/configs/${key}.json${kwargs !== undefined ? `, on ${JSON.stringify(kwargs)}` : ''}`;
+}
+
 /** Builds the form for the selected pair: `values`, else the remembered config, else the tuned preset, else defaults. */
 function buildForm(values?: Readonly<Record<string, unknown>>): void {
   const agent = state.catalog?.agents.find((a) => a.name === algoSelect.value);
@@ -57,7 +63,7 @@ function buildForm(values?: Readonly<Record<string, unknown>>): void {
   state.baseline = { ...defaultsOf(agent.spec), ...(preset ?? budget ?? {}) };
   form.build(agent.spec, values ?? saved ?? preset ?? budget ?? {}, liveFields(agent.name));
   el('preset-btn').hidden = preset === undefined;
-  el('config-note').textContent = values !== undefined ? 'Config of the loaded checkpoint.' : saved !== undefined ? 'Your last config for this pair.' : preset !== undefined ? `Tuned config: agents/configs/${presetKey}.json` : budget !== null ? budgetNote(budget) : 'Defaults (CleanRL).';
+  el('config-note').textContent = values !== undefined ? 'Config of the loaded checkpoint.' : saved !== undefined ? 'Your last config for this pair.' : preset !== undefined ? tunedNote(presetKey) : budget !== null ? budgetNote(budget) : 'Defaults (CleanRL).';
 }
 
 /**
@@ -538,7 +544,7 @@ function wire(): void {
     const preset = state.catalog?.presets[`${algoSelect.value}-${envSelect.value}`];
     if (agent === undefined || preset === undefined) return;
     form.build(agent.spec, preset, liveFields(agent.name));
-    el('config-note').textContent = `Tuned config: agents/configs/${algoSelect.value}-${envSelect.value}.json`;
+    el('config-note').textContent = tunedNote(`${algoSelect.value}-${envSelect.value}`);
     persist();
   });
   el('defaults-btn').addEventListener('click', () => {

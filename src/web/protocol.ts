@@ -61,6 +61,8 @@ export interface Catalog {
   readonly agents: readonly AgentInfo[];
   /** Tuned configs from agents/configs, keyed `<algo>-<envId>`. */
   readonly presets: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** The env kwargs of the presets that name some (`envKwargs` in the file), by the same key. */
+  readonly presetKwargs: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Which GEMM kernel the worker runs ('wasm-simd' or 'js'). */
   readonly kernel: string;
   /** Env ids that failed to build, with the error (shown, not fatal). */

@@ -32,7 +32,7 @@ import type { Metrics } from '../core/metrics.ts';
 import { make, spec } from '../gym/registry.ts';
 import { decodeSafetensors, encodeSafetensors } from '../nn/safetensors.ts';
 import { describeSpace } from '../gym/spaces.ts';
-import { browserRunContext, buildCatalog } from './catalog.ts';
+import { browserRunContext, buildCatalog, presetEnvKwargs } from './catalog.ts';
 import type { FromWorker, LoadSource, PolicySnapshot, Speed, ToWorker } from './protocol.ts';
 
 /** The view gets the run's weights at most this often while it trains. */
@@ -145,8 +145,8 @@ function rolloutSteps(config: Readonly<Record<string, unknown>>): number | null 
 async function configure(runId: number, envId: string, algo: string, overrides: Readonly<Record<string, unknown>>, resume: CheckpointPayload | undefined, workers: number): Promise<void> {
   const agent = getAgent(algo);
   const config = resolveConfig(agent.name, agent.spec, overrides);
-  // a run resumed from a loaded checkpoint keeps the env kwargs it was trained with
-  const kwargs = resume !== undefined ? readCheckpointMeta(resume).envKwargs : {};
+  // a run resumed from a loaded checkpoint keeps the env kwargs it was trained with; a fresh one takes its preset's
+  const kwargs = resume !== undefined ? readCheckpointMeta(resume).envKwargs : presetEnvKwargs(algo, envId);
   const ctx = runContextFor(envId, kwargs, resume, workers);
   const probe = ctx.makeEnv();
   const why = agent.supports(probe.observationSpace, probe.actionSpace);

@@ -12,7 +12,8 @@ import { resolveConfig } from '../../agents/common/config.ts';
 import { registeredIds } from '../../src/gym/registry.ts';
 import { readSafetensorsFile } from '../../src/nn/safetensors-node.ts';
 import { commitId } from '../../src/cli/provenance.ts';
-import { PRESETS_DIR, presetName, readPreset, startingConfig } from '../../src/cli/presets.ts';
+import { PRESETS_DIR, presetEnvKwargs, presetName, readPreset, startingConfig } from '../../src/cli/presets.ts';
+import { splitPreset } from '../../agents/common/config.ts';
 import '../../envs/index.ts';
 
 const DOJO = join(__dirname, '..', '..', 'bin', 'dojo.js');
@@ -41,7 +42,7 @@ describe('presets', () => {
   it('starts from the env\'s preset, the defaults with --no-preset or without a preset, and the checkpoint\'s config on resume', () => {
     const tuned = JSON.parse(readFileSync(join(PRESETS_DIR, 'ppo-CartPole-v1.json'), 'utf8')) as Record<string, unknown>;
     const start = startingConfig('ppo', 'CartPole-v1', {}, { usePreset: true, resumed: false });
-    expect(start.preset).toEqual({ file: 'agents/configs/ppo-CartPole-v1.json', values: tuned });
+    expect(start.preset).toEqual({ file: 'agents/configs/ppo-CartPole-v1.json', values: tuned, envKwargs: null });
     expect(start.source).toBe('preset agents/configs/ppo-CartPole-v1.json');
     expect(startingConfig('ppo', 'CartPole-v1', {}, { usePreset: false, resumed: false })).toEqual({ preset: null, source: 'ppo\'s defaults (--no-preset)' });
     expect(startingConfig('ppo', 'MountainCar-v0', {}, { usePreset: true, resumed: false })).toEqual({ preset: null, source: 'ppo\'s defaults (no preset agents/configs/ppo-MountainCar-v0.json)' });
@@ -92,4 +93,29 @@ describe('presets', () => {
     expect(o.code, o.stderr).toBe(0);
     expect(configOf(c)).toMatchObject({ numEnvs: 8, numSteps: 16, learningRate: 0.003, updateEpochs: 14 });
   });
+
+  it('a preset\'s envKwargs are the env kwargs of a fresh run that names none (Paint-v0\'s window frame), kept apart from its config', () => {
+    const paint = readPreset('ppo-Paint-v0');
+    const file = JSON.parse(readFileSync(join(PRESETS_DIR, 'ppo-Paint-v0.json'), 'utf8')) as { envKwargs: Record<string, unknown> };
+    expect(paint?.envKwargs).toEqual({ obs: 'features', featureSize: 8, actionFrame: 'window', frameSpan: 1 });
+    expect(paint?.envKwargs).toEqual(file.envKwargs);
+    expect(paint?.values).not.toHaveProperty('envKwargs');
+    expect(presetEnvKwargs('ppo', 'Paint-v0', true)).toEqual(file.envKwargs);
+    expect(presetEnvKwargs('ppo', 'Paint-v0', false)).toEqual({});
+    expect(presetEnvKwargs('ppo', 'CartPole-v1', true)).toEqual({});
+    expect(() => splitPreset('agents/configs/x.json', { envKwargs: [1], numEnvs: 2 })).toThrow(/preset agents\/configs\/x.json: "envKwargs" must be a JSON object of env kwargs like \{"obs":"features"\}, received \[1\]/);
+
+    const runs: [string[], Record<string, unknown>][] = [
+      [[], file.envKwargs],
+      [['--no-preset'], {}],
+      [['--env-kwargs', '{"obs":"features","featureSize":16}'], { obs: 'features', featureSize: 16 }],
+    ];
+    for (const [k, [flags, kwargs]] of runs.entries()) {
+      const out = join(dir, `paint-${k}`);
+      const r = dojo('train', '--env', 'Paint-v0', '--algo', 'ppo', ...flags, '--total-timesteps', '64', '--num-envs', '2', '--num-steps', '32', '--num-minibatches', '2', '--hidden-sizes', '8', '--out', out, '--quiet');
+      expect(r.code, r.stderr).toBe(0);
+      expect(configOf(out).env_kwargs, flags.join(' ')).toEqual(kwargs);
+      expect(JSON.parse(readSafetensorsFile(join(out, 'final.safetensors')).metadata.env_kwargs ?? 'null'), flags.join(' ')).toEqual(kwargs);
+    }
+  }, 120_000);
 });

@@ -40,6 +40,16 @@ describe('grid search', () => {
   });
 });
 
+describe('env kwargs', () => {
+  it('a spec that names none takes its preset\'s (as dojo train); named ones or another base keep theirs', () => {
+    const paint = { ...BASE, env: 'Paint-v0', search: { kind: 'grid', space: { gamma: [0.9] } } };
+    expect(plan(paint).spec.envKwargs).toEqual(readPreset('ppo-Paint-v0')?.envKwargs);
+    expect(plan({ ...paint, envKwargs: { obs: 'features' } }).spec.envKwargs).toEqual({ obs: 'features' });
+    expect(plan({ ...paint, base: 'defaults' }).spec.envKwargs).toEqual({});
+    expect(plan({ ...BASE, search: { kind: 'grid', space: { gamma: [0.9] } } }).spec.envKwargs).toEqual({});
+  });
+});
+
 describe('seeds only', () => {
   it('with no search, runs one config with every seed', () => {
     const p = plan({ ...BASE, seeds: [1, 2, 3] });

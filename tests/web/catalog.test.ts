@@ -1,12 +1,14 @@
 /**
  * The page's catalog groups envs by the category their registration names, never by their ids: Acrobot
  * (whose name contains "robot") is classic control, a namespaced or plain id without a category is "other".
+ * Presets reach the page with their env kwargs apart from their config fields.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import '../../envs/index.ts';
 import { DebugEnv } from '../../src/gym/debug-env.ts';
 import { register, unregister } from '../../src/gym/registry.ts';
-import { buildCatalog } from '../../src/web/catalog.ts';
+import { buildCatalog, presetEnvKwargs } from '../../src/web/catalog.ts';
+import { readPreset } from '../../src/cli/presets.ts';
 
 afterEach(() => {
   unregister('Robot/Unnamed-v0');
@@ -30,5 +32,15 @@ describe('the picker catalog', () => {
       'Robot/Unnamed-v0': 'other',
       'WalkerLike-v0': 'arcade',
     });
+  });
+
+  it('gives the page each preset\'s config fields and, apart, the env kwargs a fresh run of the pair takes', () => {
+    const catalog = buildCatalog();
+    expect(catalog.presets['ppo-Paint-v0']).not.toHaveProperty('envKwargs');
+    expect(catalog.presets['ppo-Paint-v0']).toMatchObject({ totalTimesteps: 1_000_000 });
+    expect(catalog.presetKwargs['ppo-Paint-v0']).toEqual(readPreset('ppo-Paint-v0')?.envKwargs);
+    expect(presetEnvKwargs('ppo', 'Paint-v0')).toEqual({ obs: 'features', featureSize: 8, actionFrame: 'window', frameSpan: 1 });
+    expect(presetEnvKwargs('ppo', 'CartPole-v1')).toEqual({});
+    expect(catalog.presetKwargs).not.toHaveProperty('ppo-CartPole-v1');
   });
 });
