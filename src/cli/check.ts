@@ -1,5 +1,5 @@
 /**
- * `dojo check <id> [--all] [--steps n] [--seed n] [--json]`: runs the env conformance check (`checkEnv`) and
+ * `dojo check <id> [--env-kwargs json] [--all] [--steps n] [--seed n] [--json]`: runs the env conformance check (`checkEnv`) and
  * prints a readable report, one line per check. Exits with code 1 when a check fails; an unknown id gets
  * the registry's "did you mean" message.
  */
@@ -8,6 +8,7 @@ import '../../envs/index.ts';
 import { ConfigError } from '../core/errors.ts';
 import { checkEnv, formatReport, type EnvCheckReport } from '../gym/check-env.ts';
 import { registeredIds, spec } from '../gym/registry.ts';
+import { parseKwargsFlag } from './run-context.ts';
 
 /** Options of `dojo check`. */
 interface CheckFlags {
@@ -15,6 +16,7 @@ interface CheckFlags {
   steps?: string;
   seed?: string;
   json?: boolean;
+  envKwargs?: string;
 }
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
@@ -33,6 +35,7 @@ export function register(program: Command): void {
     .option('--all', 'check every registered environment')
     .option('--steps <n>', 'steps in the determinism rollouts', '200')
     .option('--seed <n>', 'seed of the rollouts', '42')
+    .option('--env-kwargs <json>', 'build the env with these kwargs, e.g. \'{"actionFrame":"window"}\' (not with --all)')
     .option('--json', 'machine-readable output')
     .action((id: string | undefined, flags: CheckFlags) => {
       const ids = flags.all ? registeredIds() : id !== undefined ? [id] : [];
@@ -40,7 +43,9 @@ export function register(program: Command): void {
       for (const each of ids) spec(each);
       const steps = positiveInt('steps', flags.steps, 200);
       const seed = positiveInt('seed', flags.seed, 42);
-      const reports: EnvCheckReport[] = ids.map((each) => checkEnv(each, { steps, seed }));
+      const kwargs = parseKwargsFlag('check', '--env-kwargs', flags.envKwargs, '{"obs":"features"}');
+      if (flags.all && flags.envKwargs !== undefined) throw new ConfigError('check: --env-kwargs builds one env, not every env (--all); give an id');
+      const reports: EnvCheckReport[] = ids.map((each) => checkEnv(each, { steps, seed, kwargs }));
       if (flags.json) process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports)}\n`);
       else process.stdout.write(`${reports.map(formatReport).join('\n\n')}\n`);
       if (reports.some((r) => !r.ok)) process.exitCode = 1;

@@ -3,7 +3,7 @@
  * usable by anyone writing an env. It returns a report of named checks instead of stopping at the first
  * problem; `assertEnv` throws if any check failed. `dojo check <id>` prints the report.
  *
- * Given an id, the env is built with `make(id)` as users get it; the bad-input checks use
+ * Given an id, the env is built with `make(id, { kwargs })` as users get it; the bad-input checks use
  * `make(id, { disableEnvChecker: true })`, so they test that the env itself rejects bad input. Given an env
  * instance, it must be fresh (not yet reset); given a factory, fresh envs are built as needed.
  *
@@ -39,6 +39,8 @@ export interface CheckEnvOptions {
   readonly steps?: number;
   /** Seed of the rollouts (default 42). */
   readonly seed?: number;
+  /** Kwargs to build an env given by id with (`make(id, { kwargs })`). */
+  readonly kwargs?: Readonly<Record<string, unknown>>;
 }
 
 type Target = string | AnyEnv | (() => AnyEnv);
@@ -60,8 +62,9 @@ export function checkEnv(target: Target, opts: CheckEnvOptions = {}): EnvCheckRe
   };
 
   const given: AnyEnv | null = typeof target === 'object' ? target : null;
-  const fresh = (): AnyEnv | null => (typeof target === 'string' ? make<unknown, unknown>(target) : typeof target === 'function' ? target() : null);
-  const unchecked = (): AnyEnv | null => (typeof target === 'string' ? make<unknown, unknown>(target, { disableEnvChecker: true }) : fresh());
+  const kwargs = opts.kwargs;
+  const fresh = (): AnyEnv | null => (typeof target === 'string' ? make<unknown, unknown>(target, { kwargs }) : typeof target === 'function' ? target() : null);
+  const unchecked = (): AnyEnv | null => (typeof target === 'string' ? make<unknown, unknown>(target, { kwargs, disableEnvChecker: true }) : fresh());
   let env: AnyEnv;
   try {
     env = given ?? (fresh() as AnyEnv);

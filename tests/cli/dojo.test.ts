@@ -185,3 +185,17 @@ describe('dojo errors', () => {
     expect(r.stderr).toMatch(/safetensors|header/i);
   });
 });
+
+describe('dojo check --env-kwargs', () => {
+  it('checks the env built with the kwargs (Paint-v0 in the window frame), and refuses bad kwargs or --all', () => {
+    const r = dojo('check', 'Paint-v0', '--env-kwargs', '{"obs":"features","featureSize":8,"actionFrame":"window"}', '--steps', '20', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ envId: 'Paint-v0', ok: true });
+    const bad = dojo('check', 'Paint-v0', '--env-kwargs', '{"actionFrame":"sideways"}', '--steps', '20');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stdout + bad.stderr).toMatch(/actionFrame/);
+    const all = dojo('check', '--all', '--env-kwargs', '{}');
+    expect(all.code).not.toBe(0);
+    expect(all.stderr).toMatch(/--env-kwargs builds one env, not every env \(--all\)/);
+  }, 120_000);
+});
