@@ -28,8 +28,6 @@
  * agents/configs/ppo-Paint-v0.json that its config copies. Every random draw comes from Rngs seeded by
  * `--seed`; training targets are drawn from env seeds seed·100,003 + round·episodes + episode.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import '../envs/index.ts';
 import { Paint } from '../envs/art/paint.ts';
@@ -46,6 +44,7 @@ import { parameters, type Module } from '../src/nn/index.ts';
 import { Adam } from '../src/optim/index.ts';
 import { writeCheckpoint } from '../src/cli/run-context.ts';
 import { commitId, machine } from '../src/cli/provenance.ts';
+import { readPreset } from '../src/cli/presets.ts';
 
 /** Env seeds set aside per run seed (as agents/common/run.ts's boundary seeds). */
 const SEED_STRIDE = 100_003;
@@ -199,7 +198,7 @@ function fit(opts: ImitateOptions, actor: Module, optimizer: Adam, data: Dataset
 
 /** The PPO config the checkpoint carries: the Paint-v0 preset with this run's seed, layers and log σ. */
 function ppoConfig(opts: ImitateOptions): ReturnType<typeof resolveConfig<typeof ppoSpec>> {
-  const preset = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'agents', 'configs', 'ppo-Paint-v0.json'), 'utf8')) as Record<string, unknown>;
+  const preset = readPreset('ppo-Paint-v0')?.values ?? {};
   return resolveConfig('ppo', ppoSpec, { ...preset, seed: opts.seed, hiddenSizes: [...opts.hidden], logStdInit: opts.logStd });
 }
 

@@ -18,6 +18,7 @@ import type { AnyAgent } from '../../agents/common/agent.ts';
 import { closest, fieldSpec, resolveConfig, type ConfigSpec, type FieldSpec } from '../../agents/common/config.ts';
 import { MAX_SEED } from '../../agents/common/run.ts';
 import { layerConfig, presetEnvKwargs, startingConfig } from './presets.ts';
+import { splitPreset } from '../../agents/common/config.ts';
 import '../../envs/index.ts';
 
 /** Names of sweeps and trials: they become folder names and queue job ids. */
@@ -165,7 +166,9 @@ function baseValues(spec: SweepSpec, baseDir: string): Record<string, unknown> {
       throw new ConfigError(`sweep: base config file ${path} is not valid JSON (${(e as Error).message})`);
     }
     if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ConfigError(`sweep: base config file ${path} must hold a JSON object of config fields`);
-    file = v as Record<string, unknown>;
+    const { values, envKwargs } = splitPreset(path, v as Record<string, unknown>);
+    if (envKwargs !== null) throw new ConfigError(`sweep: base config file ${path} holds envKwargs ${JSON.stringify(envKwargs)}; a sweep takes its env kwargs from the spec's "envKwargs" (or from the preset with "base": "preset"), so name them there`);
+    file = values;
   }
   return layerConfig({}, start, file, spec.config);
 }

@@ -24,6 +24,7 @@ import { parseKwargsFlag, readCheckpoint, runContext, writeCheckpoint } from './
 import { writeFileAtomic } from '../nn/safetensors-node.ts';
 import { evaluateCheckpoint } from './eval.ts';
 import { layerConfig, presetEnvKwargs, startingConfig } from './presets.ts';
+import { splitPreset } from '../../agents/common/config.ts';
 import { commitId, withProvenance } from './provenance.ts';
 import { claimRunFolder, cutLogAfter, prepareRunFolder } from './run-folder.ts';
 
@@ -127,9 +128,10 @@ export async function train(flags: TrainFlags, rest: readonly string[]): Promise
   if (envId === undefined) throw new ConfigError('train: --env <id> is required (see `dojo list`)');
   if (algoName === undefined) throw new ConfigError('train: --algo <name> is required (see `dojo list`)');
   const agent = getAgent(algoName);
-  // a fresh run that names no env kwargs takes its preset's (Paint-v0's features and window frame)
-  if (resume === undefined && Object.keys(envKwargs).length === 0) envKwargs = presetEnvKwargs(agent.name, envId, flags.preset !== false);
-  const fromFile = flags.config !== undefined ? loadJson(flags.config) : {};
+  // a --config file may hold envKwargs as a preset does (a preset file given as --config works as the preset)
+  const { values: fromFile, envKwargs: fileKwargs } = flags.config !== undefined ? splitPreset(flags.config, loadJson(flags.config)) : { values: {}, envKwargs: null };
+  // a fresh run that names no env kwargs takes the --config file's, else its preset's (Paint-v0's features and window frame)
+  if (resume === undefined && Object.keys(envKwargs).length === 0) envKwargs = fileKwargs !== null ? { ...fileKwargs } : presetEnvKwargs(agent.name, envId, flags.preset !== false);
   const start = startingConfig(agent.name, envId, envKwargs, { usePreset: flags.preset !== false, resumed: resume !== undefined });
   const cfg = resolveConfig(agent.name, agent.spec, layerConfig(base, start, fromFile, parseConfigFlags(agent.name, agent.spec, rest)));
   if (resume !== undefined) keepBatchShape(base, cfg);

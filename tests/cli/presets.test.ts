@@ -109,6 +109,8 @@ describe('presets', () => {
       [[], file.envKwargs],
       [['--no-preset'], {}],
       [['--env-kwargs', '{"obs":"features","featureSize":16}'], { obs: 'features', featureSize: 16 }],
+      // the preset file given as --config works as the preset, its envKwargs too
+      [['--no-preset', '--config', join(PRESETS_DIR, 'ppo-Paint-v0.json')], file.envKwargs],
     ];
     for (const [k, [flags, kwargs]] of runs.entries()) {
       const out = join(dir, `paint-${k}`);

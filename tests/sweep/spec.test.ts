@@ -47,6 +47,8 @@ describe('env kwargs', () => {
     expect(plan({ ...paint, envKwargs: { obs: 'features' } }).spec.envKwargs).toEqual({ obs: 'features' });
     expect(plan({ ...paint, base: 'defaults' }).spec.envKwargs).toEqual({});
     expect(plan({ ...BASE, search: { kind: 'grid', space: { gamma: [0.9] } } }).spec.envKwargs).toEqual({});
+    fs.writeFileSync(path.join(tmp, 'with-kwargs.json'), JSON.stringify({ envKwargs: { obs: 'features' }, numEnvs: 2 }));
+    expect(() => plan({ ...paint, base: { file: 'with-kwargs.json' } })).toThrow(/base config file .*with-kwargs.json holds envKwargs \{"obs":"features"\}; a sweep takes its env kwargs from the spec's "envKwargs"/);
   });
 });
 
