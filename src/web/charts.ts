@@ -74,6 +74,8 @@ export class MetricCharts {
   private readonly note: HTMLElement;
   private scheduled = false;
   private lastFlush = 0;
+  /** Panels a flush has still to draw (it draws at most one new chart an animation frame). */
+  private pending: Panel[] = [];
   private overlays: readonly Overlay[] = [];
   private colour = '#111827';
   private solved: Solved | null = null;
@@ -189,15 +191,36 @@ export class MetricCharts {
     }), wait);
   }
 
+  /**
+   * Draws the panels that changed, at most one new uPlot a frame: making a chart costs 5-25 ms, and the
+   * first row of a run makes all seven, which in one frame held the walker's view still for 70 ms (and
+   * over 100 ms on a busy machine). The rest continue on the next animation frames.
+   */
   private flush(): void {
-    if (!this.dirty) return;
-    this.dirty = false;
-    this.note.hidden = this.xs.length > 0 || this.overlays.length > 0;
-    for (const p of this.panels) {
+    if (this.dirty) {
+      this.dirty = false;
+      this.note.hidden = this.xs.length > 0 || this.overlays.length > 0;
+      this.pending = [...this.panels];
+    }
+    let built = false;
+    while (this.pending.length > 0) {
+      const p = this.pending[0];
       const keys = [...this.columns.keys()].filter(p.accepts).sort(order);
       if (p.id === 'return') keys.push(...this.overlays.map((o, i) => `overlay:${i}:${o.label}`));
-      if (p.plot === null || keys.join('|') !== p.keys.join('|')) this.rebuild(p, keys);
-      p.plot?.setData(this.data(p));
+      const rebuild = p.plot === null || keys.join('|') !== p.keys.join('|');
+      if (rebuild && built && keys.length > 0) break;
+      this.pending.shift();
+      if (rebuild) {
+        this.rebuild(p, keys); // drawn with the data
+        built ||= p.plot !== null;
+      } else p.plot?.setData(this.data(p));
+    }
+    if (this.pending.length > 0 && !this.scheduled) {
+      this.scheduled = true;
+      requestAnimationFrame(() => {
+        this.scheduled = false;
+        this.flush();
+      });
     }
   }
 

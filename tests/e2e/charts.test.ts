@@ -45,6 +45,33 @@ describe.skipIf(!E2E)('the training charts', () => {
     await page.context().close();
   });
 
+  it('make at most one chart an animation frame, so a run\'s first row does not hold the view still', async () => {
+    const { page, errors } = await openSandbox(browser(), inject('baseUrl'));
+    await setUp(page, 'CartPole-v1', 'ppo', {}, 'fast');
+    // every animation frame: how many charts exist; the largest jump between two frames
+    await page.evaluate(() => {
+      const w = window as unknown as { __charts: { last: number; jump: number; seen: number } };
+      w.__charts = { last: 0, jump: 0, seen: 0 };
+      const loop = (): void => {
+        const n = document.querySelectorAll('.chart .uplot').length;
+        w.__charts.jump = Math.max(w.__charts.jump, n - w.__charts.last);
+        w.__charts.last = n;
+        w.__charts.seen = Math.max(w.__charts.seen, n);
+        requestAnimationFrame(loop);
+      };
+      requestAnimationFrame(loop);
+    });
+    await page.click('#start-btn');
+    await page.waitForFunction(() => (window as unknown as { __charts: { seen: number } }).__charts.seen >= 5, null, { timeout: 60_000 });
+    await page.click('#pause-btn');
+    const c = (await page.evaluate(() => (window as unknown as { __charts: { jump: number; seen: number } }).__charts)) as { jump: number; seen: number };
+    // all seven at once held the walker's view still for 70 ms on an idle machine (over 100 ms in a CI run)
+    expect(c.seen).toBeGreaterThanOrEqual(5);
+    expect(c.jump).toBe(1);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it('marks the moment the mean return reaches the threshold, with the step and the time', async () => {
     const { page, errors } = await openSandbox(browser(), inject('baseUrl'));
     await setUp(page, 'Examples/Corridor-v0', 'ppo', {}, 'turbo');
