@@ -17,11 +17,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getAgent } from '../agents/index.ts';
 import { readCheckpointMeta } from '../agents/common/checkpoint.ts';
-import { defaultsOf, resolveConfig, type ConfigSpec } from '../agents/common/config.ts';
+import { defaultsOf, resolveConfig, splitPreset, type ConfigSpec } from '../agents/common/config.ts';
 import { runArena } from '../src/cli/arena.ts';
 import { evaluateCheckpoint } from '../src/cli/eval.ts';
-import { layerConfig, presetEnvKwargs, startingConfig } from '../src/cli/presets.ts';
-import { splitPreset } from '../agents/common/config.ts';
+import { freshEnvKwargs, layerConfig, startingConfig } from '../src/cli/presets.ts';
 import { commitId, machine } from '../src/cli/provenance.ts';
 import { parseKwargsFlag, readCheckpoint } from '../src/cli/run-context.ts';
 import { parseConfigFlags } from '../src/cli/train.ts';
@@ -83,7 +82,7 @@ export function recipeConfig(command: string): { algo: string; envId: string; en
   const named = parseKwargsFlag('zoo', '--env-kwargs', opts['--env-kwargs'] as string | undefined, '{"obs":"pixels"}');
   const { values: file, envKwargs: fileKwargs } = typeof opts['--config'] === 'string' ? splitPreset(opts['--config'], JSON.parse(readFileSync(join(ROOT, opts['--config']), 'utf8')) as Record<string, unknown>) : { values: {}, envKwargs: null };
   // as dojo train: a recipe that names no env kwargs takes its --config file's, else its preset's
-  const envKwargs = Object.keys(named).length > 0 ? named : fileKwargs !== null ? fileKwargs : presetEnvKwargs(agent.name, envId, opts['--no-preset'] !== true);
+  const envKwargs = freshEnvKwargs(named, fileKwargs, agent.name, envId, opts['--no-preset'] !== true);
   const start = startingConfig(agent.name, envId, envKwargs, { usePreset: opts['--no-preset'] !== true, resumed: false });
   const config = resolveConfig(agent.name, agent.spec, layerConfig({}, start, file, parseConfigFlags(agent.name, agent.spec, rest))) as Record<string, unknown>;
   return { algo: agent.name, envId, envKwargs, config, spec: agent.spec };

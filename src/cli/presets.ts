@@ -65,6 +65,15 @@ export function presetEnvKwargs(algo: string, envId: string, usePreset: boolean)
 }
 
 /**
+ * The env kwargs of a fresh `dojo train` run: those it names, else its --config file's `envKwargs` (a preset
+ * file given as --config works as the preset), else its preset's.
+ */
+export function freshEnvKwargs(named: Readonly<Record<string, unknown>>, fileKwargs: Readonly<Record<string, unknown>> | null, algo: string, envId: string, usePreset: boolean): Record<string, unknown> {
+  if (Object.keys(named).length > 0) return { ...named };
+  return fileKwargs !== null ? { ...fileKwargs } : presetEnvKwargs(algo, envId, usePreset);
+}
+
+/**
  * What `dojo train` starts from: the env's preset, unless the run resumes (it keeps the checkpoint's
  * config) or `usePreset` is false (`--no-preset`: the algorithm's plain defaults).
  */

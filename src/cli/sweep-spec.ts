@@ -15,10 +15,9 @@ import { Rng } from '../core/rng.ts';
 import { make, registeredIds } from '../gym/registry.ts';
 import { AGENTS, getAgent } from '../../agents/index.ts';
 import type { AnyAgent } from '../../agents/common/agent.ts';
-import { closest, fieldSpec, resolveConfig, type ConfigSpec, type FieldSpec } from '../../agents/common/config.ts';
+import { closest, fieldSpec, resolveConfig, splitPreset, type ConfigSpec, type FieldSpec } from '../../agents/common/config.ts';
 import { MAX_SEED } from '../../agents/common/run.ts';
 import { layerConfig, presetEnvKwargs, startingConfig } from './presets.ts';
-import { splitPreset } from '../../agents/common/config.ts';
 import '../../envs/index.ts';
 
 /** Names of sweeps and trials: they become folder names and queue job ids. */

@@ -18,13 +18,12 @@ import { ConfigError, NonFiniteError } from '../core/errors.ts';
 import { metricsLine, RecentMean } from '../core/metrics.ts';
 import { AGENTS, getAgent } from '../../agents/index.ts';
 import { readCheckpointMeta } from '../../agents/common/checkpoint.ts';
-import { closest, fieldSpec, parseField, resolveConfig, toCamel, toKebab, type ConfigSpec } from '../../agents/common/config.ts';
+import { closest, fieldSpec, parseField, resolveConfig, splitPreset, toCamel, toKebab, type ConfigSpec } from '../../agents/common/config.ts';
 import type { CheckpointPayload } from '../../agents/common/agent.ts';
 import { parseKwargsFlag, readCheckpoint, runContext, writeCheckpoint } from './run-context.ts';
 import { writeFileAtomic } from '../nn/safetensors-node.ts';
 import { evaluateCheckpoint } from './eval.ts';
-import { layerConfig, presetEnvKwargs, startingConfig } from './presets.ts';
-import { splitPreset } from '../../agents/common/config.ts';
+import { freshEnvKwargs, layerConfig, startingConfig } from './presets.ts';
 import { commitId, withProvenance } from './provenance.ts';
 import { claimRunFolder, cutLogAfter, prepareRunFolder } from './run-folder.ts';
 
@@ -131,7 +130,7 @@ export async function train(flags: TrainFlags, rest: readonly string[]): Promise
   // a --config file may hold envKwargs as a preset does (a preset file given as --config works as the preset)
   const { values: fromFile, envKwargs: fileKwargs } = flags.config !== undefined ? splitPreset(flags.config, loadJson(flags.config)) : { values: {}, envKwargs: null };
   // a fresh run that names no env kwargs takes the --config file's, else its preset's (Paint-v0's features and window frame)
-  if (resume === undefined && Object.keys(envKwargs).length === 0) envKwargs = fileKwargs !== null ? { ...fileKwargs } : presetEnvKwargs(agent.name, envId, flags.preset !== false);
+  if (resume === undefined) envKwargs = freshEnvKwargs(envKwargs, fileKwargs, agent.name, envId, flags.preset !== false);
   const start = startingConfig(agent.name, envId, envKwargs, { usePreset: flags.preset !== false, resumed: resume !== undefined });
   const cfg = resolveConfig(agent.name, agent.spec, layerConfig(base, start, fromFile, parseConfigFlags(agent.name, agent.spec, rest)));
   if (resume !== undefined) keepBatchShape(base, cfg);
