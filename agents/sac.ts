@@ -18,6 +18,9 @@
  *
  * Beyond CleanRL:
  * - SB3's `trainFrequency`/`gradientSteps` (train every n vector steps, g updates each time);
+ * - `curriculumSteps` (as PPO's): the env's training curriculum (AmpFootWalker-v0's energy price) runs from
+ *   0 to 1 over that many env steps, set between iterations; the replay buffer keeps each transition's
+ *   reward at the price it was collected at;
  * - `noiseRepeat`: each exploration draw (the warm-up's uniform action, then the policy's ε in
  *   tanh(μ + σε)) is held for that many steps. Temporally consistent exploration is what gSDE's
  *   `sde_sample_freq` gives SB3's MountainCarContinuous-v0 run (Raffin et al. 2021,
@@ -52,7 +55,7 @@ import { loadNets } from './common/checkpoint.ts';
 import { checkLossFinite, checkParamsFinite, layerGradNorms } from './common/health.ts';
 import { addEpisodeMetrics, addTwinQMetrics, type Episode } from './common/metrics.ts';
 import { boxScale, clipToBox, supportsBoundedBox, type BoxScale } from './common/action-head.ts';
-import { boundarySeed, checkWorkers, checkpointDue, envSpaces, openVecEnv, readCheckpointMeta, resumeRun, runCheckpoint, seedField, stepSchedule } from './common/run.ts';
+import { advanceCurriculum, boundarySeed, checkCurriculum, checkWorkers, checkpointDue, curriculumField, envSpaces, openVecEnv, readCheckpointMeta, resumeRun, runCheckpoint, seedField, stepSchedule } from './common/run.ts';
 import { buildContinuousQ, frozen, qValue, softUpdate } from './common/critics.ts';
 import { bool, int, num, nums, resolveConfig, type ConfigOf } from './common/config.ts';
 import { sampleSquashedGaussian } from './common/distributions.ts';
@@ -80,6 +83,7 @@ export const sacSpec = {
   gradientSteps: int(1, 'gradient updates per training phase (SB3 gradient_steps)', 1),
   hiddenSizes: nums([256, 256], 'hidden layer sizes of the actor and Q networks (ReLU)'),
   noiseRepeat: int(1, 'env steps each exploration draw is held for (1: fresh every step, as CleanRL; >1: temporally consistent exploration, like gSDE sde_sample_freq)', 1),
+  curriculumSteps: curriculumField(),
   iterationSteps: int(1000, 'env steps per generator iteration (one metrics row each)', 1),
   checkpointFrequency: int(0, 'iterations between resumable checkpoints (0: a tenth of the run)'),
 } as const;
@@ -220,6 +224,7 @@ function createRun(cfg: SacConfig, ctx: RunContext): TrainRun {
   const rng = new Rng(cfg.seed);
   const { obsSpace, actSpace } = envSpaces(ctx);
   checkWorkers('sac', ctx, cfg.numEnvs);
+  checkCurriculum('sac', ctx, cfg.curriculumSteps);
   const why = supports(obsSpace, actSpace);
   if (why !== null) throw new ConfigError(`sac: ${why}`);
   // the copies start on the first iteration: worker threads start asynchronously
@@ -260,7 +265,9 @@ function createRun(cfg: SacConfig, ctx: RunContext): TrainRun {
     // the random draw behind each action: u ~ U(0, 1) in the warm-up, then ε ~ N(0, 1); held for noiseRepeat steps
     const noise = new Float64Array(N * actDim);
     let wasWarmup = true;
+    let curriculum = NaN;
     while (iteration < numIterations) {
+      curriculum = await advanceCurriculum(envs, cfg.curriculumSteps, globalStep, curriculum);
       iteration += 1;
       const episodes: Episode[] = [];
       const stats = { qf1Values: 0, qf2Values: 0, qf1Loss: 0, qf2Loss: 0, qfLoss: 0, n: 0, actorLoss: 0, alphaLoss: 0, nActor: 0 };
@@ -371,6 +378,7 @@ function createRun(cfg: SacConfig, ctx: RunContext): TrainRun {
         if (cfg.autotune) row['losses/alpha_loss'] = stats.alphaLoss / stats.nActor;
       }
       row['losses/alpha'] = alpha;
+      if (cfg.curriculumSteps > 0) row['charts/curriculum_progress'] = curriculum;
       row['charts/SPS'] = Math.round((globalStep - startStep) / Math.max(elapsed, 1e-9));
       for (const [k, v] of Object.entries(grads)) row[`grads/${k}`] = v;
       yield row;

@@ -14,6 +14,9 @@
  *
  * Beyond CleanRL:
  * - SB3's `trainFrequency`/`gradientSteps` (train every n vector steps, g updates each time);
+ * - `curriculumSteps` (as PPO's): the env's training curriculum (AmpFootWalker-v0's energy price) runs from
+ *   0 to 1 over that many env steps, set between iterations; the replay buffer keeps each transition's
+ *   reward at the price it was collected at;
  * - the Q networks are frozen during the actor's backward pass (no wasted Q-weight gradients);
  * - one generator iteration is `iterationSteps` env steps; its row averages the losses of the
  *   updates made during it;
@@ -41,7 +44,7 @@ import { loadNets } from './common/checkpoint.ts';
 import { checkLossFinite, checkParamsFinite, layerGradNorms } from './common/health.ts';
 import { addEpisodeMetrics, addTwinQMetrics, type Episode } from './common/metrics.ts';
 import { boxScale, clipToBox, supportsBoundedBox, type BoxScale } from './common/action-head.ts';
-import { boundarySeed, checkWorkers, checkpointDue, envSpaces, openVecEnv, readCheckpointMeta, resumeRun, runCheckpoint, seedField, stepSchedule } from './common/run.ts';
+import { advanceCurriculum, boundarySeed, checkCurriculum, checkWorkers, checkpointDue, curriculumField, envSpaces, openVecEnv, readCheckpointMeta, resumeRun, runCheckpoint, seedField, stepSchedule } from './common/run.ts';
 import { buildContinuousQ, frozen, qValue, softUpdate } from './common/critics.ts';
 import { int, num, nums, resolveConfig, type ConfigOf } from './common/config.ts';
 import { ReplayBuffer } from './common/replay-buffer.ts';
@@ -66,6 +69,7 @@ export const td3Spec = {
   trainFrequency: int(1, 'vector steps between training phases (SB3 train_freq)', 1),
   gradientSteps: int(1, 'gradient updates per training phase (SB3 gradient_steps)', 1),
   hiddenSizes: nums([256, 256], 'hidden layer sizes of the actor and Q networks (ReLU)'),
+  curriculumSteps: curriculumField(),
   iterationSteps: int(1000, 'env steps per generator iteration (one metrics row each)', 1),
   checkpointFrequency: int(0, 'iterations between resumable checkpoints (0: a tenth of the run)'),
 } as const;
@@ -160,6 +164,7 @@ function createRun(cfg: Td3Config, ctx: RunContext): TrainRun {
   const rng = new Rng(cfg.seed);
   const { obsSpace, actSpace } = envSpaces(ctx);
   checkWorkers('td3', ctx, cfg.numEnvs);
+  checkCurriculum('td3', ctx, cfg.curriculumSteps);
   const why = supports(obsSpace, actSpace);
   if (why !== null) throw new ConfigError(`td3: ${why}`);
   // the copies start on the first iteration: worker threads start asynchronously
@@ -194,7 +199,9 @@ function createRun(cfg: Td3Config, ctx: RunContext): TrainRun {
     const t0 = performance.now();
     let obs = (await envs.reset({ seed: boundarySeed(cfg.seed, iteration, N) })).obs;
     let vecStep = Math.round(globalStep / N);
+    let curriculum = NaN;
     while (iteration < numIterations) {
+      curriculum = await advanceCurriculum(envs, cfg.curriculumSteps, globalStep, curriculum);
       iteration += 1;
       const episodes: Episode[] = [];
       const stats = { qf1Values: 0, qf2Values: 0, qf1Loss: 0, qf2Loss: 0, qfLoss: 0, n: 0, actorLoss: 0, nActor: 0 };
@@ -282,6 +289,7 @@ function createRun(cfg: Td3Config, ctx: RunContext): TrainRun {
       addEpisodeMetrics(row, episodes);
       addTwinQMetrics(row, stats);
       if (stats.nActor > 0) row['losses/actor_loss'] = stats.actorLoss / stats.nActor;
+      if (cfg.curriculumSteps > 0) row['charts/curriculum_progress'] = curriculum;
       row['charts/SPS'] = Math.round((globalStep - startStep) / Math.max(elapsed, 1e-9));
       for (const [k, v] of Object.entries(grads)) row[`grads/${k}`] = v;
       yield row;

@@ -1,10 +1,12 @@
 /**
- * `curriculumSteps`: PPO drives an env's training curriculum (`curriculumProgress`, AmpFootWalker-v0's energy
+ * `curriculumSteps`: PPO (and SAC and TD3, below) drives an env's training curriculum (`curriculumProgress`, AmpFootWalker-v0's energy
  * price) from 0 to 1 over that many steps, set between iterations through `VectorEnv.setAttr`; a resumed run
  * sets it as the uninterrupted one did; an env without a curriculum is refused when the run is created.
  */
 import { describe, expect, it } from 'vitest';
 import { ppo, ppoSpec } from '../../agents/ppo.ts';
+import { sac, sacSpec } from '../../agents/sac.ts';
+import { td3, td3Spec } from '../../agents/td3.ts';
 import { resolveConfig } from '../../agents/common/config.ts';
 import type { CheckpointPayload, RunContext } from '../../agents/common/agent.ts';
 import { runContext } from '../../src/cli/run-context.ts';
@@ -60,5 +62,39 @@ describe('PPO curriculumSteps', () => {
   it('is refused on an env without a curriculum', () => {
     expect(() => ppo.createRun(cfgOf({ curriculumSteps: 1000 }), runContext('CartPole-v1'))).toThrow(ConfigError);
     expect(() => ppo.createRun(cfgOf({ curriculumSteps: 1000 }), runContext('CartPole-v1'))).toThrow(/curriculumSteps 1000 needs an env with a training curriculum \(a numeric curriculumProgress attribute\), and CartPole-v1 has none/);
+  });
+});
+
+// SAC and TD3: 4 iterations of 2 copies × 16 steps (one row each), learning from step 32; the curriculum over the first two
+const OFF = { totalTimesteps: 128, numEnvs: 2, iterationSteps: 32, learningStarts: 32, batchSize: 16, hiddenSizes: [8], checkpointFrequency: 2, curriculumSteps: 64, seed: 3 };
+const offPolicy = [
+  { name: 'SAC', agent: sac, cfgOf: (o: Record<string, unknown>) => resolveConfig('sac', sacSpec, o) },
+  { name: 'TD3', agent: td3, cfgOf: (o: Record<string, unknown>) => resolveConfig('td3', td3Spec, o) },
+] as const;
+
+describe.each(offPolicy)('$name curriculumSteps', ({ agent, cfgOf: offCfg }) => {
+  it('sets the copies\' curriculum progress between iterations, from 0 to 1, and reports it; the rewards it learns from change', async () => {
+    const { ctx, calls } = spied();
+    const rows = await collectRows(agent.createRun(offCfg(OFF), ctx));
+    expect(calls).toEqual([['curriculumProgress', 0], ['curriculumProgress', 0.5], ['curriculumProgress', 1]]);
+    expect(rows.map((r) => r['charts/curriculum_progress'])).toEqual([0, 0.5, 1, 1]);
+    const without = await collectRows(agent.createRun(offCfg({ ...OFF, curriculumSteps: 0 }), runContext('AmpFootWalker-v0')));
+    expect(without[1]['losses/qf_loss']).not.toBe(rows[1]['losses/qf_loss']);
+    expect(without[0]).not.toHaveProperty('charts/curriculum_progress');
+  });
+
+  it('a run resumed from a checkpoint sets the progress its step has reached', async () => {
+    const first = agent.createRun(offCfg(OFF), runContext('AmpFootWalker-v0'));
+    let saved: CheckpointPayload | null = null;
+    for await (const _ of first.iterations) if (first.checkpointDue()) { saved = first.checkpoint(); break; }
+    await first.close();
+    const { ctx, calls } = spied(saved!);
+    const rows = await collectRows(agent.createRun(offCfg(OFF), ctx));
+    expect(calls).toEqual([['curriculumProgress', 1]]);
+    expect(rows.map((r) => r['charts/curriculum_progress'])).toEqual([1, 1]);
+  });
+
+  it('is refused on an env without a curriculum', () => {
+    expect(() => agent.createRun(offCfg({ curriculumSteps: 1000 }), runContext('Pendulum-v1'))).toThrow(/curriculumSteps 1000 needs an env with a training curriculum \(a numeric curriculumProgress attribute\), and Pendulum-v1 has none/);
   });
 });
