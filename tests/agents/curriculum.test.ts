@@ -8,7 +8,7 @@ import { ppo, ppoSpec } from '../../agents/ppo.ts';
 import { sac, sacSpec } from '../../agents/sac.ts';
 import { td3, td3Spec } from '../../agents/td3.ts';
 import { resolveConfig } from '../../agents/common/config.ts';
-import type { CheckpointPayload, RunContext } from '../../agents/common/agent.ts';
+import type { CheckpointPayload, RunContext, TrainRun } from '../../agents/common/agent.ts';
 import { runContext } from '../../src/cli/run-context.ts';
 import { withoutTiming, type Metrics } from '../../src/core/metrics.ts';
 import { ConfigError } from '../../src/core/errors.ts';
@@ -35,25 +35,41 @@ function spied(resume?: CheckpointPayload): { ctx: RunContext; calls: [string, u
   return { ctx: { ...base, makeVec }, calls };
 }
 
-describe('PPO curriculumSteps', () => {
-  it('sets the copies\' curriculum progress between iterations, from 0 to 1, and reports it', async () => {
+/** Runs `run` to its first checkpoint and returns it (the run closed). */
+async function firstCheckpoint(run: TrainRun): Promise<CheckpointPayload> {
+  let saved: CheckpointPayload | null = null;
+  for await (const _ of run.iterations) if (run.checkpointDue()) { saved = run.checkpoint(); break; }
+  await run.close();
+  if (saved === null) throw new Error('the run ended before its first checkpoint');
+  return saved;
+}
+
+// SAC and TD3: 4 iterations of 2 copies × 16 steps (one row each), learning from step 32; the curriculum over the first two
+const OFF = { totalTimesteps: 128, numEnvs: 2, iterationSteps: 32, learningStarts: 32, batchSize: 16, hiddenSizes: [8], checkpointFrequency: 2, curriculumSteps: 64, seed: 3 };
+
+// 4 rows each, the curriculum over the first two; a loss of `row` shows that the rewards learnt from changed
+const everyAgent = [
+  { name: 'PPO', create: (o: Record<string, unknown>, ctx: RunContext) => ppo.createRun(cfgOf({ ...CFG, ...o }), ctx), loss: 'losses/value_loss', row: 0 },
+  { name: 'SAC', create: (o: Record<string, unknown>, ctx: RunContext) => sac.createRun(resolveConfig('sac', sacSpec, { ...OFF, ...o }), ctx), loss: 'losses/qf_loss', row: 1 },
+  { name: 'TD3', create: (o: Record<string, unknown>, ctx: RunContext) => td3.createRun(resolveConfig('td3', td3Spec, { ...OFF, ...o }), ctx), loss: 'losses/qf_loss', row: 1 },
+] as const;
+
+describe.each(everyAgent)('$name curriculumSteps', ({ create, loss, row }) => {
+  it('sets the copies\' curriculum progress between iterations, from 0 to 1, and reports it; the rewards it learns from change', async () => {
     const { ctx, calls } = spied();
-    const rows = await collectRows(ppo.createRun(cfgOf(CFG), ctx));
+    const rows = await collectRows(create({}, ctx));
     expect(calls).toEqual([['curriculumProgress', 0], ['curriculumProgress', 0.5], ['curriculumProgress', 1]]);
     expect(rows.map((r) => r['charts/curriculum_progress'])).toEqual([0, 0.5, 1, 1]);
-    // the curriculum changes the rewards the agent learns from
-    const without = await collectRows(ppo.createRun(cfgOf({ ...CFG, curriculumSteps: 0 }), runContext('AmpFootWalker-v0')));
-    expect(without[0]['losses/value_loss']).not.toBe(rows[0]['losses/value_loss']);
+    const without = await collectRows(create({ curriculumSteps: 0 }, runContext('AmpFootWalker-v0')));
+    expect(without[row][loss]).not.toBe(rows[row][loss]);
     expect(without[0]).not.toHaveProperty('charts/curriculum_progress');
   });
+});
 
+describe('PPO curriculumSteps', () => {
   it('a run resumed at a boundary sets the progress the uninterrupted run had, and repeats its rows', async () => {
     const whole = (await collectRows(ppo.createRun(cfgOf(CFG), runContext('AmpFootWalker-v0')))).map(withoutTiming);
-    const first = ppo.createRun(cfgOf(CFG), runContext('AmpFootWalker-v0'));
-    let saved: CheckpointPayload | null = null;
-    for await (const _ of first.iterations) if (first.checkpointDue()) { saved = first.checkpoint(); break; }
-    await first.close();
-    const { ctx, calls } = spied(saved!);
+    const { ctx, calls } = spied(await firstCheckpoint(ppo.createRun(cfgOf(CFG), runContext('AmpFootWalker-v0'))));
     const resumed: Metrics[] = (await collectRows(ppo.createRun(cfgOf(CFG), ctx))).map(withoutTiming);
     expect(calls).toEqual([['curriculumProgress', 1]]);
     expect(resumed).toEqual(whole.slice(2));
@@ -65,36 +81,15 @@ describe('PPO curriculumSteps', () => {
   });
 });
 
-// SAC and TD3: 4 iterations of 2 copies × 16 steps (one row each), learning from step 32; the curriculum over the first two
-const OFF = { totalTimesteps: 128, numEnvs: 2, iterationSteps: 32, learningStarts: 32, batchSize: 16, hiddenSizes: [8], checkpointFrequency: 2, curriculumSteps: 64, seed: 3 };
-const offPolicy = [
-  { name: 'SAC', agent: sac, cfgOf: (o: Record<string, unknown>) => resolveConfig('sac', sacSpec, o) },
-  { name: 'TD3', agent: td3, cfgOf: (o: Record<string, unknown>) => resolveConfig('td3', td3Spec, o) },
-] as const;
-
-describe.each(offPolicy)('$name curriculumSteps', ({ agent, cfgOf: offCfg }) => {
-  it('sets the copies\' curriculum progress between iterations, from 0 to 1, and reports it; the rewards it learns from change', async () => {
-    const { ctx, calls } = spied();
-    const rows = await collectRows(agent.createRun(offCfg(OFF), ctx));
-    expect(calls).toEqual([['curriculumProgress', 0], ['curriculumProgress', 0.5], ['curriculumProgress', 1]]);
-    expect(rows.map((r) => r['charts/curriculum_progress'])).toEqual([0, 0.5, 1, 1]);
-    const without = await collectRows(agent.createRun(offCfg({ ...OFF, curriculumSteps: 0 }), runContext('AmpFootWalker-v0')));
-    expect(without[1]['losses/qf_loss']).not.toBe(rows[1]['losses/qf_loss']);
-    expect(without[0]).not.toHaveProperty('charts/curriculum_progress');
-  });
-
+describe.each(everyAgent.slice(1))('$name curriculumSteps, resumed and refused', ({ create }) => {
   it('a run resumed from a checkpoint sets the progress its step has reached', async () => {
-    const first = agent.createRun(offCfg(OFF), runContext('AmpFootWalker-v0'));
-    let saved: CheckpointPayload | null = null;
-    for await (const _ of first.iterations) if (first.checkpointDue()) { saved = first.checkpoint(); break; }
-    await first.close();
-    const { ctx, calls } = spied(saved!);
-    const rows = await collectRows(agent.createRun(offCfg(OFF), ctx));
+    const { ctx, calls } = spied(await firstCheckpoint(create({}, runContext('AmpFootWalker-v0'))));
+    const rows = await collectRows(create({}, ctx));
     expect(calls).toEqual([['curriculumProgress', 1]]);
     expect(rows.map((r) => r['charts/curriculum_progress'])).toEqual([1, 1]);
   });
 
   it('is refused on an env without a curriculum', () => {
-    expect(() => agent.createRun(offCfg({ curriculumSteps: 1000 }), runContext('Pendulum-v1'))).toThrow(/curriculumSteps 1000 needs an env with a training curriculum \(a numeric curriculumProgress attribute\), and Pendulum-v1 has none/);
+    expect(() => create({ curriculumSteps: 1000 }, runContext('Pendulum-v1'))).toThrow(/curriculumSteps 1000 needs an env with a training curriculum \(a numeric curriculumProgress attribute\), and Pendulum-v1 has none/);
   });
 });
