@@ -10,8 +10,8 @@ import { encodeSafetensors, decodeSafetensors } from '../../src/nn/safetensors.t
 import { box } from '../../src/gym/spaces.ts';
 import { runContext } from '../../src/cli/run-context.ts';
 import { evaluatePolicy } from '../../src/cli/eval.ts';
-import { IdentityEnv, IdentityBoxEnv, BanditEnv, PairIdentityEnv, toyContext, expectSameActions } from './toy-envs.ts';
-import type { CheckpointPayload, RunContext } from '../../agents/common/agent.ts';
+import { IdentityEnv, IdentityBoxEnv, BanditEnv, PairIdentityEnv, toyContext, expectSameActions, firstCheckpoint } from './toy-envs.ts';
+import type { RunContext } from '../../agents/common/agent.ts';
 import { SyncVectorEnv } from '../../src/gym/vector/sync-vector-env.ts';
 import { transformObservation } from '../../src/gym/wrappers/observation.ts';
 import type { Env } from '../../src/gym/env.ts';
@@ -145,10 +145,8 @@ describe('PPO', () => {
     const whole = (await collect(cfg, noVelocityContext())).map(withoutTiming);
     expect(whole.length).toBe(12);
     expect((await collect(cfg, noVelocityContext())).map(withoutTiming)).toEqual(whole);
-    const first = ppo.createRun(cfgOf(cfg), noVelocityContext());
-    let saved: CheckpointPayload | null = null;
-    for await (const _ of first.iterations) if (first.checkpointDue()) { saved = first.checkpoint(); break; }
-    const resumed = (await collect(cfg, { ...noVelocityContext(), resume: saved! })).map(withoutTiming);
+    const saved = await firstCheckpoint(ppo.createRun(cfgOf(cfg), noVelocityContext()));
+    const resumed = (await collect(cfg, { ...noVelocityContext(), resume: saved })).map(withoutTiming);
     expect(resumed).toEqual(whole.slice(4));
   });
 

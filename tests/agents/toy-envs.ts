@@ -9,7 +9,7 @@ import type { Scene } from '../../src/gym/scene.ts';
 import { timeLimit } from '../../src/gym/wrappers/time-limit.ts';
 import { SyncVectorEnv } from '../../src/gym/vector/sync-vector-env.ts';
 import { expect } from 'vitest';
-import type { Policy, RunContext, TrainRun } from '../../agents/common/agent.ts';
+import type { CheckpointPayload, Policy, RunContext, TrainRun } from '../../agents/common/agent.ts';
 import type { Metrics } from '../../src/core/metrics.ts';
 
 const EMPTY_SCENE: Scene = { bounds: { xMin: 0, xMax: 1, yMin: 0, yMax: 1 }, shapes: [] };
@@ -179,6 +179,18 @@ export async function collectRows(run: TrainRun, limit = Infinity): Promise<Metr
     await run.close();
   }
   return rows;
+}
+
+/** Runs `run` to its first checkpoint and returns it; the run is closed afterwards. */
+export async function firstCheckpoint(run: TrainRun): Promise<CheckpointPayload> {
+  let saved: CheckpointPayload | null = null;
+  try {
+    for await (const _ of run.iterations) if (run.checkpointDue()) { saved = run.checkpoint(); break; }
+  } finally {
+    await run.close();
+  }
+  if (saved === null) throw new Error('the run ended before its first checkpoint');
+  return saved;
 }
 
 /** Mean episodic return over the last `k` rows that report one. */
