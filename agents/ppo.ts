@@ -66,6 +66,8 @@ export const ppoSpec = {
   clipVloss: bool(true, 'toggles whether or not to use a clipped loss for the value function'),
   entCoef: num(0.01, 'coefficient of the entropy', { min: 0 }),
   logStdInit: num(0, 'initial log standard deviation of the Gaussian policy for continuous actions (SB3\'s log_std_init; 0: std 1)'),
+  stdFinal: num(0, 'a falling cap on the Gaussian policy\'s std (continuous actions): from exp(logStdInit) at step stdDecayStart to this at the run\'s end, linear in log std; each action\'s log std is clipped to the cap before every rollout (0: no cap, the std is learned freely)', { min: 0 }),
+  stdDecayStart: int(0, 'the env step at which the std cap of stdFinal starts to fall', 0),
   vfCoef: num(0.5, 'coefficient of the value function', { min: 0 }),
   maxGradNorm: num(0.5, 'the maximum norm for the gradient clipping', { min: 0 }),
   targetKl: num(0, 'the target KL divergence threshold for early stopping (0 disables)', { min: 0 }),
@@ -230,6 +232,35 @@ function policyNet(nets: PpoNets): PolicyNet {
   };
 }
 
+// ── the std cap ──
+
+/** A ConfigError unless stdFinal is 0, or the policy is Gaussian and the cap falls (stdFinal ≤ exp(logStdInit)). */
+function checkStdCap(cfg: PpoConfig, head: ActionHead): void {
+  if (cfg.stdFinal === 0) return;
+  if (head.kind !== 'box') throw new ConfigError(`ppo: stdFinal ${cfg.stdFinal} caps a Gaussian policy's std, and this env's actions are ${head.kind}; set stdFinal to 0`);
+  const initial = Math.exp(cfg.logStdInit);
+  if (cfg.stdFinal > initial) throw new ConfigError(`ppo: stdFinal (${cfg.stdFinal}) must be at most the initial std exp(logStdInit) = ${initial.toPrecision(4)}: the cap only falls`);
+}
+
+/**
+ * The cap on the policy's std at `globalStep` (exp(logStdInit) until stdDecayStart, then linear in log std down to
+ * stdFinal at `totalSteps`), as a log std; +∞ without one. Fixed for an iteration, so a rollout and its update see
+ * one bound, and a resumed run caps the same way.
+ */
+function logStdCap(cfg: PpoConfig, globalStep: number, totalSteps: number): number {
+  if (cfg.stdFinal === 0) return Infinity;
+  const span = totalSteps - cfg.stdDecayStart;
+  const frac = span <= 0 ? (globalStep >= cfg.stdDecayStart ? 1 : 0) : Math.min(1, Math.max(0, (globalStep - cfg.stdDecayStart) / span));
+  return cfg.logStdInit + frac * (Math.log(cfg.stdFinal) - cfg.logStdInit);
+}
+
+/** Clips each action's log std to `cap` (before a rollout and after every optimizer step, so the std never exceeds it). */
+function clipLogStd(logStd: Tensor | null, cap: number): void {
+  if (logStd === null || cap === Infinity) return;
+  const d = logStd.data;
+  for (let i = 0; i < d.length; i++) if (d[i] > cap) d[i] = cap;
+}
+
 // ── training ──
 
 /** Starts (or resumes) a PPO run. */
@@ -239,6 +270,7 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
   checkWorkers('ppo', ctx, cfg.numEnvs);
   checkCurriculum('ppo', ctx, cfg.curriculumSteps);
   const head = actionHead('ppo', actSpace);
+  checkStdCap(cfg, head);
   const obsDim = flatDim(obsSpace), N = cfg.numEnvs, S = cfg.numSteps;
   // the copies start on the first iteration: worker threads start asynchronously
   let envs: RecordVectorEpisodeStatistics | null = null;
@@ -300,6 +332,8 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
         discounted.fill(0);
       }
       curriculum = await advanceCurriculum(vec, cfg.curriculumSteps, globalStep, curriculum);
+      const stdCap = logStdCap(cfg, globalStep, numIterations * batchSize);
+      clipLogStd(nets.logStd, stdCap);
       iteration += 1;
       const lr = cfg.annealLr ? (1 - (iteration - 1) / numIterations) * cfg.learningRate : cfg.learningRate;
       optimizer.lr = lr;
@@ -443,6 +477,7 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
           if (start + mbRows >= rows && (epoch === cfg.updateEpochs - 1 || cfg.targetKl > 0)) grads = layerGradNorms(netModules(nets));
           clipGradNorm(params, cfg.maxGradNorm);
           optimizer.step();
+          clipLogStd(nets.logStd, stdCap);
           stats.pg += pgLoss.item();
           stats.v += vLoss.item();
           stats.ent += entLoss.item();
@@ -467,6 +502,7 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
         'charts/SPS': Math.round((globalStep - startIteration * batchSize) / Math.max(elapsed, 1e-9)),
       };
       if (cfg.curriculumSteps > 0) row['charts/curriculum_progress'] = curriculum;
+      if (cfg.stdFinal > 0) row['charts/std_cap'] = Math.exp(stdCap);
       addEpisodeMetrics(row, episodes);
       for (const [k, v] of Object.entries(grads)) row[`grads/${k}`] = v;
       yield row;

@@ -92,6 +92,38 @@ describe('PPO', () => {
     expect(narrow['losses/entropy']).toBeCloseTo(0.5 * Math.log(2 * Math.PI * Math.E) - 1, 4);
   });
 
+  it('caps the Gaussian std with stdFinal: flat until stdDecayStart, then falling log-linearly to stdFinal; the std never exceeds it', async () => {
+    const ctx = toyContext('Test/IdentityBox-v0', () => new IdentityBoxEnv(1, 10));
+    // 8 iterations of 256 steps; the cap falls from exp(0) over steps 512..2048. A large entropy bonus pushes the
+    // learned std up, so only the cap holds it down.
+    const base = { totalTimesteps: 2048, numEnvs: 4, numSteps: 64, learningRate: 3e-2, entCoef: 1 };
+    const stdAfter = async (cfg: Record<string, unknown>): Promise<{ rows: Metrics[]; stds: number[] }> => {
+      const run = ppo.createRun(cfgOf(cfg), ctx);
+      const rows: Metrics[] = [], stds: number[] = [];
+      for await (const row of run.iterations) {
+        rows.push(row);
+        stds.push(Math.exp([...run.checkpoint().tensors].find(([name]) => name.endsWith('logStd'))![1].data[0]));
+      }
+      await run.close();
+      return { rows, stds };
+    };
+    const capped = await stdAfter({ ...base, stdFinal: 0.25, stdDecayStart: 512 });
+    // the cap in force for iteration k was set at step 256·k (k from 0)
+    const expected = capped.rows.map((_, k) => Math.exp(Math.min(1, Math.max(0, (256 * k - 512) / 1536)) * Math.log(0.25)));
+    expect(capped.rows.map((r) => r['charts/std_cap'])).toEqual(expected.map((c) => expect.closeTo(c, 6)));
+    expect(capped.stds).toEqual(expected.map((c) => expect.closeTo(c, 5))); // the bonus keeps it at the cap
+    // without the cap, the same bonus drives the std far above 1
+    const free = await stdAfter(base);
+    expect(free.rows.some((r) => 'charts/std_cap' in r)).toBe(false);
+    expect(Math.min(...free.stds)).toBeGreaterThan(1.2);
+  });
+
+  it('refuses stdFinal above the initial std, and on discrete actions', () => {
+    const box1 = toyContext('Test/IdentityBox-v0', () => new IdentityBoxEnv(1, 10));
+    expect(() => ppo.createRun(cfgOf({ stdFinal: 0.5, logStdInit: -1 }), box1)).toThrow(/stdFinal \(0\.5\) must be at most the initial std exp\(logStdInit\) = 0\.3679/);
+    expect(() => ppo.createRun(cfgOf({ stdFinal: 0.5 }), runContext('CartPole-v1'))).toThrow(/stdFinal 0\.5 caps a Gaussian policy's std, and this env's actions are discrete/);
+  });
+
   it('learns with MultiDiscrete actions (two identity tasks at once)', async () => {
     const ctx = toyContext('Test/PairIdentity-v0', () => new PairIdentityEnv() as unknown as Env);
     const run = ppo.createRun(cfgOf({ totalTimesteps: 20_000, numEnvs: 4, numSteps: 64, learningRate: 3e-3, entCoef: 0 }), ctx);
