@@ -46,6 +46,7 @@ import { advanceCurriculum, boundarySeed, checkCurriculum, checkWorkers, checkpo
 import type { EpisodeStepResult, RecordVectorEpisodeStatistics } from '../src/gym/vector/record-episode-statistics.ts';
 import type { CopyGroup } from '../src/gym/vector/vector-env.ts';
 import { buildCnnTrunk, imageShape } from './common/cnn.ts';
+import { coloredNoise } from './common/colored-noise.ts';
 
 // ── config ──
 
@@ -68,6 +69,7 @@ export const ppoSpec = {
   logStdInit: num(0, 'initial log standard deviation of the Gaussian policy for continuous actions (SB3\'s log_std_init; 0: std 1)'),
   stdFinal: num(0, 'a falling cap on the Gaussian policy\'s std (continuous actions): from exp(logStdInit) at step stdDecayStart to this at the run\'s end, linear in log std; each action\'s log std is clipped to the cap before every rollout (0: no cap, the std is learned freely)', { min: 0 }),
   stdDecayStart: int(0, 'the env step at which the std cap of stdFinal starts to fall', 0),
+  noiseColor: num(0, 'β of the Gaussian policy\'s exploration noise over time (continuous actions): each iteration draws, for every copy and action, a sequence of unit-variance noise with power spectrum ~ 1/f^β (0: white, CleanRL\'s; 0.5: what Hollenstein et al., AAAI 2024, recommend for PPO; 1: pink); the log-probabilities stay per-step Gaussian', { min: 0, max: 2 }),
   vfCoef: num(0.5, 'coefficient of the value function', { min: 0 }),
   maxGradNorm: num(0.5, 'the maximum norm for the gradient clipping', { min: 0 }),
   targetKl: num(0, 'the target KL divergence threshold for early stopping (0 disables)', { min: 0 }),
@@ -234,8 +236,9 @@ function policyNet(nets: PpoNets): PolicyNet {
 
 // ── the std cap ──
 
-/** A ConfigError unless stdFinal is 0, or the policy is Gaussian and the cap falls (stdFinal ≤ exp(logStdInit)). */
-function checkStdCap(cfg: PpoConfig, head: ActionHead): void {
+/** A ConfigError unless noiseColor and stdFinal are 0 or the policy is Gaussian, and unless the cap falls (stdFinal ≤ exp(logStdInit)). */
+function checkExploration(cfg: PpoConfig, head: ActionHead): void {
+  if (cfg.noiseColor > 0 && head.kind !== 'box') throw new ConfigError(`ppo: noiseColor ${cfg.noiseColor} colors a Gaussian policy's noise, and this env's actions are ${head.kind}; set noiseColor to 0`);
   if (cfg.stdFinal === 0) return;
   if (head.kind !== 'box') throw new ConfigError(`ppo: stdFinal ${cfg.stdFinal} caps a Gaussian policy's std, and this env's actions are ${head.kind}; set stdFinal to 0`);
   const initial = Math.exp(cfg.logStdInit);
@@ -270,7 +273,7 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
   checkWorkers('ppo', ctx, cfg.numEnvs);
   checkCurriculum('ppo', ctx, cfg.curriculumSteps);
   const head = actionHead('ppo', actSpace);
-  checkStdCap(cfg, head);
+  checkExploration(cfg, head);
   const obsDim = flatDim(obsSpace), N = cfg.numEnvs, S = cfg.numSteps;
   // the copies start on the first iteration: worker threads start asynchronously
   let envs: RecordVectorEpisodeStatistics | null = null;
@@ -339,6 +342,8 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
       optimizer.lr = lr;
       const initialState = lstmState;
       const episodes: Episode[] = [];
+      // colored exploration noise: the iteration's draws, [step, copy · action] as actBuf
+      const noise = cfg.noiseColor > 0 ? coloredNoise(rng, cfg.noiseColor, S, N * head.actDim) : null;
 
       // ── rollout ──
       // Group g at step t: act (its rows of the step-t buffers) and start its step; at t + 1, record what it returned.
@@ -359,7 +364,7 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
           // by batch size) is the same; the group's rows are used
           const f = forward(nets, new Tensor(nextObs, [N, obsDim]), lstmState);
           const out = takeRows(f.out, first, count);
-          const acts = sampleActions(head, out, nets.logStd, rng, false, masks);
+          const acts = sampleActions(head, out, nets.logStd, rng, false, masks, noise === null ? null : noise.subarray(row * head.actDim, (row + count) * head.actDim));
           const masked = head.kind === 'discrete' ? maskLogits(out, masks) : out;
           const lp = logProbEntropy(head, masked, acts, nets.logStd).logProb;
           return { acts, lp: lp.data, value: f.value.data.subarray(first, first + count), state: f.state };

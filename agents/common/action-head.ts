@@ -58,8 +58,11 @@ export function logProbEntropy(head: ActionHead, out: Tensor, actions: Float32Ar
   return { logProb, entropy: broadcastTo(perRow, [b]) };
 }
 
-/** Samples (or takes the mode of) actions [B·actDim] from policy outputs. */
-export function sampleActions(head: ActionHead, out: Tensor, logStd: Tensor | null, rng: Rng, deterministic: boolean, masks: Uint8Array | null): Float32Array {
+/**
+ * Samples (or takes the mode of) actions [B·actDim] from policy outputs. A Gaussian head takes its standard normal
+ * draws [B·actDim] from `noise` when given (e.g. colored noise, `colored-noise.ts`), else from `rng`.
+ */
+export function sampleActions(head: ActionHead, out: Tensor, logStd: Tensor | null, rng: Rng, deterministic: boolean, masks: Uint8Array | null, noise: Float32Array | null = null): Float32Array {
   const b = out.shape[0];
   if (head.kind === 'discrete') {
     const logits = maskLogits(out, masks);
@@ -78,7 +81,7 @@ export function sampleActions(head: ActionHead, out: Tensor, logStd: Tensor | nu
   }
   const acts = new Float32Array(out.size);
   const d = head.actDim, ls = (logStd as Tensor).data;
-  for (let i = 0; i < acts.length; i++) acts[i] = deterministic ? out.data[i] : out.data[i] + Math.exp(ls[i % d]) * rng.normal();
+  for (let i = 0; i < acts.length; i++) acts[i] = deterministic ? out.data[i] : out.data[i] + Math.exp(ls[i % d]) * (noise === null ? rng.normal() : noise[i]);
   return acts;
 }
 

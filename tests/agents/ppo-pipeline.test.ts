@@ -62,6 +62,8 @@ describe('PPO pipelined rollout', () => {
   it.each([
     // box actions; Pendulum's 200-step time limit truncates every episode (bootstraps from finalObs), returns normalised
     { name: 'truncation and return normalisation (Pendulum)', env: 'Pendulum-v1', config: { numEnvs: 4, numSteps: 256, totalTimesteps: 2048, normReward: true, numMinibatches: 4 } },
+    // colored noise: each group's copies take their own columns of the iteration's noise
+    { name: 'colored exploration noise (Pendulum)', env: 'Pendulum-v1', config: { numEnvs: 4, numSteps: 256, totalTimesteps: 2048, noiseColor: 0.5, numMinibatches: 4 } },
     // LSTM states of each group carried, reset at episode ends and replayed in the update; groups of 2 and 3 copies
     { name: 'recurrent policy (CartPole)', env: 'CartPole-v1', config: { numEnvs: 5, numSteps: 64, totalTimesteps: 640, recurrent: true, lstmHidden: 8, numMinibatches: 5, normReward: true } },
     // legal-action masks of each group, episodes of a few steps

@@ -118,6 +118,35 @@ describe('PPO', () => {
     expect(Math.min(...free.stds)).toBeGreaterThan(1.2);
   });
 
+  it('explores with colored noise under noiseColor: each copy\'s actions correlate over time as the noise does', async () => {
+    // one observation forever, so the policy's mean is one number per iteration and the actions' wiggle is the noise
+    const taken: number[][] = [];
+    class Still extends IdentityBoxEnv {
+      readonly copy = taken.push([]) - 1;
+      override reset(opts: { seed?: number } = {}) { super.reset(opts); return { obs: new Float32Array(1), info: {} }; }
+      override step(action: Float32Array) { taken[this.copy].push(action[0]); const r = super.step(action); return { ...r, obs: new Float32Array(1) }; }
+    }
+    const lag1 = async (noiseColor: number): Promise<number> => {
+      taken.length = 0;
+      // σ = e^-3 keeps the actions inside the Box, so nothing is clipped; 2 iterations of 4 copies × 512 steps
+      await collect({ totalTimesteps: 4096, numEnvs: 4, numSteps: 512, learningRate: 1e-9, logStdInit: -3, noiseColor }, toyContext('Test/Still-v0', () => new Still(1, 10_000)));
+      let ss = 0, cross = 0;
+      for (const xs of taken) {
+        const first = xs.slice(0, 512); // the first iteration: one mean
+        const mean = first.reduce((a, b) => a + b, 0) / first.length;
+        for (let t = 0; t < first.length; t++) {
+          ss += (first[t] - mean) ** 2;
+          if (t > 0) cross += (first[t] - mean) * (first[t - 1] - mean);
+        }
+      }
+      return cross / ss;
+    };
+    expect(await lag1(0)).toBeCloseTo(0, 1);
+    expect(await lag1(0.5)).toBeCloseTo(0.33, 1); // d / (1 − d) with d = β / 2
+    expect(await lag1(1)).toBeGreaterThan(0.6);
+    expect(() => ppo.createRun(cfgOf({ noiseColor: 0.5 }), runContext('CartPole-v1'))).toThrow(/noiseColor 0\.5 colors a Gaussian policy's noise, and this env's actions are discrete/);
+  });
+
   it('refuses stdFinal above the initial std, and on discrete actions', () => {
     const box1 = toyContext('Test/IdentityBox-v0', () => new IdentityBoxEnv(1, 10));
     expect(() => ppo.createRun(cfgOf({ stdFinal: 0.5, logStdInit: -1 }), box1)).toThrow(/stdFinal \(0\.5\) must be at most the initial std exp\(logStdInit\) = 0\.3679/);
