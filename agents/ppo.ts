@@ -69,6 +69,7 @@ export const ppoSpec = {
   logStdInit: num(0, 'initial log standard deviation of the Gaussian policy for continuous actions (SB3\'s log_std_init; 0: std 1)'),
   stdFinal: num(0, 'a falling cap on the Gaussian policy\'s std (continuous actions): from exp(logStdInit) at step stdDecayStart to this at the run\'s end, linear in log std; each action\'s log std is clipped to the cap before every rollout (0: no cap, the std is learned freely)', { min: 0 }),
   stdDecayStart: int(0, 'the env step at which the std cap of stdFinal starts to fall', 0),
+  smoothCoef: num(0, 'coefficient of a temporal smoothness loss on the Gaussian policy\'s mean (CAPS, Mysore et al. 2021): the mean over the minibatch\'s steps, within an episode, of |μ(s_t) − μ(s_{t+1})|² (summed over the actions); a regulariser of the policy, not a reward (mlp policies with continuous actions; 0: off)', { min: 0 }),
   noiseColor: num(0, 'β of the Gaussian policy\'s exploration noise over time (continuous actions): each iteration draws, for every copy and action, a sequence of unit-variance noise with power spectrum ~ 1/f^β (0: white, CleanRL\'s; 0.5: what Hollenstein et al., AAAI 2024, recommend for PPO; 1: pink); the log-probabilities stay per-step Gaussian', { min: 0, max: 2 }),
   vfCoef: num(0.5, 'coefficient of the value function', { min: 0 }),
   maxGradNorm: num(0.5, 'the maximum norm for the gradient clipping', { min: 0 }),
@@ -236,9 +237,12 @@ function policyNet(nets: PpoNets): PolicyNet {
 
 // ── the std cap ──
 
-/** A ConfigError unless noiseColor and stdFinal are 0 or the policy is Gaussian, and unless the cap falls (stdFinal ≤ exp(logStdInit)). */
+/** A ConfigError unless noiseColor, smoothCoef and stdFinal are 0 or the policy suits them (Gaussian; smoothCoef: mlp, not recurrent), and unless the cap falls (stdFinal ≤ exp(logStdInit)). */
 function checkExploration(cfg: PpoConfig, head: ActionHead): void {
   if (cfg.noiseColor > 0 && head.kind !== 'box') throw new ConfigError(`ppo: noiseColor ${cfg.noiseColor} colors a Gaussian policy's noise, and this env's actions are ${head.kind}; set noiseColor to 0`);
+  if (cfg.smoothCoef > 0 && (head.kind !== 'box' || cfg.recurrent || cfg.network !== 'mlp')) {
+    throw new ConfigError(`ppo: smoothCoef ${cfg.smoothCoef} smooths the mean of a feed-forward Gaussian policy, and this run's is ${head.kind !== 'box' ? `${head.kind} (actions)` : cfg.recurrent ? 'recurrent' : `a ${cfg.network}`}; set smoothCoef to 0`);
+  }
   if (cfg.stdFinal === 0) return;
   if (head.kind !== 'box') throw new ConfigError(`ppo: stdFinal ${cfg.stdFinal} caps a Gaussian policy's std, and this env's actions are ${head.kind}; set stdFinal to 0`);
   const initial = Math.exp(cfg.logStdInit);
@@ -426,7 +430,7 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
       const { advantages, returns } = computeGae(rewBuf, valBuf, doneBuf, nextValue, S, N, cfg.gamma, cfg.gaeLambda);
 
       // ── update ──
-      const stats = { pg: 0, v: 0, ent: 0, oldKl: 0, kl: 0, clipfrac: 0, n: 0 };
+      const stats = { pg: 0, v: 0, ent: 0, smooth: 0, oldKl: 0, kl: 0, clipfrac: 0, n: 0 };
       let grads: Record<string, number> = {};
       const rows = cfg.recurrent ? N : batchSize;
       const mbRows = rows / cfg.numMinibatches;
@@ -472,7 +476,9 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
           }
           const entLoss = entropy.mean();
           // L = L_clip − c_ent·H + c_vf·L_V
-          const loss = pgLoss.sub(entLoss.mul(cfg.entCoef)).add(vLoss.mul(cfg.vfCoef));
+          let loss = pgLoss.sub(entLoss.mul(cfg.entCoef)).add(vLoss.mul(cfg.vfCoef));
+          const smooth = cfg.smoothCoef > 0 ? smoothnessLoss(nets.actor, obsBuf, doneBuf, pick, obsDim, N, S) : null;
+          if (smooth !== null) loss = loss.add(smooth.mul(cfg.smoothCoef));
           if (!Number.isFinite(loss.item())) {
             throw new NonFiniteError(`ppo: the loss is ${loss.item()} at global step ${globalStep} (policy loss ${pgLoss.item()}, value loss ${vLoss.item()}, entropy ${entLoss.item()})`);
           }
@@ -486,6 +492,7 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
           stats.pg += pgLoss.item();
           stats.v += vLoss.item();
           stats.ent += entLoss.item();
+          if (smooth !== null) stats.smooth += smooth.item();
           stats.n += 1;
         }
         if (cfg.targetKl > 0 && stats.kl / stats.n > cfg.targetKl) stop = true;
@@ -508,6 +515,7 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
       };
       if (cfg.curriculumSteps > 0) row['charts/curriculum_progress'] = curriculum;
       if (cfg.stdFinal > 0) row['charts/std_cap'] = Math.exp(stdCap);
+      if (cfg.smoothCoef > 0) row['losses/smoothness'] = stats.smooth / stats.n;
       addEpisodeMetrics(row, episodes);
       for (const [k, v] of Object.entries(grads)) row[`grads/${k}`] = v;
       yield row;
@@ -545,6 +553,27 @@ type Minibatch = {
 };
 
 /** A minibatch of single steps (feed-forward policies). */
+/**
+ * The temporal smoothness loss (CAPS' L_T, squared): the mean of |μ(s_t) − μ(s_{t+1})|² over the picked steps t
+ * whose next step is in the rollout and in the same episode (step-major [S, N] rows: t + 1 of a copy is N rows on).
+ */
+function smoothnessLoss(actor: Module, obsBuf: Float32Array, doneBuf: Uint8Array, pick: Int32Array, obsDim: number, N: number, S: number): Tensor | null {
+  const pairs: number[] = [];
+  for (const i of pick) if (i < (S - 1) * N && doneBuf[i] === 0) pairs.push(i);
+  const m = pairs.length;
+  if (m === 0) return null;
+  const obs = new Float32Array(2 * m * obsDim);
+  pairs.forEach((i, j) => {
+    for (let k = 0; k < obsDim; k++) {
+      obs[j * obsDim + k] = obsBuf[i * obsDim + k];
+      obs[(m + j) * obsDim + k] = obsBuf[(i + N) * obsDim + k];
+    }
+  });
+  const mu = actor.forward(new Tensor(obs, [2 * m, obsDim]));
+  const d = slice(mu, [[0, m]]).sub(slice(mu, [[m, 2 * m]]));
+  return d.square().mean().mul(mu.shape[1]);
+}
+
 function flatMinibatch(ro: Rollout, pick: Int32Array): Minibatch {
   const { obsBuf, actBuf, logpBuf, valBuf, maskBuf, advantages, returns, nets, head, obsDim } = ro;
   const size = pick.length;

@@ -147,6 +147,40 @@ describe('PPO', () => {
     expect(() => ppo.createRun(cfgOf({ noiseColor: 0.5 }), runContext('CartPole-v1'))).toThrow(/noiseColor 0\.5 colors a Gaussian policy's noise, and this env's actions are discrete/);
   });
 
+  it('smooths the policy\'s mean over time with smoothCoef, and only within episodes', async () => {
+    // IdentityBox's target jumps every step and is observed: tracking it is rewarded, and it is as unsmooth as can be
+    const base = { totalTimesteps: 12_288, numEnvs: 4, numSteps: 64, learningRate: 3e-3, entCoef: 0 };
+    const jumps = async (smoothCoef: number): Promise<{ rows: Metrics[]; jump: number }> => {
+      const ctx = toyContext('Test/IdentityBox-v0', () => new IdentityBoxEnv(1, 10));
+      const run = ppo.createRun(cfgOf({ ...base, smoothCoef }), ctx);
+      const rows: Metrics[] = [];
+      for await (const row of run.iterations) rows.push(row);
+      let jump = 0, prev = 0;
+      for (let k = 0; k <= 200; k++) {
+        const a = (run.policy.act(Float32Array.of(Math.sin(k * 2.4)), { deterministic: true }) as Float32Array)[0];
+        if (k > 0) jump += Math.abs(a - prev) / 200;
+        prev = a;
+      }
+      await run.close();
+      return { rows, jump };
+    };
+    const free = await jumps(0), smooth = await jumps(3);
+    expect(free.rows.some((r) => 'losses/smoothness' in r)).toBe(false);
+    expect(smooth.rows.every((r) => r['losses/smoothness'] >= 0)).toBe(true);
+    expect(smooth.rows[smooth.rows.length - 1]['losses/smoothness']).toBeLessThan(smooth.rows[0]['losses/smoothness'] + 0.05);
+    expect(free.jump).toBeGreaterThan(0.5); // it tracks the observation
+    expect(smooth.jump).toBeLessThan(free.jump / 3);
+    // one-step episodes: no step has a next one in its episode, so the loss never enters and the run is the same
+    const oneStep = { ...base, totalTimesteps: 1024 };
+    const ctx1 = () => toyContext('Test/IdentityBox-v0', () => new IdentityBoxEnv(1, 1));
+    const [a, b] = [await collect(oneStep, ctx1()), await collect({ ...oneStep, smoothCoef: 3 }, ctx1())];
+    expect(b.map((r) => r['losses/smoothness'])).toEqual(b.map(() => 0));
+    const drop = ({ 'losses/smoothness': _, ...rest }: Metrics) => withoutTiming(rest);
+    expect(b.map(drop)).toEqual(a.map(drop));
+    expect(() => ppo.createRun(cfgOf({ smoothCoef: 1 }), runContext('CartPole-v1'))).toThrow(/smoothCoef 1 smooths the mean of a feed-forward Gaussian policy, and this run's is discrete \(actions\)/);
+    expect(() => ppo.createRun(cfgOf({ smoothCoef: 1, recurrent: true }), toyContext('Test/IdentityBox-v0', () => new IdentityBoxEnv(1, 10)))).toThrow(/this run's is recurrent/);
+  });
+
   it('refuses stdFinal above the initial std, and on discrete actions', () => {
     const box1 = toyContext('Test/IdentityBox-v0', () => new IdentityBoxEnv(1, 10));
     expect(() => ppo.createRun(cfgOf({ stdFinal: 0.5, logStdInit: -1 }), box1)).toThrow(/stdFinal \(0\.5\) must be at most the initial std exp\(logStdInit\) = 0\.3679/);
