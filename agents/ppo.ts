@@ -477,7 +477,7 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
           const entLoss = entropy.mean();
           // L = L_clip − c_ent·H + c_vf·L_V
           let loss = pgLoss.sub(entLoss.mul(cfg.entCoef)).add(vLoss.mul(cfg.vfCoef));
-          const smooth = cfg.smoothCoef > 0 ? smoothnessLoss(nets.actor, obsBuf, doneBuf, pick, obsDim, N, S) : null;
+          const smooth = cfg.smoothCoef > 0 ? smoothnessLoss(nets.actor, mb.out, obsBuf, doneBuf, pick, obsDim, N, S) : null;
           if (smooth !== null) loss = loss.add(smooth.mul(cfg.smoothCoef));
           if (!Number.isFinite(loss.item())) {
             throw new NonFiniteError(`ppo: the loss is ${loss.item()} at global step ${globalStep} (policy loss ${pgLoss.item()}, value loss ${vLoss.item()}, entropy ${entLoss.item()})`);
@@ -556,22 +556,22 @@ type Minibatch = {
 /**
  * The temporal smoothness loss (CAPS' L_T, squared): the mean of |μ(s_t) − μ(s_{t+1})|² over the picked steps t
  * whose next step is in the rollout and in the same episode (step-major [S, N] rows: t + 1 of a copy is N rows on).
+ * `mu` is the minibatch's μ(s_t) [B, actDim], so only the next steps go through the actor.
  */
-function smoothnessLoss(actor: Module, obsBuf: Float32Array, doneBuf: Uint8Array, pick: Int32Array, obsDim: number, N: number, S: number): Tensor | null {
-  const pairs: number[] = [];
-  for (const i of pick) if (i < (S - 1) * N && doneBuf[i] === 0) pairs.push(i);
-  const m = pairs.length;
+function smoothnessLoss(actor: Module, mu: Tensor, obsBuf: Float32Array, doneBuf: Uint8Array, pick: Int32Array, obsDim: number, N: number, S: number): Tensor | null {
+  const b = pick.length, actDim = mu.shape[1];
+  const next = new Float32Array(b * obsDim), keep = new Float32Array(b * actDim);
+  let m = 0;
+  for (let j = 0; j < b; j++) {
+    const i = pick[j];
+    if (i >= (S - 1) * N || doneBuf[i] !== 0) continue; // no next step in this rollout and episode: its row stays 0, masked
+    m += 1;
+    for (let k = 0; k < obsDim; k++) next[j * obsDim + k] = obsBuf[(i + N) * obsDim + k];
+    keep.fill(1, j * actDim, (j + 1) * actDim);
+  }
   if (m === 0) return null;
-  const obs = new Float32Array(2 * m * obsDim);
-  pairs.forEach((i, j) => {
-    for (let k = 0; k < obsDim; k++) {
-      obs[j * obsDim + k] = obsBuf[i * obsDim + k];
-      obs[(m + j) * obsDim + k] = obsBuf[(i + N) * obsDim + k];
-    }
-  });
-  const mu = actor.forward(new Tensor(obs, [2 * m, obsDim]));
-  const d = slice(mu, [[0, m]]).sub(slice(mu, [[m, 2 * m]]));
-  return d.square().mean().mul(mu.shape[1]);
+  const d = mu.sub(actor.forward(new Tensor(next, [b, obsDim]))).mul(new Tensor(keep, [b, actDim]));
+  return d.square().sum().mul(1 / m);
 }
 
 function flatMinibatch(ro: Rollout, pick: Int32Array): Minibatch {
