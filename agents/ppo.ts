@@ -235,7 +235,7 @@ function policyNet(nets: PpoNets): PolicyNet {
   };
 }
 
-// ── the std cap ──
+// ── options of Gaussian policies: std cap, colored noise, smoothness ──
 
 /** A ConfigError unless noiseColor, smoothCoef and stdFinal are 0 or the policy suits them (Gaussian; smoothCoef: mlp, not recurrent), and unless the cap falls (stdFinal ≤ exp(logStdInit)). */
 function checkExploration(cfg: PpoConfig, head: ActionHead): void {
@@ -552,7 +552,6 @@ type Minibatch = {
   advantages: Float32Array; returns: Float32Array; oldValues: Float32Array;
 };
 
-/** A minibatch of single steps (feed-forward policies). */
 /**
  * The temporal smoothness loss (CAPS' L_T, squared): the mean of |μ(s_t) − μ(s_{t+1})|² over the picked steps t
  * whose next step is in the rollout and in the same episode (step-major [S, N] rows: t + 1 of a copy is N rows on).
@@ -574,6 +573,7 @@ function smoothnessLoss(actor: Module, mu: Tensor, obsBuf: Float32Array, doneBuf
   return d.square().sum().mul(1 / m);
 }
 
+/** A minibatch of single steps (feed-forward policies). */
 function flatMinibatch(ro: Rollout, pick: Int32Array): Minibatch {
   const { obsBuf, actBuf, logpBuf, valBuf, maskBuf, advantages, returns, nets, head, obsDim } = ro;
   const size = pick.length;
