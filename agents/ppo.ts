@@ -47,6 +47,7 @@ import type { EpisodeStepResult, RecordVectorEpisodeStatistics } from '../src/gy
 import type { CopyGroup } from '../src/gym/vector/vector-env.ts';
 import { buildCnnTrunk, imageShape } from './common/cnn.ts';
 import { coloredNoise } from './common/colored-noise.ts';
+import { mirrorLoss, normalizedMirror, runMirror } from './common/mirror.ts';
 
 // ── config ──
 
@@ -70,6 +71,7 @@ export const ppoSpec = {
   stdFinal: num(0, 'a falling cap on the Gaussian policy\'s std (continuous actions): from exp(logStdInit) at step stdDecayStart to this at the run\'s end, linear in log std; each action\'s log std is clipped to the cap before every rollout (0: no cap, the std is learned freely)', { min: 0 }),
   stdDecayStart: int(0, 'the env step at which the std cap of stdFinal starts to fall', 0),
   smoothCoef: num(0, 'coefficient of a temporal smoothness loss on the Gaussian policy\'s mean (CAPS, Mysore et al. 2021): the mean over the minibatch\'s steps, within an episode, of |μ(s_t) − μ(s_{t+1})|² (summed over the actions); a regulariser of the policy, not a reward (mlp policies with continuous actions; 0: off)', { min: 0 }),
+  mirrorCoef: num(0, 'coefficient of the mirror symmetry loss on the Gaussian policy\'s mean (Yu, Turk and Liu, SIGGRAPH 2018): the mean over the minibatch of |μ(s) − M_a(μ(M_s(s)))|², M_s and M_a the env\'s mirror of an observation and an action (metadata.mirror; the walkers swap their legs); a regulariser of the policy, not a reward (mlp policies with continuous actions; 0: off)', { min: 0 }),
   noiseColor: num(0, 'β of the Gaussian policy\'s exploration noise over time (continuous actions): each iteration draws, for every copy and action, a sequence of unit-variance noise with power spectrum ~ 1/f^β (0: white, CleanRL\'s; 0.5: what Hollenstein et al., AAAI 2024, recommend for PPO; 1: pink); the log-probabilities stay per-step Gaussian', { min: 0, max: 2 }),
   vfCoef: num(0.5, 'coefficient of the value function', { min: 0 }),
   maxGradNorm: num(0.5, 'the maximum norm for the gradient clipping', { min: 0 }),
@@ -235,14 +237,14 @@ function policyNet(nets: PpoNets): PolicyNet {
   };
 }
 
-// ── options of Gaussian policies: std cap, colored noise, smoothness ──
+// ── options of Gaussian policies: std cap, colored noise, smoothness, mirror symmetry ──
 
-/** A ConfigError unless noiseColor, smoothCoef and stdFinal are 0 or the policy suits them (Gaussian; smoothCoef: mlp, not recurrent), and unless the cap falls (stdFinal ≤ exp(logStdInit)). */
+/** A ConfigError unless noiseColor, smoothCoef, mirrorCoef and stdFinal are 0 or the policy suits them (Gaussian; smoothCoef, mirrorCoef: mlp, not recurrent), and unless the cap falls (stdFinal ≤ exp(logStdInit)). */
 function checkExploration(cfg: PpoConfig, head: ActionHead): void {
   if (cfg.noiseColor > 0 && head.kind !== 'box') throw new ConfigError(`ppo: noiseColor ${cfg.noiseColor} colors a Gaussian policy's noise, and this env's actions are ${head.kind}; set noiseColor to 0`);
-  if (cfg.smoothCoef > 0 && (head.kind !== 'box' || cfg.recurrent || cfg.network !== 'mlp')) {
-    throw new ConfigError(`ppo: smoothCoef ${cfg.smoothCoef} smooths the mean of a feed-forward Gaussian policy, and this run's is ${head.kind !== 'box' ? `${head.kind} (actions)` : cfg.recurrent ? 'recurrent' : `a ${cfg.network}`}; set smoothCoef to 0`);
-  }
+  const feedForward = head.kind !== 'box' ? `${head.kind} (actions)` : cfg.recurrent ? 'recurrent' : cfg.network !== 'mlp' ? `a ${cfg.network}` : null;
+  if (cfg.smoothCoef > 0 && feedForward !== null) throw new ConfigError(`ppo: smoothCoef ${cfg.smoothCoef} smooths the mean of a feed-forward Gaussian policy, and this run's is ${feedForward}; set smoothCoef to 0`);
+  if (cfg.mirrorCoef > 0 && feedForward !== null) throw new ConfigError(`ppo: mirrorCoef ${cfg.mirrorCoef} mirrors the mean of a feed-forward Gaussian policy, and this run's is ${feedForward}; set mirrorCoef to 0`);
   if (cfg.stdFinal === 0) return;
   if (head.kind !== 'box') throw new ConfigError(`ppo: stdFinal ${cfg.stdFinal} caps a Gaussian policy's std, and this env's actions are ${head.kind}; set stdFinal to 0`);
   const initial = Math.exp(cfg.logStdInit);
@@ -273,12 +275,13 @@ function clipLogStd(logStd: Tensor | null, cap: number): void {
 /** Starts (or resumes) a PPO run. */
 function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
   const rng = new Rng(cfg.seed);
-  const { obsSpace, actSpace } = envSpaces(ctx);
+  const { obsSpace, actSpace, metadata } = envSpaces(ctx);
   checkWorkers('ppo', ctx, cfg.numEnvs);
   checkCurriculum('ppo', ctx, cfg.curriculumSteps);
   const head = actionHead('ppo', actSpace);
   checkExploration(cfg, head);
   const obsDim = flatDim(obsSpace), N = cfg.numEnvs, S = cfg.numSteps;
+  const mirror = cfg.mirrorCoef > 0 ? runMirror('ppo', ctx.envId, metadata.mirror, obsDim, head.actDim) : null;
   // the copies start on the first iteration: worker threads start asynchronously
   let envs: RecordVectorEpisodeStatistics | null = null;
   const batchSize = N * S;
@@ -430,7 +433,8 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
       const { advantages, returns } = computeGae(rewBuf, valBuf, doneBuf, nextValue, S, N, cfg.gamma, cfg.gaeLambda);
 
       // ── update ──
-      const stats = { pg: 0, v: 0, ent: 0, smooth: 0, oldKl: 0, kl: 0, clipfrac: 0, n: 0 };
+      const stats = { pg: 0, v: 0, ent: 0, smooth: 0, mirror: 0, oldKl: 0, kl: 0, clipfrac: 0, n: 0 };
+      const mirrorAffine = mirror !== null ? normalizedMirror(mirror, obsNorm) : null;
       let grads: Record<string, number> = {};
       const rows = cfg.recurrent ? N : batchSize;
       const mbRows = rows / cfg.numMinibatches;
@@ -479,6 +483,8 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
           let loss = pgLoss.sub(entLoss.mul(cfg.entCoef)).add(vLoss.mul(cfg.vfCoef));
           const smooth = cfg.smoothCoef > 0 ? smoothnessLoss(nets.actor, mb.out, obsBuf, doneBuf, pick, obsDim, N, S) : null;
           if (smooth !== null) loss = loss.add(smooth.mul(cfg.smoothCoef));
+          const sym = mirror !== null && mirrorAffine !== null ? mirrorLoss(nets.actor, mb.out, mb.obs, mirror, mirrorAffine) : null;
+          if (sym !== null) loss = loss.add(sym.mul(cfg.mirrorCoef));
           if (!Number.isFinite(loss.item())) {
             throw new NonFiniteError(`ppo: the loss is ${loss.item()} at global step ${globalStep} (policy loss ${pgLoss.item()}, value loss ${vLoss.item()}, entropy ${entLoss.item()})`);
           }
@@ -493,6 +499,7 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
           stats.v += vLoss.item();
           stats.ent += entLoss.item();
           if (smooth !== null) stats.smooth += smooth.item();
+          if (sym !== null) stats.mirror += sym.item();
           stats.n += 1;
         }
         if (cfg.targetKl > 0 && stats.kl / stats.n > cfg.targetKl) stop = true;
@@ -516,6 +523,7 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
       if (cfg.curriculumSteps > 0) row['charts/curriculum_progress'] = curriculum;
       if (cfg.stdFinal > 0) row['charts/std_cap'] = Math.exp(stdCap);
       if (cfg.smoothCoef > 0) row['losses/smoothness'] = stats.smooth / stats.n;
+      if (cfg.mirrorCoef > 0) row['losses/mirror'] = stats.mirror / stats.n;
       addEpisodeMetrics(row, episodes);
       for (const [k, v] of Object.entries(grads)) row[`grads/${k}`] = v;
       yield row;
@@ -548,7 +556,7 @@ type Rollout = {
 
 /** Policy outputs and stored rollout values for one minibatch. */
 type Minibatch = {
-  size: number; out: Tensor; value: Tensor; actions: Float32Array; oldLogp: Float32Array;
+  size: number; obs: Float32Array; out: Tensor; value: Tensor; actions: Float32Array; oldLogp: Float32Array;
   advantages: Float32Array; returns: Float32Array; oldValues: Float32Array;
 };
 
@@ -597,7 +605,7 @@ function flatMinibatch(ro: Rollout, pick: Int32Array): Minibatch {
   }
   const f = forward(nets, new Tensor(obs, [size, obsDim]), null);
   const out = head.kind === 'discrete' ? maskLogits(f.out, masks) : f.out;
-  return { size, out, value: f.value, actions, oldLogp, advantages: adv, returns: ret, oldValues };
+  return { size, obs, out, value: f.value, actions, oldLogp, advantages: adv, returns: ret, oldValues };
 }
 
 /** A minibatch of whole env sequences, replayed through the LSTM from the rollout's initial state. */
@@ -616,6 +624,7 @@ function sequenceMinibatch(ro: Rollout, envIdx: Int32Array): Minibatch {
   let state: RecurrentState = pickRows(initialState ?? initialRecurrentState(nets, N));
   const outs: Tensor[] = [], values: Tensor[] = [];
   const actions = new Float32Array(size * head.actDim), oldLogp = new Float32Array(size), adv = new Float32Array(size), ret = new Float32Array(size), oldValues = new Float32Array(size);
+  const allObs = new Float32Array(size * obsDim);
   for (let t = 0; t < S; t++) {
     const obs = new Float32Array(E * obsDim);
     const dones = new Uint8Array(E);
@@ -629,13 +638,14 @@ function sequenceMinibatch(ro: Rollout, envIdx: Int32Array): Minibatch {
       oldValues[j] = valBuf[i];
       dones[e] = doneBuf[i];
     }
+    allObs.set(obs, t * E * obsDim);
     const f = forward(nets, new Tensor(obs, [E, obsDim]), state);
     outs.push(f.out);
     values.push(f.value);
     state = resetRows(f.state as RecurrentState, dones);
   }
   const out = concatRows(outs), value = concatRows(values);
-  return { size, out, value, actions, oldLogp, advantages: adv, returns: ret, oldValues };
+  return { size, obs: allObs, out, value, actions, oldLogp, advantages: adv, returns: ret, oldValues };
 }
 
 /** Concatenates per-step outputs along the batch axis, keeping the graph. */

@@ -4,7 +4,7 @@
  * what a checkpoint gives back on resume. The training loops themselves stay in the agent files.
  */
 import { CheckpointError, ConfigError } from '../../src/core/errors.ts';
-import { CURRICULUM_ATTR } from '../../src/gym/env.ts';
+import { CURRICULUM_ATTR, type EnvMetadata } from '../../src/gym/env.ts';
 import type { Space } from '../../src/gym/spaces.ts';
 import type { VectorEnv } from '../../src/gym/vector/vector-env.ts';
 import { recordVectorEpisodeStatistics, type RecordVectorEpisodeStatistics } from '../../src/gym/vector/record-episode-statistics.ts';
@@ -75,10 +75,10 @@ export function stepSchedule(cfg: { numEnvs: number; iterationSteps: number; tot
 
 // ── envs ──
 
-/** The observation and action spaces of the run's env (one copy, made and closed). */
-export function envSpaces(ctx: RunContext): { obsSpace: Space; actSpace: Space } {
+/** The observation and action spaces and the metadata of the run's env (one copy, made and closed). */
+export function envSpaces(ctx: RunContext): { obsSpace: Space; actSpace: Space; metadata: EnvMetadata } {
   const probe = ctx.makeEnv();
-  const spaces = { obsSpace: probe.observationSpace, actSpace: probe.actionSpace };
+  const spaces = { obsSpace: probe.observationSpace, actSpace: probe.actionSpace, metadata: probe.spec.metadata };
   probe.close();
   return spaces;
 }

@@ -57,8 +57,21 @@ export const AMP_FOOT_WALKER_DEFAULTS = {
   energyCostWeight: 0.01,
 } as const satisfies AmpFootWalkerKwargs;
 
-/** Walker metadata: the control rate; no keyboard walking, only a noop (limp legs, open locks) for `dojo render --policy noop`. */
-export const AMP_FOOT_METADATA: EnvMetadata = { renderFps: 50, keymap: { play: 'realtime', keys: {}, noop: [0, 0, 0, 0, 0, 0, 0, 0], legend: {}, noopLegend: 'limp legs, open locks' } };
+/** Indices 0 … size − 1 with the blocks [first, first + block) and [first + block, first + 2·block) swapped. */
+function swapBlocks(size: number, first: number, block: number): number[] {
+  return Array.from({ length: size }, (_, i) => (i < first || i >= first + 2 * block ? i : i < first + block ? i + block : i - block));
+}
+
+/**
+ * Walker metadata: the control rate; no keyboard walking, only a noop (limp legs, open locks) for `dojo render
+ * --policy noop`; and the mirror symmetry: the two legs are alike and hang from the same hip, so swapping
+ * their observation blocks (4 + 12·i …) and action blocks (4·i …) mirrors a state and an action.
+ */
+export const AMP_FOOT_METADATA: EnvMetadata = {
+  renderFps: 50,
+  keymap: { play: 'realtime', keys: {}, noop: [0, 0, 0, 0, 0, 0, 0, 0], legend: {}, noopLegend: 'limp legs, open locks' },
+  mirror: { obs: swapBlocks(4 + 2 * 12 + LIDAR_RAYS, 4, 12), act: swapBlocks(8, 0, 4) },
+};
 
 /** Prosthesis metadata: hold Space (or ArrowDown) to load the spring with the lock closed; let go to release it. */
 export const AMP_FOOT_PROSTHESIS_METADATA: EnvMetadata = { renderFps: 50, keymap: { play: 'realtime', keys: { ' ': [1, 1], ArrowDown: [1, 1] }, noop: [-1, -1], legend: { ' ': 'load the push-off spring, lock closed' }, noopLegend: 'motor back, lock open (push off)' } };

@@ -12,10 +12,11 @@
  */
 import { EnvError, describe } from '../core/errors.ts';
 import type { AnyEnv, ResetResult, StepResult } from './env.ts';
+import { mirrorError } from './mirror.ts';
 import { rasterize } from './raster.ts';
 import { make } from './registry.ts';
 import { explainInvalidScene, type Scene } from './scene.ts';
-import { contains, describeSpace, explainNotContained, sample, validateSpace, valuesEqual, type Space, type SpaceValue } from './spaces.ts';
+import { contains, describeSpace, explainNotContained, flatDim, sample, validateSpace, valuesEqual, type Space, type SpaceValue } from './spaces.ts';
 
 /** One named check. */
 export interface CheckResult {
@@ -276,6 +277,7 @@ function checkSpec(env: AnyEnv): string | null {
       if (!Object.hasOwn(keymap.keys, key)) return `keymap.legend names the key "${key}", which keymap.keys does not map (keys: ${Object.keys(keymap.keys).join(', ') || 'none'})`;
     }
   }
+  if (s.metadata.mirror !== undefined) return mirrorError(s.metadata.mirror, flatDim(env.observationSpace), flatDim(env.actionSpace));
   return null;
 }
 

@@ -77,6 +77,20 @@ export interface EnvMetadata {
   /** Frames per second at which a human sees real time. */
   readonly renderFps: number;
   readonly keymap?: KeyMap;
+  /** The env's left–right symmetry, when it has one (PPO's `mirrorCoef` uses it); see `MirrorMap`. */
+  readonly mirror?: MirrorMap;
+}
+
+/**
+ * An env's mirror symmetry as index permutations of its (flat) observation and action: the mirror image of
+ * observation `o` is `o'[i] = o[obs[i]]`, of action `a` is `a'[k] = a[act[k]]`, and acting `a'` in the mirrored
+ * state leads to the mirrored next state (a planar biped: swap the legs' blocks). Mirroring twice is the
+ * identity. Learning symmetric and low-energy locomotion (Yu, Turk and Liu, SIGGRAPH 2018) asks the policy
+ * for this symmetry.
+ */
+export interface MirrorMap {
+  readonly obs: readonly number[];
+  readonly act: readonly number[];
 }
 
 /** How an env was registered and made (Gymnasium's `EnvSpec`); plain data. */

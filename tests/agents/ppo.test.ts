@@ -10,7 +10,7 @@ import { encodeSafetensors, decodeSafetensors } from '../../src/nn/safetensors.t
 import { box } from '../../src/gym/spaces.ts';
 import { runContext } from '../../src/cli/run-context.ts';
 import { evaluatePolicy } from '../../src/cli/eval.ts';
-import { IdentityEnv, IdentityBoxEnv, BanditEnv, PairIdentityEnv, toyContext, expectSameActions, firstCheckpoint } from './toy-envs.ts';
+import { IdentityEnv, IdentityBoxEnv, MirrorIdentityEnv, BanditEnv, PairIdentityEnv, toyContext, expectSameActions, firstCheckpoint } from './toy-envs.ts';
 import type { RunContext } from '../../agents/common/agent.ts';
 import { SyncVectorEnv } from '../../src/gym/vector/sync-vector-env.ts';
 import { transformObservation } from '../../src/gym/wrappers/observation.ts';
@@ -179,6 +179,45 @@ describe('PPO', () => {
     expect(b.map(drop)).toEqual(a.map(drop));
     expect(() => ppo.createRun(cfgOf({ smoothCoef: 1 }), runContext('CartPole-v1'))).toThrow(/smoothCoef 1 smooths the mean of a feed-forward Gaussian policy, and this run's is discrete \(actions\)/);
     expect(() => ppo.createRun(cfgOf({ smoothCoef: 1, recurrent: true }), toyContext('Test/IdentityBox-v0', () => new IdentityBoxEnv(1, 10)))).toThrow(/this run's is recurrent/);
+  });
+
+  it('makes the policy mirror-symmetric with mirrorCoef, as the env declares it', async () => {
+    // only action 0 is rewarded (tracking target 0); the mirror loss alone can teach action 1 to track target 1
+    const base = { totalTimesteps: 16_384, numEnvs: 4, numSteps: 64, learningRate: 3e-3, entCoef: 0, normObs: true };
+    const track = async (mirrorCoef: number): Promise<{ rows: Metrics[]; err0: number; err1: number }> => {
+      const run = ppo.createRun(cfgOf({ ...base, mirrorCoef }), toyContext('Test/MirrorIdentity-v0', () => new MirrorIdentityEnv()));
+      const rows: Metrics[] = [];
+      for await (const row of run.iterations) rows.push(row);
+      let err0 = 0, err1 = 0;
+      for (let k = 0; k < 200; k++) {
+        const o = Float32Array.of(Math.sin(k * 2.4), Math.cos(k * 1.7));
+        const a = run.policy.act(o, { deterministic: true }) as Float32Array;
+        err0 += Math.abs(Math.max(-1, Math.min(1, a[0])) - o[0]) / 200;
+        err1 += Math.abs(Math.max(-1, Math.min(1, a[1])) - o[1]) / 200;
+      }
+      await run.close();
+      return { rows, err0, err1 };
+    };
+    const free = await track(0), sym = await track(1);
+    expect(free.rows.some((r) => 'losses/mirror' in r)).toBe(false);
+    expect(sym.rows.every((r) => r['losses/mirror'] >= 0)).toBe(true);
+    expect(sym.rows[sym.rows.length - 1]['losses/mirror']).toBeLessThan(sym.rows[0]['losses/mirror']);
+    expect(free.err0).toBeLessThan(0.25); // both learn the rewarded action
+    expect(sym.err0).toBeLessThan(0.25);
+    expect(free.err1).toBeGreaterThan(0.4); // without the loss, nothing teaches action 1
+    expect(sym.err1).toBeLessThan(0.25);
+  });
+
+  it('refuses mirrorCoef without a declared mirror, with a wrong one, and on policies it cannot mirror', () => {
+    const box1 = toyContext('Test/IdentityBox-v0', () => new IdentityBoxEnv(1, 10));
+    expect(() => ppo.createRun(cfgOf({ mirrorCoef: 1 }), box1)).toThrow(/mirrorCoef needs the env's mirror symmetry .*Test\/IdentityBox-v0 declares none/);
+    const wrong = toyContext('Test/MirrorIdentity-v0', () => new MirrorIdentityEnv({ obs: [1, 0, 2], act: [1, 0] }));
+    expect(() => ppo.createRun(cfgOf({ mirrorCoef: 1 }), wrong)).toThrow(/Test\/MirrorIdentity-v0's mirror\.obs must list 2 indices \(the flat observation's size\), received 3/);
+    const notInverse = toyContext('Test/MirrorIdentity-v0', () => new MirrorIdentityEnv({ obs: [1, 0], act: [0, 0] }));
+    expect(() => ppo.createRun(cfgOf({ mirrorCoef: 1 }), notInverse)).toThrow(/mirror\.act must name each index once \(a permutation\), and 0 appears twice/);
+    expect(() => ppo.createRun(cfgOf({ mirrorCoef: 1 }), runContext('CartPole-v1'))).toThrow(/mirrorCoef 1 mirrors the mean of a feed-forward Gaussian policy, and this run's is discrete \(actions\)/);
+    const sym = toyContext('Test/MirrorIdentity-v0', () => new MirrorIdentityEnv());
+    expect(() => ppo.createRun(cfgOf({ mirrorCoef: 1, recurrent: true }), sym)).toThrow(/this run's is recurrent/);
   });
 
   it('refuses stdFinal above the initial std, and on discrete actions', () => {

@@ -3,7 +3,7 @@
  * and reachable in a few thousand steps.
  */
 import { Rng } from '../../src/core/rng.ts';
-import { bareSpec, type Env, type EnvSpec, type ResetResult, type StepResult } from '../../src/gym/env.ts';
+import { bareSpec, type Env, type EnvMetadata, type EnvSpec, type ResetResult, type StepResult } from '../../src/gym/env.ts';
 import { box, discrete, multiDiscrete, type Space } from '../../src/gym/spaces.ts';
 import type { Scene } from '../../src/gym/scene.ts';
 import { timeLimit } from '../../src/gym/wrappers/time-limit.ts';
@@ -99,6 +99,49 @@ export class IdentityBoxEnv implements Env<Float32Array, Float32Array> {
     for (let i = 0; i < this.dim; i++) err += Math.abs(action[i] - this.target[i]) / this.dim;
     this.t += 1;
     return { obs: this.draw(), reward: -err, terminated: this.t >= this.length, truncated: false, info: {} };
+  }
+
+  render(): Scene {
+    return EMPTY_SCENE;
+  }
+
+  close(): void {}
+}
+
+/**
+ * IdentityBox with two dimensions whose reward scores only action 0 (against target 0), and which declares the
+ * mirror that swaps the two: a policy that tracks target 0 with action 0 and is mirror-symmetric tracks target 1
+ * with action 1, which nothing else teaches it.
+ */
+export class MirrorIdentityEnv implements Env<Float32Array, Float32Array> {
+  readonly observationSpace: Space = box(-1, 1, { shape: [2] });
+  readonly actionSpace: Space = box(-1, 1, { shape: [2] });
+  readonly spec: EnvSpec;
+  readonly actionRng = new Rng(1);
+  readonly unwrapped = this as unknown as Env<unknown, unknown>;
+  private readonly rng = new Rng(0);
+  private target = new Float32Array(2);
+  private t = 0;
+
+  constructor(mirror: EnvMetadata['mirror'] = { obs: [1, 0], act: [1, 0] }) {
+    this.spec = bareSpec('Test/MirrorIdentity-v0', { metadata: { renderFps: 30, mirror } });
+  }
+
+  private draw(): Float32Array {
+    this.target = Float32Array.of(this.rng.uniform(-1, 1), this.rng.uniform(-1, 1));
+    return this.target.slice();
+  }
+
+  reset(opts: { seed?: number } = {}): ResetResult<Float32Array> {
+    if (opts.seed !== undefined) this.rng.seed(opts.seed);
+    this.t = 0;
+    return { obs: this.draw(), info: {} };
+  }
+
+  step(action: Float32Array): StepResult<Float32Array> {
+    const err = Math.abs(action[0] - this.target[0]);
+    this.t += 1;
+    return { obs: this.draw(), reward: -err, terminated: this.t >= 10, truncated: false, info: {} };
   }
 
   render(): Scene {
