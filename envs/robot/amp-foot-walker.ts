@@ -29,7 +29,8 @@
  * | … + 10       | lock closed (0 or 1)                                       | 0   | 1   |
  * | … + 11       | motor position m / M_MAX                                   | 0   | 1   |
  * | 28 … 37      | lidar: fraction of 2 m to the ground along ray k, 1.5·k/10 rad forward of down | 0 | 1 |
- * Leg 0 and leg 1 (i = 0, 1) start side by side; neither is "left".
+ * Leg 0 and leg 1 (i = 0, 1) start side by side; neither is "left". The metadata's `mirror` swaps their blocks
+ * (observation 4 … 15 with 16 … 27, action 0 … 3 with 4 … 7): the body's symmetry, for PPO's `mirrorCoef`.
  *
  * ## Actions (Box(-1, 1, [8], float32))
  * Per leg i, at indices 4·i … 4·i + 3: hip torque, knee torque (times 150 N·m for 75 kg, within a DC
