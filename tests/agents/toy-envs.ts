@@ -69,7 +69,7 @@ export class IdentityBoxEnv implements Env<Float32Array, Float32Array> {
   readonly actionRng = new Rng(1);
   readonly unwrapped = this as unknown as Env<unknown, unknown>;
   private readonly rng = new Rng(0);
-  private target: Float32Array;
+  protected target: Float32Array;
   private t = 0;
   readonly dim: number;
   readonly length: number;
@@ -113,42 +113,18 @@ export class IdentityBoxEnv implements Env<Float32Array, Float32Array> {
  * mirror that swaps the two: a policy that tracks target 0 with action 0 and is mirror-symmetric tracks target 1
  * with action 1, which nothing else teaches it.
  */
-export class MirrorIdentityEnv implements Env<Float32Array, Float32Array> {
-  readonly observationSpace: Space = box(-1, 1, { shape: [2] });
-  readonly actionSpace: Space = box(-1, 1, { shape: [2] });
-  readonly spec: EnvSpec;
-  readonly actionRng = new Rng(1);
-  readonly unwrapped = this as unknown as Env<unknown, unknown>;
-  private readonly rng = new Rng(0);
-  private target = new Float32Array(2);
-  private t = 0;
+export class MirrorIdentityEnv extends IdentityBoxEnv {
+  override readonly spec: EnvSpec;
 
   constructor(mirror: EnvMetadata['mirror'] = { obs: [1, 0], act: [1, 0] }) {
+    super(2, 10);
     this.spec = bareSpec('Test/MirrorIdentity-v0', { metadata: { renderFps: 30, mirror } });
   }
 
-  private draw(): Float32Array {
-    this.target = Float32Array.of(this.rng.uniform(-1, 1), this.rng.uniform(-1, 1));
-    return this.target.slice();
+  override step(action: Float32Array): StepResult<Float32Array> {
+    const target0 = this.target[0];
+    return { ...super.step(action), reward: -Math.abs(action[0] - target0) };
   }
-
-  reset(opts: { seed?: number } = {}): ResetResult<Float32Array> {
-    if (opts.seed !== undefined) this.rng.seed(opts.seed);
-    this.t = 0;
-    return { obs: this.draw(), info: {} };
-  }
-
-  step(action: Float32Array): StepResult<Float32Array> {
-    const err = Math.abs(action[0] - this.target[0]);
-    this.t += 1;
-    return { obs: this.draw(), reward: -err, terminated: this.t >= 10, truncated: false, info: {} };
-  }
-
-  render(): Scene {
-    return EMPTY_SCENE;
-  }
-
-  close(): void {}
 }
 
 /** A two-armed bandit, one step per episode: arm 1 pays 1, arm 0 pays 0.2 (plus noise ±0.1). */
