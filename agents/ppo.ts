@@ -483,7 +483,7 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
           let loss = pgLoss.sub(entLoss.mul(cfg.entCoef)).add(vLoss.mul(cfg.vfCoef));
           const smooth = cfg.smoothCoef > 0 ? smoothnessLoss(nets.actor, mb.out, obsBuf, doneBuf, pick, obsDim, N, S) : null;
           if (smooth !== null) loss = loss.add(smooth.mul(cfg.smoothCoef));
-          const sym = mirror !== null && mirrorAffine !== null ? mirrorLoss(nets.actor, mb.out, mb.obs, mirror, mirrorAffine) : null;
+          const sym = mirror !== null && mirrorAffine !== null && mb.obs !== null ? mirrorLoss(nets.actor, mb.out, mb.obs, mirror, mirrorAffine) : null;
           if (sym !== null) loss = loss.add(sym.mul(cfg.mirrorCoef));
           if (!Number.isFinite(loss.item())) {
             throw new NonFiniteError(`ppo: the loss is ${loss.item()} at global step ${globalStep} (policy loss ${pgLoss.item()}, value loss ${vLoss.item()}, entropy ${entLoss.item()})`);
@@ -554,9 +554,9 @@ type Rollout = {
   nets: PpoNets; head: ActionHead; obsDim: number; N: number; S: number;
 };
 
-/** Policy outputs and stored rollout values for one minibatch. */
+/** Policy outputs and stored rollout values for one minibatch; `obs` (its normalised observations) only for feed-forward rows. */
 type Minibatch = {
-  size: number; obs: Float32Array; out: Tensor; value: Tensor; actions: Float32Array; oldLogp: Float32Array;
+  size: number; obs: Float32Array | null; out: Tensor; value: Tensor; actions: Float32Array; oldLogp: Float32Array;
   advantages: Float32Array; returns: Float32Array; oldValues: Float32Array;
 };
 
@@ -624,7 +624,6 @@ function sequenceMinibatch(ro: Rollout, envIdx: Int32Array): Minibatch {
   let state: RecurrentState = pickRows(initialState ?? initialRecurrentState(nets, N));
   const outs: Tensor[] = [], values: Tensor[] = [];
   const actions = new Float32Array(size * head.actDim), oldLogp = new Float32Array(size), adv = new Float32Array(size), ret = new Float32Array(size), oldValues = new Float32Array(size);
-  const allObs = new Float32Array(size * obsDim);
   for (let t = 0; t < S; t++) {
     const obs = new Float32Array(E * obsDim);
     const dones = new Uint8Array(E);
@@ -638,14 +637,13 @@ function sequenceMinibatch(ro: Rollout, envIdx: Int32Array): Minibatch {
       oldValues[j] = valBuf[i];
       dones[e] = doneBuf[i];
     }
-    allObs.set(obs, t * E * obsDim);
     const f = forward(nets, new Tensor(obs, [E, obsDim]), state);
     outs.push(f.out);
     values.push(f.value);
     state = resetRows(f.state as RecurrentState, dones);
   }
   const out = concatRows(outs), value = concatRows(values);
-  return { size, obs: allObs, out, value, actions, oldLogp, advantages: adv, returns: ret, oldValues };
+  return { size, obs: null, out, value, actions, oldLogp, advantages: adv, returns: ret, oldValues };
 }
 
 /** Concatenates per-step outputs along the batch axis, keeping the graph. */
