@@ -252,8 +252,12 @@ function onView(msg: FromView): void {
     case 'frames': {
       state.framesInflight = false;
       const frames = msg.frames.filter((f) => f.display === state.display);
-      if (state.view === 'keys' && frames.length > 0) draw(frames[frames.length - 1]);
-      else if (state.view === 'agent') {
+      if (state.view === 'keys' && frames.length > 0) {
+        const frame = frames[frames.length - 1];
+        // step 0 is a reset, which takes no action: a tap it carried was not played (turns: a press shows the new game)
+        if (frame.len === 0 && keyboard.mode() === 'realtime') keyboard.notPlayed();
+        draw(frame);
+      } else if (state.view === 'agent') {
         state.queue.push(...frames);
         countEpisodes(frames);
       }

@@ -102,6 +102,23 @@ describe.skipIf(!E2E)('games that feel right', () => {
     await page.context().close();
   });
 
+  it('plays a tap made while the next game starts on that game\'s first step (the reset does not eat it)', async () => {
+    const { page, errors } = await openSandbox(browser(), inject('baseUrl'));
+    await page.selectOption('#env-select', 'Snake-v0');
+    await page.click('#play-btn');
+    // no key: the snake runs into the right wall; during the game-over moment, tap up
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('#gameover')?.hidden === false, null, { timeout: 20_000 });
+    await tap(page, 'ArrowUp');
+    // the frame after the moment starts the next game (a reset, not a step); the tap is the step after it
+    await page.waitForFunction(() => (window as unknown as { dojo: { lastFrame(): { len: number; end: string | null } | null } }).dojo.lastFrame()?.len === 1, null, { timeout: 20_000 });
+    const first = await head(page);
+    expect(first.end).toBeNull();
+    expect(first.y, 'the first step of the next game went up, as tapped').not.toBe(5.5);
+    expect(first.x).toBe(5.5);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it('steps a turn-based env once per key press and never on its own (Examples/Corridor-v0)', async () => {
     const { page, errors } = await openSandbox(browser(), inject('baseUrl'));
     await page.selectOption('#env-select', 'Examples/Corridor-v0');

@@ -1,7 +1,8 @@
 /**
  * Human play. Keyboard control for envs with a keymap (EnvMetadata.keymap), in its play mode: real time
  * (the page steps at the env's frame rate: a tap since the last frame plays once, even if it was shorter
- * than a frame; else the most recently pressed key still held; else the no-op) or turns (one step per key
+ * than a frame, and a frame that starts a new game does not use it up; else the most recently pressed key
+ * still held; else the no-op) or turns (one step per key
  * press, nothing in between). Board games: the opponent choices for click-to-move.
  */
 import type { KeyAction, KeyMap } from '../../gym/env.ts';
@@ -19,6 +20,8 @@ export class KeyboardPlayer {
   private readonly held: string[] = [];
   /** Key presses not yet played, oldest first: a tap between two frames is never lost. */
   private readonly taps: KeyAction[] = [];
+  /** The tap the last real-time frame request carried, until its frame says whether it was played. */
+  private sent: KeyAction | null = null;
   /** Hears every press (a turn-based env steps on it). */
   onPress: () => void = () => {};
 
@@ -48,6 +51,7 @@ export class KeyboardPlayer {
     this.keymap = keymap;
     this.held.length = 0;
     this.taps.length = 0;
+    this.sent = null;
   }
 
   /** The keymap's play mode (null: not playing). */
@@ -63,12 +67,22 @@ export class KeyboardPlayer {
     const km = this.keymap;
     if (km === null) return 0;
     const tap = this.taps.shift();
+    this.sent = tap ?? null;
     if (tap !== undefined) return tap;
     for (let i = this.held.length - 1; i >= 0; i--) {
       const a = km.keys[this.held[i]];
       if (a !== undefined) return a;
     }
     return km.play === 'realtime' ? km.noop : 0;
+  }
+
+  /**
+   * The last real-time frame request started a new episode instead of stepping (the frame after a game over,
+   * or the first after the view changed hands): the tap it carried plays on the next frame, first.
+   */
+  notPlayed(): void {
+    if (this.sent !== null) this.taps.unshift(this.sent);
+    this.sent = null;
   }
 
   /** The next turn's action (turn-based play), or null when no key was pressed since. */
