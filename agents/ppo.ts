@@ -47,7 +47,7 @@ import type { EpisodeStepResult, RecordVectorEpisodeStatistics } from '../src/gy
 import type { CopyGroup } from '../src/gym/vector/vector-env.ts';
 import { buildCnnTrunk, imageShape } from './common/cnn.ts';
 import { coloredNoise } from './common/colored-noise.ts';
-import { mirrorLoss, normalizedMirror, runMirror } from './common/mirror.ts';
+import { mirrorLoss, mirrorPlan, runMirror } from './common/mirror.ts';
 
 // ── config ──
 
@@ -434,7 +434,7 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
 
       // ── update ──
       const stats = { pg: 0, v: 0, ent: 0, smooth: 0, mirror: 0, oldKl: 0, kl: 0, clipfrac: 0, n: 0 };
-      const mirrorAffine = mirror !== null ? normalizedMirror(mirror, obsNorm) : null;
+      const mirrorNow = mirror !== null ? mirrorPlan(mirror, obsNorm) : null;
       let grads: Record<string, number> = {};
       const rows = cfg.recurrent ? N : batchSize;
       const mbRows = rows / cfg.numMinibatches;
@@ -483,7 +483,7 @@ function createRun(cfg: PpoConfig, ctx: RunContext): TrainRun {
           let loss = pgLoss.sub(entLoss.mul(cfg.entCoef)).add(vLoss.mul(cfg.vfCoef));
           const smooth = cfg.smoothCoef > 0 ? smoothnessLoss(nets.actor, mb.out, obsBuf, doneBuf, pick, obsDim, N, S) : null;
           if (smooth !== null) loss = loss.add(smooth.mul(cfg.smoothCoef));
-          const sym = mirror !== null && mirrorAffine !== null && mb.obs !== null ? mirrorLoss(nets.actor, mb.out, mb.obs, mirror, mirrorAffine) : null;
+          const sym = mirrorNow !== null && mb.obs !== null ? mirrorLoss(nets.actor, mb.out, mb.obs, mirrorNow) : null;
           if (sym !== null) loss = loss.add(sym.mul(cfg.mirrorCoef));
           if (!Number.isFinite(loss.item())) {
             throw new NonFiniteError(`ppo: the loss is ${loss.item()} at global step ${globalStep} (policy loss ${pgLoss.item()}, value loss ${vLoss.item()}, entropy ${entLoss.item()})`);

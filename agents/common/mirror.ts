@@ -9,7 +9,7 @@ import type { Module } from '../../src/nn/index.ts';
 import { Tensor } from '../../src/autograd/index.ts';
 import type { MirrorMap } from '../../src/gym/env.ts';
 import { mirrorError } from '../../src/gym/mirror.ts';
-import type { RunningMeanStd } from './normalize.ts';
+import { NORM_CLIP, NORM_EPS, type RunningMeanStd } from './normalize.ts';
 
 /** The env's mirror map for a run, checked against the sizes; a ConfigError when the env declares none or a bad one. */
 export function runMirror(algo: string, envId: string, map: MirrorMap | undefined, obsDim: number, actDim: number): MirrorMap {
@@ -20,42 +20,52 @@ export function runMirror(algo: string, envId: string, map: MirrorMap | undefine
 }
 
 /**
- * The mirror of normalised observations as an affine map per index, `n'[i] = n[obs[i]]·scale[i] + shift[i]`:
- * un-normalise with index obs[i]'s statistics, normalise with index i's (the identity without statistics).
- * Taken from the statistics at the end of a rollout, whose rows were normalised with the nearly equal
- * statistics of their own step.
+ * An iteration's mirror: of normalised observations as an affine map per index, `n'[i] = n[obs[i]]·scale[i] +
+ * shift[i]` (un-normalise with index obs[i]'s statistics, normalise with index i's; the identity without
+ * statistics), and of actions as a permutation matrix, `(a P)[k] = a[act[k]]`.
  */
-export function normalizedMirror(map: MirrorMap, norm: RunningMeanStd | null): { scale: Float32Array; shift: Float32Array } {
-  const d = map.obs.length;
+export interface MirrorPlan {
+  readonly obs: readonly number[];
+  readonly scale: Float32Array;
+  readonly shift: Float32Array;
+  readonly actPerm: Tensor;
+}
+
+/**
+ * The mirror for an iteration's update, from the statistics at the end of its rollout (whose rows were
+ * normalised with the nearly equal statistics of their own step).
+ */
+export function mirrorPlan(map: MirrorMap, norm: RunningMeanStd | null): MirrorPlan {
+  const d = map.obs.length, actDim = map.act.length;
   const scale = new Float32Array(d).fill(1), shift = new Float32Array(d);
-  if (norm === null) return { scale, shift };
-  const sd = (j: number): number => Math.sqrt(norm.var[j] + 1e-8);
-  for (let i = 0; i < d; i++) {
-    const j = map.obs[i];
-    scale[i] = sd(j) / sd(i);
-    shift[i] = (norm.mean[j] - norm.mean[i]) / sd(i);
+  if (norm !== null) {
+    const sd = (j: number): number => Math.sqrt(norm.var[j] + NORM_EPS);
+    for (let i = 0; i < d; i++) {
+      const j = map.obs[i];
+      scale[i] = sd(j) / sd(i);
+      shift[i] = (norm.mean[j] - norm.mean[i]) / sd(i);
+    }
   }
-  return { scale, shift };
+  const p = new Float32Array(actDim * actDim);
+  for (let k = 0; k < actDim; k++) p[map.act[k] * actDim + k] = 1;
+  return { obs: map.obs, scale, shift, actPerm: new Tensor(p, [actDim, actDim]) };
 }
 
 /**
  * The loss for a minibatch: `obs` [B, obsDim] normalised observations and `mu` [B, actDim] the actor's means on
- * them; the mirrored observations go through the actor (one forward), their means are mirrored back by a
- * permutation matrix, and the squared difference is summed over actions and averaged over rows.
+ * them; the mirrored observations go through the actor (one forward), their means are mirrored back, and the
+ * squared difference is summed over actions and averaged over rows.
  */
-export function mirrorLoss(actor: Module, mu: Tensor, obs: Float32Array, map: MirrorMap, affine: { scale: Float32Array; shift: Float32Array }): Tensor {
-  const b = mu.shape[0], actDim = mu.shape[1], obsDim = map.obs.length;
+export function mirrorLoss(actor: Module, mu: Tensor, obs: Float32Array, plan: MirrorPlan): Tensor {
+  const b = mu.shape[0], obsDim = plan.obs.length;
   const mirrored = new Float32Array(b * obsDim);
   for (let r = 0; r < b; r++) {
     const o = r * obsDim;
     for (let i = 0; i < obsDim; i++) {
-      const v = obs[o + map.obs[i]] * affine.scale[i] + affine.shift[i];
-      mirrored[o + i] = v > 10 ? 10 : v < -10 ? -10 : v; // the normaliser's clip
+      const v = obs[o + plan.obs[i]] * plan.scale[i] + plan.shift[i];
+      mirrored[o + i] = v > NORM_CLIP ? NORM_CLIP : v < -NORM_CLIP ? -NORM_CLIP : v;
     }
   }
-  // (μ' P)[k] = μ'[act[k]]: P[act[k], k] = 1
-  const p = new Float32Array(actDim * actDim);
-  for (let k = 0; k < actDim; k++) p[map.act[k] * actDim + k] = 1;
-  const back = actor.forward(new Tensor(mirrored, [b, obsDim])).matmul(new Tensor(p, [actDim, actDim]));
+  const back = actor.forward(new Tensor(mirrored, [b, obsDim])).matmul(plan.actPerm);
   return mu.sub(back).square().sum().mul(1 / b);
 }

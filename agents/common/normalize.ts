@@ -7,6 +7,11 @@
 /** Plain-data state of a RunningMeanStd. */
 export type RunningStats = { mean: number[]; var: number[]; count: number };
 
+/** Bound of a normalised value (CleanRL's NormalizeObservation clips to ±10). */
+export const NORM_CLIP = 10;
+/** Added to the variance before its square root. */
+export const NORM_EPS = 1e-8;
+
 /** Per-dimension running statistics. */
 export class RunningMeanStd {
   readonly mean: Float64Array;
@@ -36,7 +41,7 @@ export class RunningMeanStd {
   }
 
   /** (x − μ) / √(σ² + ε), clipped to ±clip, into `out`. */
-  normalize(x: ArrayLike<number>, out: Float32Array, clip = 10, eps = 1e-8): Float32Array {
+  normalize(x: ArrayLike<number>, out: Float32Array, clip = NORM_CLIP, eps = NORM_EPS): Float32Array {
     const dim = this.mean.length;
     for (let i = 0; i < out.length; i++) {
       const j = i % dim;

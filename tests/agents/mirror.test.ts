@@ -1,6 +1,6 @@
 /** The mirror map's checks and the mirror of normalised observations (agents/common/mirror.ts, src/gym/mirror.ts). */
 import { describe, expect, it } from 'vitest';
-import { normalizedMirror } from '../../agents/common/mirror.ts';
+import { mirrorPlan } from '../../agents/common/mirror.ts';
 import { RunningMeanStd } from '../../agents/common/normalize.ts';
 import { mirrorError } from '../../src/gym/mirror.ts';
 import { checkEnv } from '../../src/gym/check-env.ts';
@@ -12,14 +12,15 @@ describe('mirror maps', () => {
     norm.load({ mean: [1, 5], var: [4, 9], count: 100 });
     const raw = Float32Array.of(3, 8);
     const n = norm.normalize(raw, new Float32Array(2));
-    const { scale, shift } = normalizedMirror({ obs: [1, 0], act: [0] }, norm);
+    const { scale, shift, actPerm } = mirrorPlan({ obs: [1, 0], act: [1, 0] }, norm);
     const viaAffine = [n[1] * scale[0] + shift[0], n[0] * scale[1] + shift[1]];
     const direct = norm.normalize(Float32Array.of(8, 3), new Float32Array(2));
     expect(viaAffine[0]).toBeCloseTo(direct[0], 5); // (8 − 1) / 2 = 3.5
     expect(viaAffine[1]).toBeCloseTo(direct[1], 5); // (3 − 5) / 3
     expect(direct[0]).toBeCloseTo(3.5, 5);
-    const none = normalizedMirror({ obs: [1, 0], act: [0] }, null);
+    const none = mirrorPlan({ obs: [1, 0], act: [0] }, null);
     expect([Array.from(none.scale), Array.from(none.shift)]).toEqual([[1, 1], [0, 0]]);
+    expect(Array.from(actPerm.data)).toEqual([0, 1, 1, 0]); // (a P)[k] = a[act[k]]
   });
 
   it('says what is wrong with a map', () => {

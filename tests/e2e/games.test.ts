@@ -71,7 +71,7 @@ describe.skipIf(!E2E)('games that feel right', () => {
       if (tapped.end !== null || tapped.len < before.len || tapped.x >= 8.5) continue;
       await waitTurnOrEnd(page, 'y', before.y, tapped.len);
       const after = await head(page);
-      // what a lost tap needs to be understood (seen once in twelve CI runs): where the snake was and what had focus
+      // should a tap be lost again: where the snake was and what had focus
       const focus = after.end === null ? '' : await page.evaluate(() => `${document.activeElement?.tagName ?? 'none'}#${document.activeElement?.id ?? ''}`);
       expect(after.end, `${key}: the snake went on and died (the tap was lost): head before ${JSON.stringify(before)}, after the tap ${JSON.stringify(tapped)}, focus ${focus}`).toBeNull();
       expect(after.len, `${key}: a new episode started`).toBeGreaterThan(before.len);

@@ -2,8 +2,8 @@
  * Human play. Keyboard control for envs with a keymap (EnvMetadata.keymap), in its play mode: real time
  * (the page steps at the env's frame rate: a tap since the last frame plays once, even if it was shorter
  * than a frame, and a frame that starts a new game does not use it up; else the most recently pressed key
- * still held; else the no-op) or turns (one step per key
- * press, nothing in between). Board games: the opponent choices for click-to-move.
+ * still held; else the no-op) or turns (one step per key press, nothing in between). Board games: the
+ * opponent choices for click-to-move.
  */
 import type { KeyAction, KeyMap } from '../../gym/env.ts';
 
