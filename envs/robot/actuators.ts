@@ -117,6 +117,30 @@ export function jointMotorTorque(a: number, maxTorque: number, omega: number): n
   return tau > cap ? cap : tau < -cap ? -cap : tau;
 }
 
+/** Stiffness of the hip and knee PD drives under the walkers' `control: 'pd'`, for a 75 kg body (N·m/rad): full torque 0.5 rad from the target. */
+export const PD_STIFFNESS = 300;
+/** Damping of those PD drives for a 75 kg body (N·m·s/rad). */
+export const PD_DAMPING = 10;
+
+/**
+ * The target angle (rad) of a PD-driven joint for the action `a` in [−1, 1]: `a` times the larger end of the
+ * joint's range `[low, high]`, within the range. So 0 is the straight standing pose, and ±1 reach the far ends.
+ */
+export function pdTarget(a: number, [low, high]: readonly [number, number]): number {
+  const target = a * Math.max(-low, high);
+  return target < low ? low : target > high ? high : target;
+}
+
+/**
+ * The torque command in [−1, 1] (a fraction of `maxTorque`) of a PD drive holding `target`: `kp · (target − q) − kd · q̇`,
+ * cut at full torque. The motor then applies it as a torque action (`jointMotorTorque`), so the torque–speed line
+ * and the electrical energy are the same as under torque control.
+ */
+export function pdCommand(target: number, q: number, qDot: number, kp: number, kd: number, maxTorque: number): number {
+  const a = (kp * (target - q) - kd * qDot) / maxTorque;
+  return a > 1 ? 1 : a < -1 ? -1 : a;
+}
+
 /** Motor constant of the hip and knee drives at the joint (N·m/√W): holding 150 N·m dissipates 100 W. */
 export const JOINT_MOTOR_CONSTANT = 15;
 

@@ -35,7 +35,13 @@
  * ## Actions (Box(-1, 1, [8], float32))
  * Per leg i, at indices 4·i … 4·i + 3: hip torque, knee torque (times 150 N·m for 75 kg, within a DC
  * motor's torque–speed line to 10 rad/s), ankle motor rate (times 2 rad/s, cut by the motor power limit),
- * ankle lock (> 0: closed).
+ * ankle lock (> 0: closed). With the kwarg `control: 'pd'` the hip and knee entries are target angles
+ * instead: `a` times the far end of the joint's range, within the range (0: straight, hip ±1 → −0.6 … 1.3 rad,
+ * knee −1 → −2 rad), held by a PD drive `300 · (target − q) − 10 · q̇` N·m (for 75 kg) computed at every
+ * 2.5 ms sub-step and applied by the same motor (its torque limit and torque–speed line, the same energy
+ * count). The ankles are the AMP-Foot's either way. The task and the reward do not change: the PD law is a
+ * controller between the policy and the motor, as in Peng & van de Panne, "Learning Locomotion Skills Using
+ * DeepRL: Does the Choice of Action Space Matter?" (SCA 2017, https://doi.org/10.1145/3099564.3099567).
  *
  * ## Reward
  * As BipedalWalker-v3: the change of the potential `10 · x − 5 · |hull angle|` (x in m: 10 per metre, so
@@ -67,7 +73,7 @@
  * as a force of `pushImpulse / 2.5 ms` over one physics sub-step. Push times and directions come from the
  * env's seeded physics stream (MuJoCo Playground's push perturbations for locomotion,
  * https://github.com/google-deepmind/mujoco_playground). With pushes off nothing is drawn, so every
- * trajectory stays as it was. `energyCostWeight` (0.01 per J) is the energy term's weight, as Gymnasium's
+ * trajectory stays as it was. `control` (`'torque'`; or `'pd'`: see Actions). `energyCostWeight` (0.01 per J) is the energy term's weight, as Gymnasium's
  * MuJoCo envs take `ctrl_cost_weight`; the env's task, threshold and tables use the default.
  *
  * ## Curriculum
@@ -86,10 +92,11 @@ import { Rng } from '../../src/core/rng.ts';
 import { actionError, assertCanStep, bareSpec, parseKwargs, seedEnv, type Env, type EnvSpec, type EpisodePhase, type ResetOptions, type ResetResult, type StepResult } from '../../src/gym/env.ts';
 import { box, type BoxSpace } from '../../src/gym/spaces.ts';
 import type { Scene } from '../../src/gym/scene.ts';
-import { jointMotorTorque, wrapAngle } from './actuators.ts';
+import { PD_DAMPING, PD_STIFFNESS, jointMotorTorque, pdCommand, pdTarget, wrapAngle } from './actuators.ts';
 import { ACT_SIZE, AMP_FOOT_METADATA, AMP_FOOT_WALKER_DEFAULTS, FALL_REWARD, MAX_JOINT_TORQUE, hasFallen, isUnitAction, observe, robotParams, episodeInfo, walkerObservationSpace } from './common.ts';
 import { robotScene } from './render.ts';
 import { AmpFootSim, LIDAR_RAYS } from './sim.ts';
+import { ANKLE, JOINT_LIMITS } from './walker.ts';
 import { DT, SUBSTEPS, addForceAt, bodyX, bodyY } from './world.ts';
 
 /** Reward per metre of forward progress. */
@@ -112,6 +119,11 @@ export class AmpFootWalker implements Env<Float32Array, Float32Array> {
   readonly sim: AmpFootSim;
   private readonly renderLidar: boolean;
   private readonly maxJointTorque: number;
+  /** What a hip or knee action means (the `control` kwarg). */
+  private readonly control: 'torque' | 'pd';
+  /** The PD drives' gains (N·m/rad, N·m·s/rad) under `control: 'pd'`, scaled with the body mass like the torque. */
+  private readonly pdStiffness: number;
+  private readonly pdDamping: number;
   private readonly lidar: Float64Array;
   private readonly drive: Float64Array;
   private readonly ankleRate: Float64Array;
@@ -131,6 +143,7 @@ export class AmpFootWalker implements Env<Float32Array, Float32Array> {
     const args = parseKwargs(spec.id, kwargs, AMP_FOOT_WALKER_DEFAULTS);
     if (!(args.pushImpulse >= 0)) throw new ConfigError(`${spec.id}: kwarg "pushImpulse" must be ≥ 0 N·s (0: no pushes), received ${args.pushImpulse}`);
     if (!(args.pushInterval > 0)) throw new ConfigError(`${spec.id}: kwarg "pushInterval" must be > 0 s, received ${args.pushInterval}`);
+    if (args.control !== 'torque' && args.control !== 'pd') throw new ConfigError(`${spec.id}: kwarg "control" must be "torque" (an action is a fraction of the hip or knee motor's torque) or "pd" (a target angle tracked by a PD drive), received ${JSON.stringify(args.control)}`);
     if (!(args.energyCostWeight >= 0)) throw new ConfigError(`${spec.id}: kwarg "energyCostWeight" must be ≥ 0 per J (default ${ENERGY_COST_PER_J}), received ${args.energyCostWeight}`);
     this.observationSpace = walkerObservationSpace();
     this.actionSpace = box(-1, 1, { shape: [ACT_SIZE] });
@@ -141,6 +154,9 @@ export class AmpFootWalker implements Env<Float32Array, Float32Array> {
     this.sim = new AmpFootSim(robotParams(spec.id, args));
     this.renderLidar = args.renderLidar;
     this.maxJointTorque = (MAX_JOINT_TORQUE * args.bodyMass) / 75;
+    this.control = args.control;
+    this.pdStiffness = (PD_STIFFNESS * args.bodyMass) / 75;
+    this.pdDamping = (PD_DAMPING * args.bodyMass) / 75;
     this.lidar = new Float64Array(LIDAR_RAYS).fill(1);
     this.drive = new Float64Array(6);
     this.ankleRate = new Float64Array(2);
@@ -176,10 +192,13 @@ export class AmpFootWalker implements Env<Float32Array, Float32Array> {
       this.ankleLock[i] = action[4 * i + 3] > 0;
     }
     sim.stepEnergy = 0;
+    const pd = this.control === 'pd';
     for (let k = 0; k < SUBSTEPS; k++) {
-      for (let i = 0; i < 2; i++) {
-        this.drive[3 * i] = jointMotorTorque(action[4 * i], this.maxJointTorque, sim.qd[3 * i]);
-        this.drive[3 * i + 1] = jointMotorTorque(action[4 * i + 1], this.maxJointTorque, sim.qd[3 * i + 1]);
+      for (let j = 0; j < 6; j++) {
+        if (j % 3 === ANKLE) continue; // the AMP-Foot's, from ankleRate and ankleLock
+        const a = action[4 * Math.floor(j / 3) + (j % 3)];
+        const command = pd ? pdCommand(pdTarget(a, j % 3 === 0 ? JOINT_LIMITS.hip : JOINT_LIMITS.knee), sim.q[j], sim.qd[j], this.pdStiffness, this.pdDamping, this.maxJointTorque) : a;
+        this.drive[j] = jointMotorTorque(command, this.maxJointTorque, sim.qd[j]);
       }
       if (sim.time >= this.nextPushTime) this.pushHull();
       sim.substep(this.drive, this.ankleRate, this.ankleLock);

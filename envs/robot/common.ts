@@ -47,6 +47,8 @@ interface AmpFootWalkerKwargs extends AmpFootKwargs {
   pushInterval: number;
   /** Reward cost per joule of the motors' electrical energy (BipedalWalker-v3's torque cost, in joules). */
   energyCostWeight: number;
+  /** What a hip or knee action means: `'torque'` (a fraction of the motor's torque) or `'pd'` (a target angle tracked by a PD law). */
+  control: string;
 }
 
 /** Default kwargs of the walkers: no pushes. */
@@ -55,6 +57,7 @@ export const AMP_FOOT_WALKER_DEFAULTS = {
   pushImpulse: 0,
   pushInterval: 2,
   energyCostWeight: 0.01,
+  control: 'torque',
 } as const satisfies AmpFootWalkerKwargs;
 
 /** Indices 0 … size − 1 with the blocks [first, first + block) and [first + block, first + 2·block) swapped. */

@@ -7,10 +7,14 @@ import {
   MOTOR_EFFICIENCY,
   MOTOR_SPEED,
   JOINT_MAX_SPEED,
+  PD_DAMPING,
+  PD_STIFFNESS,
   createAmpFoot,
   jointElectricalPower,
   jointLimitTorque,
   jointMotorTorque,
+  pdCommand,
+  pdTarget,
   pushOffDeflection,
   stableSpringDamper,
   stepAmpFoot,
@@ -107,6 +111,19 @@ describe('joint torques', () => {
     expect(jointMotorTorque(1, 150, JOINT_MAX_SPEED / 2)).toBeCloseTo(75, 12);
     expect(jointMotorTorque(1, 150, 2 * JOINT_MAX_SPEED)).toBe(0);
     expect(jointMotorTorque(-1, 150, -JOINT_MAX_SPEED)).toBeCloseTo(0, 12);
+  });
+
+  it('a PD target is the action times the far end of the range, within the range; its command is kp·error − kd·speed, cut at full torque', () => {
+    expect(pdTarget(0, [-0.6, 1.3])).toBe(0);
+    expect(pdTarget(1, [-0.6, 1.3])).toBeCloseTo(1.3, 12);
+    expect(pdTarget(0.25, [-0.6, 1.3])).toBeCloseTo(0.325, 12);
+    expect(pdTarget(-1, [-0.6, 1.3])).toBe(-0.6); // past the extension stop: the stop
+    expect(pdTarget(-0.5, [-2, 0])).toBeCloseTo(-1, 12);
+    expect(pdTarget(0.5, [-2, 0])).toBe(0); // the knee does not over-straighten
+    expect(pdCommand(0.1, 0, 0, PD_STIFFNESS, PD_DAMPING, 150)).toBeCloseTo((PD_STIFFNESS * 0.1) / 150, 12);
+    expect(pdCommand(0, 0, 2, PD_STIFFNESS, PD_DAMPING, 150)).toBeCloseTo((-PD_DAMPING * 2) / 150, 12);
+    expect(pdCommand(1, 0, 0, PD_STIFFNESS, PD_DAMPING, 150)).toBe(1);
+    expect(pdCommand(-1, 0, 0, PD_STIFFNESS, PD_DAMPING, 150)).toBe(-1);
   });
 
   it('electrical power counts positive mechanical power and copper losses', () => {

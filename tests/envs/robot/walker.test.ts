@@ -109,6 +109,31 @@ describe('reward and termination', () => {
     expect(() => new AmpFootWalker({ energyCostWeight: -0.01 })).toThrow(/energyCostWeight.*≥ 0.*received -0.01/);
   });
 
+  it('control "pd": hip and knee actions are target angles that PD drives hold; the reward and the energy count are the same', () => {
+    const env = new AmpFootWalker({ control: 'pd' });
+    env.reset({ seed: 2 });
+    const action = new Float32Array(8);
+    action[0] = 0.4 / 1.3; // leg 0's hip to 0.4 rad (flexed), its knee to −0.6 rad; the other leg straight
+    action[1] = -0.3;
+    for (let t = 0; t < 15; t++) {
+      const before = PROGRESS_REWARD_PER_M * env.sim.hullX() - UPRIGHT_WEIGHT * Math.abs(env.sim.walker.hull.angle);
+      const r = env.step(action);
+      expect(r.terminated).toBe(false);
+      expect(r.reward).toBeCloseTo(PROGRESS_REWARD_PER_M * env.sim.hullX() - UPRIGHT_WEIGHT * Math.abs(env.sim.walker.hull.angle) - before - ENERGY_COST_PER_J * env.sim.stepEnergy, 9);
+    }
+    const q = env.sim.q; // observation order: hip, knee, ankle of leg 0, then of leg 1
+    expect(Math.abs(q[0] - 0.4)).toBeLessThan(0.1);
+    expect(Math.abs(q[1] + 0.6)).toBeLessThan(0.1);
+    expect(Math.abs(q[3])).toBeLessThan(0.1);
+    expect(Math.abs(q[4])).toBeLessThan(0.1);
+    // under torque control the same action is a torque: the hip flexes to its stop, the knee folds
+    const torque = new AmpFootWalker();
+    torque.reset({ seed: 2 });
+    for (let t = 0; t < 15; t++) torque.step(action);
+    expect(Math.abs(torque.sim.q[0] - 0.4)).toBeGreaterThan(0.2);
+    expect(() => new AmpFootWalker({ control: 'position' })).toThrow(/kwarg "control" must be "torque".*or "pd".*received "position"/);
+  });
+
   it('a fall (the hull touches the ground) gives −100 and ends the episode', () => {
     const env = make<Float32Array, Float32Array>('AmpFootWalker-v0');
     env.reset({ seed: 0 });
