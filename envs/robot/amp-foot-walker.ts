@@ -73,7 +73,7 @@
  * as a force of `pushImpulse / 2.5 ms` over one physics sub-step. Push times and directions come from the
  * env's seeded physics stream (MuJoCo Playground's push perturbations for locomotion,
  * https://github.com/google-deepmind/mujoco_playground). With pushes off nothing is drawn, so every
- * trajectory stays as it was. `control` (`'torque'`; or `'pd'`: see Actions). `energyCostWeight` (0.01 per J) is the energy term's weight, as Gymnasium's
+ * trajectory stays as it was. `control` (`'torque'`; or `'pd'`: see Actions). `assist` (0; see Curriculum). `energyCostWeight` (0.01 per J) is the energy term's weight, as Gymnasium's
  * MuJoCo envs take `ctrl_cost_weight`; the env's task, threshold and tables use the default.
  *
  * ## Curriculum
@@ -82,6 +82,12 @@
  * it, standing for the 1,600 steps can cost as much energy as a fall (−100), and PPO can settle on lunging
  * forward and falling (bench/LEARNING.md, issue 22). No other term changes: progress and falls weigh the same
  * throughout, and nothing rewards a particular gait.
+ * `assist` (0: off) adds training wheels that fade on the same schedule: at strength `assist · (1 − progress)`
+ * a hand holds the hull upright (500 N·m/rad, 50 N·m·s/rad), a harness draws it toward 1.5 m/s (150 N per m/s
+ * short) and carries 40 % of the body's weight, all at full strength: the physical-assistance curriculum of Yu,
+ * Turk & Liu, "Learning Symmetric and Low-Energy Locomotion" (SIGGRAPH 2018, https://arxiv.org/abs/1801.08093).
+ * They are external forces (no motor energy) and vanish at progress 1, so an env that no trainer drives, such
+ * as `dojo eval`'s, is never assisted.
  *
  * ## Version history
  * - v0: initial version (a fall includes the hull sinking below 0.55 m: sitting on folded legs was a safe
@@ -92,17 +98,25 @@ import { Rng } from '../../src/core/rng.ts';
 import { actionError, assertCanStep, bareSpec, parseKwargs, seedEnv, type Env, type EnvSpec, type EpisodePhase, type ResetOptions, type ResetResult, type StepResult } from '../../src/gym/env.ts';
 import { box, type BoxSpace } from '../../src/gym/spaces.ts';
 import type { Scene } from '../../src/gym/scene.ts';
-import { PD_DAMPING, PD_STIFFNESS, jointMotorTorque, pdCommand, pdTarget, wrapAngle } from './actuators.ts';
+import { PD_DAMPING, PD_STIFFNESS, jointMotorTorque, pdCommand, pdTarget, stableSpringDamper, wrapAngle } from './actuators.ts';
 import { ACT_SIZE, AMP_FOOT_METADATA, AMP_FOOT_WALKER_DEFAULTS, FALL_REWARD, MAX_JOINT_TORQUE, hasFallen, isUnitAction, observe, robotParams, episodeInfo, walkerObservationSpace } from './common.ts';
 import { robotScene } from './render.ts';
 import { AmpFootSim, LIDAR_RAYS } from './sim.ts';
-import { ANKLE, JOINT_LIMITS } from './walker.ts';
-import { DT, SUBSTEPS, addForceAt, bodyX, bodyY } from './world.ts';
+import { ANKLE, HULL, JOINT_LIMITS } from './walker.ts';
+import { DT, GRAVITY, SUBSTEPS, addForceAt, addTorque, bodyX, bodyY, inertiaOf } from './world.ts';
 
 /** Reward per metre of forward progress. */
 export const PROGRESS_REWARD_PER_M = 10;
 /** Weight of |hull angle| in the potential (BipedalWalker-v3's 5). */
 export const UPRIGHT_WEIGHT = 5;
+/** The training assistance at full strength: the hull's angular stiffness (N·m/rad) and damping (N·m·s/rad), … */
+export const ASSIST_STIFFNESS = 500;
+export const ASSIST_DAMPING = 50;
+/** … and the harness: the speed it draws toward (m/s) and its pull per m/s short of it (N·s/m). */
+export const ASSIST_SPEED = 1.5;
+export const ASSIST_PULL = 150;
+/** … and the share of the body's weight it carries (body-weight support, as in gait training on a treadmill). */
+export const ASSIST_SUPPORT = 0.4;
 /** Reward cost per joule of electrical energy (the default of the `energyCostWeight` kwarg). */
 export const ENERGY_COST_PER_J = AMP_FOOT_WALKER_DEFAULTS.energyCostWeight;
 
@@ -130,6 +144,8 @@ export class AmpFootWalker implements Env<Float32Array, Float32Array> {
   private readonly ankleLock: boolean[];
   private readonly pushImpulse: number;
   private readonly pushInterval: number;
+  /** Strength of the training assistance at curriculum progress 0 (the `assist` kwarg). */
+  private readonly assist: number;
   /** Reward cost per joule of motor energy (the `energyCostWeight` kwarg). */
   energyCostWeight: number;
   /** The training curriculum (see `Env.curriculumProgress`): the energy term weighs `energyCostWeight` times this. */
@@ -144,6 +160,7 @@ export class AmpFootWalker implements Env<Float32Array, Float32Array> {
     if (!(args.pushImpulse >= 0)) throw new ConfigError(`${spec.id}: kwarg "pushImpulse" must be ≥ 0 N·s (0: no pushes), received ${args.pushImpulse}`);
     if (!(args.pushInterval > 0)) throw new ConfigError(`${spec.id}: kwarg "pushInterval" must be > 0 s, received ${args.pushInterval}`);
     if (args.control !== 'torque' && args.control !== 'pd') throw new ConfigError(`${spec.id}: kwarg "control" must be "torque" (an action is a fraction of the hip or knee motor's torque) or "pd" (a target angle tracked by a PD drive), received ${JSON.stringify(args.control)}`);
+    if (!(args.assist >= 0)) throw new ConfigError(`${spec.id}: kwarg "assist" must be ≥ 0 (the training assistance's strength at the curriculum's start; 0: none), received ${args.assist}`);
     if (!(args.energyCostWeight >= 0)) throw new ConfigError(`${spec.id}: kwarg "energyCostWeight" must be ≥ 0 per J (default ${ENERGY_COST_PER_J}), received ${args.energyCostWeight}`);
     this.observationSpace = walkerObservationSpace();
     this.actionSpace = box(-1, 1, { shape: [ACT_SIZE] });
@@ -164,6 +181,7 @@ export class AmpFootWalker implements Env<Float32Array, Float32Array> {
     this.pushImpulse = args.pushImpulse;
     this.pushInterval = args.pushInterval;
     this.energyCostWeight = args.energyCostWeight;
+    this.assist = args.assist;
     this.curriculumProgress = 1;
     this.nextPushTime = Infinity;
     this.prevShaping = 0;
@@ -193,6 +211,7 @@ export class AmpFootWalker implements Env<Float32Array, Float32Array> {
     }
     sim.stepEnergy = 0;
     const pd = this.control === 'pd';
+    const assistance = this.assist * Math.max(0, 1 - this.curriculumProgress);
     for (let k = 0; k < SUBSTEPS; k++) {
       for (let j = 0; j < 6; j++) {
         if (j % 3 === ANKLE) continue; // the AMP-Foot's, from ankleRate and ankleLock
@@ -201,6 +220,7 @@ export class AmpFootWalker implements Env<Float32Array, Float32Array> {
         this.drive[j] = jointMotorTorque(command, this.maxJointTorque, sim.qd[j]);
       }
       if (sim.time >= this.nextPushTime) this.pushHull();
+      if (assistance > 0) this.assistHull(assistance);
       sim.substep(this.drive, this.ankleRate, this.ankleLock);
     }
     const shaping = this.shaping();
@@ -216,6 +236,18 @@ export class AmpFootWalker implements Env<Float32Array, Float32Array> {
     }
     if (terminated) this.phase = 'terminated';
     return { obs: observe(sim, sim.lidar(this.lidar)), reward, terminated, truncated: false, info: episodeInfo(sim, [0, 1]) };
+  }
+
+  /**
+   * The training assistance for the coming sub-step, at strength `s` (1: full): a hand that holds the hull
+   * upright (a spring-damper on its angle) and a harness that draws it toward `ASSIST_SPEED` (a force on its
+   * centre), as the curriculum of Yu, Turk & Liu (SIGGRAPH 2018). External forces: no motor energy.
+   */
+  private assistHull(s: number): void {
+    const hull = this.sim.walker.hull;
+    addTorque(hull, stableSpringDamper(wrapAngle(hull.angle), this.sim.omega[HULL], s * ASSIST_STIFFNESS, s * ASSIST_DAMPING, inertiaOf(hull), DT));
+    const [vx] = this.sim.hullVelocity();
+    addForceAt(hull, bodyX(hull), bodyY(hull), s * ASSIST_PULL * (ASSIST_SPEED - vx), s * ASSIST_SUPPORT * this.sim.params.bodyMass * GRAVITY);
   }
 
   /** The time to the next push (s), from the physics stream. */

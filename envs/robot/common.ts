@@ -49,6 +49,8 @@ interface AmpFootWalkerKwargs extends AmpFootKwargs {
   energyCostWeight: number;
   /** What a hip or knee action means: `'torque'` (a fraction of the motor's torque) or `'pd'` (a target angle tracked by a PD law). */
   control: string;
+  /** Strength of the training assistance at the curriculum's start (0: none); it fades with `curriculumProgress`. */
+  assist: number;
 }
 
 /** Default kwargs of the walkers: no pushes. */
@@ -58,6 +60,7 @@ export const AMP_FOOT_WALKER_DEFAULTS = {
   pushInterval: 2,
   energyCostWeight: 0.01,
   control: 'torque',
+  assist: 0,
 } as const satisfies AmpFootWalkerKwargs;
 
 /** Indices 0 … size − 1 with the blocks [first, first + block) and [first + block, first + 2·block) swapped. */

@@ -134,6 +134,35 @@ describe('reward and termination', () => {
     expect(() => new AmpFootWalker({ control: 'position' })).toThrow(/kwarg "control" must be "torque".*or "pd".*received "position"/);
   });
 
+  it('assist: a training hand holds the hull upright, draws it forward and carries some weight, fading with the curriculum; none once it is done', () => {
+    const run = (kwargs: Record<string, unknown>, progress: number): { x: number; angle: number; energy: number[]; rewards: number[] } => {
+      const env = new AmpFootWalker(kwargs);
+      env.curriculumProgress = progress;
+      env.reset({ seed: 4 });
+      const rng = new Rng(6);
+      let angle = 0;
+      const energy: number[] = [], rewards: number[] = [];
+      for (let t = 0; t < 30; t++) {
+        const r = env.step(Float32Array.from({ length: 8 }, () => rng.uniform(-0.3, 0.3)));
+        angle = Math.max(angle, Math.abs(env.sim.walker.hull.angle));
+        energy.push(env.sim.stepEnergy);
+        rewards.push(r.reward);
+        if (r.terminated) break;
+      }
+      return { x: env.sim.hullX(), angle, energy, rewards };
+    };
+    const alone = run({}, 0), helped = run({ assist: 1 }, 0), half = run({ assist: 1 }, 0.5), done = run({ assist: 1 }, 1);
+    expect(helped.angle).toBeLessThan(0.5 * alone.angle);
+    expect(helped.x).toBeGreaterThan(alone.x + 0.3);
+    expect(half.x).toBeGreaterThan(alone.x);
+    expect(half.x).toBeLessThan(helped.x);
+    // at the curriculum's end (and in every env no trainer drives) the assistance is gone: the same trajectory to the bit
+    const plain = run({}, 1);
+    expect(done.rewards).toEqual(plain.rewards);
+    expect(done.energy).toEqual(plain.energy);
+    expect(() => new AmpFootWalker({ assist: -1 })).toThrow(/kwarg "assist" must be ≥ 0.*received -1/);
+  });
+
   it('a fall (the hull touches the ground) gives −100 and ends the episode', () => {
     const env = make<Float32Array, Float32Array>('AmpFootWalker-v0');
     env.reset({ seed: 0 });
