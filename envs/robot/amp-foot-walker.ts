@@ -102,7 +102,7 @@ import { PD_DAMPING, PD_STIFFNESS, jointMotorTorque, pdCommand, pdTarget, stable
 import { ACT_SIZE, AMP_FOOT_METADATA, AMP_FOOT_WALKER_DEFAULTS, FALL_REWARD, MAX_JOINT_TORQUE, hasFallen, isUnitAction, observe, robotParams, episodeInfo, walkerObservationSpace } from './common.ts';
 import { robotScene } from './render.ts';
 import { AmpFootSim, LIDAR_RAYS } from './sim.ts';
-import { ANKLE, HULL, JOINT_LIMITS } from './walker.ts';
+import { HULL, JOINT_LIMITS } from './walker.ts';
 import { DT, GRAVITY, SUBSTEPS, addForceAt, addTorque, bodyX, bodyY, inertiaOf } from './world.ts';
 
 /** Reward per metre of forward progress. */
@@ -133,8 +133,8 @@ export class AmpFootWalker implements Env<Float32Array, Float32Array> {
   readonly sim: AmpFootSim;
   private readonly renderLidar: boolean;
   private readonly maxJointTorque: number;
-  /** What a hip or knee action means (the `control` kwarg). */
-  private readonly control: 'torque' | 'pd';
+  /** Under `control: 'pd'`, the step's hip and knee target angles (rad; leg i's at 2·i, 2·i + 1); null under torque control. */
+  private readonly pdTargets: Float64Array | null;
   /** The PD drives' gains (N·m/rad, N·m·s/rad) under `control: 'pd'`, scaled with the body mass like the torque. */
   private readonly pdStiffness: number;
   private readonly pdDamping: number;
@@ -171,7 +171,7 @@ export class AmpFootWalker implements Env<Float32Array, Float32Array> {
     this.sim = new AmpFootSim(robotParams(spec.id, args));
     this.renderLidar = args.renderLidar;
     this.maxJointTorque = (MAX_JOINT_TORQUE * args.bodyMass) / 75;
-    this.control = args.control;
+    this.pdTargets = args.control === 'pd' ? new Float64Array(4) : null;
     this.pdStiffness = (PD_STIFFNESS * args.bodyMass) / 75;
     this.pdDamping = (PD_DAMPING * args.bodyMass) / 75;
     this.lidar = new Float64Array(LIDAR_RAYS).fill(1);
@@ -210,14 +210,21 @@ export class AmpFootWalker implements Env<Float32Array, Float32Array> {
       this.ankleLock[i] = action[4 * i + 3] > 0;
     }
     sim.stepEnergy = 0;
-    const pd = this.control === 'pd';
+    const target = this.pdTargets;
+    if (target !== null) {
+      for (let i = 0; i < 2; i++) {
+        target[2 * i] = pdTarget(action[4 * i], JOINT_LIMITS.hip);
+        target[2 * i + 1] = pdTarget(action[4 * i + 1], JOINT_LIMITS.knee);
+      }
+    }
     const assistance = this.assist * Math.max(0, 1 - this.curriculumProgress);
     for (let k = 0; k < SUBSTEPS; k++) {
-      for (let j = 0; j < 6; j++) {
-        if (j % 3 === ANKLE) continue; // the AMP-Foot's, from ankleRate and ankleLock
-        const a = action[4 * Math.floor(j / 3) + (j % 3)];
-        const command = pd ? pdCommand(pdTarget(a, j % 3 === 0 ? JOINT_LIMITS.hip : JOINT_LIMITS.knee), sim.q[j], sim.qd[j], this.pdStiffness, this.pdDamping, this.maxJointTorque) : a;
-        this.drive[j] = jointMotorTorque(command, this.maxJointTorque, sim.qd[j]);
+      for (let i = 0; i < 2; i++) {
+        for (let joint = 0; joint < 2; joint++) { // hip, knee; the ankle is the AMP-Foot's
+          const j = 3 * i + joint;
+          const a = target === null ? action[4 * i + joint] : pdCommand(target[2 * i + joint], sim.q[j], sim.qd[j], this.pdStiffness, this.pdDamping, this.maxJointTorque);
+          this.drive[j] = jointMotorTorque(a, this.maxJointTorque, sim.qd[j]);
+        }
       }
       if (sim.time >= this.nextPushTime) this.pushHull();
       if (assistance > 0) this.assistHull(assistance);
@@ -246,8 +253,7 @@ export class AmpFootWalker implements Env<Float32Array, Float32Array> {
   private assistHull(s: number): void {
     const hull = this.sim.walker.hull;
     addTorque(hull, stableSpringDamper(wrapAngle(hull.angle), this.sim.omega[HULL], s * ASSIST_STIFFNESS, s * ASSIST_DAMPING, inertiaOf(hull), DT));
-    const [vx] = this.sim.hullVelocity();
-    addForceAt(hull, bodyX(hull), bodyY(hull), s * ASSIST_PULL * (ASSIST_SPEED - vx), s * ASSIST_SUPPORT * this.sim.params.bodyMass * GRAVITY);
+    addForceAt(hull, bodyX(hull), bodyY(hull), s * ASSIST_PULL * (ASSIST_SPEED - this.sim.vx[HULL]), s * ASSIST_SUPPORT * this.sim.params.bodyMass * GRAVITY);
   }
 
   /** The time to the next push (s), from the physics stream. */

@@ -59,7 +59,7 @@ export const AMP_FOOT_WALKER_DEFAULTS = {
   pushImpulse: 0,
   pushInterval: 2,
   energyCostWeight: 0.01,
-  control: 'torque',
+  control: 'torque' as string,
   assist: 0,
 } as const satisfies AmpFootWalkerKwargs;
 
